@@ -1,0 +1,3 @@
+"""broadcaster: commune radio automation for Vietnamese communes."""
+
+__version__ = "0.1.0"

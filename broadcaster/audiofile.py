@@ -1,0 +1,49 @@
+"""Reading and writing broadcast audio with pydub: mono 16-bit WAV."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+with warnings.catch_warnings():
+    # pydub warns at import when no ffmpeg is on PATH; WAV needs none.
+    warnings.simplefilter("ignore", RuntimeWarning)
+    from pydub import AudioSegment
+
+from broadcaster.errors import InputError
+from broadcaster.messages import t
+
+
+def write_wav(path: Path, samples: np.ndarray, rate: int) -> None:
+    """Write mono 16-bit WAV atomically: a power cut leaves no half file under the final name."""
+    pcm = (np.clip(samples, -1.0, 1.0) * 32767).round().astype("<i2")
+    segment = AudioSegment(data=pcm.tobytes(), sample_width=2, frame_rate=rate, channels=1)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            segment.export(f, format="wav")
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def read_wav(path: Path) -> tuple[np.ndarray, int]:
+    """Mono float32 samples and the rate of a WAV file."""
+    try:
+        segment = AudioSegment.from_wav(str(path))
+    except FileNotFoundError:
+        raise InputError(t("no such audio file"), path=path) from None
+    except Exception as exc:  # pydub raises plain exceptions of many kinds for a damaged file
+        raise InputError(t("not a readable WAV file: {reason}", reason=exc), path=path) from None
+    segment = segment.set_channels(1).set_sample_width(2)
+    samples = np.frombuffer(segment.raw_data, dtype="<i2").astype(np.float32) / 32768.0
+    return samples, segment.frame_rate

@@ -1,0 +1,29 @@
+"""Tables and lines for the terminal (rich)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rich.console import Console
+from rich.table import Table
+
+console = Console(highlight=False, soft_wrap=True)
+
+
+def table(title: str, columns: list[str], rows: list[list[str]]) -> None:
+    """Print a table."""
+    tab = Table(title=title, title_justify="left")
+    for column in columns:
+        tab.add_column(column, overflow="fold")
+    for row in rows:
+        tab.add_row(*row)
+    console.print(tab)
+
+
+def hms(value: str | dt.datetime | None) -> str:
+    """'HH:MM:SS' of an ISO time or a datetime; '-' for none."""
+    if not value:
+        return "-"
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return value.strftime("%H:%M:%S")

@@ -1,0 +1,126 @@
+"""The station's configuration file, read and checked once into a frozen dataclass."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from broadcaster.errors import InputError
+from broadcaster.messages import t
+from broadcaster.yamlfile import check_keys, expect_map, line_of, read_yaml_file
+
+CONFIG_FILE = "station.yaml"
+
+
+@dataclass(frozen=True)
+class Profile:
+    """How audio is processed for broadcast: loudness per ITU-R BS.1770 and the sample rate."""
+
+    target_lufs: float = -16.0
+    true_peak_dbtp: float = -1.0
+    sample_rate: int = 44100
+
+    def key(self) -> str:
+        """A stable text that changes whenever the processing would change."""
+        return f"lufs={self.target_lufs:g};tp={self.true_peak_dbtp:g};sr={self.sample_rate}"
+
+
+@dataclass(frozen=True)
+class SpeechSettings:
+    """Which speech engine reads the texts, with which voice and speed."""
+
+    engine: str = "espeak"
+    voice: str = "vi"
+    rate_wpm: int = 150
+
+
+@dataclass(frozen=True)
+class StationConfig:
+    """Everything a station is configured with."""
+
+    name: str = "Đài truyền thanh xã"
+    timezone: str = "Asia/Ho_Chi_Minh"
+    profile: Profile = field(default_factory=Profile)
+    speech: SpeechSettings = field(default_factory=SpeechSettings)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The station's time zone."""
+        return ZoneInfo(self.timezone)
+
+
+ENGINES = {"espeak"}
+
+
+def _number(node: Any, key: str, path: Path, low: float, high: float, kind: type = float) -> Any:
+    value = node[key]
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or (kind is int and not isinstance(value, int)):
+        raise InputError(t("'{key}' must be a number, not '{value}'", key=key, value=value),
+                         path=path, line=line_of(node, key))
+    if not low <= value <= high:
+        raise InputError(t("'{key}' is {value}; expected a value from {low} to {high}",
+                           key=key, value=value, low=low, high=high), path=path, line=line_of(node, key))
+    return kind(value)
+
+
+def _text(node: Any, key: str, path: Path) -> str:
+    value = node[key]
+    if not isinstance(value, str) or not value.strip():
+        raise InputError(t("'{key}' must be a text", key=key), path=path, line=line_of(node, key))
+    return value.strip()
+
+
+def parse_config(data: Any, path: Path) -> StationConfig:
+    """Check the parsed YAML of a station file and build its configuration."""
+    if data is None:
+        return StationConfig()
+    root = expect_map(data, path, t("the station file"))
+    check_keys(root, {"name", "timezone", "audio", "speech"}, path, t("the station file"))
+    values: dict[str, Any] = {}
+    if "name" in root:
+        values["name"] = _text(root, "name", path)
+    if "timezone" in root:
+        values["timezone"] = _text(root, "timezone", path)
+        try:
+            ZoneInfo(values["timezone"])
+        except (ZoneInfoNotFoundError, ValueError):
+            raise InputError(t("unknown time zone '{tz}'; for Vietnam use Asia/Ho_Chi_Minh", tz=values["timezone"]),
+                             path=path, line=line_of(root, "timezone")) from None
+    if "audio" in root:
+        audio = expect_map(root["audio"], path, "audio", line_of(root, "audio"))
+        check_keys(audio, {"target_lufs", "true_peak_dbtp", "sample_rate"}, path, "audio")
+        kwargs = {}
+        if "target_lufs" in audio:
+            kwargs["target_lufs"] = _number(audio, "target_lufs", path, -40, -5)
+        if "true_peak_dbtp" in audio:
+            kwargs["true_peak_dbtp"] = _number(audio, "true_peak_dbtp", path, -12, 0)
+        if "sample_rate" in audio:
+            kwargs["sample_rate"] = _number(audio, "sample_rate", path, 8000, 96000, int)
+        values["profile"] = Profile(**kwargs)
+    if "speech" in root:
+        speech = expect_map(root["speech"], path, "speech", line_of(root, "speech"))
+        check_keys(speech, {"engine", "voice", "rate_wpm"}, path, "speech")
+        kwargs = {}
+        if "engine" in speech:
+            kwargs["engine"] = _text(speech, "engine", path)
+            if kwargs["engine"] not in ENGINES:
+                raise InputError(t("unknown speech engine '{name}'; expected one of: {names}",
+                                   name=kwargs["engine"], names=", ".join(sorted(ENGINES))),
+                                 path=path, line=line_of(speech, "engine"))
+        if "voice" in speech:
+            kwargs["voice"] = _text(speech, "voice", path)
+        if "rate_wpm" in speech:
+            kwargs["rate_wpm"] = _number(speech, "rate_wpm", path, 80, 450, int)
+        values["speech"] = SpeechSettings(**kwargs)
+    return StationConfig(**values)
+
+
+def load_config(station_dir: Path) -> StationConfig:
+    """Read and check ``station.yaml`` in a station folder."""
+    path = station_dir / CONFIG_FILE
+    if not path.exists():
+        raise InputError(t("not a station folder: there is no {file} (create one with 'broadcaster init')",
+                           file=CONFIG_FILE), path=station_dir)
+    return parse_config(read_yaml_file(path), path)

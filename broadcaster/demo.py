@@ -1,0 +1,94 @@
+"""The demo: a copy of the sample station airs a short programme starting a few seconds from now."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import tempfile
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from broadcaster.errors import BroadcasterError, InputError
+from broadcaster.messages import t
+from broadcaster.outputs.sinks import Sink, SoundDeviceSink, WavFileSink, find_device
+from broadcaster.playout.clock import Clock
+from broadcaster.playout.engine import Listener, PlayoutEngine
+from broadcaster.schedule.plan import Plan, plan_session
+from broadcaster.station import Station
+
+LEAD_S = 3
+BUDGET_S = 40
+DEMO_APPROVER = "Giám sát viên (demo)"
+
+
+@dataclass
+class DemoResult:
+    """Where the demo ran and what it aired."""
+
+    station: Station
+    plan: Plan
+    sink: str
+    records: list[dict]
+
+
+def pick_sink(folder: Path) -> tuple[Sink, str | None]:
+    """The default sound device, or a WAV file in ``folder`` with the reason there is no device."""
+    try:
+        find_device(None)
+        return SoundDeviceSink(None), None
+    except BroadcasterError as exc:
+        return WavFileSink(folder / "demo.wav"), exc.message
+
+
+def copy_station(source: Station, target: Path) -> Station:
+    """A copy of a station's files without its data, so that nothing in ``source`` changes."""
+    source.config  # refuse a folder that is not a station
+    for name in ("scripts_text", "audio", "schedules"):
+        if (source.root / name).is_dir():
+            shutil.copytree(source.root / name, target / name)
+    shutil.copy2(source.root / "station.yaml", target / "station.yaml")
+    return Station(target)
+
+
+def prepare(station: Station, clock: Clock) -> Plan:
+    """Import and approve the sample texts, render them, and plan the first session from now."""
+    now = clock.now()
+    for path in sorted(station.scripts_dir.glob("*.md")) + sorted(station.scripts_dir.glob("*.txt")):
+        entry, _ = station.add_file(path, now)
+        station.library.approve(entry.id, DEMO_APPROVER, now)
+        station.render(station.library.get(entry.id))
+    schedule = station.schedule()
+    if not schedule.sessions:
+        raise InputError(t("the sample schedule has no session to play"), path=station.schedules_dir)
+    first = min(schedule.sessions, key=lambda s: s.start)
+    start = clock.now() + dt.timedelta(seconds=LEAD_S)
+    airings, warnings = plan_session(replace(first, name=f"{first.name} (demo)"), station.material(),
+                                     start.date(), station.config.tz, start=start)
+    fitting = [a for a in airings if (a.end - start).total_seconds() <= BUDGET_S] or airings[:1]
+    if not fitting:
+        raise InputError(t("nothing in the first session can be aired: {why}", why="; ".join(warnings)))
+    return Plan(day=start.date(), airings=tuple(fitting), warnings=tuple(warnings))
+
+
+def run_demo(source: Station, clock: Clock, listeners: list[Listener], workdir: Path | None = None,
+             sink: Sink | None = None, on_ready=lambda plan, sink, why: None) -> DemoResult:
+    """Run the demo in ``workdir`` (a new temporary folder by default); returns what was aired."""
+    folder = Path(workdir or tempfile.mkdtemp(prefix="broadcaster-demo-"))
+    station = copy_station(source, folder / "station")
+    plan = prepare(station, clock)
+    why = None
+    if sink is None:
+        sink, why = pick_sink(folder)
+    on_ready(plan, sink, why)
+    outputs = {a.output for a in plan.airings}
+    engine = PlayoutEngine({name: sink for name in outputs}, clock)
+    engine.subscribe(station.airing_log.append)
+    for listener in listeners:
+        engine.subscribe(listener)
+    engine.load(plan)
+    engine.start()
+    try:
+        engine.wait_idle()
+    finally:
+        engine.stop()
+    return DemoResult(station=station, plan=plan, sink=sink.describe(), records=station.airing_log.records(plan.day))

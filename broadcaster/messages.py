@@ -1,0 +1,14 @@
+"""Every user-facing string passes through :func:`t`, so that a translation can be added."""
+
+from __future__ import annotations
+
+import os
+
+# Translations, keyed by language then by the English text. Empty for now: Vietnamese goes here.
+CATALOGS: dict[str, dict[str, str]] = {"vi": {}}
+
+
+def t(message: str, /, **values: object) -> str:
+    """Translate ``message`` into the language in BROADCASTER_LANG, then fill in ``values``."""
+    lang = os.environ.get("BROADCASTER_LANG", "en")
+    return CATALOGS.get(lang, {}).get(message, message).format(**values)

@@ -1,0 +1,146 @@
+"""A station folder: where its files are, and the stores and plans made from them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from broadcaster.airing_log import AiringLog
+from broadcaster.config import CONFIG_FILE, StationConfig, load_config
+from broadcaster.content.library import Entry, Library
+from broadcaster.content.textfile import read_announcement
+from broadcaster.errors import InputError
+from broadcaster.messages import t
+from broadcaster.outputs.sinks import Sink, SoundDeviceSink, WavFileSink
+from broadcaster.render.cache import Asset, RenderCache, cache_key
+from broadcaster.schedule.model import Output, Schedule
+from broadcaster.schedule.parser import load_schedules, schedule_files
+from broadcaster.schedule.plan import Material, Plan, plan_day
+from broadcaster.speech.engine import SpeechEngine
+from broadcaster.speech.espeak import EspeakEngine
+
+FOLDERS = ("scripts_text", "audio", "schedules", "data")
+
+STATION_TEMPLATE = """\
+# Station configuration (see README). Times are in the station's time zone.
+name: {name}
+timezone: Asia/Ho_Chi_Minh
+audio:
+  target_lufs: -16        # integrated loudness, ITU-R BS.1770
+  true_peak_dbtp: -1      # true-peak ceiling
+  sample_rate: 44100
+speech:
+  engine: espeak          # offline Vietnamese speech
+  voice: vi
+  rate_wpm: 150
+"""
+
+
+@dataclass
+class Station:
+    """One station folder: scripts_text/, audio/, schedules/, station.yaml and data/."""
+
+    root: Path
+
+    def __post_init__(self):
+        self.root = Path(self.root)
+
+    @cached_property
+    def config(self) -> StationConfig:
+        """The checked configuration (read once)."""
+        return load_config(self.root)
+
+    @property
+    def scripts_dir(self) -> Path:
+        """Announcement texts."""
+        return self.root / "scripts_text"
+
+    @property
+    def schedules_dir(self) -> Path:
+        """Schedule files."""
+        return self.root / "schedules"
+
+    @property
+    def data_dir(self) -> Path:
+        """Databases and rendered audio."""
+        return self.root / "data"
+
+    @cached_property
+    def library(self) -> Library:
+        """The content library."""
+        self.config  # a folder without station.yaml is refused before anything is written
+        return Library(self.data_dir / "library.json")
+
+    @cached_property
+    def airing_log(self) -> AiringLog:
+        """The airing log."""
+        self.config
+        return AiringLog(self.data_dir / "log")
+
+    @cached_property
+    def cache(self) -> RenderCache:
+        """Rendered audio."""
+        return RenderCache(self.data_dir / "render")
+
+    @cached_property
+    def speech_engine(self) -> SpeechEngine:
+        """The configured speech engine."""
+        s = self.config.speech
+        return EspeakEngine(voice=s.voice, rate_wpm=s.rate_wpm)
+
+    def schedule(self) -> Schedule:
+        """All schedule files, read and checked now (they may have been edited)."""
+        return load_schedules(schedule_files(self.schedules_dir))
+
+    def add_file(self, path: Path, now: dt.datetime) -> tuple[Entry, str]:
+        """Import an announcement file into the library."""
+        ann = read_announcement(path)
+        outcome = self.library.add(ann, now)
+        return self.library.get(ann.id), outcome
+
+    def asset(self, entry: Entry) -> Asset | None:
+        """The rendered audio of an entry, if it exists."""
+        return self.cache.find(cache_key(entry.announcement, self.speech_engine, self.config.profile))
+
+    def render(self, entry: Entry) -> tuple[Asset, bool]:
+        """Render one entry (or find it in the cache)."""
+        return self.cache.render(entry.announcement, self.speech_engine, self.config.profile)
+
+    def material(self) -> dict[str, Material]:
+        """What the planner needs of every announcement in the library."""
+        result = {}
+        for entry in self.library.entries():
+            a = entry.announcement
+            asset = self.asset(entry) if entry.approved else None
+            result[a.id] = Material(
+                id=a.id, title=a.title, topic=a.topic, fingerprint=a.fingerprint(), status=entry.status,
+                approved=entry.approved, valid_from=a.valid_from, valid_until=a.valid_until,
+                asset_path=asset.path if asset else None, duration_s=asset.duration_s if asset else None)
+        return result
+
+    def plan(self, day: dt.date, schedule: Schedule | None = None) -> Plan:
+        """The plan of ``day``."""
+        return plan_day(schedule or self.schedule(), self.material(), day, self.config.tz)
+
+    def sink(self, output: Output) -> Sink:
+        """The sink an output plays to."""
+        if output.file:
+            path = Path(output.file)
+            return WavFileSink(path if path.is_absolute() else self.root / path)
+        return SoundDeviceSink(output.device)
+
+
+def init_station(root: Path, name: str) -> Station:
+    """Create the folders and configuration of a new, empty station; never overwrite one."""
+    root = Path(root)
+    if (root / CONFIG_FILE).exists():
+        raise InputError(t("a station already exists here"), path=root / CONFIG_FILE)
+    if root.exists() and not root.is_dir():
+        raise InputError(t("this is a file, not a folder"), path=root)
+    for folder in FOLDERS:
+        (root / folder).mkdir(parents=True, exist_ok=True)
+    (root / CONFIG_FILE).write_text(STATION_TEMPLATE.format(name=json.dumps(name, ensure_ascii=False)), encoding="utf-8")
+    return Station(root)

@@ -1,0 +1,115 @@
+"""TinyDB made safe: atomic writes, a file lock shared by processes, and a schema version."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from filelock import FileLock, Timeout
+from tinydb import TinyDB
+from tinydb.storages import Storage
+
+from broadcaster.errors import StorageError
+from broadcaster.messages import t
+
+SCHEMA_VERSION = 1
+META_TABLE = "_meta"
+LOCK_TIMEOUT_S = 30
+
+
+class AtomicJSONStorage(Storage):
+    """A JSON file that is replaced whole (temp file, fsync, rename): a power cut leaves old or new."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+
+    def read(self):
+        """The stored data, None for a missing or empty file, StorageError for an unreadable one."""
+        try:
+            text = self.path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise StorageError(t("the database cannot be read: {reason}", reason=exc), path=self.path) from None
+        if not text.strip():
+            return None
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise StorageError(
+                t("the database is damaged ({reason}); it was left as it is, restore it from a backup",
+                  reason=exc.msg), path=self.path, line=exc.lineno) from None
+        if not isinstance(data, dict):
+            raise StorageError(t("the database is not a TinyDB file"), path=self.path)
+        return data
+
+    def write(self, data) -> None:
+        """Write ``data`` to a temporary file beside the database, fsync it, rename it over."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=self.path.name + ".", suffix=".tmp", dir=self.path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                json.dump(data, f, ensure_ascii=False, separators=(",", ":"))
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, self.path)
+        except OSError as exc:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            raise StorageError(t("the database could not be written: {reason}", reason=exc.strerror),
+                               path=self.path) from None
+        _fsync_dir(self.path.parent)
+
+    def close(self) -> None:
+        """Nothing stays open between operations."""
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make a rename durable where the OS allows it (POSIX); Windows has no directory handles."""
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class Store:
+    """One TinyDB file, opened fresh for each locked transaction so that processes never miss writes."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self._lock = FileLock(str(self.path) + ".lock", timeout=LOCK_TIMEOUT_S)
+
+    @contextmanager
+    def transaction(self) -> Iterator[TinyDB]:
+        """Hold the file lock, check the schema version, and yield the database."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            with self._lock:
+                db = TinyDB(self.path, storage=AtomicJSONStorage)
+                try:
+                    self._check_schema(db)
+                    yield db
+                finally:
+                    db.close()
+        except Timeout:
+            raise StorageError(t("the database is locked by another broadcaster process"),
+                               path=self.path) from None
+
+    def _check_schema(self, db: TinyDB) -> None:
+        meta = db.table(META_TABLE)
+        record = meta.get(doc_id=1)
+        if record is None:
+            meta.insert({"schema": SCHEMA_VERSION})
+        elif record.get("schema", 0) > SCHEMA_VERSION:
+            raise StorageError(
+                t("the database was written by a newer broadcaster (schema {found}, this one reads {known}); "
+                  "upgrade broadcaster", found=record.get("schema"), known=SCHEMA_VERSION), path=self.path)
