@@ -1,0 +1,130 @@
+"""The command line: help everywhere, one-line errors with file and line, exit codes, no tracebacks."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from broadcaster.cli import cli
+from broadcaster.station import Station
+from tests.helpers import approved_station, write_schedule
+
+
+def _commands(group: click.Group, prefix=()):
+    for name, command in group.commands.items():
+        yield (*prefix, name), command
+        if isinstance(command, click.Group):
+            yield from _commands(command, (*prefix, name))
+
+
+@pytest.mark.parametrize("path", [p for p, _ in _commands(cli)], ids=" ".join)
+def test_every_command_has_help(path):
+    result = CliRunner().invoke(cli, [*path, "--help"], catch_exceptions=False)
+    assert result.exit_code == 0
+    command = cli
+    for name in path:
+        command = command.commands[name]
+    assert command.help and len(command.help.strip()) > 10
+
+
+def test_version():
+    from broadcaster import __version__
+
+    result = CliRunner().invoke(cli, ["--version"])
+    assert result.output.strip() == f"broadcaster, version {__version__}"
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file() and not p.name.endswith(".lock")}
+
+
+def _fails(station_dir: Path, args: list[str], expected: str, code: int = 2) -> None:
+    before = _digest(station_dir)
+    result = CliRunner().invoke(cli, args, obj=Station(station_dir))
+    assert result.exit_code == code, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.output
+    assert result.output == f"Error: {expected}\n"
+    assert _digest(station_dir) == before
+
+
+def test_text_that_is_not_utf8_names_file_and_line(station_dir):
+    bad = station_dir / "thong-bao.txt"
+    bad.write_bytes("---\nid: thong-bao\n---\nKính thưa bà con\n".encode("utf-8") + "Thông báo".encode("cp1258"))
+    _fails(station_dir, ["content", "add", str(bad)],
+           f"{bad}:5: not UTF-8 text (byte 0x{'Thông báo'.encode('cp1258')[2]:02x}); save the file as UTF-8")
+
+
+def test_binary_file_is_refused(station_dir):
+    bad = station_dir / "anh.md"
+    bad.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    _fails(station_dir, ["content", "add", str(bad)], f"{bad}:3: this is a binary file, not a text")
+
+
+def test_broken_schedule_names_file_and_line(station_dir):
+    approved_station(station_dir, ("gioi-thieu",), render=False)
+    path = write_schedule(station_dir, "25:00", ["gioi-thieu"])
+    _fails(station_dir, ["plan", "--date", "2026-11-25"],
+           f"{path}:6: start '25:00' is not a time of day; expected HH:MM such as 05:30 or 17:00")
+
+
+def test_unknown_announcement_in_schedule_names_file_and_line(station_dir):
+    approved_station(station_dir, ("gioi-thieu",), render=False)
+    path = write_schedule(station_dir, "05:30", ["gioi-thieu", "gioi-thieux"])
+    _fails(station_dir, ["plan", "--date", "2026-11-25"],
+           f"{path}:10: unknown announcement 'gioi-thieux' (did you mean 'gioi-thieu'?); "
+           "'broadcaster content list' shows them")
+
+
+def test_unknown_announcement_on_command_line(station_dir):
+    approved_station(station_dir, ("gioi-thieu",), render=False)
+    _fails(station_dir, ["content", "approve", "khong-co", "--by", "Trần Văn Bình"],
+           "unknown announcement 'khong-co'; 'broadcaster content list' shows them")
+
+
+def test_author_cannot_approve_own_text(station_dir):
+    Station(station_dir).add_file(station_dir / "scripts_text" / "gioi-thieu.md",
+                                  __import__("tests.helpers", fromlist=["NOW"]).NOW)
+    _fails(station_dir, ["content", "approve", "gioi-thieu", "--by", "Nguyễn Thị Lan"],
+           "Nguyễn Thị Lan wrote 'gioi-thieu' and cannot also approve it: another person must")
+
+
+def test_not_a_station_folder(tmp_path):
+    result = CliRunner().invoke(cli, ["--station", str(tmp_path), "content", "list"])
+    assert result.exit_code == 2
+    assert result.output == (f"Error: {tmp_path}: not a station folder: there is no station.yaml "
+                             "(create one with 'broadcaster init')\n")
+
+
+def test_content_workflow_from_the_command_line(station_dir):
+    runner = CliRunner()
+    station = Station(station_dir)
+    text = str(station_dir / "scripts_text" / "khau-hieu-5k.md")
+    result = runner.invoke(cli, ["content", "add", text], obj=station, catch_exceptions=False)
+    assert result.output == "khau-hieu-5k: added (draft)\n"
+    result = runner.invoke(cli, ["content", "add", text], obj=station, catch_exceptions=False)
+    assert result.output == "khau-hieu-5k: unchanged (draft)\n"
+    result = runner.invoke(cli, ["content", "approve", "khau-hieu-5k", "--by", "Trần Văn Bình"], obj=station,
+                           catch_exceptions=False)
+    assert result.exit_code == 0 and "approved by Trần Văn Bình; rendered" in result.output
+    result = runner.invoke(cli, ["content", "show", "khau-hieu-5k"], obj=station, catch_exceptions=False)
+    assert "Khẩu trang, Khử khuẩn, Khoảng cách" in result.output
+    assert "approved" in result.output and "Trần Văn Bình" in result.output
+    result = runner.invoke(cli, ["render", "--dry-run"], obj=station, catch_exceptions=False)
+    assert result.output.strip() == "0 to render"
+
+
+def test_init_creates_a_station_and_refuses_to_overwrite(tmp_path):
+    runner = CliRunner()
+    target = tmp_path / "xa-moi"
+    result = runner.invoke(cli, ["init", str(target), "--name", "Đài xã Ea Kao: thử"], catch_exceptions=False)
+    assert result.exit_code == 0
+    assert Station(target).config.name == "Đài xã Ea Kao: thử"
+    assert all((target / d).is_dir() for d in ("scripts_text", "audio", "schedules", "data"))
+    again = runner.invoke(cli, ["init", str(target)])
+    assert again.exit_code == 2 and "a station already exists here" in again.output
