@@ -33,6 +33,8 @@ class AiringLog:
             "v": RECORD_VERSION, "key": a.key, "status": event.status, "reason": event.reason,
             "output": a.output, "sink": event.sink, "session": a.session,
             "announcement": a.announcement, "title": a.title, "topic": a.topic, "fingerprint": a.fingerprint,
+            "language": a.language, "voice": a.voice, "approved_by": a.approved_by, "priority": a.priority,
+            "trigger": a.trigger,
             "planned_start": _iso(a.start), "planned_end": _iso(a.end),
             "actual_start": _iso(event.actual_start), "actual_end": _iso(event.actual_end),
             "duration_s": round(duration, 3),

@@ -118,7 +118,9 @@ class Station:
             result[a.id] = Material(
                 id=a.id, title=a.title, topic=a.topic, fingerprint=a.fingerprint(), status=entry.status,
                 approved=entry.approved, valid_from=a.valid_from, valid_until=a.valid_until,
-                asset_path=asset.path if asset else None, duration_s=asset.duration_s if asset else None)
+                asset_path=asset.path if asset else None, duration_s=asset.duration_s if asset else None,
+                language=a.language, approved_by=entry.approval.by if entry.approval else "",
+                voice=asset.engine if asset else "")
         return result
 
     def plan(self, day: dt.date, schedule: Schedule | None = None) -> Plan:

@@ -26,6 +26,9 @@ class Material:
     valid_until: dt.date | None
     asset_path: str | None
     duration_s: float | None
+    language: str = "vie"
+    approved_by: str = ""
+    voice: str = ""
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,11 @@ class PlannedAiring:
     topic: str
     fingerprint: str
     asset_path: str
+    language: str = "vie"
+    approved_by: str = ""
+    voice: str = ""
+    priority: str = "normal"
+    trigger: str = "schedule"
 
 
 @dataclass(frozen=True)
@@ -87,7 +95,8 @@ def plan_session(session: Session, material: dict[str, Material], day: dt.date, 
             airings.append(PlannedAiring(
                 key=f"{day.isoformat()}/{session.output}/{session.name}/{session.start.isoformat()}/{index}.{n}",
                 output=session.output, session=session.name, start=at, end=end, announcement=m.id,
-                title=m.title, topic=m.topic, fingerprint=m.fingerprint, asset_path=m.asset_path))
+                title=m.title, topic=m.topic, fingerprint=m.fingerprint, asset_path=m.asset_path,
+                language=m.language, approved_by=m.approved_by, voice=m.voice))
             at = end + dt.timedelta(seconds=item.gap_s if n + 1 < item.repeat else 0)
     return airings, warnings
 
