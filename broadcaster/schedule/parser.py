@@ -19,8 +19,10 @@ DURATION = re.compile(r"^(\d+(?:\.\d+)?)\s*(s|m|min)?$")
 def parse_time(value: Any, path: Path, line: int | None, key: str = "start") -> dt.time:
     """'05:30' or '17:00:15' as a time of day."""
     if isinstance(value, int) and not isinstance(value, bool):
-        # YAML 1.1 reads an unquoted 05:30 as a sexagesimal number (330); undo that.
-        value = f"{value // 60}:{value % 60:02d}"
+        # A file marked YAML 1.1 reads an unquoted 05:30 as the base-60 number 330 (and 17:00:15 as
+        # 61215); undo that. H:M:S values are at least 3600 (1:00:00), so anything less is H:M.
+        value = f"{value // 60}:{value % 60:02d}" if value < 3600 else \
+            f"{value // 3600}:{value // 60 % 60:02d}:{value % 60:02d}"
     match = TIME.match(str(value).strip())
     if match:
         hour, minute, second = int(match[1]), int(match[2]), int(match[3] or 0)
@@ -122,7 +124,9 @@ def _outputs(root: Any, path: Path, known: dict[str, Output]) -> dict[str, Outpu
 
 
 def _sessions(root: Any, path: Path, outputs: dict[str, Output]) -> tuple[Session, ...]:
-    node = expect_list(root.get("sessions", []), path, "sessions", line_of(root, "sessions"))
+    if "sessions" not in root:
+        return ()
+    node = expect_list(root["sessions"], path, "sessions", line_of(root, "sessions"))
     return tuple(_session(s, path, outputs, line_of(node, i)) for i, s in enumerate(node))
 
 

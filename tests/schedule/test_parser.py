@@ -275,22 +275,40 @@ def test_start_times(tmp_path: Path, value: str, expected: dt.time):
     assert session.start == expected
 
 
-def test_unquoted_time_in_yaml_1_1_is_sexagesimal_and_undone(tmp_path: Path):
-    # A '%YAML 1.1' file reads an unquoted 05:30 as the base-60 number 330.
-    text = ("%YAML 1.1\n---\noutputs:\n  loa-xa: {device: loa_xa}\nsessions:\n  - name: Buổi sáng\n"
-            "    start: 05:30\n    output: loa-xa\n    items: [gioi-thieu]\n")
-    schedule = load_schedules([write(tmp_path, "lich.yaml", text)])
-    assert schedule.sessions[0].start == dt.time(5, 30)
-
-
-@pytest.mark.xfail(strict=True, reason=(
-    "parse_time undoes YAML 1.1 sexagesimal only for HH:MM: an unquoted 17:00:15 is read as "
-    "17*3600+0*60+15 = 61215 and turned into '1020:15', which is refused as not a time of day"))
-def test_unquoted_time_with_seconds_in_yaml_1_1(tmp_path: Path):
+def yaml_1_1_start(tmp_path: Path, start: str) -> dt.time:
     text = ("%YAML 1.1\n---\noutputs:\n  loa-xa: {device: loa_xa}\nsessions:\n  - name: Buổi chiều\n"
-            "    start: 17:00:15\n    output: loa-xa\n    items: [gioi-thieu]\n")
-    schedule = load_schedules([write(tmp_path, "lich.yaml", text)])
-    assert schedule.sessions[0].start == dt.time(17, 0, 15)
+            f"    start: {start}\n    output: loa-xa\n    items: [gioi-thieu]\n")
+    return load_schedules([write(tmp_path, "lich.yaml", text)]).sessions[0].start
+
+
+# A '%YAML 1.1' file reads some unquoted times as base-60 numbers: 5:30 as 330, 17:00:15 as 61215
+# (ruamel leaves values with a leading zero, such as 05:30, as text). parse_time undoes that.
+@pytest.mark.parametrize("value, expected", [
+    ("5:30", dt.time(5, 30)),                 # 330
+    ("17:00", dt.time(17, 0)),                # 1020
+    ("23:59", dt.time(23, 59)),               # 1439
+    ("05:30", dt.time(5, 30)),                # text
+    ("17:00:15", dt.time(17, 0, 15)),         # 61215; once turned into '1020:15' and refused
+    ("1:00:00", dt.time(1, 0, 0)),            # 3600
+    ("23:59:59", dt.time(23, 59, 59)),        # 86399
+    ("00:05:30", dt.time(0, 5, 30)),          # text
+])
+def test_unquoted_time_in_yaml_1_1(tmp_path: Path, value: str, expected: dt.time):
+    assert yaml_1_1_start(tmp_path, value) == expected
+
+
+def test_unquoted_24_00_00_in_yaml_1_1_is_refused(tmp_path: Path):
+    with pytest.raises(InputError) as info:
+        yaml_1_1_start(tmp_path, "24:00:00")     # 86400
+    assert info.value.line == 7
+    assert "start '24:00:00' is not a time of day" in info.value.message
+
+
+def test_unquoted_25_00_in_yaml_1_1_is_refused(tmp_path: Path):
+    with pytest.raises(InputError) as info:
+        yaml_1_1_start(tmp_path, "25:00")        # 1500
+    assert info.value.line == 7
+    assert "is not a time of day" in info.value.message
 
 
 @pytest.mark.parametrize("days, expected", [
@@ -388,10 +406,6 @@ def test_output_defined_in_a_later_file(tmp_path: Path):
     assert schedule.sessions[0].output == "xe-loa"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "a schedule file without 'sessions:' is refused: _sessions uses root.get('sessions', []), and the "
-    "plain [] default is not a ruamel CommentedSeq, so expect_list raises 'sessions must be a list' "
-    "(with no line) for a file that only defines outputs"))
 def test_file_with_only_outputs(tmp_path: Path):
     a = write(tmp_path, "outputs.yaml", "outputs:\n  loa-xa: {device: loa_xa}\n")
     b = write(tmp_path, "sang.yaml", "sessions:\n  - name: Buổi sáng\n    start: '05:30'\n"
