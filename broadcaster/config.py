@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from broadcaster.content.announcement import DEFAULT_TOPICS
 from broadcaster.errors import InputError
 from broadcaster.messages import t
-from broadcaster.yamlfile import check_keys, expect_map, line_of, read_yaml_file
+from broadcaster.yamlfile import check_keys, expect_list, expect_map, line_of, read_yaml_file
 
 CONFIG_FILE = "station.yaml"
 
@@ -44,6 +46,7 @@ class StationConfig:
     timezone: str = "Asia/Ho_Chi_Minh"
     profile: Profile = field(default_factory=Profile)
     speech: SpeechSettings = field(default_factory=SpeechSettings)
+    topics: tuple[str, ...] = DEFAULT_TOPICS
 
     @property
     def tz(self) -> ZoneInfo:
@@ -52,6 +55,7 @@ class StationConfig:
 
 
 ENGINES = {"espeak"}
+TOPIC = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 
 
 def _number(node: Any, key: str, path: Path, low: float, high: float, kind: type = float) -> Any:
@@ -77,7 +81,7 @@ def parse_config(data: Any, path: Path) -> StationConfig:
     if data is None:
         return StationConfig()
     root = expect_map(data, path, t("the station file"))
-    check_keys(root, {"name", "timezone", "audio", "speech"}, path, t("the station file"))
+    check_keys(root, {"name", "timezone", "audio", "speech", "topics"}, path, t("the station file"))
     values: dict[str, Any] = {}
     if "name" in root:
         values["name"] = _text(root, "name", path)
@@ -88,6 +92,13 @@ def parse_config(data: Any, path: Path) -> StationConfig:
         except (ZoneInfoNotFoundError, ValueError):
             raise InputError(t("unknown time zone '{tz}'; for Vietnam use Asia/Ho_Chi_Minh", tz=values["timezone"]),
                              path=path, line=line_of(root, "timezone")) from None
+    if "topics" in root:
+        node = expect_list(root["topics"], path, "topics", line_of(root, "topics"))
+        for i, topic in enumerate(node):
+            if not isinstance(topic, str) or not TOPIC.match(topic):
+                raise InputError(t("topic '{topic}' must be lower-case letters without accents, digits and '-'",
+                                   topic=topic), path=path, line=line_of(node, i))
+        values["topics"] = tuple(dict.fromkeys([*DEFAULT_TOPICS, *node]))
     if "audio" in root:
         audio = expect_map(root["audio"], path, "audio", line_of(root, "audio"))
         check_keys(audio, {"target_lufs", "true_peak_dbtp", "sample_rate"}, path, "audio")

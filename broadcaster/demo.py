@@ -8,6 +8,7 @@ import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from broadcaster.content.library import APPROVED
 from broadcaster.errors import BroadcasterError, InputError
 from broadcaster.messages import t
 from broadcaster.outputs.sinks import Sink, SoundDeviceSink, WavFileSink, find_device
@@ -19,6 +20,7 @@ from broadcaster.station import Station
 LEAD_S = 3
 BUDGET_S = 40
 DEMO_APPROVER = "Giám sát viên (demo)"
+DEMO_PASSPHRASE = "demo-only-passphrase"
 
 
 @dataclass
@@ -53,16 +55,16 @@ def copy_station(source: Station, target: Path) -> Station:
 def prepare(station: Station, clock: Clock) -> Plan:
     """Import and approve the sample texts, render them, and plan the first session from now."""
     now = clock.now()
+    station.users.add(DEMO_APPROVER, "supervisor", DEMO_PASSPHRASE, now, None)
     for path in sorted(station.scripts_dir.glob("*.md")) + sorted(station.scripts_dir.glob("*.txt")):
         entry, _ = station.add_file(path, now)
-        station.library.approve(entry.id, DEMO_APPROVER, now)
-        station.render(station.library.get(entry.id))
+        station.decide(entry.id, APPROVED, DEMO_APPROVER, DEMO_PASSPHRASE, now)
     schedule = station.schedule()
     if not schedule.sessions:
         raise InputError(t("the sample schedule has no session to play"), path=station.schedules_dir)
     first = min(schedule.sessions, key=lambda s: s.start)
     start = clock.now() + dt.timedelta(seconds=LEAD_S)
-    airings, warnings = plan_session(replace(first, name=f"{first.name} (demo)"), station.material(),
+    airings, warnings = plan_session(replace(first, name=f"{first.name} (demo)"), station.material(now),
                                      start.date(), station.config.tz, start=start)
     fitting = [a for a in airings if (a.end - start).total_seconds() <= BUDGET_S] or airings[:1]
     if not fitting:

@@ -1,8 +1,9 @@
-"""A station folder: where its files are, and the stores and plans made from them."""
+"""A station folder: where its files are, and the stores, checks and plans made from them."""
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import json
 from dataclasses import dataclass
 from functools import cached_property
@@ -10,19 +11,23 @@ from pathlib import Path
 
 from broadcaster.airing_log import AiringLog
 from broadcaster.config import CONFIG_FILE, StationConfig, load_config
-from broadcaster.content.library import Entry, Library
-from broadcaster.content.textfile import read_announcement
-from broadcaster.errors import InputError
+from broadcaster.content.announcement import CLIP, LANGUAGE_PATTERN, Announcement, Variant
+from broadcaster.content.clips import CLIP_EXTENSIONS, decode_clip, file_sha256, keep_clip
+from broadcaster.content.library import APPROVED, REJECTED, RETIRED, Entry, Library, merged
+from broadcaster.content.textfile import build, read_announcement, read_sidecar
+from broadcaster.content.users import Users
+from broadcaster.errors import BroadcasterError, InputError
 from broadcaster.messages import t
 from broadcaster.outputs.sinks import Sink, SoundDeviceSink, WavFileSink
 from broadcaster.render.cache import Asset, RenderCache, cache_key
 from broadcaster.schedule.model import Output, Schedule
 from broadcaster.schedule.parser import load_schedules, schedule_files
-from broadcaster.schedule.plan import Material, Plan, plan_day
+from broadcaster.schedule.plan import Material, Plan, Rendition, plan_day
 from broadcaster.speech.engine import SpeechEngine
 from broadcaster.speech.espeak import EspeakEngine
 
 FOLDERS = ("scripts_text", "audio", "schedules", "data")
+EDITED_BY_FILE = "(file edited)"
 
 STATION_TEMPLATE = """\
 # Station configuration (see README). Times are in the station's time zone.
@@ -65,14 +70,25 @@ class Station:
 
     @property
     def data_dir(self) -> Path:
-        """Databases and rendered audio."""
+        """Databases, kept clips and rendered audio."""
         return self.root / "data"
+
+    @property
+    def clips_dir(self) -> Path:
+        """The library's own copies of recorded clips, named by their hash."""
+        return self.data_dir / "clips"
 
     @cached_property
     def library(self) -> Library:
-        """The content library."""
-        self.config  # a folder without station.yaml is refused before anything is written
-        return Library(self.data_dir / "library.json")
+        """The content library; approvals cover the processing profile and the voice."""
+        processing = f"{self.config.profile.key()}|{self.speech_engine.key()}"
+        return Library(self.data_dir / "library.json", processing)
+
+    @cached_property
+    def users(self) -> Users:
+        """The people of the station and their roles."""
+        self.config
+        return Users(self.data_dir / "users.json")
 
     @cached_property
     def airing_log(self) -> AiringLog:
@@ -95,37 +111,141 @@ class Station:
         """All schedule files, read and checked now (they may have been edited)."""
         return load_schedules(schedule_files(self.schedules_dir))
 
-    def add_file(self, path: Path, now: dt.datetime) -> tuple[Entry, str]:
-        """Import an announcement file into the library."""
-        ann = read_announcement(path)
-        outcome = self.library.add(ann, now)
-        return self.library.get(ann.id), outcome
+    def _relative(self, path: Path) -> str:
+        try:
+            return Path(path).resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return str(Path(path).resolve())
 
-    def asset(self, entry: Entry) -> Asset | None:
-        """The rendered audio of an entry, if it exists."""
-        return self.cache.find(cache_key(entry.announcement, self.speech_engine, self.config.profile))
+    def _source(self, source: str) -> Path:
+        path = Path(source)
+        return path if path.is_absolute() else self.root / path
 
-    def render(self, entry: Entry) -> tuple[Asset, bool]:
-        """Render one entry (or find it in the cache)."""
-        return self.cache.render(entry.announcement, self.speech_engine, self.config.profile)
+    def _check_topic(self, ann: Announcement, path: Path) -> None:
+        if ann.topic not in self.config.topics:
+            close = difflib.get_close_matches(ann.topic, self.config.topics, n=1)
+            hint = t(" (did you mean '{topic}'?)", topic=close[0]) if close else ""
+            raise InputError(t("unknown topic '{topic}'{hint}; the station's topics are: {topics} "
+                               "(add more under 'topics:' in station.yaml)", topic=ann.topic, hint=hint,
+                               topics=", ".join(self.config.topics)), path=path)
 
-    def material(self) -> dict[str, Material]:
-        """What the planner needs of every announcement in the library."""
+    def read_text(self, path: Path) -> Announcement:
+        """Read and check an announcement text file for this station."""
+        ann = read_announcement(Path(path))
+        variant = ann.variants[0]
+        ann = ann.with_variant(Variant(variant.language, variant.kind, text=variant.text,
+                                       source=self._relative(path)))
+        self._check_topic(ann, Path(path))
+        return ann
+
+    def read_clip(self, path: Path, ident: str | None, language: str | None,
+                  title: str | None = None) -> tuple[str, Variant, Announcement]:
+        """Decode and check a clip; its id, language and metadata come from options or its sidecar file."""
+        path = Path(path)
+        header = read_sidecar(path.with_name(path.name + ".yaml"))
+        language = language or header.get("language")
+        if not language:
+            raise InputError(t("say which language the clip is in: --lang rad (Ê Đê), jra (J'rai), vie, ..."),
+                             path=path)
+        if not LANGUAGE_PATTERN.match(language):
+            raise InputError(t("language '{lang}' must be an ISO 639-3 code such as vie, rad (Ê Đê), jra (J'rai)",
+                               lang=language), path=path)
+        if ident:
+            header["id"] = ident
+        samples = decode_clip(path, self.config.profile.sample_rate)
+        sha = file_sha256(path)
+        kept = keep_clip(path, self.clips_dir, sha)
+        variant = Variant(language=language, kind=CLIP, clip_sha256=sha, clip_file=kept.name,
+                          duration_s=round(len(samples) / self.config.profile.sample_rate, 3),
+                          source=self._relative(path))
+        new = build(header, path, title=title or header.get("title") or path.stem)
+        self._check_topic(new, path)
+        return new.id, variant, new
+
+    def add_file(self, path: Path, now: dt.datetime, by: str = "", ident: str | None = None,
+                 language: str | None = None) -> tuple[Entry, str]:
+        """Import a text or a clip into the library; returns the entry and 'added', 'updated' or 'unchanged'."""
+        path = Path(path)
+        if path.suffix.lower() in CLIP_EXTENSIONS:
+            ident, variant, new = self.read_clip(path, ident, language)
+            outcome = self.library.add_variant(ident, variant, now, by or new.author, new)
+        else:
+            if ident or language:
+                raise InputError(t("--id and --lang are for clips; a text names its id and language in its header"),
+                                 path=path)
+            ann = self.read_text(path)
+            ident = ann.id
+            outcome = self.library.add_text(ann, now, by or ann.author)
+        return self.library.get(ident), outcome
+
+    def sync(self, now: dt.datetime) -> dict[str, str]:
+        """Take in edits of the source files of the library; returns the ids whose source cannot be read."""
+        problems = {}
+        for entry in self.library.entries():
+            for variant in entry.announcement.variants:
+                path = self._source(variant.source) if variant.source else None
+                if path is None or not path.exists():
+                    continue  # the library keeps its own copy: a moved or deleted file changes nothing
+                try:
+                    self._sync_variant(entry, variant, path, now)
+                except BroadcasterError as exc:
+                    problems[entry.id] = t("its file {path} was edited and is now unusable: {reason}",
+                                           path=variant.source, reason=exc.message)
+        return problems
+
+    def _sync_variant(self, entry: Entry, variant: Variant, path: Path, now: dt.datetime) -> None:
+        if variant.kind == CLIP:
+            if file_sha256(path) != variant.clip_sha256:
+                _, new_variant, _ = self.read_clip(path, entry.id, variant.language, entry.announcement.title)
+                self.library.add_variant(entry.id, new_variant, now, EDITED_BY_FILE)
+            return
+        ann = self.read_text(path)
+        if ann.id != entry.id:
+            raise InputError(t("its id is now '{id}'", id=ann.id), path=path)
+        new = merged(entry.announcement, ann)
+        if new != entry.announcement:
+            self.library.put(new, now, EDITED_BY_FILE, action="edited")
+
+    def decide(self, ident: str, action: str, by: str, passphrase: str, now: dt.datetime, reason: str = "") -> Entry:
+        """A supervisor approves, retires or rejects the current version; approving renders it too."""
+        verbs = {APPROVED: t("approve"), RETIRED: t("retire"), REJECTED: t("reject")}
+        name = self.users.authenticate(by, passphrase, {"supervisor"}, verbs[action])
+        self.sync(now)
+        entry = self.library.decide(ident, action, name, now, reason)
+        if action == APPROVED:
+            for variant in entry.announcement.variants:
+                self.render(variant)
+        return entry
+
+    def asset(self, variant: Variant) -> Asset | None:
+        """The rendered audio of a variant, if it exists."""
+        return self.cache.find(cache_key(variant, self.speech_engine, self.config.profile))
+
+    def render(self, variant: Variant) -> tuple[Asset, bool]:
+        """Render one variant (or find it in the cache)."""
+        return self.cache.render(variant, self.speech_engine, self.config.profile, self.clips_dir)
+
+    def material(self, now: dt.datetime) -> dict[str, Material]:
+        """What the planner needs of every announcement, after taking in edited files."""
+        problems = self.sync(now)
         result = {}
         for entry in self.library.entries():
             a = entry.announcement
-            asset = self.asset(entry) if entry.approved else None
+            renditions = []
+            for variant in a.variants:
+                asset = self.asset(variant) if entry.approved else None
+                renditions.append(Rendition(variant.language, asset.path if asset else None,
+                                            asset.duration_s if asset else None, asset.engine if asset else ""))
             result[a.id] = Material(
-                id=a.id, title=a.title, topic=a.topic, fingerprint=a.fingerprint(), status=entry.status,
+                id=a.id, title=a.title, topic=a.topic, fingerprint=entry.fingerprint, status=entry.status,
                 approved=entry.approved, valid_from=a.valid_from, valid_until=a.valid_until,
-                asset_path=asset.path if asset else None, duration_s=asset.duration_s if asset else None,
-                language=a.language, approved_by=entry.approval.by if entry.approval else "",
-                voice=asset.engine if asset else "")
+                renditions=tuple(sorted(renditions, key=lambda r: r.language != "vie")),
+                approved_by=entry.approved_by, blocked=problems.get(a.id, ""))
         return result
 
-    def plan(self, day: dt.date, schedule: Schedule | None = None) -> Plan:
-        """The plan of ``day``."""
-        return plan_day(schedule or self.schedule(), self.material(), day, self.config.tz)
+    def plan(self, day: dt.date, now: dt.datetime, schedule: Schedule | None = None) -> Plan:
+        """The plan of ``day``, as the files are at ``now``."""
+        return plan_day(schedule or self.schedule(), self.material(now), day, self.config.tz)
 
     def sink(self, output: Output) -> Sink:
         """The sink an output plays to."""
@@ -144,5 +264,6 @@ def init_station(root: Path, name: str) -> Station:
         raise InputError(t("this is a file, not a folder"), path=root)
     for folder in FOLDERS:
         (root / folder).mkdir(parents=True, exist_ok=True)
-    (root / CONFIG_FILE).write_text(STATION_TEMPLATE.format(name=json.dumps(name, ensure_ascii=False)), encoding="utf-8")
+    (root / CONFIG_FILE).write_text(STATION_TEMPLATE.format(name=json.dumps(name, ensure_ascii=False)),
+                                    encoding="utf-8")
     return Station(root)

@@ -5,20 +5,31 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from broadcaster.content.library import APPROVED
 from broadcaster.station import Station
 
 NOW = dt.datetime(2026, 11, 25, 5, 0, tzinfo=dt.timezone(dt.timedelta(hours=7)))
 SUPERVISOR = "Trần Văn Bình"
+PASSPHRASE = "mật khẩu giám sát"
+
+
+def with_supervisor(root: Path) -> Station:
+    """The station at ``root`` with the supervisor SUPERVISOR (passphrase PASSPHRASE)."""
+    station = Station(root)
+    if SUPERVISOR not in dict(station.users.names()):
+        station.users.add(SUPERVISOR, "supervisor", PASSPHRASE, NOW, None)
+    return station
 
 
 def approved_station(root: Path, ids: tuple[str, ...] = ("gioi-thieu", "khau-hieu-5k"), render: bool = True) -> Station:
-    """The station at ``root`` with the given sample texts added, approved and rendered."""
-    station = Station(root)
+    """The station at ``root`` with the given sample texts added and approved (approval renders them)."""
+    station = with_supervisor(root)
     for ident in ids:
         station.add_file(root / "scripts_text" / f"{ident}.md", NOW)
-        entry = station.library.approve(ident, SUPERVISOR, NOW)
         if render:
-            station.render(entry)
+            station.decide(ident, APPROVED, SUPERVISOR, PASSPHRASE, NOW)
+        else:
+            station.library.decide(ident, APPROVED, SUPERVISOR, NOW)
     return station
 
 

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from broadcaster.cli import cli
 from broadcaster.station import Station
-from tests.helpers import approved_station, write_schedule
+from tests.helpers import NOW, PASSPHRASE, SUPERVISOR, approved_station, with_supervisor, write_schedule
 
 
 def _commands(group: click.Group, prefix=()):
@@ -43,13 +43,13 @@ def _digest(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file() and not p.name.endswith(".lock")}
 
 
-def _fails(station_dir: Path, args: list[str], expected: str, code: int = 2) -> None:
+def _fails(station_dir: Path, args: list[str], expected: str, code: int = 2, input: str | None = None) -> None:
     before = _digest(station_dir)
-    result = CliRunner().invoke(cli, args, obj=Station(station_dir))
+    result = CliRunner().invoke(cli, args, obj=Station(station_dir), input=input)
     assert result.exit_code == code, result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert "Traceback" not in result.output
-    assert result.output == f"Error: {expected}\n"
+    assert result.output.splitlines()[-1] == f"Error: {expected}"
     assert _digest(station_dir) == before
 
 
@@ -88,10 +88,12 @@ def test_unknown_announcement_on_command_line(station_dir):
 
 
 def test_author_cannot_approve_own_text(station_dir):
-    Station(station_dir).add_file(station_dir / "scripts_text" / "gioi-thieu.md",
-                                  __import__("tests.helpers", fromlist=["NOW"]).NOW)
+    station = with_supervisor(station_dir)
+    station.users.add("Nguyễn Thị Lan", "supervisor", "mật khẩu của Lan", NOW, (SUPERVISOR, PASSPHRASE))
+    station.add_file(station_dir / "scripts_text" / "gioi-thieu.md", NOW)
     _fails(station_dir, ["content", "approve", "gioi-thieu", "--by", "Nguyễn Thị Lan"],
-           "Nguyễn Thị Lan wrote 'gioi-thieu' and cannot also approve it: another person must")
+           "Nguyễn Thị Lan wrote 'gioi-thieu' and cannot also approve it: another person must",
+           input="mật khẩu của Lan\n")
 
 
 def test_not_a_station_folder(tmp_path):
@@ -109,9 +111,11 @@ def test_content_workflow_from_the_command_line(station_dir):
     assert result.output == "khau-hieu-5k: added (draft)\n"
     result = runner.invoke(cli, ["content", "add", text], obj=station, catch_exceptions=False)
     assert result.output == "khau-hieu-5k: unchanged (draft)\n"
-    result = runner.invoke(cli, ["content", "approve", "khau-hieu-5k", "--by", "Trần Văn Bình"], obj=station,
-                           catch_exceptions=False)
-    assert result.exit_code == 0 and "approved by Trần Văn Bình; rendered" in result.output
+    with_supervisor(station_dir)
+    result = runner.invoke(cli, ["content", "approve", "khau-hieu-5k", "--by", SUPERVISOR], obj=station,
+                           input=PASSPHRASE + "\n", catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert result.output.endswith("khau-hieu-5k: approved by Trần Văn Bình\n")
     result = runner.invoke(cli, ["content", "show", "khau-hieu-5k"], obj=station, catch_exceptions=False)
     assert "Khẩu trang, Khử khuẩn, Khoảng cách" in result.output
     assert "approved" in result.output and "Trần Văn Bình" in result.output

@@ -29,7 +29,7 @@ def _start_soon(seconds: float = 2.0) -> dt.datetime:
 
 def test_run_airs_an_approved_announcement_through_portaudio(station_dir, clean_captures):
     station = approved_station(station_dir, ("gioi-thieu",))
-    asset = station.asset(station.library.get("gioi-thieu"))
+    asset = station.asset(station.library.get("gioi-thieu").announcement.variants[0])
     start = _start_soon()
     write_schedule(station_dir, start.strftime("%H:%M:%S"), ["gioi-thieu"])
 
@@ -47,7 +47,7 @@ def test_run_airs_an_approved_announcement_through_portaudio(station_dir, clean_
     records = Station(station_dir).airing_log.records(start.date())
     assert [(r["announcement"], r["status"], r["output"]) for r in records] == [("gioi-thieu", "aired", "loa-xa")]
     record = records[0]
-    assert record["fingerprint"] == station.library.get("gioi-thieu").announcement.fingerprint()
+    assert record["fingerprint"] == station.library.get("gioi-thieu").fingerprint
     actual = dt.datetime.fromisoformat(record["actual_start"])
     assert abs((actual - start).total_seconds()) < 1.0
     assert record["duration_s"] >= 0
@@ -59,7 +59,7 @@ def test_unapproved_announcement_is_neither_planned_nor_aired(station_dir, clean
     start = _start_soon()
     write_schedule(station_dir, start.strftime("%H:%M:%S"), ["khau-hieu-5k", "gioi-thieu"])
 
-    plan = station.plan(start.date())
+    plan = station.plan(start.date(), dt.datetime.now(TZ))
     assert [a.announcement for a in plan.airings] == ["gioi-thieu"]
     assert any("khau-hieu-5k" in w and "not approved" in w for w in plan.warnings)
 
@@ -78,7 +78,7 @@ def test_an_edited_text_is_no_longer_approved(station_dir):
     write_schedule(station_dir, "05:30", ["gioi-thieu"])
     entry = station.library.get("gioi-thieu")
     assert not entry.approved and entry.status == "changed since approval"
-    assert station.plan(dt.date(2026, 11, 25)).airings == ()
+    assert station.plan(dt.date(2026, 11, 25), dt.datetime.now(TZ)).airings == ()
 
 
 def test_missing_device_fails_the_item_and_is_logged(station_dir):

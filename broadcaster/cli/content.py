@@ -1,87 +1,148 @@
-"""Commands for the content library: add, list, show, approve."""
+"""Commands for the content library: add, list, show, approve, retire, reject."""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import click
 
 from broadcaster.cli import cli
 from broadcaster.cli.output import console, table
+from broadcaster.content.announcement import CLIP, language_name
+from broadcaster.content.library import APPROVED, REJECTED, RETIRED
 from broadcaster.messages import t
 from broadcaster.playout.clock import SystemClock
 from broadcaster.station import Station
 
+STATUSES = ["draft", "approved", "changed", "retired", "rejected"]
 
-def _now(station: Station) -> dt.datetime:
+
+def now_of(station: Station) -> dt.datetime:
+    """The station's current time."""
     return SystemClock(station.config.tz).now()
+
+
+def passphrase_of(name: str) -> str:
+    """The passphrase of ``name``: BROADCASTER_PASSPHRASE for scripts, else asked for without echo."""
+    if "BROADCASTER_PASSPHRASE" in os.environ:
+        return os.environ["BROADCASTER_PASSPHRASE"]
+    # An empty answer (or none, with no terminal) ends the prompt instead of asking forever.
+    answer = click.prompt(t("Passphrase of {name}", name=name), hide_input=True, default="", show_default=False)
+    if not answer:
+        raise click.UsageError(t("no passphrase given for {name}", name=name))
+    return answer
 
 
 @cli.group()
 def content() -> None:
-    """Announcements: add texts, list them, approve them."""
+    """Announcements: add texts and clips, list them, approve them."""
 
 
 @content.command("add")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--by", default="", metavar="NAME", help="Who adds (default: the author in the file).")
+@click.option("--id", "ident", metavar="ID", help="For a clip: the announcement it belongs to, or a new id.")
+@click.option("--lang", metavar="CODE", help="For a clip: its language, ISO 639-3 (vie, rad, jra, cmo, ...).")
 @click.pass_obj
-def add_command(station: Station, files: tuple[Path, ...]) -> None:
-    """Add announcement text files (or update them) in the library."""
-    from broadcaster.content.textfile import read_announcement
-
-    announcements = [read_announcement(path) for path in files]  # all are checked before any is added
-    now = _now(station)
-    for ann in announcements:
-        outcome = station.library.add(ann, now)
-        entry = station.library.get(ann.id)
-        console.print(t("{id}: {outcome} ({status})", id=ann.id, outcome=t(outcome), status=t(entry.status)))
+def add_command(station: Station, files: tuple[Path, ...], by: str, ident: str | None, lang: str | None) -> None:
+    """Add texts (scripts_text/*.md) or recorded clips (WAV, MP3, M4A, AMR, OGG, FLAC) to the library."""
+    if ident and len(files) > 1:
+        raise click.UsageError(t("--id names one announcement: give one clip at a time"))
+    now = now_of(station)
+    for path in files:
+        entry, outcome = station.add_file(path, now, by=by, ident=ident, language=lang)
+        console.print(t("{id}: {outcome} ({status})", id=entry.id, outcome=t(outcome), status=t(entry.status)),
+                      markup=False)
 
 
 @content.command("list")
-@click.option("--status", type=click.Choice(["draft", "approved", "changed"]), help="Only this status.")
+@click.option("--status", type=click.Choice(STATUSES), help="Only this status.")
+@click.option("--topic", help="Only this topic.")
+@click.option("--lang", help="Only announcements with a variant in this language.")
+@click.option("--valid-on", type=click.DateTime(["%Y-%m-%d"]), help="Only those valid on this day.")
 @click.pass_obj
-def list_command(station: Station, status: str | None) -> None:
-    """List the announcements in the library."""
-    today = _now(station).date()
+def list_command(station: Station, status: str | None, topic: str | None, lang: str | None,
+                 valid_on: dt.datetime | None) -> None:
+    """List the announcements in the library, with their status and why they cannot air."""
+    now = now_of(station)
+    problems = station.sync(now)
+    today = valid_on.date() if valid_on else now.date()
     rows = []
     for e in station.library.entries():
-        if status and not e.status.startswith(status):
-            continue
         a = e.announcement
-        validity = "" if a.valid_on(today) else t("not valid today")
-        rows.append([a.id, a.title, a.topic, a.language, t(e.status), validity,
-                     e.approval.by if e.approval else "-"])
-    table(t("Announcements"), [t("id"), t("title"), t("topic"), t("language"), t("status"), t("validity"),
-                               t("approved by")], rows)
+        if (status and not e.status.startswith(status)) or (topic and a.topic != topic) \
+                or (lang and lang not in a.languages()) or (valid_on and not a.valid_on(today)):
+            continue
+        notes = [problems[a.id]] if a.id in problems else []
+        if not a.valid_on(today):
+            notes.append(t("not valid on {day}", day=today.isoformat()))
+        if e.status == "changed since approval":
+            notes.append(t("edited after {name} approved it: approve again", name=e.decision.by))
+        rows.append([a.id, a.title, a.topic, ", ".join(a.languages()), t(e.status),
+                     e.decision.by if e.decision else "-", "; ".join(notes)])
+    table(t("Announcements"), [t("id"), t("title"), t("topic"), t("languages"), t("status"), t("decided by"),
+                               t("notes")], rows)
 
 
 @content.command("show")
 @click.argument("ident", metavar="ID")
 @click.pass_obj
 def show_command(station: Station, ident: str) -> None:
-    """Show an announcement: metadata, the text to be spoken, approvals."""
+    """Show an announcement: metadata, the text to be spoken, its clips, its history."""
+    station.sync(now_of(station))
     e = station.library.get(ident)
     a = e.announcement
     console.print(f"[bold]{a.id}[/bold] — {a.title}")
-    for label, value in ((t("topic"), a.topic), (t("language"), a.language), (t("author"), a.author or "-"),
+    for label, value in ((t("topic"), a.topic), (t("author"), a.author or "-"),
                          (t("valid"), f"{a.valid_from or '…'} → {a.valid_until or '…'}"), (t("status"), t(e.status)),
-                         (t("fingerprint"), a.fingerprint()[:16]), (t("source"), a.source)):
-        console.print(f"  {label}: {value}")
-    console.print(t("Text to be spoken:"))
-    console.print(a.text, markup=False)
+                         (t("fingerprint"), e.fingerprint[:16]), (t("notes"), a.notes or "-")):
+        console.print(f"  {label}: {value}", markup=False)
+    for v in a.variants:
+        if v.kind == CLIP:
+            console.print(t("Clip in {lang}: {seconds:.1f} s, from {source} (sha256 {sha})", lang=language_name(
+                v.language), seconds=v.duration_s, source=v.source, sha=v.clip_sha256[:16]), markup=False)
+        else:
+            console.print(t("Text in {lang}, to be spoken (from {source}):", lang=language_name(v.language),
+                            source=v.source), markup=False)
+            console.print(v.text, markup=False)
     console.print(t("History:"))
     for h in station.library.history(ident):
-        console.print(f"  {h['at']}  {t(h['action'])}  {h['by'] or '-'}  {h['fingerprint'][:16]}")
+        line = f"  {h['at']}  {t(h['action'])}  {h['by'] or '-'}  {h['fingerprint'][:16]}"
+        console.print(line + (f"  {h['reason']}" if h.get("reason") else ""), markup=False)
+
+
+def _decide(station: Station, ident: str, action: str, by: str, reason: str = "") -> None:
+    station.library.get(ident)  # an unknown id is reported before anyone types a passphrase
+    entry = station.decide(ident, action, by, passphrase_of(by), now_of(station), reason)
+    console.print(t("{id}: {status} by {name}", id=ident, status=t(entry.status), name=entry.decision.by),
+                  markup=False)
 
 
 @content.command("approve")
 @click.argument("ident", metavar="ID")
-@click.option("--by", "by", required=True, metavar="NAME", help="Who approves (not the author).")
+@click.option("--by", "by", required=True, metavar="NAME", help="The supervisor who approves (not the author).")
 @click.pass_obj
 def approve_command(station: Station, ident: str, by: str) -> None:
-    """Approve exactly the current version of an announcement, then render it."""
-    entry = station.library.approve(ident, by, _now(station))
-    asset, _ = station.render(entry)
-    console.print(t("{id}: approved by {name}; rendered {seconds:.1f} s at {lufs:.1f} LUFS",
-                    id=ident, name=by, seconds=asset.duration_s, lufs=asset.lufs))
+    """Approve exactly the current version (a supervisor, with their passphrase), then render it."""
+    _decide(station, ident, APPROVED, by)
+
+
+@content.command("retire")
+@click.argument("ident", metavar="ID")
+@click.option("--by", "by", required=True, metavar="NAME", help="The supervisor who retires it.")
+@click.pass_obj
+def retire_command(station: Station, ident: str, by: str) -> None:
+    """Take an announcement off the air for good (a supervisor)."""
+    _decide(station, ident, RETIRED, by)
+
+
+@content.command("reject")
+@click.argument("ident", metavar="ID")
+@click.option("--by", "by", required=True, metavar="NAME", help="The supervisor who rejects it.")
+@click.option("--reason", required=True, help="Why it is rejected.")
+@click.pass_obj
+def reject_command(station: Station, ident: str, by: str, reason: str) -> None:
+    """Reject the current version, e.g. after an emergency broadcast before approval (a supervisor)."""
+    _decide(station, ident, REJECTED, by, reason)

@@ -13,8 +13,9 @@ console = Console(highlight=False, soft_wrap=True)
 def table(title: str, columns: list[str], rows: list[list[str]]) -> None:
     """Print a table."""
     tab = Table(title=title, title_justify="left")
-    for column in columns:
-        tab.add_column(column, overflow="fold")
+    for i, column in enumerate(columns):
+        last = i == len(columns) - 1  # only the last column (free text) wraps; times and ids stay whole
+        tab.add_column(column, overflow="fold" if last else "ellipsis", no_wrap=not last)
     for row in rows:
         tab.add_row(*row)
     console.print(tab)

@@ -19,18 +19,21 @@ from broadcaster.station import Station
 @click.pass_obj
 def render_command(station: Station, dry_run: bool) -> None:
     """Render every approved announcement to broadcast-ready audio (cached)."""
-    todo = [e for e in station.library.entries() if e.approved and station.asset(e) is None]
+    station.sync(SystemClock(station.config.tz).now())
+    todo = [(e.id, v) for e in station.library.entries() if e.approved
+            for v in e.announcement.variants if station.asset(v) is None]
     if dry_run or not todo:
-        for e in todo:
-            console.print(t("would render {id}", id=e.id))
+        for ident, v in todo:
+            console.print(t("would render {id} ({lang})", id=ident, lang=v.language))
         console.print(t("{n} to render", n=len(todo)))
         return
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task(t("Rendering"), total=len(todo))
-        for e in todo:
-            asset, _ = station.render(e)
-            progress.console.print(t("{id}: {seconds:.1f} s, {lufs:.1f} LUFS, true peak {tp:.1f} dBTP",
-                                     id=e.id, seconds=asset.duration_s, lufs=asset.lufs, tp=asset.true_peak_dbtp))
+        for ident, v in todo:
+            asset, _ = station.render(v)
+            progress.console.print(t("{id} ({lang}): {seconds:.1f} s, {lufs:.1f} LUFS, true peak {tp:.1f} dBTP",
+                                     id=ident, lang=v.language, seconds=asset.duration_s, lufs=asset.lufs,
+                                     tp=asset.true_peak_dbtp))
             progress.advance(task)
     console.print(t("{n} rendered", n=len(todo)))
 
@@ -40,10 +43,12 @@ def render_command(station: Station, dry_run: bool) -> None:
 @click.pass_obj
 def plan_command(station: Station, day: dt.datetime | None) -> None:
     """Show the plan of a day: what airs where and when, and what was left out."""
-    when = day.date() if day else SystemClock(station.config.tz).now().date()
-    plan = station.plan(when)
+    now = SystemClock(station.config.tz).now()
+    when = day.date() if day else now.date()
+    plan = station.plan(when, now)
     table(t("Plan of {day}", day=when.isoformat()), [t("start"), t("end"), t("output"), t("session"), t("id"),
-                                                      t("title")],
-          [[hms(a.start), hms(a.end), a.output, a.session, a.announcement, a.title] for a in plan.airings])
+                                                      t("language"), t("title")],
+          [[hms(a.start), hms(a.end), a.output, a.session, a.announcement, a.language, a.title]
+           for a in plan.airings])
     for warning in plan.warnings:
         console.print(t("warning: {text}", text=warning), markup=False)

@@ -19,10 +19,14 @@ _TCVN3_MARKERS = frozenset("¨©ª«¬\xad®µ¶·¸¹")
 LEGACY_SHARE = 0.3  # more than this share of odd non-ASCII letters: not Unicode Vietnamese
 
 
+def _latin(c: str) -> bool:
+    return 127 < ord(c) <= 0x24F and (c.isalpha() or c in _TCVN3_MARKERS)
+
+
 def _looks_legacy(text: str) -> str | None:
-    """'TCVN3' or 'VNI' when the non-ASCII characters are mostly not Vietnamese letters."""
-    foreign = [c for c in text if ord(c) > 127 and c not in VIETNAMESE_LETTERS and c.isalpha() or c in _TCVN3_MARKERS]
-    letters = [c for c in text if ord(c) > 127 and (c.isalpha() or c in _TCVN3_MARKERS)]
+    """'TCVN3' or 'VNI' when the accented Latin characters are mostly not Vietnamese letters."""
+    letters = [c for c in text if _latin(c)]
+    foreign = [c for c in letters if c not in VIETNAMESE_LETTERS]
     if len(letters) < 5 or len(foreign) <= LEGACY_SHARE * len(letters):
         return None
     return "TCVN3" if sum(c in _TCVN3_MARKERS for c in foreign) * 2 >= len(foreign) else "VNI"
@@ -68,6 +72,7 @@ def decode_announcement_text(data: bytes, path: Path) -> tuple[str, str]:
         except UnicodeDecodeError:
             raise InputError(t("this looks like UTF-16 text but cannot be decoded"), path=path) from None
     text = unicodedata.normalize("NFC", text.lstrip("\ufeff")).replace("\r\n", "\n").replace("\r", "\n")
+    _refuse_other_scripts(text, path)
     legacy = _looks_legacy(text)
     if legacy:
         raise InputError(
@@ -76,9 +81,25 @@ def decode_announcement_text(data: bytes, path: Path) -> tuple[str, str]:
     return text, encoding
 
 
+def _refuse_other_scripts(text: str, path: Path) -> None:
+    """Letters outside the Latin script cannot be read by a Vietnamese voice: say where they are."""
+    for number, line in enumerate(text.split("\n"), 1):
+        odd = [c for c in line if c.isalpha() and ord(c) > 0x24F and c not in VIETNAMESE_LETTERS]
+        if odd:
+            raise InputError(t("letters of another script ('{chars}') that a Vietnamese voice cannot read; "
+                               "record a clip for texts in other scripts", chars="".join(odd[:10])),
+                             path=path, line=number)
+
+
 def _windows_1258(data: bytes, path: Path, utf8_error: UnicodeDecodeError) -> tuple[str, str]:
-    """Windows-1258, the Vietnamese code page of older Windows tools; else the UTF-8 error, with its line."""
+    """Windows-1258, the Vietnamese code page of older Windows tools; else the UTF-8 error, with its line.
+
+    A file that is UTF-8 up to the bad byte (with accented letters in it) is UTF-8 with damage, not
+    Windows-1258: the UTF-8 error and its line are what helps."""
+    mixed = any(b > 127 for b in data[: utf8_error.start])
     try:
+        if mixed:
+            raise UnicodeDecodeError("cp1258", data, 0, 1, "UTF-8 before the bad byte")
         return data.decode("cp1258"), "windows-1258"
     except UnicodeDecodeError:
         line = data[: utf8_error.start].count(b"\n") + 1

@@ -1,37 +1,42 @@
-"""The content library: announcements, their approvals and the history of every change."""
+"""The content library: announcements, the decisions on them, and the history of every change."""
 
 from __future__ import annotations
 
 import datetime as dt
 import difflib
-from dataclasses import dataclass
+import hashlib
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from tinydb import Query
 
-from broadcaster.content.textfile import Announcement
+from broadcaster.content.announcement import Announcement, Variant
 from broadcaster.errors import InputError
 from broadcaster.messages import t
 from broadcaster.storage import Store
 
-DRAFT, APPROVED, CHANGED = "draft", "approved", "changed since approval"
+DRAFT, APPROVED, RETIRED, REJECTED = "draft", "approved", "retired", "rejected"
+CHANGED = "changed since approval"
 
 
 @dataclass(frozen=True)
-class Approval:
-    """Who approved exactly which version, and when."""
+class Decision:
+    """A supervisor's approval, retirement or rejection of exactly one version."""
 
+    action: str
     by: str
     at: str
     fingerprint: str
+    reason: str = ""
 
 
 @dataclass(frozen=True)
 class Entry:
-    """An announcement as the library holds it, with its approval."""
+    """An announcement as the library holds it, the last decision on it, and its current fingerprint."""
 
     announcement: Announcement
-    approval: Approval | None
+    decision: Decision | None
+    fingerprint: str
 
     @property
     def id(self) -> str:
@@ -40,80 +45,132 @@ class Entry:
 
     @property
     def status(self) -> str:
-        """draft, approved, or changed since approval."""
-        if self.approval is None:
+        """draft, approved, retired, rejected, or changed since approval (which airs as little as a draft)."""
+        if self.decision is None:
             return DRAFT
-        if self.approval.fingerprint != self.announcement.fingerprint():
-            return CHANGED
-        return APPROVED
+        if self.decision.fingerprint != self.fingerprint:
+            return CHANGED if self.decision.action == APPROVED else DRAFT
+        return self.decision.action
 
     @property
     def approved(self) -> bool:
-        """True only when exactly this version was approved."""
+        """True only when exactly this version, with this processing, was approved and not retired since."""
         return self.status == APPROVED
+
+    @property
+    def approved_by(self) -> str:
+        """Who approved this version, or ''."""
+        return self.decision.by if self.approved else ""
 
 
 class Library:
-    """Announcements stored in one TinyDB file, safe to share between processes."""
+    """Announcements in one TinyDB file, safe to share between processes.
 
-    def __init__(self, path: Path):
+    ``processing`` names how audio will be processed; an approval covers it, so changing the loudness
+    target or the voice asks for approval again.
+    """
+
+    def __init__(self, path: Path, processing: str):
         self.store = Store(path)
+        self.processing = processing
 
-    def add(self, ann: Announcement, now: dt.datetime) -> str:
-        """Add or update an announcement; returns 'added', 'updated' or 'unchanged'."""
+    def _entry(self, record: dict) -> Entry:
+        ann = Announcement.from_record(record["announcement"])
+        decision = record.get("decision")
+        return Entry(ann, Decision(**decision) if decision else None, self.fingerprint(ann))
+
+    def fingerprint(self, ann: Announcement) -> str:
+        """What an approval covers: the exact content and the processing."""
+        return hashlib.sha256(f"{ann.content_fingerprint()}|{self.processing}".encode()).hexdigest()
+
+    def put(self, ann: Announcement, now: dt.datetime, by: str, action: str = "added") -> str:
+        """Store a new or changed announcement; returns 'added', 'updated' or 'unchanged'."""
         with self.store.transaction() as db:
             table = db.table("announcements")
             old = table.get(Query().announcement.id == ann.id)
             if old is not None and Announcement.from_record(old["announcement"]) == ann:
                 return "unchanged"
-            record = {"announcement": ann.to_record(), "approval": old["approval"] if old else None}
+            record = {"v": 1, "announcement": ann.to_record(), "decision": old.get("decision") if old else None}
             if old is None:
                 table.insert(record)
-                outcome = "added"
             else:
                 table.update(record, doc_ids=[old.doc_id])
-                outcome = "updated"
-            _history(db, now, outcome, ann.id, ann.author, ann.fingerprint())
-            return outcome
+                action = "updated" if action == "added" else action
+            _history(db, now, action, ann.id, by, self.fingerprint(ann))
+            return "added" if old is None else "updated"
+
+    def add_text(self, ann: Announcement, now: dt.datetime, by: str) -> str:
+        """Add or update from a text file: its metadata and text replace the old; clips are kept."""
+        old = self.find(ann.id)
+        if old is not None:
+            ann = merged(old.announcement, ann)
+        return self.put(ann, now, by)
+
+    def add_variant(self, ident: str, variant: Variant, now: dt.datetime, by: str,
+                    new: Announcement | None = None) -> str:
+        """Add a clip variant to an announcement, or create ``new`` with it when the id is not known."""
+        old = self.find(ident)
+        if old is None:
+            if new is None:
+                raise unknown_announcement(ident, self.ids())
+            return self.put(replace(new, variants=(variant,)), now, by)
+        return self.put(old.announcement.with_variant(variant), now, by)
+
+    def find(self, ident: str) -> Entry | None:
+        """One announcement, or None."""
+        with self.store.transaction() as db:
+            record = db.table("announcements").get(Query().announcement.id == ident)
+        return self._entry(record) if record else None
+
+    def ids(self) -> list[str]:
+        """Every id."""
+        return [e.id for e in self.entries()]
 
     def entries(self) -> list[Entry]:
         """Every announcement, ordered by id."""
         with self.store.transaction() as db:
             records = db.table("announcements").all()
-        return sorted((_entry(r) for r in records), key=lambda e: e.id)
+        return sorted((self._entry(r) for r in records), key=lambda e: e.id)
 
     def get(self, ident: str) -> Entry:
         """One announcement, or an InputError that suggests the nearest id."""
-        entries = {e.id: e for e in self.entries()}
-        if ident in entries:
-            return entries[ident]
-        raise unknown_announcement(ident, entries)
+        entry = self.find(ident)
+        if entry is None:
+            raise unknown_announcement(ident, self.ids())
+        return entry
 
-    def approve(self, ident: str, by: str, now: dt.datetime) -> Entry:
-        """Approve exactly the current version of an announcement; its author cannot."""
-        by = by.strip()
-        if not by:
-            raise InputError(t("say who approves with --by NAME"))
+    def decide(self, ident: str, action: str, by: str, now: dt.datetime, reason: str = "") -> Entry:
+        """Record a supervisor's decision on the current version (who may decide is checked by the caller)."""
         with self.store.transaction() as db:
             table = db.table("announcements")
             record = table.get(Query().announcement.id == ident)
             if record is None:
-                raise unknown_announcement(ident, {r["announcement"]["id"] for r in table.all()})
-            entry = _entry(record)
-            if entry.announcement.author and entry.announcement.author.casefold() == by.casefold():
+                raise unknown_announcement(ident, [r["announcement"]["id"] for r in table.all()])
+            entry = self._entry(record)
+            author = entry.announcement.author
+            if action == APPROVED and author and author.casefold() == by.casefold():
                 raise InputError(t("{name} wrote '{id}' and cannot also approve it: another person must",
                                    name=by, id=ident))
-            approval = Approval(by=by, at=now.isoformat(timespec="seconds"),
-                                fingerprint=entry.announcement.fingerprint())
-            table.update({"approval": approval.__dict__}, doc_ids=[record.doc_id])
-            _history(db, now, "approved", ident, by, approval.fingerprint)
-        return Entry(entry.announcement, approval)
+            if entry.status == action:
+                raise InputError(t("'{id}' is already {status}", id=ident, status=t(action)))
+            decision = Decision(action, by, now.isoformat(timespec="seconds"), entry.fingerprint, reason)
+            table.update({"decision": asdict(decision)}, doc_ids=[record.doc_id])
+            _history(db, now, action, ident, by, entry.fingerprint, reason)
+        return Entry(entry.announcement, decision, entry.fingerprint)
 
     def history(self, ident: str | None = None) -> list[dict]:
         """The change history, oldest first, of one announcement or of all."""
         with self.store.transaction() as db:
             rows = db.table("history").all()
         return [dict(r) for r in rows if ident is None or r["id"] == ident]
+
+
+def merged(old: Announcement, new: Announcement) -> Announcement:
+    """``new`` (read from a text file) with the variants of ``old`` in other languages (its clips) kept."""
+    for variant in old.variants:
+        if new.variant(variant.language) is None:
+            new = new.with_variant(variant)
+    return new
 
 
 def unknown_announcement(ident: str, known) -> InputError:
@@ -124,11 +181,6 @@ def unknown_announcement(ident: str, known) -> InputError:
                         id=ident, hint=hint))
 
 
-def _entry(record: dict) -> Entry:
-    approval = record.get("approval")
-    return Entry(Announcement.from_record(record["announcement"]), Approval(**approval) if approval else None)
-
-
-def _history(db, now: dt.datetime, action: str, ident: str, by: str, fingerprint: str) -> None:
-    db.table("history").insert({"at": now.isoformat(timespec="seconds"), "action": action,
-                                "id": ident, "by": by, "fingerprint": fingerprint})
+def _history(db, now: dt.datetime, action: str, ident: str, by: str, fingerprint: str, reason: str = "") -> None:
+    db.table("history").insert({"v": 1, "at": now.isoformat(timespec="seconds"), "action": action, "id": ident,
+                                "by": by, "fingerprint": fingerprint, "reason": reason})

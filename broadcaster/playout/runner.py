@@ -29,7 +29,7 @@ def run_station(station: Station, clock: Clock, listeners: list[Listener], on_pl
     stop = stop or threading.Event()
     engine = build_engine(station, clock, listeners)
     day = clock.now().date()
-    plan: Plan = station.plan(day)
+    plan: Plan = station.plan(day, clock.now())
     on_plan(plan)
     engine.load(plan, station.airing_log.logged_keys(day))
     engine.start()
@@ -38,7 +38,7 @@ def run_station(station: Station, clock: Clock, listeners: list[Listener], on_pl
             today = clock.now().date()
             if today != day:
                 day = today
-                plan = station.plan(day)
+                plan = station.plan(day, clock.now())
                 on_plan(plan)
                 engine.load(plan, station.airing_log.logged_keys(day))
             if exit_when_idle and not engine.pending():

@@ -1,4 +1,4 @@
-"""Rendering in stages (speak -> resample -> normalise -> store), cached on disk by what was done."""
+"""Rendering in stages (source audio -> resample -> normalise -> store), cached on disk by what was done."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from scipy.signal import resample_poly
 
 from broadcaster.audiofile import write_wav
 from broadcaster.config import Profile
-from broadcaster.content.textfile import Announcement
+from broadcaster.content.announcement import TEXT, Variant
+from broadcaster.content.clips import decode_clip
 from broadcaster.render.loudness import integrated_lufs, normalise, true_peak_dbtp
 from broadcaster.speech.engine import Speech, SpeechEngine
 
@@ -29,10 +30,10 @@ class Asset:
     engine: str
 
 
-def cache_key(ann: Announcement, engine: SpeechEngine, profile: Profile) -> str:
-    """Hash of the spoken text, the engine and voice, and the processing profile."""
-    spoken = json.dumps([ann.text, ann.language, engine.key(), profile.key()], ensure_ascii=False)
-    return hashlib.sha256(spoken.encode()).hexdigest()[:32]
+def cache_key(variant: Variant, engine: SpeechEngine, profile: Profile) -> str:
+    """Hash of what is spoken (text, language, engine and voice) or played (the clip's bytes), and the processing."""
+    source = [variant.text, variant.language, engine.key()] if variant.kind == TEXT else [variant.clip_sha256]
+    return hashlib.sha256(json.dumps([*source, profile.key()], ensure_ascii=False).encode()).hexdigest()[:32]
 
 
 def resample(speech: Speech, rate: int) -> np.ndarray:
@@ -41,6 +42,13 @@ def resample(speech: Speech, rate: int) -> np.ndarray:
         return speech.samples
     g = np.gcd(speech.sample_rate, rate)
     return resample_poly(speech.samples, rate // g, speech.sample_rate // g).astype(np.float32)
+
+
+def source_audio(variant: Variant, engine: SpeechEngine, profile: Profile, clips: Path) -> tuple[np.ndarray, str]:
+    """The raw audio of a variant at the profile's rate, and what made it (engine and voice, or 'clip')."""
+    if variant.kind == TEXT:
+        return resample(engine.synthesize(variant.text), profile.sample_rate), engine.key()
+    return decode_clip(clips / variant.clip_file, profile.sample_rate), "clip"
 
 
 class RenderCache:
@@ -59,19 +67,19 @@ class RenderCache:
         except (ValueError, TypeError):
             return None  # a damaged description: render again
 
-    def render(self, ann: Announcement, engine: SpeechEngine, profile: Profile) -> tuple[Asset, bool]:
+    def render(self, variant: Variant, engine: SpeechEngine, profile: Profile, clips: Path) -> tuple[Asset, bool]:
         """The cached asset, or a new one; the flag says whether it was rendered now."""
-        key = cache_key(ann, engine, profile)
+        key = cache_key(variant, engine, profile)
         found = self.find(key)
         if found is not None:
             return found, False
-        samples = normalise(resample(engine.synthesize(ann.text), profile.sample_rate),
-                            profile.sample_rate, profile.target_lufs, profile.true_peak_dbtp)
+        raw, made_by = source_audio(variant, engine, profile, clips)
+        samples = normalise(raw, profile.sample_rate, profile.target_lufs, profile.true_peak_dbtp)
         wav = self.folder / f"{key}.wav"
         write_wav(wav, samples, profile.sample_rate)
         asset = Asset(key=key, path=str(wav), duration_s=round(len(samples) / profile.sample_rate, 3),
                       lufs=round(integrated_lufs(samples, profile.sample_rate), 2),
-                      true_peak_dbtp=round(true_peak_dbtp(samples), 2), engine=engine.key())
+                      true_peak_dbtp=round(true_peak_dbtp(samples), 2), engine=made_by)
         # The description is written last: an asset without it is not found, and is rendered again.
         meta = self.folder / f"{key}.json"
         tmp = meta.with_suffix(".json.tmp")

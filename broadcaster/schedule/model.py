@@ -20,11 +20,13 @@ class Output:
 
 @dataclass(frozen=True)
 class Item:
-    """One announcement in a session, aired ``repeat`` times with ``gap_s`` between."""
+    """One announcement in a session: its variants (all, or ``languages`` in that order), ``repeat`` times
+    with ``gap_s`` between."""
 
     announcement: str
     repeat: int = 1
     gap_s: float = 0.0
+    languages: tuple[str, ...] | None = None
     source: str = ""
     line: int | None = None
 

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from broadcaster.content.announcement import LANGUAGE_PATTERN
 from broadcaster.errors import InputError
 from broadcaster.messages import t
 from broadcaster.schedule.model import WEEKDAYS, Item, Output, Schedule, Session
@@ -61,7 +62,7 @@ def _item(node: Any, path: Path, line: int | None) -> Item:
     if isinstance(node, str):
         return Item(announcement=node.strip(), source=str(path), line=line)
     node = expect_map(node, path, t("an item"), line)
-    check_keys(node, {"announcement", "repeat", "gap"}, path, t("an item"))
+    check_keys(node, {"announcement", "repeat", "gap", "languages"}, path, t("an item"))
     if "announcement" not in node:
         raise InputError(t("an item needs 'announcement: ID'"), path=path, line=line_of(node) or line)
     repeat = node.get("repeat", 1)
@@ -69,7 +70,15 @@ def _item(node: Any, path: Path, line: int | None) -> Item:
         raise InputError(t("repeat '{value}' must be a whole number from 1 to 100", value=repeat),
                          path=path, line=line_of(node, "repeat"))
     gap = parse_duration(node["gap"], path, line_of(node, "gap"), "gap") if "gap" in node else 0.0
-    return Item(announcement=str(node["announcement"]).strip(), repeat=repeat, gap_s=gap,
+    languages = None
+    if "languages" in node:
+        lang_node = expect_list(node["languages"], path, "languages", line_of(node, "languages"))
+        languages = tuple(str(lang).strip() for lang in lang_node)
+        bad = [lang for lang in languages if not LANGUAGE_PATTERN.match(lang)]
+        if bad or not languages:
+            raise InputError(t("languages must be ISO 639-3 codes such as [vie, rad]; '{lang}' is not",
+                               lang=bad[0] if bad else ""), path=path, line=line_of(node, "languages"))
+    return Item(announcement=str(node["announcement"]).strip(), repeat=repeat, gap_s=gap, languages=languages,
                 source=str(path), line=line_of(node, "announcement"))
 
 

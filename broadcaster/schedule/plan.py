@@ -13,6 +13,16 @@ from broadcaster.schedule.model import Schedule, Session
 
 
 @dataclass(frozen=True)
+class Rendition:
+    """One language variant of an announcement as rendered audio (path and duration None if not yet)."""
+
+    language: str
+    asset_path: str | None
+    duration_s: float | None
+    voice: str = ""
+
+
+@dataclass(frozen=True)
 class Material:
     """What planning needs to know of one announcement."""
 
@@ -24,11 +34,9 @@ class Material:
     approved: bool
     valid_from: dt.date | None
     valid_until: dt.date | None
-    asset_path: str | None
-    duration_s: float | None
-    language: str = "vie"
+    renditions: tuple[Rendition, ...]
     approved_by: str = ""
-    voice: str = ""
+    blocked: str = ""
 
 
 @dataclass(frozen=True)
@@ -62,15 +70,30 @@ class Plan:
 
 
 def _skip_reason(m: Material, day: dt.date) -> str | None:
+    if m.blocked:
+        return m.blocked
     if not m.approved:
         return t("not approved ({status})", status=m.status)
     if m.valid_from and day < m.valid_from:
         return t("not valid before {date}", date=m.valid_from.isoformat())
     if m.valid_until and day > m.valid_until:
         return t("expired on {date}", date=m.valid_until.isoformat())
-    if m.asset_path is None or m.duration_s is None:
-        return t("not rendered yet: run 'broadcaster render'")
     return None
+
+
+def _renditions(m: Material, languages: tuple[str, ...] | None) -> tuple[list[Rendition], list[str]]:
+    """The renditions to air, in order, and why any asked-for language cannot be."""
+    by_language = {r.language: r for r in m.renditions}
+    chosen, problems = [], []
+    for language in languages or tuple(by_language):
+        r = by_language.get(language)
+        if r is None:
+            problems.append(t("has no '{lang}' variant", lang=language))
+        elif r.asset_path is None or r.duration_s is None:
+            problems.append(t("'{lang}' not rendered yet: run 'broadcaster render'", lang=language))
+        else:
+            chosen.append(r)
+    return chosen, problems
 
 
 def plan_session(session: Session, material: dict[str, Material], day: dt.date, tz: ZoneInfo,
@@ -85,19 +108,22 @@ def plan_session(session: Session, material: dict[str, Material], day: dt.date, 
             raise InputError(error.message, path=item.source, line=item.line)
         m = material[item.announcement]
         reason = _skip_reason(m, day)
-        if reason:
+        chosen, problems = ([], [reason]) if reason else _renditions(m, item.languages)
+        for problem in problems:
             warnings.append(t("{start} {session}: '{id}' left out: {reason} ({where})",
-                              start=at.strftime("%H:%M"), session=session.name, id=m.id, reason=reason,
+                              start=at.strftime("%H:%M"), session=session.name, id=m.id, reason=problem,
                               where=f"{item.source}:{item.line}"))
-            continue
-        for n in range(item.repeat):
-            end = at + dt.timedelta(seconds=m.duration_s)
-            airings.append(PlannedAiring(
-                key=f"{day.isoformat()}/{session.output}/{session.name}/{session.start.isoformat()}/{index}.{n}",
-                output=session.output, session=session.name, start=at, end=end, announcement=m.id,
-                title=m.title, topic=m.topic, fingerprint=m.fingerprint, asset_path=m.asset_path,
-                language=m.language, approved_by=m.approved_by, voice=m.voice))
-            at = end + dt.timedelta(seconds=item.gap_s if n + 1 < item.repeat else 0)
+        for n in range(item.repeat if chosen else 0):
+            for r in chosen:
+                end = at + dt.timedelta(seconds=r.duration_s)
+                airings.append(PlannedAiring(
+                    key=f"{day.isoformat()}/{session.output}/{session.name}/{session.start.isoformat()}/"
+                        f"{index}.{n}.{r.language}",
+                    output=session.output, session=session.name, start=at, end=end, announcement=m.id,
+                    title=m.title, topic=m.topic, fingerprint=m.fingerprint, asset_path=r.asset_path,
+                    language=r.language, approved_by=m.approved_by, voice=r.voice))
+                at = end
+            at += dt.timedelta(seconds=item.gap_s if n + 1 < item.repeat else 0)
     return airings, warnings
 
 

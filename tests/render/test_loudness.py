@@ -61,7 +61,7 @@ def test_silence_is_left_alone():
 
 def test_rendered_asset_is_at_broadcast_loudness(station_dir):
     station = approved_station(station_dir, ("khau-hieu-5k",))
-    asset = station.asset(station.library.get("khau-hieu-5k"))
+    asset = station.asset(station.library.get("khau-hieu-5k").announcement.variants[0])
     samples, rate = read_wav(asset.path)
     profile = Profile()
     assert rate == profile.sample_rate

@@ -347,11 +347,11 @@ def test_items_plain_and_mapping(tmp_path: Path):
     (session,) = load_schedules([path]).sessions
     source = str(path)
     assert session.items == (
-        Item("gioi-thieu", 1, 0.0, source, 8),
-        Item("thong-diep-5k", 3, 10.0, source, 9),
-        Item("tiem-vac-xin", 1, 120.0, source, 12),
-        Item("tin-gia", 1, 90.0, source, 14),
-        Item("khai-bao-y-te", 2, 90.0, source, 16),
+        Item("gioi-thieu", 1, 0.0, source=source, line=8),
+        Item("thong-diep-5k", 3, 10.0, source=source, line=9),
+        Item("tiem-vac-xin", 1, 120.0, source=source, line=12),
+        Item("tin-gia", 1, 90.0, source=source, line=14),
+        Item("khai-bao-y-te", 2, 90.0, source=source, line=16),
     )
     assert session.source == source
     assert session.line == 4

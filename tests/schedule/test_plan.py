@@ -10,7 +10,7 @@ import pytest
 
 from broadcaster.errors import InputError
 from broadcaster.schedule.model import Item, Output, Schedule, Session
-from broadcaster.schedule.plan import Material, plan_day, plan_session
+from broadcaster.schedule.plan import Rendition, Material, plan_day, plan_session
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 MONDAY = dt.date(2026, 11, 23)
@@ -19,9 +19,12 @@ SOURCE = "schedules/hang-ngay.yaml"
 
 
 def material(ident: str, title: str, duration_s: float | None, **changes) -> Material:
+    """Material with one Vietnamese rendition; ``asset_path`` and ``duration_s`` may be overridden."""
+    path = changes.pop("asset_path", f"audio/{ident}.wav" if duration_s is not None else None)
+    duration_s = changes.pop("duration_s", duration_s)
     m = Material(id=ident, title=title, topic="y-te", fingerprint=f"sha256:{ident}", status="approved",
                  approved=True, valid_from=None, valid_until=None,
-                 asset_path=f"audio/{ident}.wav" if duration_s is not None else None, duration_s=duration_s)
+                 renditions=(Rendition("vie", path, duration_s),))
     return dataclasses.replace(m, **changes)
 
 
@@ -128,7 +131,7 @@ def test_weekday_filtering():
 ], ids=["draft", "changed", "expired", "not-yet-valid", "unrendered", "no-duration"])
 def test_unairable_item_is_a_warning(changes: dict, reason: str):
     library = dict(LIBRARY)
-    library["thong-diep-5k"] = dataclasses.replace(LIBRARY["thong-diep-5k"], **changes)
+    library["thong-diep-5k"] = material("thong-diep-5k", "Thông điệp 5K", **{"duration_s": 30.0, **changes})
     s = session("Buổi sáng", dt.time(5, 30), item("gioi-thieu", line=9),
                 item("thong-diep-5k", line=10), item("tiem-vac-xin", line=11))
     plan = plan_day(schedule(s), library, TUESDAY, TZ)

@@ -1,0 +1,38 @@
+"""Commands for the people of a station and their roles."""
+
+from __future__ import annotations
+
+import click
+
+from broadcaster.cli import cli
+from broadcaster.cli.content import now_of, passphrase_of
+from broadcaster.cli.output import table
+from broadcaster.content.users import ROLES
+from broadcaster.messages import t
+from broadcaster.station import Station
+
+
+@cli.group()
+def user() -> None:
+    """People of the station: operators, officers, supervisors."""
+
+
+@user.command("add")
+@click.argument("name")
+@click.option("--role", type=click.Choice(ROLES), required=True, help="What the person may do.")
+@click.option("--admin", metavar="NAME", help="A supervisor who allows it (needed once anyone exists).")
+@click.pass_obj
+def add_command(station: Station, name: str, role: str, admin: str | None) -> None:
+    """Add a person with a role and a passphrase (asked for twice, never stored in clear)."""
+    allowed_by = (admin, passphrase_of(admin)) if admin else None
+    passphrase = click.prompt(t("New passphrase for {name}", name=name), hide_input=True,
+                              confirmation_prompt=True, default="", show_default=False)
+    station.users.add(name, role, passphrase, now_of(station), allowed_by)
+    click.echo(t("{name} added as {role}", name=name, role=t(role)))
+
+
+@user.command("list")
+@click.pass_obj
+def list_command(station: Station) -> None:
+    """List the people of the station and their roles."""
+    table(t("People"), [t("name"), t("role")], [[name, t(role)] for name, role in station.users.names()])
