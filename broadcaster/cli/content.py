@@ -69,7 +69,7 @@ def list_command(station: Station, status: str | None, topic: str | None, lang: 
     now = now_of(station)
     problems = station.sync(now)
     today = valid_on.date() if valid_on else now.date()
-    rows = []
+    rows, notes_of = [], {}
     for e in station.library.entries():
         a = e.announcement
         if (status and not e.status.startswith(status)) or (topic and a.topic != topic) \
@@ -80,10 +80,14 @@ def list_command(station: Station, status: str | None, topic: str | None, lang: 
             notes.append(t("not valid on {day}", day=today.isoformat()))
         if e.status == "changed since approval":
             notes.append(t("edited after {name} approved it: approve again", name=e.decision.by))
-        rows.append([a.id, a.title, a.topic, ", ".join(a.languages()), t(e.status),
-                     e.decision.by if e.decision else "-", "; ".join(notes)])
-    table(t("Announcements"), [t("id"), t("title"), t("topic"), t("languages"), t("status"), t("decided by"),
-                               t("notes")], rows)
+        if notes:
+            notes_of[a.id] = notes
+        rows.append([a.id, t(e.status), ", ".join(a.languages()), a.topic, e.decision.by if e.decision else "-",
+                     a.title])
+    table(t("Announcements"), [t("id"), t("status"), t("languages"), t("topic"), t("decided by"), t("title")], rows)
+    for ident, notes in notes_of.items():
+        for note in notes:
+            console.print(f"{ident}: {note}", markup=False)
 
 
 @content.command("show")
