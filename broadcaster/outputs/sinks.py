@@ -1,8 +1,8 @@
-"""Audio sinks: a sound device through PortAudio (sounddevice), or a WAV file."""
+"""Audio sinks: a sound device through PortAudio (sounddevice), or a WAV file. Both are streams:
+opened, written block by block, closed; the playout channel decides what to write and when."""
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 from typing import Protocol
 
@@ -12,20 +12,23 @@ import soundfile
 from broadcaster.errors import DeviceError
 from broadcaster.messages import t
 
-BLOCK_FRAMES = 4096
-
 
 class Sink(Protocol):
-    """Somewhere audio is played. ``play`` returns when the audio has been handed over in full."""
+    """Somewhere audio is heard. ``writes_silence`` says whether idle time should be written as silence."""
+
+    writes_silence: bool
 
     def describe(self) -> str:
         """A short human description, e.g. 'sound device "loa_xa"'."""
 
-    def play(self, samples: np.ndarray, rate: int) -> None:
-        """Play mono float32 samples; raise DeviceError on failure."""
+    def open(self, rate: int) -> None:
+        """Get ready to play mono float32 audio at ``rate``; DeviceError when the device is not there."""
+
+    def write(self, block: np.ndarray) -> None:
+        """Play a block (blocks while the device's buffer is full); DeviceError on failure."""
 
     def close(self) -> None:
-        """Release the device or file."""
+        """Let what was written play out, and release the device or file."""
 
 
 def portaudio():
@@ -62,61 +65,93 @@ def find_device(name: str | None) -> int:
 
 
 class SoundDeviceSink:
-    """A sound device chosen by name; each play is written to a PortAudio stream and drained."""
+    """A sound device chosen by name, played through one PortAudio stream kept open while in use."""
+
+    writes_silence = True
 
     def __init__(self, device: str | None = None):
         self.device = device
+        self._stream = None
 
     def describe(self) -> str:
         """The device's name."""
         return t("sound device '{name}'", name=self.device or "default")
 
-    def play(self, samples: np.ndarray, rate: int) -> None:
-        """Blocking writes to an output stream, then wait until it has played out."""
+    def open(self, rate: int) -> None:
+        """Open and start an output stream on the device."""
         sd = portaudio()
         index = find_device(self.device)
         try:
-            with sd.OutputStream(samplerate=rate, channels=1, dtype="float32", device=index) as stream:
-                data = np.ascontiguousarray(samples, dtype=np.float32).reshape(-1, 1)
-                for start in range(0, len(data), BLOCK_FRAMES):
-                    stream.write(data[start:start + BLOCK_FRAMES])
+            self._stream = sd.OutputStream(samplerate=rate, channels=1, dtype="float32", device=index)
+            self._stream.start()
+        except sd.PortAudioError as exc:
+            self._stream = None
+            raise DeviceError(t("{device} cannot be opened: {reason}", device=self.describe(), reason=exc)) from None
+
+    def write(self, block: np.ndarray) -> None:
+        """A blocking write to the stream."""
+        sd = portaudio()
+        if self._stream is None:
+            raise DeviceError(t("{device} is not open", device=self.describe()))
+        try:
+            self._stream.write(np.ascontiguousarray(block, dtype=np.float32).reshape(-1, 1))
         except sd.PortAudioError as exc:
             raise DeviceError(t("{device} failed: {reason}", device=self.describe(), reason=exc)) from None
 
     def close(self) -> None:
-        """Streams are closed after each play."""
+        """Drain the stream (stop waits for the buffer to play out), then close it."""
+        stream, self._stream = self._stream, None
+        if stream is not None:
+            try:
+                stream.stop()
+                stream.close()
+            except Exception:  # noqa: BLE001  a device gone away cannot be closed more cleanly than this
+                pass
 
 
 class WavFileSink:
-    """Everything played is appended to one WAV file, for outputs without a sound card."""
+    """Everything played is appended to one WAV file, for outputs without a sound card. Idle time is
+    not written, so the file holds the items back to back; it is closed (its header made right)
+    whenever the channel falls idle."""
+
+    writes_silence = False
 
     def __init__(self, path: Path):
         self.path = Path(path)
         self._file: soundfile.SoundFile | None = None
-        self._lock = threading.Lock()
+        self._started = False  # a sink starts a new file, then appends to it
 
     def describe(self) -> str:
         """The file's path."""
         return t("WAV file {path}", path=self.path)
 
-    def play(self, samples: np.ndarray, rate: int) -> None:
-        """Append the samples and flush, so that the file is readable after every item."""
-        with self._lock:
-            try:
-                if self._file is None:
-                    self.path.parent.mkdir(parents=True, exist_ok=True)
-                    self._file = soundfile.SoundFile(self.path, "w", samplerate=rate, channels=1, subtype="PCM_16")
+    def open(self, rate: int) -> None:
+        """Create the file, or reopen it to append."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            if self._started and self.path.exists():
+                self._file = soundfile.SoundFile(self.path, "r+")
                 if self._file.samplerate != rate:
                     raise DeviceError(t("{sink} is at {have} Hz, this audio at {got} Hz", sink=self.describe(),
                                         have=self._file.samplerate, got=rate))
-                self._file.write(samples)
-                self._file.flush()
-            except (OSError, RuntimeError, soundfile.SoundFileError) as exc:
-                raise DeviceError(t("{sink} cannot be written: {reason}", sink=self.describe(), reason=exc)) from None
+                self._file.seek(0, soundfile.SEEK_END)
+            else:
+                self._file = soundfile.SoundFile(self.path, "w", samplerate=rate, channels=1, subtype="PCM_16")
+                self._started = True
+        except (OSError, RuntimeError, soundfile.SoundFileError) as exc:
+            raise DeviceError(t("{sink} cannot be written: {reason}", sink=self.describe(), reason=exc)) from None
+
+    def write(self, block: np.ndarray) -> None:
+        """Append the block."""
+        if self._file is None:
+            raise DeviceError(t("{device} is not open", device=self.describe()))
+        try:
+            self._file.write(block)
+        except (OSError, RuntimeError, soundfile.SoundFileError) as exc:
+            raise DeviceError(t("{sink} cannot be written: {reason}", sink=self.describe(), reason=exc)) from None
 
     def close(self) -> None:
-        """Close the file (its header then carries the final length)."""
-        with self._lock:
-            if self._file is not None:
-                self._file.close()
-                self._file = None
+        """Close the file, which writes its final length into the header."""
+        file, self._file = self._file, None
+        if file is not None:
+            file.close()

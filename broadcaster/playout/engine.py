@@ -1,121 +1,150 @@
-"""The playout engine: APScheduler starts each planned airing on its output at its time."""
+"""The playout engine: a channel per output, APScheduler handing each planned airing to its channel
+just before its time, urgent items put in by policy, and every outcome reported to listeners."""
 
 from __future__ import annotations
 
 import datetime as dt
-import threading
+import json
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Callable
 
-import numpy as np
-from apscheduler.events import EVENT_JOB_MISSED, JobExecutionEvent
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.date import DateTrigger
 
-from broadcaster.audiofile import read_wav
-from broadcaster.errors import BroadcasterError
-from broadcaster.messages import t
 from broadcaster.outputs.sinks import Sink
+from broadcaster.playout.channel import PREROLL_S, Channel
 from broadcaster.playout.clock import Clock
-from broadcaster.playout.events import AIRED, FAILED, MISSED, AiringEvent
+from broadcaster.playout.events import MISSED, PARTIAL, STARTED, AiringEvent, airing_from_record
+from broadcaster.playout.priority import DEFAULT_POLICY, Policy
+from broadcaster.messages import t
 from broadcaster.schedule.plan import Plan, PlannedAiring
 
-Listener = Callable[[AiringEvent], None]
-DEFAULT_GRACE_S = 60
+Listener = Callable[[object], None]
+DEFAULT_GRACE_S = 600
+
+
+@dataclass(frozen=True)
+class OutputSinks:
+    """An output's devices (primary first, then backups) and its gain."""
+
+    sinks: tuple[Sink, ...]
+    gain_db: float = 0.0
 
 
 class PlayoutEngine:
-    """Airs plans on their outputs, one item at a time per output, and reports every outcome."""
+    """Airs plans and urgent items on their outputs and reports every outcome."""
 
-    def __init__(self, sinks: dict[str, Sink], clock: Clock,
-                 load_audio: Callable[[str], tuple[np.ndarray, int]] = read_wav,
-                 grace_s: float = DEFAULT_GRACE_S):
-        self.sinks = sinks
+    def __init__(self, outputs: dict[str, OutputSinks], clock: Clock, rate: int, journal: Path,
+                 grace_s: float = DEFAULT_GRACE_S, gate: Callable[[PlannedAiring], str | None] = lambda a: None):
         self.clock = clock
-        self.load_audio = load_audio
         self.grace_s = grace_s
-        self.listeners: list[Listener] = []
-        self._output_locks = {name: threading.Lock() for name in sinks}
-        self._pending: dict[str, PlannedAiring] = {}
-        self._idle = threading.Condition()
+        self.journal = Path(journal)
+        self.listeners: list[tuple[Listener, bool]] = []
+        self.channels = {name: Channel(name, list(o.sinks), clock, rate, o.gain_db, self._emit, self.journal, gate)
+                         for name, o in outputs.items()}
+        self._scheduled: dict[str, PlannedAiring] = {}
         self._scheduler = BackgroundScheduler(timezone=clock.tz)
-        self._scheduler.add_listener(self._on_missed, EVENT_JOB_MISSED)
 
-    def subscribe(self, listener: Listener) -> None:
-        """Call ``listener`` with every airing event."""
-        self.listeners.append(listener)
+    def subscribe(self, listener: Listener, started: bool = False) -> None:
+        """Call ``listener`` with every outcome (and with STARTED events too when ``started``)."""
+        self.listeners.append((listener, started))
+
+    def recover(self) -> None:
+        """Log as partial whatever was on air when the last run ended without finishing it."""
+        for path in sorted(self.journal.glob("*.json")):
+            try:
+                note = json.loads(path.read_text(encoding="utf-8"))
+                airing = airing_from_record(note["airing"])
+                start = dt.datetime.fromisoformat(note["actual_start"])
+                last = dt.datetime.fromisoformat(note["still_on_air"])
+            except (OSError, ValueError, KeyError, TypeError):
+                path.unlink(missing_ok=True)  # a note half-written at the power cut: nothing had started
+                continue
+            self._emit(AiringEvent(PARTIAL, airing, note.get("sink", ""), start, last,
+                                   t("cut off: broadcaster stopped while it played (power cut or crash)")))
+            path.unlink(missing_ok=True)
 
     def load(self, plan: Plan, done: set[str] = frozenset()) -> None:
-        """Schedule the airings of ``plan`` not yet done; those already past their grace are missed."""
+        """Schedule the plan's airings not yet done; those past their grace are logged as missed,
+        those within it are replayed now (never after their session's planned end)."""
         now = self.clock.now()
+        session_end: dict[tuple[str, str], dt.datetime] = {}
+        for a in plan.airings:
+            session_end[(a.output, a.session)] = max(a.end, session_end.get((a.output, a.session), a.end))
+        wanted = {a.key for a in plan.airings}
+        self.cancel({key for key in self._scheduled if key not in wanted})
         for airing in plan.airings:
-            if airing.key in done or airing.key in self._pending:
+            if airing.key in done or airing.key in self._scheduled or self._on_channel(airing.key):
                 continue
-            if airing.start < now - dt.timedelta(seconds=self.grace_s):
-                self._emit(AiringEvent(MISSED, airing, self._describe(airing),
+            not_after = min(airing.start + dt.timedelta(seconds=self.grace_s),
+                            max(session_end[(airing.output, airing.session)], airing.start))
+            if now > not_after:
+                self._emit(AiringEvent(MISSED, airing, airing.output,
                                        reason=t("its time passed while broadcaster was not running")))
                 continue
-            with self._idle:
-                self._pending[airing.key] = airing
-            self._scheduler.add_job(self._air, DateTrigger(run_date=max(airing.start, now)), args=[airing],
-                                    id=airing.key, misfire_grace_time=int(self.grace_s), coalesce=False)
+            if airing.start < now:
+                airing = replace(airing, trigger="replay")
+            self._schedule(airing, not_after)
+
+    def _on_channel(self, key: str) -> bool:
+        return any(q.airing.key == key for c in self.channels.values() for q in c.waiting())
+
+    def _schedule(self, airing: PlannedAiring, not_after: dt.datetime) -> None:
+        self._scheduled[airing.key] = airing
+        run_at = max(airing.start - dt.timedelta(seconds=PREROLL_S), self.clock.now())
+        self._scheduler.add_job(self._hand_over, DateTrigger(run_date=run_at), args=[airing, not_after],
+                                id=airing.key, misfire_grace_time=None, replace_existing=True)
+
+    def _hand_over(self, airing: PlannedAiring, not_after: dt.datetime) -> None:
+        self._scheduled.pop(airing.key, None)
+        channel = self.channels.get(airing.output)
+        if channel is None:
+            self._emit(AiringEvent(MISSED, airing, airing.output, reason=t("the output is not configured")))
+            return
+        channel.submit(airing, DEFAULT_POLICY[airing.priority], not_after)
+
+    def urgent(self, airing: PlannedAiring, policy: Policy, chime: str | None, on_interrupt: str = "replay") -> None:
+        """Put an item on air now by ``policy`` (with a chime before it)."""
+        not_after = airing.start + dt.timedelta(seconds=self.grace_s)
+        self.channels[airing.output].submit(airing, policy, not_after, chime, on_interrupt)
+
+    def cancel(self, keys: set[str]) -> None:
+        """Withdraw scheduled or queued airings that a new plan no longer has."""
+        for key in keys:
+            if self._scheduled.pop(key, None) is not None:
+                try:
+                    self._scheduler.remove_job(key)
+                except Exception:  # noqa: BLE001  it fired in the meantime: the channel drops it below
+                    pass
+        for channel in self.channels.values():
+            channel.cancel(keys)
 
     def start(self) -> None:
-        """Start the scheduler thread."""
+        """Start the channels and the scheduler."""
+        for channel in self.channels.values():
+            channel.start()
         self._scheduler.start()
 
     def stop(self) -> None:
-        """Stop scheduling and wait for items on air to finish; close the outputs."""
+        """Stop scheduling, cut what plays (logged as partial), close every output."""
         if self._scheduler.running:
-            self._scheduler.shutdown(wait=True)
-        for sink in self.sinks.values():
-            sink.close()
+            self._scheduler.shutdown(wait=False)
+        for channel in self.channels.values():
+            channel.stop()
 
     def pending(self) -> list[PlannedAiring]:
-        """Airings scheduled or on air, in start order."""
-        with self._idle:
-            return sorted(self._pending.values(), key=lambda a: a.start)
+        """Airings scheduled, queued or on air, in start order."""
+        queued = [q.airing for c in self.channels.values() for q in c.waiting()]
+        return sorted([*self._scheduled.values(), *queued], key=lambda a: a.start)
 
-    def wait_idle(self, timeout: float | None = None) -> bool:
-        """Block until nothing is pending; False on timeout."""
-        with self._idle:
-            return self._idle.wait_for(lambda: not self._pending, timeout)
+    def overdue(self, late_s: float = 1.0) -> list[PlannedAiring]:
+        """Airings due more than ``late_s`` ago that have not started (the watchdog's concern)."""
+        now = self.clock.now()
+        return [a for c in self.channels.values() for a in c.overdue(now, late_s)]
 
-    def _describe(self, airing: PlannedAiring) -> str:
-        sink = self.sinks.get(airing.output)
-        return sink.describe() if sink else airing.output
-
-    def _air(self, airing: PlannedAiring) -> None:
-        sink = self.sinks.get(airing.output)
-        try:
-            if sink is None:
-                self._emit(AiringEvent(FAILED, airing, airing.output, reason=t("the output has no sink")))
-                return
-            with self._output_locks[airing.output]:
-                started = None
-                try:
-                    samples, rate = self.load_audio(airing.asset_path)
-                    started = self.clock.now()
-                    sink.play(samples, rate)
-                    self._emit(AiringEvent(AIRED, airing, sink.describe(), started, self.clock.now()))
-                except BroadcasterError as exc:
-                    self._emit(AiringEvent(FAILED, airing, sink.describe(), started,
-                                           self.clock.now() if started else None, reason=str(exc)))
-        finally:
-            self._done(airing)
-
-    def _on_missed(self, event: JobExecutionEvent) -> None:
-        with self._idle:
-            airing = self._pending.get(event.job_id)
-        if airing is not None:
-            self._emit(AiringEvent(MISSED, airing, self._describe(airing),
-                                   reason=t("started more than {s:g} s late", s=self.grace_s)))
-            self._done(airing)
-
-    def _done(self, airing: PlannedAiring) -> None:
-        with self._idle:
-            self._pending.pop(airing.key, None)
-            self._idle.notify_all()
-
-    def _emit(self, event: AiringEvent) -> None:
-        for listener in self.listeners:
-            listener(event)
+    def _emit(self, event: object) -> None:
+        is_started = isinstance(event, AiringEvent) and event.status == STARTED
+        for listener, wants_started in self.listeners:
+            if wants_started or not is_started:
+                listener(event)

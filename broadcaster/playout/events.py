@@ -1,18 +1,21 @@
-"""What the engine reports about each airing; the airing log and the console listen."""
+"""What the engine reports about each airing; the airing log, the journal and the console listen."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
 
 from broadcaster.schedule.plan import PlannedAiring
 
-AIRED, FAILED, MISSED = "aired", "failed", "missed"
+STARTED, AIRED, PARTIAL, INTERRUPTED, FAILED, MISSED, SKIPPED = (
+    "started", "aired", "partial", "interrupted", "failed", "missed", "skipped")
+# Outcomes after which a planned airing is not tried again (a partial one is replayed within its grace).
+FINAL = frozenset({AIRED, INTERRUPTED, FAILED, MISSED, SKIPPED})
 
 
 @dataclass(frozen=True)
 class AiringEvent:
-    """The outcome of one planned airing."""
+    """The outcome of one planned airing (or, with STARTED, that it went on air)."""
 
     status: str
     airing: PlannedAiring
@@ -20,3 +23,28 @@ class AiringEvent:
     actual_start: dt.datetime | None = None
     actual_end: dt.datetime | None = None
     reason: str = ""
+
+
+@dataclass(frozen=True)
+class DeviceEvent:
+    """A device that could not be opened or failed, and the backup used instead (if any)."""
+
+    output: str
+    device: str
+    reason: str
+    failover_to: str = ""
+
+
+def airing_to_record(airing: PlannedAiring) -> dict:
+    """A JSON-ready dict of a planned airing."""
+    record = asdict(airing)
+    record["start"], record["end"] = airing.start.isoformat(), airing.end.isoformat()
+    return record
+
+
+def airing_from_record(record: dict) -> PlannedAiring:
+    """The inverse of :func:`airing_to_record`."""
+    values = {f.name: record[f.name] for f in fields(PlannedAiring) if f.name in record}
+    values["start"] = dt.datetime.fromisoformat(values["start"])
+    values["end"] = dt.datetime.fromisoformat(values["end"])
+    return PlannedAiring(**values)

@@ -10,7 +10,8 @@ from typing import Any
 from broadcaster.content.announcement import LANGUAGE_PATTERN
 from broadcaster.errors import InputError
 from broadcaster.messages import t
-from broadcaster.schedule.model import WEEKDAYS, Item, Output, Schedule, Session
+from broadcaster.schedule.model import (ANNOUNCEMENT, CHIME, SILENCE, TOPIC, WEEKDAYS, Exception_, Item, Output,
+                                        QuietHours, Schedule, Session)
 from broadcaster.yamlfile import check_keys, expect_list, expect_map, line_of, read_yaml_file
 
 TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
@@ -58,65 +59,152 @@ def _days(node: Any, path: Path, line: int | None) -> frozenset[int]:
     return frozenset(days)
 
 
-def _item(node: Any, path: Path, line: int | None) -> Item:
-    if isinstance(node, str):
-        return Item(announcement=node.strip(), source=str(path), line=line)
-    node = expect_map(node, path, t("an item"), line)
-    check_keys(node, {"announcement", "repeat", "gap", "languages"}, path, t("an item"))
-    if "announcement" not in node:
-        raise InputError(t("an item needs 'announcement: ID'"), path=path, line=line_of(node) or line)
+def parse_date(value: Any, path: Path, line: int | None, key: str) -> dt.date:
+    """A date written YYYY-MM-DD."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise InputError(t("{key} '{value}' is not a date; expected YYYY-MM-DD such as 2026-12-31",
+                           key=key, value=value), path=path, line=line) from None
+
+
+def _repeat(node: Any, path: Path) -> tuple[int, float]:
     repeat = node.get("repeat", 1)
     if isinstance(repeat, bool) or not isinstance(repeat, int) or not 1 <= repeat <= 100:
         raise InputError(t("repeat '{value}' must be a whole number from 1 to 100", value=repeat),
                          path=path, line=line_of(node, "repeat"))
     gap = parse_duration(node["gap"], path, line_of(node, "gap"), "gap") if "gap" in node else 0.0
-    languages = None
-    if "languages" in node:
-        lang_node = expect_list(node["languages"], path, "languages", line_of(node, "languages"))
-        languages = tuple(str(lang).strip() for lang in lang_node)
-        bad = [lang for lang in languages if not LANGUAGE_PATTERN.match(lang)]
-        if bad or not languages:
-            raise InputError(t("languages must be ISO 639-3 codes such as [vie, rad]; '{lang}' is not",
-                               lang=bad[0] if bad else ""), path=path, line=line_of(node, "languages"))
-    return Item(announcement=str(node["announcement"]).strip(), repeat=repeat, gap_s=gap, languages=languages,
-                source=str(path), line=line_of(node, "announcement"))
+    return repeat, gap
 
 
-def _session(node: Any, path: Path, outputs: dict[str, Output], line: int | None) -> Session:
+def _languages(node: Any, path: Path) -> tuple[str, ...] | None:
+    if "languages" not in node:
+        return None
+    lang_node = expect_list(node["languages"], path, "languages", line_of(node, "languages"))
+    languages = tuple(str(lang).strip() for lang in lang_node)
+    bad = [lang for lang in languages if not LANGUAGE_PATTERN.match(lang)]
+    if bad or not languages:
+        raise InputError(t("languages must be ISO 639-3 codes such as [vie, rad]; '{lang}' is not",
+                           lang=bad[0] if bad else ""), path=path, line=line_of(node, "languages"))
+    return languages
+
+
+ITEM_KINDS = ("announcement", "topic", "silence", "chime")
+
+
+def _item(node: Any, path: Path, line: int | None) -> Item:
+    if isinstance(node, str):
+        return Item(announcement=node.strip(), source=str(path), line=line)
+    node = expect_map(node, path, t("an item"), line)
+    kinds = [k for k in ITEM_KINDS if k in node]
+    if len(kinds) != 1:
+        if not kinds:  # a misspelt kind gets its "did you mean"
+            check_keys(node, {*ITEM_KINDS, "repeat", "gap", "languages"}, path, t("an item"))
+        raise InputError(t("an item needs exactly one of: {kinds} (e.g. 'announcement: thong-diep-5k')",
+                           kinds=", ".join(ITEM_KINDS)), path=path, line=line_of(node) or line)
+    kind = kinds[0]
+    where = {"source": str(path), "line": line_of(node, kind)}
+    if kind == "silence":
+        check_keys(node, {"silence"}, path, t("a silence"))
+        return Item(kind=SILENCE, silence_s=parse_duration(node["silence"], path, where["line"], "silence"), **where)
+    if kind == "chime":
+        check_keys(node, {"chime"}, path, t("a chime"))
+        return Item(kind=CHIME, chime=str(node["chime"]).strip(), **where)
+    check_keys(node, {kind, "repeat", "gap", "languages"}, path, t("an item"))
+    repeat, gap = _repeat(node, path)
+    name = str(node[kind]).strip()
+    return Item(kind=kind, announcement=name if kind == ANNOUNCEMENT else "", topic=name if kind == TOPIC else "",
+                repeat=repeat, gap_s=gap, languages=_languages(node, path), **where)
+
+
+SESSION_KEYS = {"name", "start", "days", "date", "from", "until", "output", "outputs", "items", "loop_until",
+                "loop_gap", "max_length", "on_interrupt"}
+
+
+def _session(node: Any, path: Path, outputs: dict[str, Output], line: int | None) -> list[Session]:
+    """A session entry: one Session per output when it names several (a message for every loudspeaker)."""
     node = expect_map(node, path, t("a session"), line)
-    check_keys(node, {"name", "start", "days", "output", "items"}, path, t("a session"))
-    for key in ("name", "start", "output", "items"):
+    check_keys(node, SESSION_KEYS, path, t("a session"))
+    for key in ("name", "start", "items"):
         if key not in node:
             raise InputError(t("a session needs '{key}'", key=key), path=path, line=line_of(node) or line)
-    output = str(node["output"])
-    if output not in outputs:
-        raise InputError(t("unknown output '{name}'; the outputs are: {names}", name=output,
-                           names=", ".join(sorted(outputs)) or t("(none)")), path=path, line=line_of(node, "output"))
+    if ("output" in node) == ("outputs" in node):
+        raise InputError(t("a session needs 'output: NAME' (or 'outputs: [A, B]')"), path=path,
+                         line=line_of(node) or line)
+    key = "output" if "output" in node else "outputs"
+    names = [node["output"]] if key == "output" else list(expect_list(node["outputs"], path, "outputs",
+                                                                      line_of(node, "outputs")))
+    for name in names:
+        if str(name) not in outputs:
+            raise InputError(t("unknown output '{name}'; the outputs are: {names}", name=name,
+                               names=", ".join(sorted(outputs)) or t("(none)")), path=path, line=line_of(node, key))
     items_node = expect_list(node["items"], path, "items", line_of(node, "items"))
     if not items_node:
         raise InputError(t("a session needs at least one item"), path=path, line=line_of(node, "items"))
     items = tuple(_item(item, path, line_of(items_node, i)) for i, item in enumerate(items_node))
-    days = _days(node["days"], path, line_of(node, "days")) if "days" in node else frozenset(range(7))
-    return Session(name=str(node["name"]), start=parse_time(node["start"], path, line_of(node, "start")),
-                   output=output, items=items, days=days, source=str(path), line=line_of(node) or line)
+    if "date" in node and ("days" in node or "from" in node or "until" in node):
+        raise InputError(t("a one-off session has 'date:' alone, without days, from or until"), path=path,
+                         line=line_of(node, "date"))
+    fields: dict[str, Any] = {}
+    if "days" in node:
+        fields["days"] = _days(node["days"], path, line_of(node, "days"))
+    for name, field in (("date", "date"), ("from", "date_from"), ("until", "date_until")):
+        if name in node:
+            fields[field] = parse_date(node[name], path, line_of(node, name), name)
+    if fields.get("date_from") and fields.get("date_until") and fields["date_until"] < fields["date_from"]:
+        raise InputError(t("until is before from"), path=path, line=line_of(node, "until"))
+    start = parse_time(node["start"], path, line_of(node, "start"))
+    if "loop_until" in node:
+        fields["loop_until"] = parse_time(node["loop_until"], path, line_of(node, "loop_until"), "loop_until")
+        if fields["loop_until"] <= start:
+            raise InputError(t("loop_until {until} is not after the start {start}", until=fields["loop_until"],
+                               start=start), path=path, line=line_of(node, "loop_until"))
+    if "loop_gap" in node:
+        fields["loop_gap_s"] = parse_duration(node["loop_gap"], path, line_of(node, "loop_gap"), "loop_gap")
+    if "max_length" in node:
+        fields["max_length_s"] = parse_duration(node["max_length"], path, line_of(node, "max_length"), "max_length")
+    if "on_interrupt" in node:
+        if node["on_interrupt"] not in ("replay", "drop"):
+            raise InputError(t("on_interrupt '{value}' must be 'replay' or 'drop'", value=node["on_interrupt"]),
+                             path=path, line=line_of(node, "on_interrupt"))
+        fields["on_interrupt"] = node["on_interrupt"]
+    return [Session(name=str(node["name"]), start=start, output=str(name), items=items, source=str(path),
+                    line=line_of(node) or line, **fields) for name in names]
 
 
 def _output(name: str, node: Any, path: Path, line: int | None) -> Output:
     node = expect_map(node, path, t("output '{name}'", name=name), line)
-    check_keys(node, {"device", "file"}, path, t("an output"))
+    check_keys(node, {"device", "file", "gain", "backup"}, path, t("an output"))
     if ("device" in node) == ("file" in node):
         raise InputError(t("output '{name}' needs either 'device: NAME' or 'file: PATH.wav'", name=name),
                          path=path, line=line)
+    gain = node.get("gain", 0)
+    if isinstance(gain, bool) or not isinstance(gain, (int, float)) or not -40 <= gain <= 12:
+        raise InputError(t("gain '{value}' must be a number of dB from -40 to 12", value=gain), path=path,
+                         line=line_of(node, "gain"))
+    backups: tuple[str, ...] = ()
+    if "backup" in node:
+        value = node["backup"]
+        backups = (str(value),) if isinstance(value, str) else tuple(
+            str(b) for b in expect_list(value, path, "backup", line_of(node, "backup")))
     device = node.get("device")
     return Output(name=name, device=None if device in (None, "default") else str(device),
-                  file=str(node["file"]) if "file" in node else None, source=f"{path}:{line}")
+                  file=str(node["file"]) if "file" in node else None, gain_db=float(gain), backups=backups,
+                  source=f"{path}:{line}")
+
+
+TOP_KEYS = {"outputs", "sessions", "exceptions", "quiet_hours", "max_session"}
 
 
 def _root(data: Any, path: Path) -> Any:
     if data is None:
         raise InputError(t("the schedule is empty; it needs 'outputs:' and 'sessions:'"), path=path)
     root = expect_map(data, path, t("a schedule file"))
-    check_keys(root, {"outputs", "sessions"}, path, t("a schedule file"))
+    check_keys(root, TOP_KEYS, path, t("a schedule file"))
     return root
 
 
@@ -136,7 +224,44 @@ def _sessions(root: Any, path: Path, outputs: dict[str, Output]) -> tuple[Sessio
     if "sessions" not in root:
         return ()
     node = expect_list(root["sessions"], path, "sessions", line_of(root, "sessions"))
-    return tuple(_session(s, path, outputs, line_of(node, i)) for i, s in enumerate(node))
+    return tuple(s for i, entry in enumerate(node) for s in _session(entry, path, outputs, line_of(node, i)))
+
+
+def _exceptions(root: Any, path: Path) -> tuple[Exception_, ...]:
+    if "exceptions" not in root:
+        return ()
+    found = []
+    node = expect_list(root["exceptions"], path, "exceptions", line_of(root, "exceptions"))
+    for i, entry in enumerate(node):
+        line = line_of(node, i)
+        if not hasattr(entry, "items"):
+            day = parse_date(entry, path, line, "exception")
+            found.append(Exception_(day, day))
+            continue
+        check_keys(entry, {"date", "from", "until", "reason"}, path, t("an exception"))
+        if "date" in entry:
+            first = last = parse_date(entry["date"], path, line_of(entry, "date"), "date")
+        elif "from" in entry and "until" in entry:
+            first = parse_date(entry["from"], path, line_of(entry, "from"), "from")
+            last = parse_date(entry["until"], path, line_of(entry, "until"), "until")
+            if last < first:
+                raise InputError(t("until is before from"), path=path, line=line_of(entry, "until"))
+        else:
+            raise InputError(t("an exception needs 'date:' or 'from:' and 'until:'"), path=path, line=line)
+        found.append(Exception_(first, last, str(entry.get("reason", ""))))
+    return tuple(found)
+
+
+def _quiet_hours(root: Any, path: Path) -> QuietHours | None:
+    if "quiet_hours" not in root:
+        return None
+    node = expect_map(root["quiet_hours"], path, "quiet_hours", line_of(root, "quiet_hours"))
+    check_keys(node, {"from", "until"}, path, "quiet_hours")
+    if "from" not in node or "until" not in node:
+        raise InputError(t("quiet_hours needs 'from:' and 'until:' (e.g. from: \"21:00\", until: \"05:30\")"),
+                         path=path, line=line_of(root, "quiet_hours"))
+    return QuietHours(parse_time(node["from"], path, line_of(node, "from"), "from"),
+                      parse_time(node["until"], path, line_of(node, "until"), "until"))
 
 
 def load_schedules(paths: list[Path]) -> Schedule:
@@ -145,8 +270,20 @@ def load_schedules(paths: list[Path]) -> Schedule:
     outputs: dict[str, Output] = {}
     for path, root in roots:
         outputs = _outputs(root, path, outputs)
-    sessions = tuple(s for path, root in roots for s in _sessions(root, path, outputs))
-    return Schedule(outputs=outputs, sessions=sessions)
+    quiet, cap = None, None
+    for path, root in roots:
+        for key, value in (("quiet_hours", _quiet_hours(root, path)),
+                           ("max_session", parse_duration(root["max_session"], path, line_of(root, "max_session"),
+                                                          "max_session") if "max_session" in root else None)):
+            if value is None:
+                continue
+            if (quiet if key == "quiet_hours" else cap) is not None:
+                raise InputError(t("'{key}' is set in more than one schedule file", key=key), path=path,
+                                 line=line_of(root, key))
+            quiet, cap = (value, cap) if key == "quiet_hours" else (quiet, value)
+    return Schedule(outputs=outputs, sessions=tuple(s for path, root in roots for s in _sessions(root, path, outputs)),
+                    exceptions=tuple(e for path, root in roots for e in _exceptions(root, path)),
+                    quiet_hours=quiet, max_session_s=cap)
 
 
 def schedule_files(folder: Path) -> list[Path]:

@@ -9,7 +9,10 @@ from zoneinfo import ZoneInfo
 from broadcaster.content.library import unknown_announcement
 from broadcaster.errors import InputError
 from broadcaster.messages import t
-from broadcaster.schedule.model import Schedule, Session
+from broadcaster.schedule.model import ANNOUNCEMENT, CHIME, SILENCE, TOPIC, Item, Schedule, Session
+
+CHIME_PREFIX = "chime:"
+MAX_LOOP_CYCLES = 2000
 
 
 @dataclass(frozen=True)
@@ -24,7 +27,7 @@ class Rendition:
 
 @dataclass(frozen=True)
 class Material:
-    """What planning needs to know of one announcement."""
+    """What planning needs to know of one announcement (or station chime, keyed 'chime:PATH')."""
 
     id: str
     title: str
@@ -58,6 +61,7 @@ class PlannedAiring:
     voice: str = ""
     priority: str = "normal"
     trigger: str = "schedule"
+    on_interrupt: str = "replay"
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,11 @@ class Plan:
     day: dt.date
     airings: tuple[PlannedAiring, ...]
     warnings: tuple[str, ...]
+
+
+def chime_key(path: str) -> str:
+    """The material key of a station chime file."""
+    return CHIME_PREFIX + path
 
 
 def _skip_reason(m: Material, day: dt.date) -> str | None:
@@ -96,61 +105,167 @@ def _renditions(m: Material, languages: tuple[str, ...] | None) -> tuple[list[Re
     return chosen, problems
 
 
-def plan_session(session: Session, material: dict[str, Material], day: dt.date, tz: ZoneInfo,
-                 start: dt.datetime | None = None) -> tuple[list[PlannedAiring], list[str]]:
-    """Lay out one session's items back to back from its start (or from ``start``)."""
-    at = start or dt.datetime.combine(day, session.start, tzinfo=tz)
-    airings: list[PlannedAiring] = []
-    warnings: list[str] = []
-    for index, item in enumerate(session.items):
-        if item.announcement not in material:
-            error = unknown_announcement(item.announcement, material)
-            raise InputError(error.message, path=item.source, line=item.line)
-        m = material[item.announcement]
-        reason = _skip_reason(m, day)
+class _Layout:
+    """Lays one session's airings back to back; collects warnings."""
+
+    def __init__(self, session: Session, material: dict[str, Material], day: dt.date, at: dt.datetime):
+        self.session, self.material, self.day, self.at = session, material, day, at
+        self.airings: list[PlannedAiring] = []
+        self.warnings: list[str] = []
+        self.cycle = 0
+
+    def warn(self, item: Item, ident: str, reason: str) -> None:
+        self.warnings.append(t("{start} {session}: '{id}' left out: {reason} ({where})",
+                               start=self.at.strftime("%H:%M"), session=self.session.name, id=ident, reason=reason,
+                               where=f"{item.source}:{item.line}"))
+
+    def items(self, limit: dt.datetime | None) -> bool:
+        """Lay out every item once; False when ``limit`` was reached."""
+        for index, item in enumerate(self.session.items):
+            if item.kind == SILENCE:
+                self.at += dt.timedelta(seconds=item.silence_s)
+                continue
+            for ident in self._ids(item):
+                if not self._announcement(index, item, ident, limit):
+                    return False
+        return True
+
+    def _ids(self, item: Item) -> list[str]:
+        if item.kind == CHIME:
+            return [chime_key(item.chime)]
+        if item.kind == ANNOUNCEMENT:
+            if item.announcement not in self.material:
+                error = unknown_announcement(item.announcement, [k for k in self.material
+                                                                 if not k.startswith(CHIME_PREFIX)])
+                raise InputError(error.message, path=item.source, line=item.line)
+            return [item.announcement]
+        ids = sorted(m.id for m in self.material.values() if m.topic == item.topic and m.approved
+                     and _skip_reason(m, self.day) is None)
+        if not ids:
+            self.warn(item, item.topic, t("no approved, valid announcement has this topic"))
+        return ids
+
+    def _announcement(self, index: int, item: Item, ident: str, limit: dt.datetime | None) -> bool:
+        m = self.material.get(ident)
+        if m is None:  # a chime the station could not prepare
+            self.warn(item, ident, t("the chime file is missing"))
+            return True
+        reason = _skip_reason(m, self.day)
         chosen, problems = ([], [reason]) if reason else _renditions(m, item.languages)
         for problem in problems:
-            warnings.append(t("{start} {session}: '{id}' left out: {reason} ({where})",
-                              start=at.strftime("%H:%M"), session=session.name, id=m.id, reason=problem,
-                              where=f"{item.source}:{item.line}"))
+            self.warn(item, ident, problem)
+        s = self.session
         for n in range(item.repeat if chosen else 0):
             for r in chosen:
-                end = at + dt.timedelta(seconds=r.duration_s)
-                airings.append(PlannedAiring(
-                    key=f"{day.isoformat()}/{session.output}/{session.name}/{session.start.isoformat()}/"
-                        f"{index}.{n}.{r.language}",
-                    output=session.output, session=session.name, start=at, end=end, announcement=m.id,
-                    title=m.title, topic=m.topic, fingerprint=m.fingerprint, asset_path=r.asset_path,
-                    language=r.language, approved_by=m.approved_by, voice=r.voice))
-                at = end
-            at += dt.timedelta(seconds=item.gap_s if n + 1 < item.repeat else 0)
-    return airings, warnings
+                end = self.at + dt.timedelta(seconds=r.duration_s)
+                if limit is not None and end > limit:
+                    return False
+                self.airings.append(PlannedAiring(
+                    key=f"{self.day.isoformat()}/{s.output}/{s.name}/{s.start.isoformat()}/"
+                        f"{self.cycle}.{index}.{n}.{ident}.{r.language}",
+                    output=s.output, session=s.name, start=self.at, end=end, announcement=m.id, title=m.title,
+                    topic=m.topic, fingerprint=m.fingerprint, asset_path=r.asset_path, language=r.language,
+                    approved_by=m.approved_by, voice=r.voice, on_interrupt=s.on_interrupt))
+                self.at = end
+            self.at += dt.timedelta(seconds=item.gap_s if n + 1 < item.repeat else 0)
+        return True
+
+
+def plan_session(session: Session, material: dict[str, Material], day: dt.date, tz: ZoneInfo,
+                 start: dt.datetime | None = None) -> tuple[list[PlannedAiring], list[str]]:
+    """Lay out one session's items back to back from its start (or from ``start``); a loop session
+    cycles them until its loop_until, with its loop gap between cycles."""
+    at = start or dt.datetime.combine(day, session.start, tzinfo=tz)
+    layout = _Layout(session, material, day, at)
+    if session.loop_until is None:
+        layout.items(None)
+        return layout.airings, layout.warnings
+    limit = dt.datetime.combine(day, session.loop_until, tzinfo=tz)
+    while layout.cycle < MAX_LOOP_CYCLES:
+        before = len(layout.airings)
+        if not layout.items(limit) or len(layout.airings) == before:
+            break
+        layout.cycle += 1
+        layout.at += dt.timedelta(seconds=session.loop_gap_s)
+    return layout.airings, layout.warnings
 
 
 def plan_day(schedule: Schedule, material: dict[str, Material], day: dt.date, tz: ZoneInfo) -> Plan:
-    """Every airing of ``day``; unapproved, expired or unrendered announcements become warnings."""
+    """Every airing of ``day``; unapproved, expired or unrendered announcements, holidays, quiet hours,
+    over-long sessions and overlaps become warnings."""
+    for exception in schedule.exceptions:
+        if exception.first <= day <= exception.last:
+            return Plan(day=day, airings=(), warnings=(t("no scheduled broadcast on {day}: {reason}",
+                                                         day=day.isoformat(),
+                                                         reason=exception.reason or t("an exception day")),))
     airings: list[PlannedAiring] = []
     warnings: list[str] = []
     for session in schedule.sessions:
-        if day.weekday() not in session.days:
+        if not session.runs_on(day):
             continue
-        a, w = plan_session(session, material, day, tz)
-        airings += a
-        warnings += w
+        laid, notes = plan_session(session, material, day, tz)
+        warnings += notes
+        laid, notes = _outside_quiet_hours(session, laid, schedule)
+        warnings += notes
+        warnings += _over_cap(session, laid, schedule)
+        airings += laid
     airings.sort(key=lambda a: (a.start, a.output))
-    warnings += _overlaps(airings)
+    warnings += overlaps(airings, schedule)
     return Plan(day=day, airings=tuple(airings), warnings=tuple(warnings))
 
 
-def _overlaps(airings: list[PlannedAiring]) -> list[str]:
+def _outside_quiet_hours(session: Session, airings: list[PlannedAiring],
+                         schedule: Schedule) -> tuple[list[PlannedAiring], list[str]]:
+    quiet = schedule.quiet_hours
+    if quiet is None:
+        return airings, []
+    kept = [a for a in airings if not quiet.contains(a.start.timetz().replace(tzinfo=None))
+            and not quiet.contains((a.end - dt.timedelta(microseconds=1)).timetz().replace(tzinfo=None))]
+    if len(kept) == len(airings):
+        return airings, []
+    return kept, [t("session '{name}' ({where}): {n} airings fall in the quiet hours {start}–{end} and are left out",
+                    name=session.name, where=session.where, n=len(airings) - len(kept),
+                    start=quiet.start.strftime("%H:%M"), end=quiet.end.strftime("%H:%M"))]
+
+
+def session_length(airings: list[PlannedAiring]) -> float:
+    """Seconds from the first airing's start to the last one's end."""
+    return (max(a.end for a in airings) - min(a.start for a in airings)).total_seconds() if airings else 0.0
+
+
+def _minutes(seconds: float) -> str:
+    return f"{int(seconds // 60)}:{int(round(seconds % 60)):02d}"
+
+
+def _over_cap(session: Session, airings: list[PlannedAiring], schedule: Schedule) -> list[str]:
+    cap = session.max_length_s or schedule.max_session_s
+    length = session_length(airings)
+    if cap is None or length <= cap:
+        return []
+    return [t("session '{name}' ({where}) lasts {length}, more than its cap of {cap}", name=session.name,
+              where=session.where, length=_minutes(length), cap=_minutes(cap))]
+
+
+def overlaps(airings: list[PlannedAiring], schedule: Schedule) -> list[str]:
+    """Sessions on one output that run into each other, with where both are defined."""
+    where = {(s.output, s.name, s.start): s.where for s in schedule.sessions}
     last: dict[str, PlannedAiring] = {}
     found = []
-    for a in airings:
+    seen = set()
+    for a in sorted(airings, key=lambda a: a.start):
         prev = last.get(a.output)
-        if prev is not None and a.start < prev.end and prev.session != a.session:
-            found.append(t("{output}: session '{a}' at {start} overlaps session '{b}', which runs until {end}",
-                           output=a.output, a=a.session, start=a.start.strftime("%H:%M:%S"), b=prev.session,
-                           end=prev.end.strftime("%H:%M:%S")))
+        if prev is not None and a.start < prev.end and prev.session != a.session \
+                and (prev.session, a.session) not in seen:
+            seen.add((prev.session, a.session))
+            found.append(t("{output}: session '{a}' ({a_where}) starts at {start} and overlaps session '{b}' "
+                           "({b_where}), which runs until {end}", output=a.output, a=a.session,
+                           a_where=_where(where, a), start=a.start.strftime("%H:%M:%S"),
+                           b=prev.session, b_where=_where(where, prev), end=prev.end.strftime("%H:%M:%S")))
         if prev is None or a.end > prev.end:
             last[a.output] = a
     return found
+
+
+def _where(where: dict, airing: PlannedAiring) -> str:
+    return next((w for (output, name, _), w in where.items() if output == airing.output and name == airing.session),
+                "?")

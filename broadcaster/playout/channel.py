@@ -1,0 +1,343 @@
+"""One output's playout thread: a queue of items by priority, one stream kept open while busy,
+items started on the sample at their time, interrupts by policy, failover to backup devices."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import itertools
+import json
+import os
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import soundfile
+
+from broadcaster.errors import BroadcasterError, DeviceError
+from broadcaster.messages import t
+from broadcaster.outputs.sinks import Sink
+from broadcaster.playout.clock import Clock
+from broadcaster.playout.events import (AIRED, FAILED, INTERRUPTED, MISSED, PARTIAL, SKIPPED, STARTED,
+                                        AiringEvent, DeviceEvent, airing_to_record)
+from broadcaster.playout.priority import RANK, Policy
+from broadcaster.schedule.plan import PlannedAiring
+
+BLOCK_S = 0.01          # audio is written in 10 ms blocks: interrupts and starts land within a block
+PREROLL_S = 1.0         # a stream is opened this long before an item is due
+KEEP_OPEN_S = 5.0       # a stream stays open (writing silence) when the next item is this close
+MAX_AHEAD_S = 0.25      # never more audio written than this ahead of the clock
+FADE_S = 0.5            # an interrupted item fades out over this long
+JOURNAL_EVERY_S = 2.0   # how often the on-air journal notes that the item still plays
+
+
+@dataclass(order=True)
+class Queued:
+    """An item waiting on a channel; ordered by priority, then time, then arrival."""
+
+    sort_key: tuple
+    airing: PlannedAiring = dataclasses.field(compare=False)
+    policy: Policy = dataclasses.field(compare=False)
+    not_after: dt.datetime = dataclasses.field(compare=False)
+    chime: str | None = dataclasses.field(compare=False, default=None)
+    on_interrupt: str = dataclasses.field(compare=False, default="replay")
+    submitted: float = dataclasses.field(compare=False, default_factory=time.monotonic)
+
+
+class Interrupted(Exception):
+    """Raised inside playback when a more urgent item cuts in, or the channel stops."""
+
+    def __init__(self, status: str, reason: str):
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+
+
+class Channel:
+    """Plays one output's items one at a time, in a thread of its own."""
+
+    _seq = itertools.count()
+
+    def __init__(self, name: str, sinks: list[Sink], clock: Clock, rate: int, gain_db: float,
+                 emit: Callable[[object], None], journal: Path,
+                 gate: Callable[[PlannedAiring], str | None] = lambda airing: None):
+        self.name = name
+        self.sinks = sinks
+        self.clock = clock
+        self.rate = rate
+        self.gain = 10 ** (gain_db / 20)
+        self.emit = emit
+        self.journal = journal
+        self.gate = gate
+        self._queue: list[Queued] = []
+        self._cv = threading.Condition()
+        self._stopping = False
+        self._on_air: Queued | None = None
+        self._sink: Sink | None = None
+        self._t0 = 0.0
+        self._frames = 0
+        self._thread = threading.Thread(target=self._run, name=f"channel-{name}", daemon=True)
+
+    # -- control, from other threads ------------------------------------------------------------
+
+    def start(self) -> None:
+        """Start the channel's thread."""
+        self._thread.start()
+
+    def submit(self, airing: PlannedAiring, policy: Policy, not_after: dt.datetime, chime: str | None = None,
+               on_interrupt: str = "replay") -> None:
+        """Queue an item; it starts at its planned time (or as soon as its policy lets it)."""
+        key = (-RANK[airing.priority], airing.start, next(self._seq))
+        with self._cv:
+            self._queue.append(Queued(key, airing, policy, not_after, chime, on_interrupt))
+            self._queue.sort()
+            self._cv.notify_all()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Cut what plays (logged as partial), drop the queue, close the stream."""
+        with self._cv:
+            self._stopping = True
+            self._cv.notify_all()
+        if self._thread.is_alive():
+            self._thread.join(timeout)
+
+    def waiting(self) -> list[Queued]:
+        """Queued items and the one on air."""
+        with self._cv:
+            return ([self._on_air] if self._on_air else []) + list(self._queue)
+
+    def overdue(self, now: dt.datetime, late_s: float) -> list[PlannedAiring]:
+        """Queued items that should have started more than ``late_s`` ago."""
+        with self._cv:
+            return [q.airing for q in self._queue if (now - q.airing.start).total_seconds() > late_s]
+
+    def cancel(self, keys: set[str]) -> None:
+        """Remove queued (not yet started) items by key."""
+        with self._cv:
+            self._queue = [q for q in self._queue if q.airing.key not in keys]
+
+    # -- the thread ---------------------------------------------------------------------------------
+
+    def _run(self) -> None:
+        try:
+            while True:
+                with self._cv:
+                    if self._stopping:
+                        break
+                    item = self._pick()
+                    if item is None:
+                        wait = self._until_next()
+                        if wait is None or wait > KEEP_OPEN_S or not self._is_open() \
+                                or not self._sink.writes_silence:
+                            self._close()
+                            self._cv.wait(timeout=min(wait, 1.0) if wait is not None else 1.0)
+                            continue
+                    else:
+                        self._on_air = item
+                if item is None:
+                    self._silence(BLOCK_S)
+                    continue
+                try:
+                    self._play(item)
+                finally:
+                    with self._cv:
+                        self._on_air = None
+        finally:
+            self._close()
+
+    def _pick(self) -> Queued | None:
+        """The next item to start now (called under the lock); misses those past their time."""
+        now = self.clock.now()
+        for q in list(self._queue):
+            if now > q.not_after:
+                self._queue.remove(q)
+                self.emit(AiringEvent(MISSED, q.airing, self._describe(), reason=t(
+                    "could not start by {time}: the output was busy", time=q.not_after.strftime("%H:%M:%S"))))
+        ready = [q for q in self._queue if (q.airing.start - now).total_seconds() <= PREROLL_S]
+        if not ready:
+            return None
+        self._queue.remove(ready[0])
+        return ready[0]
+
+    def _until_next(self) -> float | None:
+        if not self._queue:
+            return None
+        soonest = min(q.airing.start for q in self._queue)
+        return max(0.0, (soonest - self.clock.now()).total_seconds() - PREROLL_S)
+
+    def _describe(self) -> str:
+        return (self._sink or self.sinks[0]).describe()
+
+    # -- the stream ---------------------------------------------------------------------------------
+
+    def _is_open(self) -> bool:
+        return self._sink is not None
+
+    def _open(self) -> None:
+        """Open the first sink that works, primary first; report each one that does not."""
+        if self._sink is not None:
+            return
+        reasons = []
+        for i, sink in enumerate(self.sinks):
+            try:
+                sink.open(self.rate)
+            except DeviceError as exc:
+                reasons.append(exc.message)
+                backup = self.sinks[i + 1].describe() if i + 1 < len(self.sinks) else ""
+                self.emit(DeviceEvent(self.name, sink.describe(), exc.message, backup))
+                continue
+            self._sink, self._t0, self._frames = sink, time.monotonic(), 0
+            return
+        raise DeviceError("; ".join(reasons))
+
+    def _close(self) -> None:
+        sink, self._sink = self._sink, None
+        if sink is not None:
+            sink.close()
+
+    def _timeline(self) -> float:
+        """The monotonic time at which the next written frame will be heard (never in the past)."""
+        at = self._t0 + self._frames / self.rate
+        now = time.monotonic()
+        if at < now:  # the device ran dry (or its clock is faster): start counting from now
+            self._t0, self._frames, at = now, 0, now
+        return at
+
+    def _write(self, block: np.ndarray) -> None:
+        ahead = self._timeline() - time.monotonic()
+        if ahead > MAX_AHEAD_S:
+            time.sleep(ahead - MAX_AHEAD_S / 2)  # a device with no clock of its own is held to real time
+        self._sink.write(block)
+        self._frames += len(block)
+
+    def _silence(self, seconds: float) -> None:
+        frames = int(round(seconds * self.rate))
+        block = np.zeros(int(BLOCK_S * self.rate), dtype=np.float32)
+        try:
+            while frames > 0:
+                n = min(frames, len(block))
+                self._write(block[:n])
+                frames -= n
+        except DeviceError:
+            self._close()
+
+    # -- an item ----------------------------------------------------------------------------------
+
+    def _play(self, item: Queued) -> None:
+        airing = item.airing
+        refused = self.gate(airing)
+        if refused:
+            self.emit(AiringEvent(SKIPPED, airing, self._describe(), reason=refused))
+            return
+        files = ([item.chime] if item.chime else []) + [airing.asset_path]
+        started = None
+        for attempt in range(len(self.sinks)):
+            try:
+                self._open()
+                if not self._sink.writes_silence:
+                    self._sleep_until(airing.start)
+                else:
+                    self._silence(max(0.0, (airing.start - self.clock.now()).total_seconds()
+                                      - (self._timeline() - time.monotonic())))
+                started = self.clock.now() + dt.timedelta(seconds=self._timeline() - time.monotonic())
+                self._journal(airing, started)
+                self.emit(AiringEvent(STARTED, airing, self._describe(), started))
+                for path in files:
+                    self._play_file(path, item, started)
+                self._close_if_file()
+                self.emit(AiringEvent(AIRED, airing, self._describe(), started, self._heard_now()))
+                break
+            except Interrupted as cut:
+                self.emit(AiringEvent(cut.status, airing, self._describe(), started, self._heard_now(), cut.reason))
+                if cut.status == INTERRUPTED and item.on_interrupt == "replay":
+                    self.submit(dataclasses.replace(airing, trigger="replay", start=self.clock.now()),
+                                item.policy, item.not_after + (self.clock.now() - airing.start), None, "drop")
+                break
+            except DeviceError as exc:
+                failed = self._describe()
+                self._close()
+                self._rotate()
+                if attempt + 1 < len(self.sinks):
+                    self.emit(DeviceEvent(self.name, failed, exc.message, self.sinks[0].describe()))
+                    continue  # the item starts again, from the beginning, on the backup
+                self.emit(AiringEvent(FAILED, airing, failed, started, self.clock.now() if started else None,
+                                      exc.message))
+            except BroadcasterError as exc:
+                self.emit(AiringEvent(FAILED, airing, self._describe(), started,
+                                      self.clock.now() if started else None, exc.message))
+                break
+        self._journal(None, None)
+
+    def _rotate(self) -> None:
+        """After a failure, try the next device first from now on."""
+        self.sinks.append(self.sinks.pop(0))
+
+    def _play_file(self, path: str, item: Queued, started: dt.datetime) -> None:
+        block_frames = int(BLOCK_S * self.rate)
+        last_note = time.monotonic()
+        try:
+            audio = soundfile.SoundFile(path)
+        except (OSError, RuntimeError, soundfile.SoundFileError) as exc:
+            raise BroadcasterError(t("the rendered audio cannot be read: {reason}", reason=exc), path=path) from None
+        with audio:
+            if audio.samplerate != self.rate:
+                raise BroadcasterError(t("the rendered audio is at {got} Hz, the output at {want} Hz",
+                                         got=audio.samplerate, want=self.rate), path=path)
+            for block in audio.blocks(blocksize=block_frames, dtype="float32", always_2d=True):
+                try:
+                    self._check_cut(item)
+                except Interrupted:
+                    # Fade out what plays rather than cut it dead.
+                    tail = audio.read(int(FADE_S * self.rate), dtype="float32", always_2d=True)
+                    fading = np.concatenate([block, tail]).mean(axis=1)
+                    self._write(fading * np.linspace(1.0, 0.0, len(fading), dtype=np.float32) * self.gain)
+                    raise
+                self._write(block.mean(axis=1) * self.gain)
+                if time.monotonic() - last_note > JOURNAL_EVERY_S:
+                    self._journal(item.airing, started)
+                    last_note = time.monotonic()
+
+    def _check_cut(self, item: Queued) -> None:
+        with self._cv:
+            if self._stopping:
+                raise Interrupted(PARTIAL, t("broadcaster was stopped while it played"))
+            rank = RANK[item.airing.priority]
+            for q in self._queue:
+                if RANK[q.airing.priority] <= rank or q.airing.start > self.clock.now():
+                    continue
+                waited = time.monotonic() - q.submitted
+                if q.policy.mode == "now" or (q.policy.mode == "wait" and waited >= q.policy.wait_s):
+                    raise Interrupted(INTERRUPTED, t("cut off for {level} '{id}'", level=t(q.airing.priority),
+                                                     id=q.airing.announcement))
+
+    def _heard_now(self) -> dt.datetime:
+        return self.clock.now() + dt.timedelta(seconds=max(0.0, self._timeline() - time.monotonic()))
+
+    def _sleep_until(self, when: dt.datetime) -> None:
+        delay = (when - self.clock.now()).total_seconds()
+        if delay > 0:
+            time.sleep(delay)
+
+    def _close_if_file(self) -> None:
+        if self._sink is not None and not self._sink.writes_silence:
+            self._close()
+
+    def _journal(self, airing: PlannedAiring | None, started: dt.datetime | None) -> None:
+        """Note on disk what is on air, so that after a power cut it is logged as partial."""
+        path = self.journal / f"{self.name}.json"
+        if airing is None:
+            path.unlink(missing_ok=True)
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        note = {"v": 1, "airing": airing_to_record(airing), "sink": self._describe(),
+                "actual_start": started.isoformat(), "still_on_air": self.clock.now().isoformat()}
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(note, f, ensure_ascii=False)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
