@@ -47,6 +47,8 @@ class StationConfig:
     profile: Profile = field(default_factory=Profile)
     speech: SpeechSettings = field(default_factory=SpeechSettings)
     topics: tuple[str, ...] = DEFAULT_TOPICS
+    chime: str = ""
+    grace_s: float = 600.0
 
     @property
     def tz(self) -> ZoneInfo:
@@ -81,8 +83,14 @@ def parse_config(data: Any, path: Path) -> StationConfig:
     if data is None:
         return StationConfig()
     root = expect_map(data, path, t("the station file"))
-    check_keys(root, {"name", "timezone", "audio", "speech", "topics"}, path, t("the station file"))
+    check_keys(root, {"name", "timezone", "audio", "speech", "topics", "chime", "grace"}, path, t("the station file"))
     values: dict[str, Any] = {}
+    if "chime" in root:
+        values["chime"] = _text(root, "chime", path)
+    if "grace" in root:
+        from broadcaster.schedule.parser import parse_duration  # the schedule's duration syntax, '10m'
+
+        values["grace_s"] = parse_duration(root["grace"], path, line_of(root, "grace"), "grace")
     if "name" in root:
         values["name"] = _text(root, "name", path)
     if "timezone" in root:

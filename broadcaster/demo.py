@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import tempfile
+import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -13,7 +14,8 @@ from broadcaster.errors import BroadcasterError, InputError
 from broadcaster.messages import t
 from broadcaster.outputs.sinks import Sink, SoundDeviceSink, WavFileSink, find_device
 from broadcaster.playout.clock import Clock
-from broadcaster.playout.engine import Listener, PlayoutEngine
+from broadcaster.playout.engine import Listener, OutputSinks, PlayoutEngine
+from broadcaster.playout.runner import log_listener
 from broadcaster.schedule.plan import Plan, plan_session
 from broadcaster.station import Station
 
@@ -64,7 +66,7 @@ def prepare(station: Station, clock: Clock) -> Plan:
         raise InputError(t("the sample schedule has no session to play"), path=station.schedules_dir)
     first = min(schedule.sessions, key=lambda s: s.start)
     start = clock.now() + dt.timedelta(seconds=LEAD_S)
-    airings, warnings = plan_session(replace(first, name=f"{first.name} (demo)"), station.material(now),
+    airings, warnings = plan_session(replace(first, name=f"{first.name} (demo)"), station.material(now, schedule),
                                      start.date(), station.config.tz, start=start)
     fitting = [a for a in airings if (a.end - start).total_seconds() <= BUDGET_S] or airings[:1]
     if not fitting:
@@ -82,15 +84,17 @@ def run_demo(source: Station, clock: Clock, listeners: list[Listener], workdir: 
     if sink is None:
         sink, why = pick_sink(folder)
     on_ready(plan, sink, why)
-    outputs = {a.output for a in plan.airings}
-    engine = PlayoutEngine({name: sink for name in outputs}, clock)
-    engine.subscribe(station.airing_log.append)
+    # One output of the sample schedule, whatever device it names, plays to the sink chosen here.
+    outputs = {a.output: OutputSinks((sink,)) for a in plan.airings}
+    engine = PlayoutEngine(outputs, clock, station.config.profile.sample_rate, station.data_dir / "onair")
+    engine.subscribe(log_listener(station))
     for listener in listeners:
-        engine.subscribe(listener)
+        engine.subscribe(listener, started=True)
     engine.load(plan)
     engine.start()
     try:
-        engine.wait_idle()
+        while engine.pending():
+            time.sleep(0.1)
     finally:
         engine.stop()
     return DemoResult(station=station, plan=plan, sink=sink.describe(), records=station.airing_log.records(plan.day))

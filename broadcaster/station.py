@@ -19,10 +19,11 @@ from broadcaster.content.users import Users
 from broadcaster.errors import BroadcasterError, InputError
 from broadcaster.messages import t
 from broadcaster.outputs.sinks import Sink, SoundDeviceSink, WavFileSink
+from broadcaster.playout.priority import EMERGENCY, Policy
 from broadcaster.render.cache import Asset, RenderCache, cache_key
-from broadcaster.schedule.model import Output, Schedule
+from broadcaster.schedule.model import CHIME, Output, Schedule
 from broadcaster.schedule.parser import load_schedules, schedule_files
-from broadcaster.schedule.plan import Material, Plan, Rendition, plan_day
+from broadcaster.schedule.plan import CHIME_PREFIX, Material, Plan, PlannedAiring, Rendition, chime_key, plan_day
 from broadcaster.speech.engine import SpeechEngine
 from broadcaster.speech.espeak import EspeakEngine
 
@@ -178,10 +179,12 @@ class Station:
             outcome = self.library.add_text(ann, now, by or ann.author)
         return self.library.get(ident), outcome
 
-    def sync(self, now: dt.datetime) -> dict[str, str]:
-        """Take in edits of the source files of the library; returns the ids whose source cannot be read."""
+    def sync(self, now: dt.datetime, only: str | None = None) -> dict[str, str]:
+        """Take in edits of the source files of the library (or of one announcement); returns the ids
+        whose source cannot be read."""
         problems = {}
-        for entry in self.library.entries():
+        entries = [self.library.get(only)] if only else self.library.entries()
+        for entry in entries:
             for variant in entry.announcement.variants:
                 path = self._source(variant.source) if variant.source else None
                 if path is None or not path.exists():
@@ -225,10 +228,31 @@ class Station:
         """Render one variant (or find it in the cache)."""
         return self.cache.render(variant, self.speech_engine, self.config.profile, self.clips_dir)
 
-    def material(self, now: dt.datetime) -> dict[str, Material]:
-        """What the planner needs of every announcement, after taking in edited files."""
+    def chime(self, relative: str) -> Rendition | None:
+        """A station signal file (a chime, a jingle) rendered to broadcast loudness; None when missing."""
+        path = self._source(relative)
+        if not path.is_file():
+            return None
+        sha = file_sha256(path)
+        kept = keep_clip(path, self.clips_dir, sha)
+        asset, _ = self.render(Variant(language="", kind=CLIP, clip_sha256=sha, clip_file=kept.name,
+                                       source=relative))
+        return Rendition("", asset.path, asset.duration_s, "clip")
+
+    def material(self, now: dt.datetime, schedule: Schedule | None = None) -> dict[str, Material]:
+        """What the planner needs of every announcement, after taking in edited files; with the chimes
+        that ``schedule`` uses, rendered."""
         problems = self.sync(now)
         result = {}
+        chimes = {i.chime for s in (schedule.sessions if schedule else ()) for i in s.items if i.kind == CHIME}
+        for relative in sorted(chimes):
+            rendition = self.chime(relative)
+            if rendition is not None:
+                sha = Path(rendition.asset_path).stem
+                result[chime_key(relative)] = Material(
+                    id=chime_key(relative), title=Path(relative).name, topic="chime", fingerprint=sha,
+                    status=APPROVED, approved=True, valid_from=None, valid_until=None, renditions=(rendition,),
+                    approved_by=t("station signal"))
         for entry in self.library.entries():
             a = entry.announcement
             renditions = []
@@ -245,7 +269,81 @@ class Station:
 
     def plan(self, day: dt.date, now: dt.datetime, schedule: Schedule | None = None) -> Plan:
         """The plan of ``day``, as the files are at ``now``."""
-        return plan_day(schedule or self.schedule(), self.material(now), day, self.config.tz)
+        schedule = schedule or self.schedule()
+        return plan_day(schedule, self.material(now, schedule), day, self.config.tz)
+
+    def gate(self, airing: PlannedAiring, now: dt.datetime) -> str | None:
+        """Why ``airing`` may not go on air now (its content changed or was withdrawn), or None."""
+        if airing.announcement.startswith(CHIME_PREFIX):
+            return None
+        try:
+            problems = self.sync(now, only=airing.announcement)
+            entry = self.library.get(airing.announcement)
+        except BroadcasterError as exc:
+            return exc.message
+        if airing.announcement in problems:
+            return problems[airing.announcement]
+        if entry.fingerprint != airing.fingerprint:
+            return t("its content changed since it was planned")
+        if airing.approved_by and not entry.approved:
+            return t("no longer approved ({status})", status=t(entry.status))
+        if not airing.approved_by and entry.status in (RETIRED, REJECTED):
+            return t("{status} by a supervisor", status=t(entry.status))
+        return None
+
+    def urgent_request(self, ident: str, outputs: list[str], level: str, policy: Policy, every_s: float | None,
+                       until: dt.datetime | None, by: str, passphrase: str, reason: str, now: dt.datetime) -> dict:
+        """Check, render and describe an urgent airing for `run`. Unapproved content may go on air only
+        as an emergency, by an operator or supervisor who gives their passphrase and a reason."""
+        schedule = self.schedule()
+        for name in outputs:
+            if name not in schedule.outputs:
+                raise InputError(t("unknown output '{name}'; the outputs are: {names}", name=name,
+                                   names=", ".join(sorted(schedule.outputs))))
+        self.sync(now, only=ident)
+        entry = self.library.get(ident)
+        before = not entry.approved
+        if before and level != EMERGENCY:
+            raise InputError(t("'{id}' is not approved ({status}); only an emergency may go on air before approval "
+                               "(--level emergency, with --by NAME and --reason)", id=ident, status=t(entry.status)))
+        if before and entry.status in (RETIRED, REJECTED):
+            raise InputError(t("'{id}' was {status} by a supervisor and cannot go on air", id=ident,
+                               status=t(entry.status)))
+        if before and not (by and reason.strip()):
+            raise InputError(t("an emergency broadcast before approval needs --by NAME and --reason TEXT"))
+        if not before and not entry.announcement.valid_on(now.date()):
+            raise InputError(t("'{id}' is not valid today", id=ident))
+        quiet = schedule.quiet_hours
+        if level != EMERGENCY and quiet is not None and quiet.contains(now.time()):
+            raise InputError(t("it is quiet hours ({start}–{end}): only an emergency may air now",
+                               start=quiet.start.strftime("%H:%M"), end=quiet.end.strftime("%H:%M")))
+        name = self.users.authenticate(by, passphrase, {"operator", "supervisor"}, t("air urgent announcements")) \
+            if by else ""
+        for variant in entry.announcement.variants:
+            self.render(variant)
+        if before:
+            self.library.note(ident, "emergency before approval", name, now, reason)
+        return {"announcement": ident, "fingerprint": entry.fingerprint, "outputs": outputs or sorted(schedule.outputs),
+                "level": level, "policy": str(policy), "every_s": every_s,
+                "until": until.isoformat() if until else None, "by": name, "reason": reason,
+                "before_approval": before}
+
+    def urgent_airings(self, request: dict, output: str, at: dt.datetime, n: int) -> list[PlannedAiring]:
+        """The airings of an urgent request on one output at ``at`` (its variants back to back)."""
+        entry = self.library.get(request["announcement"])
+        airings = []
+        for variant in entry.announcement.variants:
+            asset, _ = self.render(variant)
+            end = at + dt.timedelta(seconds=asset.duration_s)
+            airings.append(PlannedAiring(
+                key=f"urgent/{request['id']}/{output}/{n}.{variant.language}", output=output,
+                session=t("urgent ({level})", level=t(request["level"])), start=at, end=end,
+                announcement=entry.id, title=entry.announcement.title, topic=entry.announcement.topic,
+                fingerprint=request["fingerprint"], asset_path=asset.path, language=variant.language,
+                approved_by="" if request["before_approval"] else entry.approved_by, voice=asset.engine,
+                priority=request["level"], trigger="urgent", on_interrupt="drop"))
+            at = end
+        return airings
 
     def sink(self, output: Output) -> Sink:
         """The sink an output plays to."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from pathlib import Path
+
 import click
 from rich.progress import Progress
 
@@ -11,6 +13,8 @@ from broadcaster.cli import cli
 from broadcaster.cli.output import console, hms, table
 from broadcaster.messages import t
 from broadcaster.playout.clock import SystemClock
+from broadcaster.schedule.parser import load_schedules
+from broadcaster.schedule.plan import Plan
 from broadcaster.station import Station
 
 
@@ -38,17 +42,50 @@ def render_command(station: Station, dry_run: bool) -> None:
     console.print(t("{n} rendered", n=len(todo)))
 
 
-@cli.command("plan")
-@click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), help="The day to plan (default today).")
-@click.pass_obj
-def plan_command(station: Station, day: dt.datetime | None) -> None:
-    """Show the plan of a day: what airs where and when, and what was left out."""
-    now = SystemClock(station.config.tz).now()
-    when = day.date() if day else now.date()
-    plan = station.plan(when, now)
-    table(t("Plan of {day}", day=when.isoformat()), [t("start"), t("end"), t("output"), t("session"), t("id"),
-                                                      t("language"), t("title")],
+def print_plan(plan: Plan) -> None:
+    """A day's plan as a table, then its problems and warnings."""
+    table(t("Plan of {day}", day=plan.day.isoformat()), [t("start"), t("end"), t("output"), t("session"), t("id"),
+                                                          t("language"), t("title")],
           [[hms(a.start), hms(a.end), a.output, a.session, a.announcement, a.language, a.title]
            for a in plan.airings])
+    for problem in plan.problems:
+        console.print(t("problem: {text}", text=problem), markup=False)
     for warning in plan.warnings:
         console.print(t("warning: {text}", text=warning), markup=False)
+
+
+@cli.command("plan")
+@click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), help="The day to plan (default today).")
+@click.option("--week", is_flag=True, help="Seven days from that day.")
+@click.pass_obj
+def plan_command(station: Station, day: dt.datetime | None, week: bool) -> None:
+    """Show the plan of a day (or a week): what airs where and when, and what was left out and why."""
+    now = SystemClock(station.config.tz).now()
+    first = day.date() if day else now.date()
+    schedule = station.schedule()
+    for offset in range(7 if week else 1):
+        print_plan(station.plan(first + dt.timedelta(days=offset), now, schedule))
+
+
+@cli.group()
+def schedule() -> None:
+    """Schedule files: check them before they go on air."""
+
+
+@schedule.command("check")
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), help="First day to check (default today).")
+@click.pass_obj
+def check_command(station: Station, files: tuple[Path, ...], day: dt.datetime | None) -> None:
+    """Check schedule files (default: the station's) and print the plan; exit 2 on any problem."""
+    now = SystemClock(station.config.tz).now()
+    checked = load_schedules(list(files)) if files else station.schedule()
+    first = day.date() if day else now.date()
+    plans = [station.plan(first + dt.timedelta(days=offset), now, checked) for offset in range(7)]
+    print_plan(plans[0])
+    later = sorted({p for plan in plans[1:] for p in plan.problems} - set(plans[0].problems))
+    for problem in later:
+        console.print(t("problem later this week: {text}", text=problem), markup=False)
+    if plans[0].problems or later:
+        raise click.exceptions.Exit(2)
+    console.print(t("the schedule is fine"))

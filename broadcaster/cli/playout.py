@@ -1,23 +1,40 @@
-"""Commands that air: run (the daily playout) and demo."""
+"""Commands that air: run (the daily playout), urgent, and demo."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 import click
 
 from broadcaster.cli import cli
+from broadcaster.cli.content import now_of, passphrase_of
 from broadcaster.cli.logs import print_records
 from broadcaster.cli.output import console, hms
 from broadcaster.demo import run_demo
+from broadcaster.errors import InputError
 from broadcaster.messages import t
 from broadcaster.playout.clock import SystemClock
-from broadcaster.playout.events import AiringEvent
-from broadcaster.playout.runner import run_station
+from broadcaster.playout.events import STARTED, AiringEvent, DeviceEvent
+from broadcaster.playout.mailbox import Mailbox
+from broadcaster.playout.priority import DEFAULT_POLICY, EMERGENCY, PRIORITY, parse_policy
+from broadcaster.playout.runner import Runner
+from broadcaster.schedule.parser import parse_duration, parse_time
 from broadcaster.schedule.plan import Plan
 from broadcaster.station import Station
 
 
-def _print_event(event: AiringEvent) -> None:
+def print_event(event: object) -> None:
+    """One line per airing outcome or device problem."""
+    if isinstance(event, DeviceEvent):
+        backup = t(", using {backup}", backup=event.failover_to) if event.failover_to else ""
+        console.print(t("{output}: device trouble on {device}: {reason}{backup}", output=event.output,
+                        device=event.device, reason=event.reason, backup=backup), markup=False)
+        return
     a = event.airing
+    if event.status == STARTED:
+        console.print(t("{time} ON AIR {output}: {id} ({lang}) {title}", time=hms(event.actual_start),
+                        output=a.output, id=a.announcement, lang=a.language, title=a.title), markup=False)
+        return
     line = t("{time} {status}: {id} on {output} ({sink})", time=hms(event.actual_end or a.start),
              status=t(event.status), id=a.announcement, output=a.output, sink=event.sink)
     console.print(line + (f" — {event.reason}" if event.reason else ""), markup=False)
@@ -30,16 +47,55 @@ def _print_plan(plan: Plan) -> None:
 
 
 @cli.command("run")
+@click.option("--operator", default="", metavar="NAME", help="The operator on duty (written into the log).")
 @click.option("--exit-when-idle", is_flag=True, help="Stop after the last airing of today instead of running on.")
 @click.pass_obj
-def run_command(station: Station, exit_when_idle: bool) -> None:
-    """Air the schedule day after day, logging every airing (Ctrl+C stops)."""
+def run_command(station: Station, operator: str, exit_when_idle: bool) -> None:
+    """Air the schedule day after day on every output, logging every airing (Ctrl+C stops)."""
     clock = SystemClock(station.config.tz)
+    if Mailbox(station.data_dir).running(clock.now()):
+        raise click.UsageError(t("broadcaster run is already running on this station"))
     console.print(t("{name}: on air, time zone {tz}", name=station.config.name, tz=station.config.timezone))
+    runner = Runner(station, clock, [print_event], operator=operator,
+                    say=lambda text: console.print(text, markup=False), on_plan=_print_plan)
     try:
-        run_station(station, clock, [_print_event], on_plan=_print_plan, exit_when_idle=exit_when_idle)
+        runner.run(exit_when_idle=exit_when_idle)
     except KeyboardInterrupt:
         console.print(t("stopped"))
+
+
+@cli.command("urgent")
+@click.argument("ident", metavar="ID")
+@click.option("--output", "outputs", multiple=True, metavar="NAME", help="Output(s) to air on (default: all).")
+@click.option("--level", type=click.Choice([PRIORITY, EMERGENCY]), default=PRIORITY, show_default=True,
+              help="priority: ahead of the programme; emergency: at once.")
+@click.option("--policy", help="now (fade out what plays), next (after it), wait:SECONDS (default by level).")
+@click.option("--every", metavar="DURATION", help="Repeat every DURATION (e.g. 30m) ...")
+@click.option("--until", metavar="HH:MM", help="... until this time today.")
+@click.option("--by", default="", metavar="NAME", help="Operator or supervisor who orders it (asked for a passphrase).")
+@click.option("--reason", default="", help="Why (required to air an unapproved announcement in an emergency).")
+@click.pass_obj
+def urgent_command(station: Station, ident: str, outputs: tuple[str, ...], level: str, policy: str | None,
+                   every: str | None, until: str | None, by: str, reason: str) -> None:
+    """Put an announcement on air now, while `run` is running, with the station's chime before it."""
+    now = now_of(station)
+    mailbox = Mailbox(station.data_dir)
+    if not mailbox.running(now):
+        raise click.UsageError(t("broadcaster run is not running on this station: start it first"))
+    if bool(every) != bool(until):
+        raise click.UsageError(t("--every and --until go together"))
+    every_s = parse_duration(every, None, None, "--every") if every else None
+    until_at = dt.datetime.combine(now.date(), parse_time(until, None, None, "--until"), tzinfo=now.tzinfo) \
+        if until else None
+    if until_at is not None and until_at <= now:
+        raise InputError(t("--until {until} has already passed today", until=until))
+    chosen = parse_policy(policy) if policy else DEFAULT_POLICY[level]
+    request = station.urgent_request(ident, list(outputs), level, chosen, every_s, until_at, by,
+                                     passphrase_of(by) if by else "", reason, now)
+    mailbox.send(request, now)
+    flag = t(" — AIRED BEFORE APPROVAL") if request["before_approval"] else ""
+    console.print(t("sent: {id} ({level}, {policy}) on {outputs}{flag}", id=ident, level=t(level),
+                    policy=str(chosen), outputs=", ".join(request["outputs"]), flag=flag), markup=False)
 
 
 @cli.command("demo")
@@ -56,6 +112,7 @@ def demo_command(station: Station) -> None:
         for a in plan.airings:
             console.print(f"  {hms(a.start)}–{hms(a.end)}  {a.announcement}  {a.title}", markup=False)
 
-    result = run_demo(station, SystemClock(station.config.tz), [_print_event], on_ready=ready)
+    result = run_demo(station, SystemClock(station.config.tz), [print_event], on_ready=ready)
     print_records(t("Airing log of the demo"), result.records)
     console.print(t("The demo station is in {folder}", folder=result.station.root))
+

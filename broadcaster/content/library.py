@@ -158,6 +158,12 @@ class Library:
             _history(db, now, action, ident, by, entry.fingerprint, reason)
         return Entry(entry.announcement, decision, entry.fingerprint)
 
+    def note(self, ident: str, action: str, by: str, now: dt.datetime, reason: str = "") -> None:
+        """Record in the history something done with an announcement (e.g. an emergency airing)."""
+        entry = self.get(ident)
+        with self.store.transaction() as db:
+            _history(db, now, action, ident, by, entry.fingerprint, reason)
+
     def history(self, ident: str | None = None) -> list[dict]:
         """The change history, oldest first, of one announcement or of all."""
         with self.store.transaction() as db:

@@ -254,6 +254,7 @@ class Channel:
             except Interrupted as cut:
                 self.emit(AiringEvent(cut.status, airing, self._describe(), started, self._heard_now(), cut.reason))
                 if cut.status == INTERRUPTED and item.on_interrupt == "replay":
+                    # Replayed from its beginning once the urgent item is over; never part-way.
                     self.submit(dataclasses.replace(airing, trigger="replay", start=self.clock.now()),
                                 item.policy, item.not_after + (self.clock.now() - airing.start), None, "drop")
                 break

@@ -102,12 +102,20 @@ class PlayoutEngine:
         if channel is None:
             self._emit(AiringEvent(MISSED, airing, airing.output, reason=t("the output is not configured")))
             return
-        channel.submit(airing, DEFAULT_POLICY[airing.priority], not_after)
+        channel.submit(airing, DEFAULT_POLICY[airing.priority], not_after, on_interrupt=airing.on_interrupt)
 
-    def urgent(self, airing: PlannedAiring, policy: Policy, chime: str | None, on_interrupt: str = "replay") -> None:
-        """Put an item on air now by ``policy`` (with a chime before it)."""
-        not_after = airing.start + dt.timedelta(seconds=self.grace_s)
-        self.channels[airing.output].submit(airing, policy, not_after, chime, on_interrupt)
+    def urgent(self, airings: list[PlannedAiring], policy: Policy, chime: str | None) -> None:
+        """Put items on air at their start by ``policy``, the chime before the first; later ones are
+        handed over just before their time."""
+        for i, airing in enumerate(airings):
+            not_after = airing.start + dt.timedelta(seconds=self.grace_s)
+            args = [airing, policy, not_after, chime if i == 0 else None, airing.on_interrupt]
+            run_at = airing.start - dt.timedelta(seconds=PREROLL_S)
+            if run_at <= self.clock.now():
+                self.channels[airing.output].submit(*args)
+            else:
+                self._scheduler.add_job(self.channels[airing.output].submit, DateTrigger(run_date=run_at), args=args,
+                                        id=airing.key, misfire_grace_time=None, replace_existing=True)
 
     def cancel(self, keys: set[str]) -> None:
         """Withdraw scheduled or queued airings that a new plan no longer has."""

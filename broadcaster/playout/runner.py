@@ -1,47 +1,180 @@
-"""Running a station: plan the day, air it, plan the next day at midnight."""
+"""Running a station: recover, plan the day, air it, take in urgent requests and edited schedules,
+keep a heartbeat and a watchdog, plan the next day at midnight."""
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
+import time
+from pathlib import Path
+from typing import Callable
 
+from broadcaster.errors import BroadcasterError
+from broadcaster.messages import t
 from broadcaster.playout.clock import Clock
-from broadcaster.playout.engine import Listener, PlayoutEngine
+from broadcaster.playout.engine import Listener, OutputSinks, PlayoutEngine
+from broadcaster.playout.events import FINAL, AiringEvent, DeviceEvent
+from broadcaster.playout.mailbox import HEARTBEAT_S, Mailbox
+from broadcaster.playout.priority import parse_policy
+from broadcaster.outputs.sinks import SoundDeviceSink
+from broadcaster.schedule.model import Schedule
 from broadcaster.schedule.plan import Plan
 from broadcaster.station import Station
 
 POLL_S = 0.2
+WATCH_FILES_S = 2.0
+WATCHDOG_LATE_S = 1.0
 
 
-def build_engine(station: Station, clock: Clock, listeners: list[Listener]) -> PlayoutEngine:
-    """An engine with a sink per configured output, logging to the station's airing log."""
-    schedule = station.schedule()
-    sinks = {name: station.sink(output) for name, output in schedule.outputs.items()}
-    engine = PlayoutEngine(sinks, clock)
-    engine.subscribe(station.airing_log.append)
-    for listener in listeners:
-        engine.subscribe(listener)
-    return engine
+def log_listener(station: Station) -> Listener:
+    """Writes airing outcomes and device trouble into the station's airing log."""
+
+    def listen(event: object) -> None:
+        if isinstance(event, AiringEvent):
+            station.airing_log.append(event)
+        elif isinstance(event, DeviceEvent):
+            station.airing_log.record("device", output=event.output, device=event.device, reason=event.reason,
+                                      failover_to=event.failover_to)
+    return listen
 
 
-def run_station(station: Station, clock: Clock, listeners: list[Listener], on_plan=lambda plan: None,
-                stop: threading.Event | None = None, exit_when_idle: bool = False) -> None:
-    """Air today's plan, and each following day's, until ``stop`` is set (or, if asked, until idle)."""
-    stop = stop or threading.Event()
-    engine = build_engine(station, clock, listeners)
-    day = clock.now().date()
-    plan: Plan = station.plan(day, clock.now())
-    on_plan(plan)
-    engine.load(plan, station.airing_log.logged_keys(day))
-    engine.start()
-    try:
-        while not stop.wait(POLL_S):
-            today = clock.now().date()
-            if today != day:
-                day = today
-                plan = station.plan(day, clock.now())
-                on_plan(plan)
-                engine.load(plan, station.airing_log.logged_keys(day))
-            if exit_when_idle and not engine.pending():
-                break
-    finally:
-        engine.stop()
+def build_engine(station: Station, clock: Clock, schedule: Schedule) -> PlayoutEngine:
+    """An engine with each configured output's sinks (primary, then backups) and gain."""
+    outputs = {name: OutputSinks((station.sink(o), *(SoundDeviceSink(b) for b in o.backups)), o.gain_db)
+               for name, o in schedule.outputs.items()}
+    return PlayoutEngine(outputs, clock, station.config.profile.sample_rate, station.data_dir / "onair",
+                         station.config.grace_s, gate=lambda airing: station.gate(airing, clock.now()))
+
+
+def done_keys(station: Station, day: dt.date) -> set[str]:
+    """Planned airings of ``day`` that already have a final outcome in the log."""
+    return {r["key"] for r in station.airing_log.records(day) if r.get("status") in FINAL}
+
+
+def _signature(station: Station) -> tuple:
+    """What, when it changes, makes `run` plan again: schedules, texts, clips, the library."""
+    files = [*station.schedules_dir.glob("*.y*ml"), *station.scripts_dir.glob("*"),
+             *(station.root / "audio").glob("*"), station.data_dir / "library.json"]
+    return tuple(sorted((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files if p.is_file()))
+
+
+class Runner:
+    """`broadcaster run`: one process for every output of a station."""
+
+    def __init__(self, station: Station, clock: Clock, listeners: list[Listener], operator: str = "",
+                 say: Callable[[str], None] = lambda text: None, on_plan: Callable[[Plan], None] = lambda p: None):
+        self.station = station
+        self.clock = clock
+        self.listeners = listeners
+        self.operator = operator
+        self.say = say
+        self.on_plan = on_plan
+        self.mailbox = Mailbox(station.data_dir)
+        self.alarmed: set[str] = set()
+
+    def run(self, stop: threading.Event | None = None, exit_when_idle: bool = False) -> None:
+        """Air until ``stop`` is set (or, if asked, until nothing is left to air today)."""
+        stop = stop or threading.Event()
+        station, clock = self.station, self.clock
+        schedule = station.schedule()
+        self._check_devices(schedule)
+        engine = build_engine(station, clock, schedule)
+        engine.subscribe(log_listener(station))
+        for listener in self.listeners:
+            engine.subscribe(listener, started=True)
+        station.airing_log.record("run-start", operator=self.operator, pid=_pid())
+        engine.recover()
+        day = clock.now().date()
+        self._load(engine, day, schedule)
+        signature = _signature(station)
+        engine.start()
+        last_beat = last_watch = 0.0
+        try:
+            while not stop.wait(POLL_S):
+                now = clock.now()
+                if time.monotonic() - last_beat >= HEARTBEAT_S:
+                    self.mailbox.beat(now, self.operator)
+                    last_beat = time.monotonic()
+                for request in self.mailbox.take():
+                    self._urgent(engine, request)
+                self._watchdog(engine)
+                if now.date() != day or time.monotonic() - last_watch >= WATCH_FILES_S:
+                    last_watch = time.monotonic()
+                    new_signature = _signature(station)
+                    if now.date() != day or new_signature != signature:
+                        day, signature = now.date(), new_signature
+                        schedule = self._reload(engine, day, schedule)
+                if exit_when_idle and not engine.pending():
+                    break
+        finally:
+            engine.stop()
+            self.mailbox.stop_beating()
+            station.airing_log.record("run-stop", operator=self.operator, pid=_pid())
+
+    def _check_devices(self, schedule: Schedule) -> None:
+        from broadcaster.outputs.sinks import find_device
+
+        for name, output in schedule.outputs.items():
+            if output.file:
+                continue
+            for device in (output.device, *output.backups):
+                try:
+                    find_device(device)
+                except BroadcasterError as exc:
+                    self.say(t("{output}: {reason}", output=name, reason=exc.message))
+                    self.station.airing_log.record("device", output=name, device=device or "default",
+                                                   reason=exc.message, failover_to="")
+
+    def _load(self, engine: PlayoutEngine, day: dt.date, schedule: Schedule) -> None:
+        plan = self.station.plan(day, self.clock.now(), schedule)
+        self.on_plan(plan)
+        engine.load(plan, done_keys(self.station, day))
+
+    def _reload(self, engine: PlayoutEngine, day: dt.date, schedule: Schedule) -> Schedule:
+        """Plan again from the files as they are now; a broken edit is refused and the old plan airs on."""
+        try:
+            new = self.station.schedule()
+            self._load(engine, day, new)
+        except BroadcasterError as exc:
+            self.say(t("the edited schedule is refused, the previous one stays on air: {error}", error=str(exc)))
+            self.station.airing_log.record("audit", action="schedule refused", reason=str(exc))
+            return schedule
+        if new != schedule:
+            self.station.airing_log.record("audit", action="schedule reloaded")
+        return new
+
+    def _urgent(self, engine: PlayoutEngine, request: dict) -> None:
+        now = self.clock.now()
+        try:
+            every = request.get("every_s")
+            until = dt.datetime.fromisoformat(request["until"]) if request.get("until") else now
+            times = [now]
+            while every and times[-1] + dt.timedelta(seconds=every) <= until:
+                times.append(times[-1] + dt.timedelta(seconds=every))
+            chime = self.station.chime(self.station.config.chime) if self.station.config.chime else None
+            for output in request["outputs"]:
+                for n, at in enumerate(times):
+                    airings = self.station.urgent_airings(request, output, at, n)
+                    engine.urgent(airings, parse_policy(request["policy"]), chime.asset_path if chime else None)
+            self.say(t("urgent '{id}' ({level}) on {outputs}, {n} time(s)", id=request["announcement"],
+                       level=t(request["level"]), outputs=", ".join(request["outputs"]), n=len(times)))
+        except (BroadcasterError, KeyError, ValueError) as exc:
+            self.say(t("urgent request refused: {error}", error=exc))
+            self.station.airing_log.record("audit", action="urgent refused", reason=str(exc))
+
+    def _watchdog(self, engine: PlayoutEngine) -> None:
+        for airing in engine.overdue(WATCHDOG_LATE_S):
+            if airing.key in self.alarmed:
+                continue
+            self.alarmed.add(airing.key)
+            late = (self.clock.now() - airing.start).total_seconds()
+            self.say(t("ALARM: '{id}' on {output} was due at {time} and has not started ({late:.1f} s late)",
+                       id=airing.announcement, output=airing.output, time=airing.start.strftime("%H:%M:%S"), late=late))
+            self.station.airing_log.record("alarm", output=airing.output, key=airing.key,
+                                           announcement=airing.announcement, late_s=round(late, 3))
+
+
+def _pid() -> int:
+    import os
+
+    return os.getpid()

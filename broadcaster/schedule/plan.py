@@ -66,11 +66,13 @@ class PlannedAiring:
 
 @dataclass(frozen=True)
 class Plan:
-    """The day's airings in start order, and what could not be planned, as warnings."""
+    """The day's airings in start order; what could not be planned (warnings about content); and what
+    is wrong with the schedule itself (problems: overlaps, sessions over their cap, quiet hours)."""
 
     day: dt.date
     airings: tuple[PlannedAiring, ...]
     warnings: tuple[str, ...]
+    problems: tuple[str, ...] = ()
 
 
 def chime_key(path: str) -> str:
@@ -200,18 +202,19 @@ def plan_day(schedule: Schedule, material: dict[str, Material], day: dt.date, tz
                                                          reason=exception.reason or t("an exception day")),))
     airings: list[PlannedAiring] = []
     warnings: list[str] = []
+    problems: list[str] = []
     for session in schedule.sessions:
         if not session.runs_on(day):
             continue
         laid, notes = plan_session(session, material, day, tz)
         warnings += notes
         laid, notes = _outside_quiet_hours(session, laid, schedule)
-        warnings += notes
-        warnings += _over_cap(session, laid, schedule)
+        problems += notes
+        problems += _over_cap(session, laid, schedule)
         airings += laid
     airings.sort(key=lambda a: (a.start, a.output))
-    warnings += overlaps(airings, schedule)
-    return Plan(day=day, airings=tuple(airings), warnings=tuple(warnings))
+    problems += overlaps(airings, schedule)
+    return Plan(day=day, airings=tuple(airings), warnings=tuple(warnings), problems=tuple(problems))
 
 
 def _outside_quiet_hours(session: Session, airings: list[PlannedAiring],

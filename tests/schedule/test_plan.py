@@ -180,8 +180,8 @@ def test_overlapping_sessions_on_one_output():
     morning = session("Buổi sáng", dt.time(5, 30), item("tin-gia"), item("tiem-vac-xin"))   # until 05:31:45
     notice = session("Thông báo khẩn", dt.time(5, 31), item("khai-bao-y-te"))                 # 05:31:00-05:31:20
     plan = plan_day(schedule(morning, notice), LIBRARY, TUESDAY, TZ)
-    overlaps = [w for w in plan.warnings if "overlaps" in w]
-    assert overlaps, plan.warnings
+    overlaps = [w for w in plan.problems if "overlaps" in w]
+    assert overlaps, plan.problems
     assert any("'Thông báo khẩn'" in w and "'Buổi sáng'" in w and "loa-xa" in w and "05:31:00" in w
                and "05:31:45" in w for w in overlaps), overlaps
     # Both are still planned: the warning tells, the plan does not choose.
@@ -193,7 +193,7 @@ def test_no_overlap_across_outputs_or_back_to_back():
     car = session("Xe loa", dt.time(5, 30, 30), item("khai-bao-y-te"), output="xe-loa")       # other output
     after = session("Tiếp theo", dt.time(5, 31), item("gioi-thieu"))                          # starts at the end
     plan = plan_day(schedule(morning, car, after), LIBRARY, TUESDAY, TZ)
-    assert plan.warnings == ()
+    assert plan.warnings == () and plan.problems == ()
 
 
 def test_airings_sorted_by_start_across_outputs():
