@@ -104,12 +104,28 @@ class Store:
             raise StorageError(t("the database is locked by another broadcaster process"),
                                path=self.path) from None
 
+    def read(self) -> dict | None:
+        """Every table as stored, parsed once under the lock (for bulk reads); None for a missing file."""
+        try:
+            with self._lock:
+                data = AtomicJSONStorage(self.path).read()
+        except Timeout:
+            raise StorageError(t("the database is locked by another broadcaster process"),
+                               path=self.path) from None
+        if data is not None:
+            self._refuse_newer(data.get(META_TABLE, {}).get("1"))
+        return data
+
     def _check_schema(self, db: TinyDB) -> None:
         meta = db.table(META_TABLE)
         record = meta.get(doc_id=1)
         if record is None:
             meta.insert({"schema": SCHEMA_VERSION})
-        elif record.get("schema", 0) > SCHEMA_VERSION:
+        else:
+            self._refuse_newer(record)
+
+    def _refuse_newer(self, record: dict | None) -> None:
+        if record is not None and record.get("schema", 0) > SCHEMA_VERSION:
             raise StorageError(
                 t("the database was written by a newer broadcaster (schema {found}, this one reads {known}); "
                   "upgrade broadcaster", found=record.get("schema"), known=SCHEMA_VERSION), path=self.path)
