@@ -15,6 +15,7 @@ from broadcaster.content.textfile import read_announcement
 from broadcaster.errors import InputError
 from broadcaster.messages import t
 from broadcaster.outputs.sinks import Sink, SoundDeviceSink, WavFileSink
+from broadcaster.playout.clock import SystemClock
 from broadcaster.render.cache import Asset, RenderCache, cache_key
 from broadcaster.schedule.model import Output, Schedule
 from broadcaster.schedule.parser import load_schedules, schedule_files
@@ -78,7 +79,7 @@ class Station:
     def airing_log(self) -> AiringLog:
         """The airing log."""
         self.config
-        return AiringLog(self.data_dir / "log")
+        return AiringLog(self.data_dir / "log", station=self.config.id, clock=SystemClock(self.config.tz))
 
     @cached_property
     def cache(self) -> RenderCache:
