@@ -190,7 +190,10 @@ def check_chain(items: Iterable[Located], station: str, first_seq: int = 1, firs
         count += 1
     if last_seq is not None and expected - 1 < last_seq:
         path = items[-1].path if items else None
-        return broken(t("records {first} to {last} were removed from the end", first=expected, last=last_seq), path)
+        if last_seq > expected:
+            return broken(t("records {first} to {last} were removed from the end", first=expected, last=last_seq),
+                          path)
+        return broken(t("record {seq} was removed from the end", seq=expected), path)
     return ChainCheck(station, count, expected - 1, prev_hash)
 
 
