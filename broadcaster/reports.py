@@ -11,6 +11,8 @@ import csv
 import datetime as dt
 import html
 import io
+import json
+import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -132,15 +134,17 @@ def _airing_rows(records: tuple[dict, ...]) -> tuple[tuple[str, ...], ...]:
                   r.get("approved_by") or t("aired before approval"), r.get("operator") or "-") for r in records)
 
 
-def sections(report: Report) -> list[Section]:
-    """The report as titled tables of text, in the order a supervisor reads them."""
+def sections(report: Report, every_status: bool = True) -> list[Section]:
+    """The report as titled tables of text; without ``every_status``, statuses that never happened are left out."""
+    statuses = [s for s in STATUSES if every_status or s in ("aired", "failed", "missed")
+                or any(d.counts[s] for d in report.days)]
     airing_columns = (t("planned"), t("station"), t("output"), t("id"), t("title"), t("status"), t("reason"),
                       t("approved by"), t("operator"))
     return [
         Section(t("Airings per day and output"),
-                (t("day"), t("station"), t("output"), t("planned"), *(t(s) for s in STATUSES), t("urgent"),
+                (t("day"), t("station"), t("output"), t("planned"), *(t(s) for s in statuses), t("urgent"),
                  t("minutes aired"), t("reasons")),
-                tuple((d.day, d.station, d.output, str(d.planned), *(str(d.counts[s]) for s in STATUSES),
+                tuple((d.day, d.station, d.output, str(d.planned), *(str(d.counts[s]) for s in statuses),
                        str(d.urgent), f"{d.minutes:.1f}", "; ".join(d.reasons)) for d in report.days)),
         Section(t("Minutes aired per topic"), (t("topic"), t("minutes"), t("share")),
                 tuple((s.name, f"{s.minutes:.1f}", f"{s.share:.1%}") for s in report.topics)),
@@ -193,16 +197,16 @@ def topic_chart(report: Report) -> str:
     colour = {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(topics)}
     width, height, left, bottom, top = 720, 260, 48, 48, 12
     plot_w, plot_h = width - left - 10, height - bottom - top
-    peak = max(sum(v.values()) for v in report.topic_minutes.values()) or 1.0
+    tick = _tick(max(sum(v.values()) for v in report.topic_minutes.values()))
+    peak = tick * 4
     step = plot_w / len(days)
     bar = max(step * 0.7, 1.0)
     parts = [f'<svg class="chart" id="chart-topics" viewBox="0 0 {width} {height + 22 * ((len(topics) + 3) // 4)}" '
              f'role="img" aria-label="{_esc(t("Minutes aired per topic per day"))}" xmlns="http://www.w3.org/2000/svg">']
     for i in range(5):
-        value = peak * i / 4
         y = top + plot_h - plot_h * i / 4
         parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - 10}" y2="{y:.1f}" class="grid"/>'
-                     f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end">{value:.0f}</text>')
+                     f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end">{tick * i:g}</text>')
     label_every = max(1, len(days) // 12)
     for i, day in enumerate(days):
         x = left + i * step + (step - bar) / 2
@@ -225,6 +229,15 @@ def topic_chart(report: Report) -> str:
                      f'<text x="{x + 16}" y="{y}">{_esc(topic)}</text>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _tick(peak: float) -> float:
+    """A round step (1, 2, 2.5 or 5 times a power of ten) such that four steps reach ``peak``."""
+    step = 10 ** math.floor(math.log10(peak / 4)) if peak > 0 else 1.0
+    for factor in (1, 2, 2.5, 5, 10):
+        if step * factor * 4 >= peak:
+            return step * factor
+    return step * 10
 
 
 def outputs_chart(report: Report) -> str:
@@ -266,9 +279,9 @@ body { font-family: "Noto Sans", "DejaVu Sans", Arial, sans-serif; font-size: 10
 h1 { font-size: 16pt; margin: 0 0 2mm; } h2 { font-size: 12pt; margin: 6mm 0 2mm; break-after: avoid; }
 p.meta { color: #444; margin: 0 0 4mm; }
 table { border-collapse: collapse; width: 100%; margin-bottom: 3mm; }
-th, td { border: 1px solid #bbb; padding: 1mm 1.5mm; text-align: left; vertical-align: top; }
+th, td { border: 1px solid #bbb; padding: 0.8mm 1.2mm; text-align: left; vertical-align: top; font-size: 9pt; }
 th { background: #eee; } tr { break-inside: avoid; }
-td.n { text-align: right; font-variant-numeric: tabular-nums; }
+td.n { text-align: right; font-variant-numeric: tabular-nums; } td:first-child { white-space: nowrap; }
 svg.chart { width: 100%; height: auto; break-inside: avoid; }
 svg.chart text { font-size: 11px; fill: #222; } svg.chart line.grid { stroke: #ddd; }
 p.empty { color: #666; font-style: italic; }
@@ -281,7 +294,7 @@ def report_html(report: Report, title: str) -> str:
             f'<p class="meta">{_esc(t("From {start} to {end}; stations: {stations}", start=report.start.isoformat(), end=report.end.isoformat(), stations=", ".join(report.stations) or "-"))}</p>',
             f"<h2>{_esc(t('Minutes aired per topic per day'))}</h2>", topic_chart(report),
             f"<h2>{_esc(t('Planned and aired per output'))}</h2>", outputs_chart(report)]
-    for section in sections(report):
+    for section in sections(report, every_status=False):
         body.append(f"<h2>{_esc(section.title)}</h2>")
         if not section.rows:
             body.append(f'<p class="empty">{_esc(t("None."))}</p>')
@@ -296,3 +309,25 @@ def report_html(report: Report, title: str) -> str:
 
 def _numeric(text: str) -> bool:
     return text.replace(".", "", 1).rstrip("%").isdigit()
+
+
+RECORD_COLUMNS = ("seq", "station", "kind", "at", "planned_start", "planned_end", "actual_start", "actual_end",
+                  "duration_s", "output", "session", "announcement", "title", "topic", "language", "voice",
+                  "fingerprint", "status", "reason", "trigger", "priority", "approved_by", "before_approval",
+                  "operator", "sink", "key")
+
+
+def records_csv(records: list[dict]) -> str:
+    """Log records as CSV: the usual columns first, then any other field the records have, by name."""
+    extra = sorted({k for r in records for k in r} - set(RECORD_COLUMNS) - {"v", "prev", "hash"})
+    columns = [*RECORD_COLUMNS, *extra, "v", "prev", "hash"]
+    out = io.StringIO()
+    writer = csv.DictWriter(out, columns, lineterminator="\r\n", extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(records)
+    return out.getvalue()
+
+
+def records_json(records: list[dict]) -> str:
+    """Log records as a JSON list, Vietnamese letters kept as they are."""
+    return json.dumps(records, ensure_ascii=False, indent=1) + "\n"
