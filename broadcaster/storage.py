@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+import orjson
 from filelock import FileLock, Timeout
 from tinydb import TinyDB
 from tinydb.storages import Storage
@@ -38,8 +39,9 @@ class AtomicJSONStorage(Storage):
         if not text.strip():
             return None
         try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
+            # orjson parses two to three times faster: a year of a busy station's log is 100 MB of JSON.
+            data = orjson.loads(text)
+        except json.JSONDecodeError as exc:  # orjson's error is a subclass, with the same line number
             raise StorageError(
                 t("the database is damaged ({reason}); it was left as it is, restore it from a backup",
                   reason=exc.msg), path=self.path, line=exc.lineno) from None
