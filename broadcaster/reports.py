@@ -74,14 +74,20 @@ class Section:
     rows: tuple[tuple[str, ...], ...]
 
 
-def _minutes(record: dict) -> float:
-    return (record.get("duration_s") or 0.0) / 60.0 if record.get("status") in ON_AIR else 0.0
-
-
 def _shares(totals: dict[str, float]) -> tuple[Share, ...]:
     whole = sum(totals.values())
     return tuple(Share(name, minutes, minutes / whole if whole else 0.0)
                  for name, minutes in sorted(totals.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+class _Tally:
+    """Counts for one day, station and output, gathered in one pass over the records."""
+
+    def __init__(self):
+        self.planned = self.urgent = 0
+        self.minutes = 0.0
+        self.counts = dict.fromkeys(STATUSES, 0)
+        self.reasons: Counter[str] = Counter()
 
 
 def build_report(records: list[dict], start: dt.date, end: dt.date) -> Report:
@@ -89,39 +95,54 @@ def build_report(records: list[dict], start: dt.date, end: dt.date) -> Report:
     if end < start:
         raise InputError(t("the dates are in the wrong order: {start} is after {end}",
                            start=start.isoformat(), end=end.isoformat()))
-    inside = [r for r in records if start.isoformat() <= record_day(r) <= end.isoformat()]
-    airings = [r for r in inside if r.get("kind") == AIRING]
-    groups: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
-    for r in airings:
-        groups[(record_day(r), r.get("station", ""), r.get("output", ""))].append(r)
-    days = []
-    for (day, station, output), rows in sorted(groups.items()):
-        reasons = Counter(f"{r['status']}: {r.get('reason') or '-'}" for r in rows if r.get("status") != "aired")
-        days.append(DayOutput(
-            day=day, station=station, output=output,
-            planned=sum(r.get("trigger", "schedule") == "schedule" for r in rows),
-            counts={s: sum(r.get("status") == s for r in rows) for s in STATUSES},
-            urgent=sum(r.get("trigger") == "urgent" for r in rows),
-            minutes=sum(_minutes(r) for r in rows),
-            reasons=tuple(f"{text} (×{n})" if n > 1 else text for text, n in sorted(reasons.items()))))
+    first, last = start.isoformat(), end.isoformat()
+    tallies: dict[tuple[str, str, str], _Tally] = defaultdict(_Tally)
     topics: dict[str, float] = defaultdict(float)
     languages: dict[str, float] = defaultdict(float)
-    topic_minutes: dict[str, dict[str, float]] = {}
-    for r in airings:
-        minutes = _minutes(r)
-        if minutes:
-            topics[r.get("topic") or "-"] += minutes
+    topic_minutes: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    stations: set[str] = set()
+    urgent, before_approval, problems, devices = [], [], [], []
+    # One pass: a year of a busy station is 100,000 records.
+    for r in records:
+        day = record_day(r)
+        if not first <= day <= last:
+            continue
+        stations.add(r.get("station", ""))
+        kind = r.get("kind")
+        if kind == "device":
+            devices.append(r)
+        if kind != AIRING:
+            continue
+        tally = tallies[(day, r.get("station", ""), r.get("output", ""))]
+        status, trigger = r.get("status"), r.get("trigger", "schedule")
+        if status in tally.counts:
+            tally.counts[status] += 1
+        if status != "aired":
+            tally.reasons[f"{status}: {r.get('reason') or '-'}"] += 1
+            problems.append(r)
+        if trigger == "schedule":
+            tally.planned += 1
+        elif trigger == "urgent":
+            tally.urgent += 1
+            urgent.append(r)
+        if status in ON_AIR:
+            minutes = (r.get("duration_s") or 0.0) / 60.0
+            tally.minutes += minutes
+            topic = r.get("topic") or "-"
+            topics[topic] += minutes
             languages[r.get("language") or "-"] += minutes
-            per_day = topic_minutes.setdefault(record_day(r), defaultdict(float))
-            per_day[r.get("topic") or "-"] += minutes
-    return Report(
-        start=start, end=end, stations=tuple(sorted({r.get("station", "") for r in inside})), days=tuple(days),
-        topics=_shares(topics), languages=_shares(languages),
-        topic_minutes={day: dict(v) for day, v in sorted(topic_minutes.items())},
-        urgent=tuple(r for r in airings if r.get("trigger") == "urgent"),
-        before_approval=tuple(r for r in airings if r.get("before_approval") and r.get("status") in ON_AIR),
-        problems=tuple(r for r in airings if r.get("status") != "aired"),
-        devices=tuple(r for r in inside if r.get("kind") == "device"))
+            topic_minutes[day][topic] += minutes
+            if r.get("before_approval"):
+                before_approval.append(r)
+    days = tuple(DayOutput(day=day, station=station, output=output, planned=x.planned, counts=x.counts,
+                           urgent=x.urgent, minutes=x.minutes,
+                           reasons=tuple(f"{text} (×{n})" if n > 1 else text for text, n in sorted(x.reasons.items())))
+                 for (day, station, output), x in sorted(tallies.items()))
+    return Report(start=start, end=end, stations=tuple(sorted(stations)), days=days, topics=_shares(topics),
+                  languages=_shares(languages),
+                  topic_minutes={day: dict(v) for day, v in sorted(topic_minutes.items()) if any(v.values())},
+                  urgent=tuple(urgent), before_approval=tuple(before_approval), problems=tuple(problems),
+                  devices=tuple(devices))
 
 
 def _time(value: str | None) -> str:
