@@ -14,7 +14,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import re
+import tempfile
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -36,6 +39,7 @@ TABLE = "records"
 BUNDLES_TABLE = "bundles"
 SEGMENT_RECORDS = 500
 SOURCES_DIR = "sources"
+ARCHIVE_DIR = "archive"
 
 AIRING = "airing"
 OTHER_KINDS = ("run-start", "run-stop", "device", "audit")
@@ -48,6 +52,7 @@ CHAIN_FIELDS = frozenset({"v", "kind", "seq", "prev", "hash", "station", "at"})
 _SEGMENT = re.compile(r"(\d{4}-\d{2})\.(\d+)\.json")
 _SOURCE_MONTH = re.compile(r"\d{4}-\d{2}\.json")
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
 
 def _iso(value: dt.datetime | None) -> str | None:
@@ -282,12 +287,23 @@ class AiringLog:
         folder = self.folder / SOURCES_DIR / station
         return sorted(p for p in folder.iterdir() if _SOURCE_MONTH.fullmatch(p.name)) if folder.is_dir() else []
 
+    def archives(self) -> list[Path]:
+        """Months moved out of the live log, as ``archive/YYYY-MM.zip``, oldest first."""
+        folder = self.folder / ARCHIVE_DIR
+        return sorted(p for p in folder.glob("*.zip") if _MONTH.fullmatch(p.stem)) if folder.is_dir() else []
+
+    def _own_files(self, first_month: str = "", last_month: str = "9999-99") -> list[Path]:
+        archives = [p for p in self.archives() if first_month <= p.stem <= last_month]
+        archived = {p.stem for p in archives}
+        # A segment whose month is also archived is left over from an interrupted archive: the zip has it.
+        return archives + [p for p in self.segments()
+                           if first_month <= _segment_key(p)[0] <= last_month and _segment_key(p)[0] not in archived]
+
     def own_records(self, first_month: str = "", last_month: str = "9999-99") -> Iterator[Located]:
-        """The station's own records in the order they were written, from segments of these months."""
-        for path in self.segments():
-            if first_month <= _segment_key(path)[0] <= last_month:
-                for r in read_records(path):
-                    yield Located(r, path)
+        """The station's own records in the order they were written, from segments (or archives) of these months."""
+        for path in self._own_files(first_month, last_month):
+            for r in _rows(path):
+                yield Located(r, path)
 
     def source_records(self, station: str, first_month: str = "", last_month: str = "9999-99") -> list[Located]:
         """The records imported from ``station``, in sequence order."""
@@ -310,13 +326,13 @@ class AiringLog:
         if end < start:
             raise InputError(t("the dates are in the wrong order: {start} is after {end}",
                                start=start.isoformat(), end=end.isoformat()))
-        first_month, last_month = f"{start:%Y-%m}", _next_month(f"{end:%Y-%m}")  # an airing is logged after it ends
+        first_month, last_month = f"{start:%Y-%m}", _add_months(f"{end:%Y-%m}", 1)  # an airing is logged after it ends
         first_day, last_day = start.isoformat(), end.isoformat()
         wanted = {k: v for k, v in (("kind", kind), ("output", output), ("topic", topic), ("status", status),
                                     ("announcement", announcement), ("station", station)) if v is not None}
         files = []
         if station in (None, self.station):
-            files += [p for p in self.segments() if first_month <= _segment_key(p)[0] <= last_month]
+            files += self._own_files(first_month, last_month)
         if sources:
             files += [p for s in self.sources() if station in (None, s) and s != self.station
                       for p in self._source_files(s) if first_month <= p.stem <= last_month]
@@ -324,7 +340,7 @@ class AiringLog:
         found = []
         for path in files:
             # A plain loop: a year of a busy station is 100,000 records, and this is most of a query's time.
-            for r in read_records(path):
+            for r in _rows(path):
                 if type(r) is not dict:
                     continue
                 day = (r.get("planned_start") or r.get("at") or "")[:10]
@@ -342,7 +358,15 @@ class AiringLog:
     def verify(self) -> list[ChainCheck]:
         """Check the station's own chain and every imported one; each result names its first problem."""
         own = list(self.own_records())
-        results = [check_chain(own, self.station)] if own else []
+        first = own[0].record if own and isinstance(own[0].record, dict) else {}
+        # Archives moved off this computer: the chain starts where an archive record, itself chained, says.
+        anchored = any(r.get("action") == "archive" and r.get("last_seq") == first.get("seq", 0) - 1
+                       and r.get("last_hash") == first.get("prev") for r in (x.record for x in own)
+                       if isinstance(r, dict) and r.get("kind") == "audit")
+        results = []
+        if own:
+            results.append(check_chain(own, self.station, first["seq"], first["prev"]) if anchored
+                           else check_chain(own, self.station))
         for station in self.sources():
             if station == self.station:
                 continue
@@ -359,6 +383,45 @@ class AiringLog:
         data = Store(self.folder / SOURCES_DIR / station / "bundles.json").read() or {}
         return list((data.get(BUNDLES_TABLE) or {}).values())
 
+    # Retention --------------------------------------------------------------------------------
+
+    def archive(self, retention_months: int, before: str | None = None) -> list[str]:
+        """Move whole months older than the retention period (or before ``before``, YYYY-MM) into archive zips."""
+        limit = _add_months(f"{self.clock.now():%Y-%m}", -retention_months)
+        if before is not None and not _MONTH.fullmatch(before):
+            raise InputError(t("'{month}' is not a month; expected YYYY-MM such as 2024-01", month=before))
+        if before is not None and before > limit:
+            raise InputError(t("the log keeps at least {n} months: only months before {limit} can be archived",
+                               n=retention_months, limit=limit))
+        before = before or limit
+        try:
+            with self._lock():
+                return self._archive_locked(before)
+        except Timeout:
+            raise StorageError(t("the airing log is locked by another broadcaster process"),
+                               path=self.folder) from None
+
+    def _archive_locked(self, before: str) -> list[str]:
+        segments = self.segments()
+        head = _segment_key(segments[-1])[0] if segments else ""
+        months = sorted({_segment_key(p)[0] for p in segments} - {head})
+        done = []
+        for month in (m for m in months if m < before):
+            paths = [p for p in segments if _segment_key(p)[0] == month]
+            rows = [r for p in paths for r in read_records(p) if isinstance(r, dict)]
+            target = self.folder / ARCHIVE_DIR / f"{month}.zip"
+            _write_zip(target, paths)
+            last = max(rows, key=lambda r: r.get("seq", 0))
+            self._append_locked({"kind": "audit", "action": "archive", "item": month, "records": len(rows),
+                                 "first_seq": min(r.get("seq", 0) for r in rows), "last_seq": last.get("seq"),
+                                 "last_hash": last.get("hash"),
+                                 "sha256": hashlib.sha256(target.read_bytes()).hexdigest()})
+            for p in paths:
+                p.unlink()
+                Path(str(p) + ".lock").unlink(missing_ok=True)
+            done.append(month)
+        return done
+
     # Export and import ------------------------------------------------------------------------
 
     def export(self, start: dt.date, end: dt.date, path: Path) -> dict[str, int]:
@@ -369,7 +432,7 @@ class AiringLog:
         first_month, last_month = f"{start:%Y-%m}", f"{end:%Y-%m}"
         chains = []
         # A segment is named after the month its first record was written in, so the range may end in the next.
-        for station, items in [(self.station, list(self.own_records(first_month, _next_month(last_month))))] + \
+        for station, items in [(self.station, list(self.own_records(first_month, _add_months(last_month, 1))))] + \
                 [(s, self.source_records(s, first_month, last_month)) for s in self.sources() if s != self.station]:
             records = [x.record for x in items if isinstance(x.record, dict)]
             inside = [i for i, r in enumerate(records)
@@ -505,11 +568,47 @@ def read_bundle(path: Path) -> list[dict]:
     return data["chains"]
 
 
+def _rows(path: Path) -> list:
+    """The records of a segment file, or of every segment in an archive zip, in the order written."""
+    if path.suffix != ".zip":
+        return read_records(path)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = sorted((n for n in archive.namelist() if _SEGMENT.fullmatch(n)),
+                           key=lambda n: _segment_key(Path(n)))
+            tables = [json.loads(archive.read(n)).get(TABLE) or {} for n in names]
+    except (OSError, zipfile.BadZipFile, json.JSONDecodeError, AttributeError) as exc:
+        raise StorageError(t("the archive cannot be read: {reason}", reason=exc), path=path) from None
+    rows = [r for table in tables for r in table.values()]
+    for r in rows:
+        _check_version(r, path)
+    return rows
+
+
+def _write_zip(target: Path, paths: list[Path]) -> None:
+    """A zip of ``paths``, written beside ``target`` and renamed over it (never half a zip)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=target.name + ".", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            with zipfile.ZipFile(f, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+                for p in paths:
+                    archive.write(p, p.name)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise StorageError(t("the archive could not be written: {reason}", reason=exc.strerror), path=target) from None
+
+
+def _add_months(month: str, n: int) -> str:
+    index = int(month[:4]) * 12 + int(month[5:7]) - 1 + n
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
 def _segment_key(path: Path) -> tuple[str, int]:
     match = _SEGMENT.fullmatch(path.name)
     return match.group(1), int(match.group(2))
 
 
-def _next_month(month: str) -> str:
-    year, mon = int(month[:4]), int(month[5:7])
-    return f"{year + mon // 12:04d}-{mon % 12 + 1:02d}"

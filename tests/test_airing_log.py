@@ -170,3 +170,34 @@ def test_append_after_a_full_segment_and_a_clock_set_back(tmp_path):
     log.record("run-stop")
     assert [p.name for p in log.segments()] == ["2026-11.0001.json", "2026-12.0001.json", "2026-12.0002.json"]
     assert log.verify()[0].intact
+
+
+def _monthly(first_year: int, months: int) -> list:
+    events = []
+    for i in range(months):
+        year, month = first_year + i // 12, i % 12 + 1
+        start = dt.datetime(year, month, 10, 5, 30, tzinfo=at(1).tzinfo)
+        events.append(event(start, "khau-hieu-5k"))
+    return events
+
+
+def test_months_past_retention_are_archived_and_stay_verifiable(tmp_path):
+    log = build_log(tmp_path, _monthly(2024, 30))  # January 2024 to June 2026
+    log.clock = StepClock(at(15, 12, 0, 6).replace(year=2026))
+    with pytest.raises(InputError, match="the log keeps at least 24 months: only months before 2024-06 can be "
+                                         "archived"):
+        log.archive(24, before="2024-08")
+    assert log.archive(24) == ["2024-01", "2024-02", "2024-03", "2024-04", "2024-05"]
+    assert [p.name for p in log.archives()][0] == "2024-01.zip" and len(log.segments()) == 25
+    (check,) = log.verify()
+    assert check.intact and check.records == 35  # 30 airings and 5 archive records
+    old = log.query(dt.date(2024, 2, 1), dt.date(2024, 2, 29))
+    assert [r["seq"] for r in old] == [2]
+    audit = log.query(dt.date(2026, 6, 15), dt.date(2026, 6, 15), kind="audit")
+    assert [(r["item"], r["last_seq"]) for r in audit][-1] == ("2024-05", 5)
+
+    moved = tmp_path.parent / "usb"
+    (tmp_path / "archive").rename(moved)  # the archives go to a USB stick
+    assert log.verify()[0].intact
+    (tmp_path / "2024-06.0001.json").unlink()  # but a live month cannot simply go
+    assert log.verify()[0].problem.startswith("records 1 to 6 were removed: record 7")

@@ -129,3 +129,13 @@ def import_command(station: Station, paths: tuple[Path, ...]) -> None:
     for name in sorted(result.new):
         console.print(t("{station}: {new} new records, {dup} already here", station=name, new=result.new[name],
                         dup=result.duplicates[name]))
+
+
+@log_group.command("archive")
+@click.option("--before", metavar="YYYY-MM", help="Archive the months before this one (default: all months past "
+              "the retention period in station.yaml, log: retention_months, 24 by default).")
+@click.pass_obj
+def archive_command(station: Station, before: str | None) -> None:
+    """Move whole months past the retention period into data/log/archive/YYYY-MM.zip (still verifiable)."""
+    months = station.airing_log.archive(station.config.log_retention_months, before)
+    console.print(t("archived: {months}", months=", ".join(months)) if months else t("nothing to archive"))

@@ -139,3 +139,18 @@ def test_bad_input_is_one_line_with_exit_2_and_changes_nothing(station_dir, tmp_
            "altered, nothing was imported")
     _fails(station_dir, ["log", "import", str(station_dir / "khong-co.json")], f"{station_dir / 'khong-co.json'}: "
            "no such file")
+
+
+def test_archive_refuses_a_month_inside_retention(station_dir):
+    _log(station_dir)
+    (station_dir / "station.yaml").write_text("name: Đài truyền thanh xã Ea Tu\nlog:\n  retention_months: 36\n",
+                                              encoding="utf-8")
+    station = Station(station_dir)
+    today = station.airing_log.clock.now().date()
+    limit = f"{today.year - 3:04d}-{today.month:02d}"
+    _fails(station_dir, ["log", "archive", "--before", "2099-01"],
+           f"the log keeps at least 36 months: only months before {limit} can be archived")
+    _fails(station_dir, ["log", "archive", "--before", "2024-13"], "'2024-13' is not a month; expected YYYY-MM such "
+           "as 2024-01")
+    result = _run(station_dir, ["log", "archive"])
+    assert result.output == "nothing to archive\n"
