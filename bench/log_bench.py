@@ -22,7 +22,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from broadcaster.airing_log import (GENESIS, RECORD_VERSION, SEGMENT_RECORDS, TABLE, AiringLog,  # noqa: E402
                                     airing_fields, record_hash)
 from broadcaster.playout.events import AiringEvent  # noqa: E402
-from broadcaster.reports import build_report  # noqa: E402
 from broadcaster.schedule.plan import PlannedAiring  # noqa: E402
 from broadcaster.storage import SCHEMA_VERSION, AtomicJSONStorage  # noqa: E402
 
@@ -72,14 +71,17 @@ def airing(n: int) -> AiringEvent:
     return AiringEvent("aired" if n % 50 else "missed", planned, "sound device 'loa_xa'", start, end)
 
 
-def build(folder: Path, count: int, segment_records: int) -> dt.datetime:
-    """Write a chained log of ``count`` airings straight to segment files (as appends would); returns its last time."""
+def build(folder: Path, count: int, segment_records: int | None) -> dt.datetime:
+    """Write a chained log of ``count`` airings straight to segment files (as appends would); returns its last time.
+
+    With ``segment_records`` None the whole log is one file, named after its last month so that appends go on in it.
+    """
     prev, seq, rows, month, number = GENESIS, 0, {}, None, 0
 
     def flush():
         if rows:
-            AtomicJSONStorage(folder / f"{month}.{number:04d}.json").write(
-                {"_meta": {"1": {"schema": SCHEMA_VERSION}}, TABLE: dict(rows)})
+            name = f"{month}.{number:04d}.json" if segment_records else f"{at:%Y-%m}.0001.json"
+            AtomicJSONStorage(folder / name).write({"_meta": {"1": {"schema": SCHEMA_VERSION}}, TABLE: dict(rows)})
 
     for n in range(count):
         e = airing(n)
@@ -88,7 +90,7 @@ def build(folder: Path, count: int, segment_records: int) -> dt.datetime:
         record = {**airing_fields(e, "Nguyễn Văn An"), "v": RECORD_VERSION, "station": STATION,
                   "at": at.isoformat(timespec="milliseconds"), "seq": seq, "prev": prev}
         record["hash"] = prev = record_hash(record)
-        if f"{at:%Y-%m}" != month or len(rows) >= segment_records:
+        if segment_records and (f"{at:%Y-%m}" != month or len(rows) >= segment_records):
             flush()
             number = 1 if f"{at:%Y-%m}" != month else number + 1
             month, rows = f"{at:%Y-%m}", {}
@@ -97,7 +99,7 @@ def build(folder: Path, count: int, segment_records: int) -> dt.datetime:
     return START + STEP * count
 
 
-def append_cost(count: int, segment_records: int, appends: int) -> tuple[float, float, float]:
+def append_cost(count: int, segment_records: int | None, appends: int) -> tuple[float, float, float]:
     """Milliseconds per append (median, 95th percentile) after ``count`` records, and the build time in s."""
     with tempfile.TemporaryDirectory(prefix="broadcaster-bench-") as tmp:
         folder = Path(tmp)
@@ -105,7 +107,7 @@ def append_cost(count: int, segment_records: int, appends: int) -> tuple[float, 
         last = build(folder, count, segment_records)
         built = time.perf_counter() - started
         clock = BenchClock(last)
-        log = AiringLog(folder, station=STATION, clock=clock, segment_records=segment_records)
+        log = AiringLog(folder, station=STATION, clock=clock, segment_records=segment_records or 10 ** 9)
         costs = []
         for i in range(appends):
             e = airing(count + i)
@@ -150,7 +152,7 @@ def main() -> int:
     print(f"For comparison, the whole log in one TinyDB file (rewritten whole on every insert; "
           f"{SINGLE_FILE_APPENDS} appends):")
     for size in [int(s) for s in args.single_file_sizes.split(",") if s]:
-        median, p95, _ = append_cost(size, 10 ** 9, SINGLE_FILE_APPENDS)
+        median, p95, _ = append_cost(size, None, SINGLE_FILE_APPENDS)
         print(f"  {size:>9,} records: median {median:8.1f} ms, 95th percentile {p95:8.1f} ms")
     queried, reported, n = query_cost()
     print(f"A year of a busy station ({n:,} airings): query {queried:.2f} s (target: under 1 s), "

@@ -31,16 +31,17 @@ class AtomicJSONStorage(Storage):
     def read(self):
         """The stored data, None for a missing or empty file, StorageError for an unreadable one."""
         try:
-            text = self.path.read_text(encoding="utf-8")
+            raw = self.path.read_bytes()
         except FileNotFoundError:
             return None
-        except (OSError, UnicodeDecodeError) as exc:
+        except OSError as exc:
             raise StorageError(t("the database cannot be read: {reason}", reason=exc), path=self.path) from None
-        if not text.strip():
+        if not raw.strip():
             return None
         try:
-            # orjson parses two to three times faster: a year of a busy station's log is 100 MB of JSON.
-            data = orjson.loads(text)
+            # orjson parses bytes (UTF-8 checked) two to three times faster: a year of a busy station's log
+            # is 100 MB of JSON.
+            data = orjson.loads(raw)
         except json.JSONDecodeError as exc:  # orjson's error is a subclass, with the same line number
             raise StorageError(
                 t("the database is damaged ({reason}); it was left as it is, restore it from a backup",
