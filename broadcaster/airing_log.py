@@ -6,7 +6,8 @@ records live in ``log/YYYY-MM.NNNN.json`` segments of at most ``segment_records`
 file rewrites itself whole on every insert, so a capped segment keeps an append's cost flat however
 old the log is); the first record of a segment holds the last hash of the segment before, so a
 whole missing month is found too. Logs imported from other stations (vehicles, communes) live in
-``log/sources/STATION/YYYY-MM.json``, each checked as its own chain.
+``log/sources/STATION/YYYY-MM.json``, each checked as its own chain. Months past the retention period
+can be moved into ``log/archive/YYYY-MM.zip``; an archive record in the chain keeps them verifiable.
 """
 
 from __future__ import annotations
@@ -49,7 +50,6 @@ OTHER_KINDS = ("run-start", "run-stop", "device", "audit")
 KINDS = (AIRING, *OTHER_KINDS)
 STATUSES = ("aired", "partial", "interrupted", "failed", "missed", "skipped")
 ON_AIR = frozenset({"aired", "partial", "interrupted"})  # statuses during which something was heard
-TRIGGERS = ("schedule", "urgent", "replay")
 CHAIN_FIELDS = frozenset({"v", "kind", "seq", "prev", "hash", "station", "at"})
 
 _SEGMENT = re.compile(r"(\d{4}-\d{2})\.(\d+)\.json")
