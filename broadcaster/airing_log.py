@@ -218,8 +218,13 @@ class AiringLog:
 
     # Writing -----------------------------------------------------------------------------------
 
-    def append(self, event: AiringEvent) -> dict:
-        """Record one airing outcome (a listener of the playout engine); returns the stored record."""
+    def append(self, event: AiringEvent) -> dict | None:
+        """Record one airing outcome (a listener of the playout engine); returns the stored record.
+
+        An event that is not an outcome (the engine's 'started') is not recorded: None.
+        """
+        if event.status not in STATUSES:
+            return None
         return self._append(airing_fields(event, self.operator))
 
     def record(self, kind: str, **fields: object) -> dict:

@@ -174,9 +174,11 @@ def sections(report: Report, every_status: bool = True) -> list[Section]:
         Section(t("Not aired in full"), airing_columns, _airing_rows(report.problems)),
         Section(t("Urgent broadcasts"), airing_columns, _airing_rows(report.urgent)),
         Section(t("Broadcasts aired before approval"), airing_columns, _airing_rows(report.before_approval)),
-        Section(t("Device trouble"), (t("time"), t("station"), t("output"), t("device"), t("state"), t("reason")),
+        Section(t("Device trouble"), (t("time"), t("station"), t("output"), t("device"), t("state"), t("reason"),
+                                      t("backup used")),
                 tuple((_time(r.get("at")), r.get("station", ""), r.get("output", "") or "-", r.get("device", "") or "-",
-                       r.get("state", "") or "-", r.get("reason", "") or "-") for r in report.devices)),
+                       r.get("state", "") or "-", r.get("reason", "") or "-", r.get("failover_to", "") or "-")
+                      for r in report.devices)),
     ]
 
 

@@ -201,3 +201,8 @@ def test_months_past_retention_are_archived_and_stay_verifiable(tmp_path):
     assert log.verify()[0].intact
     (tmp_path / "2024-06.0001.json").unlink()  # but a live month cannot simply go
     assert log.verify()[0].problem.startswith("records 1 to 6 were removed: record 7")
+
+
+def test_an_event_that_is_not_an_outcome_is_not_recorded(tmp_path):
+    log = build_log(tmp_path, [event(at(25), "khau-hieu-5k", "started")])
+    assert log.segments() == [] and log.records(dt.date(2026, 11, 25)) == []
