@@ -74,13 +74,15 @@ def airing(n: int) -> AiringEvent:
 def build(folder: Path, count: int, segment_records: int | None) -> dt.datetime:
     """Write a chained log of ``count`` airings straight to segment files (as appends would); returns its last time.
 
-    With ``segment_records`` None the whole log is one file, named after its last month so that appends go on in it.
+    With ``segment_records`` None the whole log is one file, named after the month of the benchmark's last append
+    so that every append goes on in it.
     """
     prev, seq, rows, month, number = GENESIS, 0, {}, None, 0
+    last_append = START + STEP * (count + SINGLE_FILE_APPENDS)
 
     def flush():
         if rows:
-            name = f"{month}.{number:04d}.json" if segment_records else f"{at:%Y-%m}.0001.json"
+            name = f"{month}.{number:04d}.json" if segment_records else f"{last_append:%Y-%m}.0001.json"
             AtomicJSONStorage(folder / name).write({"_meta": {"1": {"schema": SCHEMA_VERSION}}, TABLE: dict(rows)})
 
     for n in range(count):
