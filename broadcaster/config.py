@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -49,6 +50,13 @@ class StationConfig:
     topics: tuple[str, ...] = DEFAULT_TOPICS
     chime: str = ""
     grace_s: float = 600.0
+    id: str = ""
+    log_retention_months: int = 24
+
+    def __post_init__(self):
+        if not self.id:
+            # A station without an explicit id is known by its name, spelled as an id.
+            object.__setattr__(self, "id", slug(self.name))
 
     @property
     def tz(self) -> ZoneInfo:
@@ -58,6 +66,14 @@ class StationConfig:
 
 ENGINES = {"espeak"}
 TOPIC = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
+STATION_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
+
+
+def slug(text: str) -> str:
+    """``text`` as a station id: 'Đài truyền thanh xã Ea Tu' -> 'dai-truyen-thanh-xa-ea-tu'."""
+    plain = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    plain = "".join(c for c in plain if not unicodedata.combining(c)).lower()
+    return re.sub(r"[^a-z0-9]+", "-", plain)[:64].strip("-") or "station"
 
 
 def _number(node: Any, key: str, path: Path, low: float, high: float, kind: type = float) -> Any:
@@ -83,7 +99,8 @@ def parse_config(data: Any, path: Path) -> StationConfig:
     if data is None:
         return StationConfig()
     root = expect_map(data, path, t("the station file"))
-    check_keys(root, {"name", "timezone", "audio", "speech", "topics", "chime", "grace"}, path, t("the station file"))
+    check_keys(root, {"id", "name", "timezone", "audio", "speech", "log", "topics", "chime", "grace"}, path,
+               t("the station file"))
     values: dict[str, Any] = {}
     if "chime" in root:
         values["chime"] = _text(root, "chime", path)
@@ -93,6 +110,16 @@ def parse_config(data: Any, path: Path) -> StationConfig:
         values["grace_s"] = parse_duration(root["grace"], path, line_of(root, "grace"), "grace")
     if "name" in root:
         values["name"] = _text(root, "name", path)
+    if "id" in root:
+        values["id"] = _text(root, "id", path)
+        if not STATION_ID.fullmatch(values["id"]):
+            raise InputError(t("station id '{id}' must be lower-case letters a-z, digits and '-', such as xa-ea-tu",
+                               id=values["id"]), path=path, line=line_of(root, "id"))
+    if "log" in root:
+        log = expect_map(root["log"], path, "log", line_of(root, "log"))
+        check_keys(log, {"retention_months"}, path, "log")
+        if "retention_months" in log:
+            values["log_retention_months"] = _number(log, "retention_months", path, 1, 1200, int)
     if "timezone" in root:
         values["timezone"] = _text(root, "timezone", path)
         try:

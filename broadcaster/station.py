@@ -20,6 +20,7 @@ from broadcaster.errors import BroadcasterError, InputError
 from broadcaster.messages import t
 from broadcaster.outputs.sinks import Sink, SoundDeviceSink, WavFileSink
 from broadcaster.playout.priority import EMERGENCY, Policy
+from broadcaster.playout.clock import SystemClock
 from broadcaster.render.cache import Asset, RenderCache, cache_key
 from broadcaster.schedule.model import CHIME, Output, Schedule
 from broadcaster.schedule.parser import load_schedules, schedule_files
@@ -95,7 +96,7 @@ class Station:
     def airing_log(self) -> AiringLog:
         """The airing log."""
         self.config
-        return AiringLog(self.data_dir / "log")
+        return AiringLog(self.data_dir / "log", station=self.config.id, clock=SystemClock(self.config.tz))
 
     @cached_property
     def cache(self) -> RenderCache:

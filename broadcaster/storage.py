@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+import orjson
 from filelock import FileLock, Timeout
 from tinydb import TinyDB
 from tinydb.storages import Storage
@@ -30,16 +31,18 @@ class AtomicJSONStorage(Storage):
     def read(self):
         """The stored data, None for a missing or empty file, StorageError for an unreadable one."""
         try:
-            text = self.path.read_text(encoding="utf-8")
+            raw = self.path.read_bytes()
         except FileNotFoundError:
             return None
-        except (OSError, UnicodeDecodeError) as exc:
+        except OSError as exc:
             raise StorageError(t("the database cannot be read: {reason}", reason=exc), path=self.path) from None
-        if not text.strip():
+        if not raw.strip():
             return None
         try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
+            # orjson parses bytes (UTF-8 checked) two to three times faster: a year of a busy station's log
+            # is 100 MB of JSON.
+            data = orjson.loads(raw)
+        except json.JSONDecodeError as exc:  # orjson's error is a subclass, with the same line number
             raise StorageError(
                 t("the database is damaged ({reason}); it was left as it is, restore it from a backup",
                   reason=exc.msg), path=self.path, line=exc.lineno) from None
@@ -104,12 +107,28 @@ class Store:
             raise StorageError(t("the database is locked by another broadcaster process"),
                                path=self.path) from None
 
+    def read(self) -> dict | None:
+        """Every table as stored, parsed once under the lock (for bulk reads); None for a missing file."""
+        try:
+            with self._lock:
+                data = AtomicJSONStorage(self.path).read()
+        except Timeout:
+            raise StorageError(t("the database is locked by another broadcaster process"),
+                               path=self.path) from None
+        if data is not None:
+            self._refuse_newer(data.get(META_TABLE, {}).get("1"))
+        return data
+
     def _check_schema(self, db: TinyDB) -> None:
         meta = db.table(META_TABLE)
         record = meta.get(doc_id=1)
         if record is None:
             meta.insert({"schema": SCHEMA_VERSION})
-        elif record.get("schema", 0) > SCHEMA_VERSION:
+        else:
+            self._refuse_newer(record)
+
+    def _refuse_newer(self, record: dict | None) -> None:
+        if record is not None and record.get("schema", 0) > SCHEMA_VERSION:
             raise StorageError(
                 t("the database was written by a newer broadcaster (schema {found}, this one reads {known}); "
                   "upgrade broadcaster", found=record.get("schema"), known=SCHEMA_VERSION), path=self.path)

@@ -1,30 +1,141 @@
-"""The airing log command."""
+"""The airing log commands: show it (filtered), verify its chain, export and import bundles."""
 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import click
 
+from broadcaster.airing_log import AIRING, KINDS, STATUSES, CHAIN_FIELDS, describe
 from broadcaster.cli import cli
-from broadcaster.cli.output import hms, table
+from broadcaster.cli.output import console, hms, table
 from broadcaster.messages import t
 from broadcaster.playout.clock import SystemClock
+from broadcaster.reports import records_csv, records_json
 from broadcaster.station import Station
+
+DATE = click.DateTime(["%Y-%m-%d"])
 
 
 def print_records(title: str, records: list[dict]) -> None:
-    """The airing records as a table."""
-    table(title, [t("planned"), t("started"), t("ended"), t("output"), t("id"), t("status"), t("reason"),
-                  t("fingerprint")],
-          [[hms(r["planned_start"]), hms(r["actual_start"]), hms(r["actual_end"]), r["output"], r["announcement"],
-            t(r["status"]), r["reason"], r["fingerprint"][:12]] for r in records])
+    """Airing records as a table."""
+    several = len({r.get("station") for r in records}) > 1
+    table(title, [t("day"), t("planned"), t("started"), t("ended"), *([t("station")] if several else []), t("output"),
+                  t("id"), t("status"), t("reason"), t("fingerprint")],
+          [[r["planned_start"][:10], hms(r["planned_start"]), hms(r["actual_start"]), hms(r["actual_end"]),
+            *([r.get("station", "")] if several else []), r["output"], r["announcement"], t(r["status"]),
+            r["reason"], r["fingerprint"][:12]] for r in records])
 
 
-@cli.command("log")
-@click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), help="The day (default today).")
+def _print_other(title: str, records: list[dict]) -> None:
+    def details(r: dict) -> str:
+        return ", ".join(f"{k}={v}" for k, v in r.items() if k not in CHAIN_FIELDS and v not in ("", None))
+
+    table(title, [t("seq"), t("time"), t("station"), t("kind"), t("what")],
+          [[str(r.get("seq")), str(r.get("at", ""))[:19].replace("T", " "), r.get("station", ""), t(r.get("kind", "")),
+            describe(r) if r.get("kind") == AIRING else details(r)] for r in records])
+
+
+def _range(station: Station, day, start, end) -> tuple[dt.date, dt.date]:
+    if day and (start or end):
+        raise click.UsageError(t("give either --date or --from/--to, not both"))
+    today = SystemClock(station.config.tz).now().date()
+    if day:
+        return day.date(), day.date()
+    return (start.date() if start else (end.date() if end else today)), (end.date() if end else today)
+
+
+def _write(text: str, path: Path | None, bom: bool = False) -> None:
+    if path is None:
+        click.echo(text, nl=False)
+        return
+    # Excel reads a CSV as UTF-8 only when it starts with a byte-order mark.
+    path.write_text(text, encoding="utf-8-sig" if bom else "utf-8", newline="")
+    console.print(t("written to {path}", path=path))
+
+
+@cli.group("log", invoke_without_command=True)
+@click.option("--date", "day", type=DATE, help="One day (default today).")
+@click.option("--from", "start", type=DATE, help="First day (default: --to, or today).")
+@click.option("--to", "end", type=DATE, help="Last day (default today).")
+@click.option("--output", help="Only this output.")
+@click.option("--topic", help="Only this topic.")
+@click.option("--status", type=click.Choice(STATUSES), help="Only this status.")
+@click.option("--id", "announcement", metavar="ID", help="Only this announcement.")
+@click.option("--source", metavar="STATION", help="Only this station's records (of those imported).")
+@click.option("--kind", type=click.Choice([*KINDS, "all"]), default=AIRING, show_default=True,
+              help="Which records: airings, run starts and stops, device trouble, the audit trail, or all.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--file", "path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the CSV or JSON to this file (a CSV file opens in Excel).")
+@click.pass_context
+def log_group(ctx: click.Context, day, start, end, output, topic, status, announcement, source, kind, fmt,
+              path) -> None:
+    """The airing log: what was aired, when, where, and what failed; verify, export, import."""
+    if ctx.invoked_subcommand is not None:
+        return
+    station: Station = ctx.obj
+    first, last = _range(station, day, start, end)
+    records = station.airing_log.query(first, last, kind=None if kind == "all" else kind, output=output, topic=topic,
+                                       status=status, announcement=announcement, station=source)
+    if fmt == "csv":
+        _write(records_csv(records), path, bom=True)
+    elif fmt == "json":
+        _write(records_json(records), path)
+    else:
+        title = t("Airing log of {day}", day=first.isoformat()) if first == last else \
+            t("Airing log from {start} to {end}", start=first.isoformat(), end=last.isoformat())
+        (print_records if kind == AIRING else _print_other)(title, records)
+
+
+@log_group.command("verify")
 @click.pass_obj
-def log_command(station: Station, day: dt.datetime | None) -> None:
-    """Show the airing log of a day."""
-    when = day.date() if day else SystemClock(station.config.tz).now().date()
-    print_records(t("Airing log of {day}", day=when.isoformat()), station.airing_log.records(when))
+def verify_command(station: Station) -> None:
+    """Check the hash chain of the log and of every imported log; name the first altered record."""
+    checks = station.airing_log.verify()
+    if not checks:
+        console.print(t("the log is empty"))
+    for c in checks:
+        if c.intact:
+            console.print(t("{station}: intact, {n} records, the last is record {seq} with hash {hash}",
+                            station=c.station, n=c.records, seq=c.last_seq, hash=c.last_hash[:16]), markup=False)
+        else:
+            console.print(t("{station}: ALTERED: {path}: {problem}", station=c.station, path=c.path,
+                            problem=c.problem), markup=False)
+    if any(not c.intact for c in checks):
+        raise click.exceptions.Exit(1)
+
+
+@log_group.command("export")
+@click.option("--from", "start", type=DATE, required=True, help="First day.")
+@click.option("--to", "end", type=DATE, required=True, help="Last day.")
+@click.argument("path", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_obj
+def export_command(station: Station, start: dt.datetime, end: dt.datetime, path: Path) -> None:
+    """Write the records of a date range, with their hash chain, to a bundle FILE for a supervisor."""
+    counts = station.airing_log.export(start.date(), end.date(), path)
+    for name, n in counts.items():
+        console.print(t("{station}: {n} records", station=name, n=n))
+    console.print(t("written to {path}", path=path))
+
+
+@log_group.command("import")
+@click.argument("paths", metavar="FILE...", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_obj
+def import_command(station: Station, paths: tuple[Path, ...]) -> None:
+    """Merge bundles from other stations into this log; an altered bundle is refused whole."""
+    result = station.airing_log.import_bundles(list(paths))
+    for name in sorted(result.new):
+        console.print(t("{station}: {new} new records, {dup} already here", station=name, new=result.new[name],
+                        dup=result.duplicates[name]))
+
+
+@log_group.command("archive")
+@click.option("--before", metavar="YYYY-MM", help="Archive the months before this one (default: all months past "
+              "the retention period in station.yaml, log: retention_months, 24 by default).")
+@click.pass_obj
+def archive_command(station: Station, before: str | None) -> None:
+    """Move whole months past the retention period into data/log/archive/YYYY-MM.zip (still verifiable)."""
+    months = station.airing_log.archive(station.config.log_retention_months, before)
+    console.print(t("archived: {months}", months=", ".join(months)) if months else t("nothing to archive"))

@@ -30,7 +30,9 @@ def sink_and_capture(request, tmp_path, clean_captures):
 def test_sink_plays_audio_whole(sink_and_capture):
     sink, path = sink_and_capture
     signal = _chirp(1.5)
-    sink.play(signal, RATE)
+    sink.open(RATE)
+    for start in range(0, len(signal), 441):
+        sink.write(signal[start:start + 441])
     sink.close()
     played, rate = soundfile.read(path, dtype="float32")
     assert rate == RATE
@@ -39,10 +41,14 @@ def test_sink_plays_audio_whole(sink_and_capture):
     assert abs(len(played) - len(signal)) <= RATE * 0.01
 
 
-def test_wav_sink_appends_items(tmp_path):
+def test_wav_sink_appends_items_and_is_whole_after_each_close(tmp_path):
     sink = WavFileSink(tmp_path / "loa.wav")
-    sink.play(_chirp(0.5), RATE)
-    sink.play(_chirp(0.25), RATE)
+    sink.open(RATE)
+    sink.write(_chirp(0.5))
+    sink.close()
+    assert soundfile.info(tmp_path / "loa.wav").frames == int(0.5 * RATE)
+    sink.open(RATE)
+    sink.write(_chirp(0.25))
     sink.close()
     assert soundfile.info(tmp_path / "loa.wav").frames == int(0.5 * RATE) + int(0.25 * RATE)
 

@@ -1,0 +1,156 @@
+"""The log commands: filters and formats, verify naming the altered record, export and import, bad input."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from broadcaster.cli import cli
+from broadcaster.station import Station
+from tests.logdata import at, build_log, event
+
+STATION_ID = "dai-truyen-thanh-xa-ea-tu"  # the sample station's name, as an id
+
+
+def _log(station_dir: Path, station: str = STATION_ID, folder: Path | None = None):
+    events = [event(at(24, 5, 30), "khau-hieu-5k"), event(at(24, 5, 31), "tin-gia", "failed", reason="hỏng loa"),
+              event(at(25, 5, 30), "tiem-vac-xin"), event(at(25, 17, 0), "tin-gia", output="xe-loa")]
+    return build_log(folder or station_dir / "data" / "log", events, station=station)
+
+
+def _run(station_dir: Path, args: list[str]):
+    return CliRunner().invoke(cli, args, obj=Station(station_dir), catch_exceptions=False)
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file() and not p.name.endswith(".lock")}
+
+
+def _fails(station_dir: Path, args: list[str], expected: str, code: int = 2) -> None:
+    before = _digest(station_dir)
+    result = CliRunner().invoke(cli, args, obj=Station(station_dir))
+    assert result.exit_code == code, result.output
+    assert "Traceback" not in result.output
+    assert result.output == f"Error: {expected}\n"
+    assert _digest(station_dir) == before
+
+
+def test_log_filters_by_topic_and_status_as_json(station_dir):
+    _log(station_dir)
+    result = _run(station_dir, ["log", "--from", "2026-11-24", "--to", "2026-11-25", "--topic", "fake-news",
+                                "--format", "json"])
+    rows = json.loads(result.output)
+    assert [(r["announcement"], r["status"], r["output"]) for r in rows] == [("tin-gia", "failed", "loa-xa"),
+                                                                            ("tin-gia", "aired", "xe-loa")]
+    result = _run(station_dir, ["log", "--from", "2026-11-24", "--to", "2026-11-25", "--status", "failed",
+                                "--format", "json"])
+    assert [r["reason"] for r in json.loads(result.output)] == ["hỏng loa"]
+    result = _run(station_dir, ["log", "--date", "2026-11-25", "--output", "xe-loa", "--id", "tin-gia",
+                                "--format", "json"])
+    assert [r["planned_start"] for r in json.loads(result.output)] == ["2026-11-25T17:00:00.000+07:00"]
+
+
+def test_log_table_and_csv_file_for_excel(station_dir, tmp_path):
+    _log(station_dir)
+    result = _run(station_dir, ["log", "--date", "2026-11-24"])
+    assert result.output.startswith("Airing log of 2026-11-24\n") and result.output.count("loa-xa") == 2
+    path = tmp_path / "nhat-ky.csv"
+    _run(station_dir, ["log", "--from", "2026-11-24", "--to", "2026-11-25", "--format", "csv", "--file", str(path)])
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+    assert [r["title"] for r in rows][:2] == ["Khẩu hiệu 5K cộng vắc-xin", "Cảnh giác với tin giả trên mạng"]
+    assert rows[1]["reason"] == "hỏng loa" and rows[1]["operator"] == "Nguyễn Văn An"
+
+
+def test_verify_an_intact_log(station_dir):
+    log = _log(station_dir)
+    last = list(log.own_records())[-1].record
+    result = _run(station_dir, ["log", "verify"])
+    assert result.exit_code == 0
+    assert result.output == f"{STATION_ID}: intact, 4 records, the last is record 4 with hash {last['hash'][:16]}\n"
+
+
+@pytest.mark.parametrize("change, problem", [
+    ("edit", "record 2 (tin-gia planned 2026-11-24 05:31 on loa-xa) was altered"),
+    ("delete", "record 2 was removed: record 3 (tiem-vac-xin planned 2026-11-25 05:30 on loa-xa) follows record 1"),
+    ("reorder", "record 2 was moved: record 3 (tiem-vac-xin planned 2026-11-25 05:30 on loa-xa) comes before it"),
+])
+def test_verify_names_the_tampered_record(station_dir, change, problem):
+    _log(station_dir)
+    path = station_dir / "data" / "log" / "2026-11.0001.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    rows = data["records"]
+    if change == "edit":
+        rows["2"]["status"] = "aired"
+        rows["2"]["reason"] = ""
+    elif change == "delete":
+        del rows["2"]
+    else:
+        data["records"] = {k: rows[k] for k in ("1", "3", "2", "4")}
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["log", "verify"], obj=Station(station_dir))
+    assert result.exit_code == 1
+    assert result.output == f"{STATION_ID}: ALTERED: {path}: {problem}\n"
+
+
+def test_export_then_import_at_the_supervisor(station_dir, tmp_path):
+    _log(station_dir)
+    bundle = tmp_path / "ea-tu-thang-11.json"
+    result = _run(station_dir, ["log", "export", "--from", "2026-11-01", "--to", "2026-11-30", str(bundle)])
+    assert result.output == f"{STATION_ID}: 4 records\nwritten to {bundle}\n"
+    supervisor = tmp_path / "huyen"
+    assert _run(tmp_path, ["init", str(supervisor), "--name", "Phòng Văn hóa huyện"]).exit_code == 0
+    result = _run(supervisor, ["log", "import", str(bundle)])
+    assert result.output == f"{STATION_ID}: 4 new records, 0 already here\n"
+    result = _run(supervisor, ["log", "import", str(bundle)])
+    assert result.output == f"{STATION_ID}: 0 new records, 4 already here\n"
+    result = _run(supervisor, ["log", "--from", "2026-11-24", "--to", "2026-11-25", "--format", "json"])
+    assert [r["station"] for r in json.loads(result.output)] == [STATION_ID] * 4
+    result = _run(supervisor, ["log", "verify"])
+    assert f"{STATION_ID}: intact, 4 records" in result.output and "phong-van-hoa-huyen: intact, 2 records" \
+        in result.output
+
+
+def test_bad_input_is_one_line_with_exit_2_and_changes_nothing(station_dir, tmp_path):
+    _log(station_dir)
+    _fails(station_dir, ["log", "--from", "2026-11-25", "--to", "2026-11-24"],
+           "the dates are in the wrong order: 2026-11-25 is after 2026-11-24")
+    _fails(station_dir, ["log", "export", "--from", "2026-11-30", "--to", "2026-11-01", str(tmp_path / "x.json")],
+           "the dates are in the wrong order: 2026-11-30 is after 2026-11-01")
+    notes = station_dir / "ghi-chu.json"
+    notes.write_text('{"ghi chú": "không phải bó nhật ký"}', encoding="utf-8")
+    _fails(station_dir, ["log", "import", str(notes)],
+           f"{notes}: not a log bundle (not the JSON that 'broadcaster log export' writes)")
+    other = _log(station_dir, station="xe-loa-1", folder=tmp_path / "xe")
+    bundle = station_dir / "xe.json"
+    other.export(at(1).date(), at(30).date(), bundle)
+    data = json.loads(bundle.read_text(encoding="utf-8"))
+    data["chains"][0]["records"][1]["reason"] = ""
+    bundle.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    _fails(station_dir, ["log", "import", str(bundle)],
+           f"{bundle}: xe-loa-1: record 2 (tin-gia planned 2026-11-24 05:31 on loa-xa) was altered; the bundle was "
+           "altered, nothing was imported")
+    _fails(station_dir, ["log", "import", str(station_dir / "khong-co.json")], f"{station_dir / 'khong-co.json'}: "
+           "no such file")
+
+
+def test_archive_refuses_a_month_inside_retention(station_dir):
+    _log(station_dir)
+    (station_dir / "station.yaml").write_text("name: Đài truyền thanh xã Ea Tu\nlog:\n  retention_months: 36\n",
+                                              encoding="utf-8")
+    station = Station(station_dir)
+    today = station.airing_log.clock.now().date()
+    limit = f"{today.year - 3:04d}-{today.month:02d}"
+    _fails(station_dir, ["log", "archive", "--before", "2099-01"],
+           f"the log keeps at least 36 months: only months before {limit} can be archived")
+    _fails(station_dir, ["log", "archive", "--before", "2024-13"], "'2024-13' is not a month; expected YYYY-MM such "
+           "as 2024-01")
+    result = _run(station_dir, ["log", "archive"])
+    assert result.output == "nothing to archive\n"

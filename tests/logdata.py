@@ -1,0 +1,60 @@
+"""Airing logs built in tests with known contents."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from broadcaster.airing_log import AiringLog
+from broadcaster.playout.events import AiringEvent
+from broadcaster.schedule.plan import PlannedAiring
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+TITLES = {"khau-hieu-5k": ("Khẩu hiệu 5K cộng vắc-xin", "covid-prevention"),
+          "tiem-vac-xin": ("Lịch tiêm vắc-xin cho trẻ em", "covid-prevention"),
+          "gioi-thieu": ("Giới thiệu chương trình phát thanh", "station"),
+          "tin-gia": ("Cảnh giác với tin giả trên mạng", "fake-news")}
+
+
+class StepClock:
+    """A clock that a test sets, in the station's time zone."""
+
+    def __init__(self, at: dt.datetime):
+        self.tz = TZ
+        self.at = at
+
+    def now(self) -> dt.datetime:
+        """The time the test set."""
+        return self.at
+
+
+def event(start: dt.datetime, announcement: str = "khau-hieu-5k", status: str = "aired", seconds: float = 60.0,
+          output: str = "loa-xa", reason: str = "", approved_by: str = "Trần Văn Bình", trigger: str = "schedule",
+          priority: str = "normal", language: str = "vie", index: int = 0) -> AiringEvent:
+    """The outcome of one airing planned at ``start``; ``seconds`` of it heard when it went on air."""
+    title, topic = TITLES[announcement]
+    end = start + dt.timedelta(seconds=seconds)
+    airing = PlannedAiring(key=f"{start:%Y-%m-%d}/{output}/Buổi sáng/{start:%H:%M}/{index}", output=output,
+                           session="Buổi sáng", start=start, end=end, announcement=announcement, title=title,
+                           topic=topic, fingerprint="f" * 64, asset_path="", language=language,
+                           approved_by=approved_by, voice="espeak:vi", priority=priority, trigger=trigger)
+    heard = status in ("aired", "partial", "interrupted")
+    return AiringEvent(status, airing, output, start if heard else None, end if heard else None, reason)
+
+
+def at(day: int, hour: int = 5, minute: int = 30, month: int = 11) -> dt.datetime:
+    """A time in 2026 in the station's time zone."""
+    return dt.datetime(2026, month, day, hour, minute, tzinfo=TZ)
+
+
+def build_log(folder: Path, events: list[AiringEvent], station: str = "xa-ea-tu", segment_records: int = 500,
+              operator: str = "Nguyễn Văn An") -> AiringLog:
+    """A log with ``events`` appended, each written when its airing ended."""
+    clock = StepClock(events[0].airing.start if events else at(1))
+    log = AiringLog(folder, station=station, clock=clock, operator=operator, segment_records=segment_records)
+    for e in events:
+        clock.at = e.airing.end
+        log.append(e)
+    return log

@@ -1,0 +1,96 @@
+"""Reports: figures checked against a log with known numbers; CSV keeps Vietnamese; HTML is self-contained."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+
+import pytest
+
+from broadcaster.errors import InputError
+from broadcaster.reports import build_report, report_html, sections, write_csv
+from tests.logdata import StepClock, at, build_log, event
+
+DAY1, DAY2 = dt.date(2026, 11, 24), dt.date(2026, 11, 25)
+
+
+def known_log(folder):
+    """Two days on two outputs: 7 planned, 6 aired (one urgent), 1 missed, 1 failed, 1 urgent before approval, 1 device record."""
+    events = [
+        event(at(24, 5, 30), "khau-hieu-5k", seconds=120),                        # covid 2 min
+        event(at(24, 5, 33), "gioi-thieu", seconds=60),                           # station 1 min
+        event(at(24, 5, 30), "tin-gia", "missed", output="xe-loa", reason="chậm hơn 60 giây"),
+        event(at(25, 5, 30), "khau-hieu-5k", seconds=180),                        # covid 3 min
+        event(at(25, 5, 34), "tiem-vac-xin", "failed", reason="thiết bị không có"),
+        event(at(25, 5, 40), "tin-gia", seconds=240, language="ede"),            # fake-news 4 min, Ê Đê
+        event(at(25, 9, 0), "tiem-vac-xin", seconds=30, output="xe-loa"),        # covid 0.5 min
+        event(at(25, 10, 0), "tin-gia", seconds=90, trigger="urgent", approved_by="", priority="urgent"),
+    ]
+    log = build_log(folder, sorted(events, key=lambda e: e.airing.start))
+    log.clock = StepClock(at(25, 8, 0))
+    log.record("device", output="xe-loa", device="USB Audio", state="missing", reason="rút cáp")
+    return log
+
+
+def test_figures_match_the_known_log(tmp_path):
+    log = known_log(tmp_path)
+    report = build_report(log.query(DAY1, DAY2, kind=None), DAY1, DAY2)
+    rows = {(d.day, d.output): d for d in report.days}
+    assert sorted(rows) == [("2026-11-24", "loa-xa"), ("2026-11-24", "xe-loa"), ("2026-11-25", "loa-xa"),
+                            ("2026-11-25", "xe-loa")]
+    d = rows[("2026-11-25", "loa-xa")]
+    assert (d.planned, d.counts["aired"], d.counts["failed"], d.urgent) == (3, 3, 1, 1)
+    assert d.minutes == pytest.approx(3 + 4 + 1.5)
+    assert d.reasons == ("failed: thiết bị không có",)
+    assert rows[("2026-11-24", "xe-loa")].counts["missed"] == 1 and rows[("2026-11-24", "xe-loa")].planned == 1
+    assert sum(d.planned for d in report.days) == 7
+    assert sum(d.counts["aired"] for d in report.days) == 6
+    topics = {s.name: (round(s.minutes, 2), round(s.share, 4)) for s in report.topics}
+    assert topics == {"covid-prevention": (5.5, round(5.5 / 12, 4)), "fake-news": (5.5, round(5.5 / 12, 4)),
+                      "station": (1.0, round(1 / 12, 4))}
+    assert {s.name: s.minutes for s in report.languages} == pytest.approx({"vie": 8.0, "ede": 4.0})
+    assert report.topic_minutes["2026-11-24"] == pytest.approx({"covid-prevention": 2.0, "station": 1.0})
+    assert [r["announcement"] for r in report.urgent] == ["tin-gia"]
+    assert [r["announcement"] for r in report.before_approval] == ["tin-gia"]
+    assert [(r["status"], r["announcement"]) for r in report.problems] == [("missed", "tin-gia"),
+                                                                          ("failed", "tiem-vac-xin")]
+    assert [r["reason"] for r in report.devices] == ["rút cáp"]
+    assert report.stations == ("xa-ea-tu",)
+
+
+def test_a_day_outside_the_range_is_left_out(tmp_path):
+    log = known_log(tmp_path)
+    report = build_report(log.query(DAY1, DAY2, kind=None), DAY2, DAY2)
+    assert {d.day for d in report.days} == {"2026-11-25"}
+    assert sum(s.minutes for s in report.topics) == pytest.approx(9.0)
+
+
+def test_dates_out_of_order_are_refused():
+    with pytest.raises(InputError, match="the dates are in the wrong order: 2026-11-25 is after 2026-11-24"):
+        build_report([], DAY2, DAY1)
+
+
+def test_csv_opens_in_excel_with_vietnamese_intact(tmp_path):
+    report = build_report(known_log(tmp_path / "log").query(DAY1, DAY2, kind=None), DAY1, DAY2)
+    path = tmp_path / "bao-cao.csv"
+    write_csv(report, path)
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    assert ["2026-11-25", "xa-ea-tu", "loa-xa", "3", "3", "0", "0", "1", "0", "0", "1", "8.5",
+            "failed: thiết bị không có"] in rows
+    assert any("Cảnh giác với tin giả trên mạng" in row for row in rows)
+    assert ["covid-prevention", "5.5", "45.8%"] in rows
+
+
+def test_html_is_self_contained_and_escapes_text(tmp_path):
+    log = known_log(tmp_path)
+    log.record("device", output="<loa>", device="USB & co", state="missing", reason="")
+    report = build_report(log.query(DAY1, DAY2, kind=None), DAY1, DAY2)
+    page = report_html(report, "Báo cáo phát thanh xã Ea Tu")
+    assert page.count("<svg") == 2 and 'id="chart-topics"' in page and 'id="chart-outputs"' in page
+    assert "<script" not in page and "http://" not in page.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    assert "&lt;loa&gt;" in page and "USB &amp; co" in page
+    assert "Báo cáo phát thanh xã Ea Tu" in page and "@page { size: A4" in page
+    assert [s.title for s in sections(report)][0] == "Airings per day and output"
