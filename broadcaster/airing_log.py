@@ -46,7 +46,7 @@ SOURCES_DIR = "sources"
 ARCHIVE_DIR = "archive"
 
 AIRING = "airing"
-OTHER_KINDS = ("run-start", "run-stop", "device", "audit")
+OTHER_KINDS = ("run-start", "run-stop", "device", "audit", "alarm")
 KINDS = (AIRING, *OTHER_KINDS)
 STATUSES = ("aired", "partial", "interrupted", "failed", "missed", "skipped")
 ON_AIR = frozenset({"aired", "partial", "interrupted"})  # statuses during which something was heard

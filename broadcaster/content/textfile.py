@@ -1,9 +1,10 @@
-"""Announcement files: a small YAML header between '---' lines, then the text to be spoken.
-Clips may have the same header alone in a sidecar file (``clip.m4a`` -> ``clip.m4a.yaml``)."""
+"""Announcement files: a small header of 'key: value' lines between '---' lines, then the text to be
+spoken. Clips may have the same header alone in a sidecar file (``clip.m4a`` -> ``clip.m4a.yaml``)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ from broadcaster.content.announcement import (ID_PATTERN, LANGUAGE_PATTERN, SPOK
 from broadcaster.content.decoding import decode_announcement_text
 from broadcaster.errors import InputError
 from broadcaster.messages import t
-from broadcaster.yamlfile import check_keys, expect_map, line_of, load_yaml
+
 
 MAX_TEXT_BYTES = 200_000
 HEADER_KEYS = {"id", "title", "topic", "language", "author", "valid_from", "valid_until", "notes"}
@@ -57,13 +58,36 @@ def parse_header(text: str, path: Path) -> tuple[dict[str, Any], str, int]:
     except StopIteration:
         raise InputError(t("the header that starts with '---' is never closed by another '---' line"),
                          path=path, line=1) from None
-    node = load_yaml("\n" + "\n".join(lines[1:end]), path)  # the leading newline keeps line numbers true
-    header = {}
-    if node is not None:
-        node = expect_map(node, path, t("the header"), 2)
-        check_keys(node, HEADER_KEYS, path, t("the header"))
-        header = _check_header(node, path)
+    header = _check_header(parse_fields(lines[1:end], path, 2), path)
     return header, "\n".join(lines[end + 1:]), end + 2
+
+
+FIELD = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\s*:\s?(.*)$")
+
+
+def parse_fields(lines: list[str], path: Path, first_line: int) -> dict[str, tuple[str, int]]:
+    """Flat 'key: value' lines (the value is the rest of the line, colons and all); '#' starts a comment
+    line. Returns key -> (value, line)."""
+    fields: dict[str, tuple[str, int]] = {}
+    for number, line in enumerate(lines, first_line):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        match = FIELD.match(line.strip())
+        if not match:
+            raise InputError(t("expected 'key: value' (e.g. 'title: Thông báo lịch tiêm')"), path=path, line=number)
+        key, value = match[1], match[2].strip()
+        if key not in HEADER_KEYS:
+            close = difflib.get_close_matches(key, sorted(HEADER_KEYS), n=1)
+            hint = t(" (did you mean '{key}'?)", key=close[0]) if close else ""
+            raise InputError(t("unknown key '{key}' in the header{hint}; expected one of: {keys}", key=key, hint=hint,
+                               keys=", ".join(sorted(HEADER_KEYS))), path=path, line=number)
+        if key in fields:
+            raise InputError(t("'{key}' is given twice (first on line {line})", key=key, line=fields[key][1]),
+                             path=path, line=number)
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        fields[key] = (value, number)
+    return fields
 
 
 def parse_announcement(text: str, path: Path) -> Announcement:
@@ -96,19 +120,14 @@ def build(header: dict[str, Any], path: Path, **fields: Any) -> Announcement:
     return Announcement(id=ident, **{**header, **fields})
 
 
-def _check_header(node: Any, path: Path) -> dict[str, Any]:
+def _check_header(fields: dict[str, tuple[str, int]], path: Path) -> dict[str, Any]:
     header: dict[str, Any] = {"_lines": {}}
-    for key in node:
-        value, line = node[key], line_of(node, key)
+    for key, (value, line) in fields.items():
         header["_lines"][key] = line
         if key in ("valid_from", "valid_until"):
-            header[key] = _date(value, key, path, line)
-        elif value is None:
-            continue
-        elif isinstance(value, (dict, list)):
-            raise InputError(t("'{key}' must be a single value", key=key), path=path, line=line)
-        else:
-            header[key] = str(value).strip()
+            header[key] = _date(value, key, path, line) if value else None
+        elif value:
+            header[key] = value
     if "language" in header and not LANGUAGE_PATTERN.match(header["language"]):
         raise InputError(t("language '{lang}' must be an ISO 639-3 code such as vie, rad (Ê Đê), jra (J'rai)",
                            lang=header["language"]), path=path, line=header["_lines"]["language"])
@@ -134,9 +153,4 @@ def read_sidecar(path: Path) -> dict[str, Any]:
     if not path.exists():
         return {}
     text, _ = decode_announcement_text(read_file_bytes(path, MAX_TEXT_BYTES), path)
-    node = load_yaml(text, path)
-    if node is None:
-        return {}
-    node = expect_map(node, path, t("the clip description"))
-    check_keys(node, HEADER_KEYS, path, t("the clip description"))
-    return _check_header(node, path)
+    return _check_header(parse_fields(text.split("\n"), path, 1), path)

@@ -24,7 +24,7 @@ from broadcaster.outputs.sinks import Sink
 from broadcaster.playout.clock import Clock
 from broadcaster.playout.events import (AIRED, FAILED, INTERRUPTED, MISSED, PARTIAL, SKIPPED, STARTED,
                                         AiringEvent, DeviceEvent, airing_to_record)
-from broadcaster.playout.priority import RANK, Policy
+from broadcaster.playout.priority import NORMAL, RANK, Policy
 from broadcaster.schedule.plan import PlannedAiring
 
 BLOCK_S = 0.01          # audio is written in 10 ms blocks: interrupts and starts land within a block
@@ -32,7 +32,7 @@ PREROLL_S = 1.0         # a stream is opened this long before an item is due
 KEEP_OPEN_S = 5.0       # a stream stays open (writing silence) when the next item is this close
 MAX_AHEAD_S = 0.25      # never more audio written than this ahead of the clock
 FADE_S = 0.5            # an interrupted item fades out over this long
-JOURNAL_EVERY_S = 2.0   # how often the on-air journal notes that the item still plays
+JOURNAL_EVERY_S = 0.5   # how often the on-air journal notes that the item still plays
 
 
 @dataclass(order=True)
@@ -111,8 +111,12 @@ class Channel:
             return ([self._on_air] if self._on_air else []) + list(self._queue)
 
     def overdue(self, now: dt.datetime, late_s: float) -> list[PlannedAiring]:
-        """Queued items that should have started more than ``late_s`` ago."""
+        """Queued items that should have started more than ``late_s`` ago, unless an urgent item (or the
+        replay of an item it cut off) is on air: that delay is by design."""
         with self._cv:
+            on_air = self._on_air.airing if self._on_air else None
+            if on_air is not None and (on_air.priority != NORMAL or on_air.trigger == "replay"):
+                return []
             return [q.airing for q in self._queue if (now - q.airing.start).total_seconds() > late_s]
 
     def cancel(self, keys: set[str]) -> None:
@@ -335,7 +339,7 @@ class Channel:
             return
         path.parent.mkdir(parents=True, exist_ok=True)
         note = {"v": 1, "airing": airing_to_record(airing), "sink": self._describe(),
-                "actual_start": started.isoformat(), "still_on_air": self.clock.now().isoformat()}
+                "actual_start": started.isoformat(), "still_on_air": max(started, self.clock.now()).isoformat()}
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             json.dump(note, f, ensure_ascii=False)

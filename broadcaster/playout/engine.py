@@ -77,13 +77,13 @@ class PlayoutEngine:
         for airing in plan.airings:
             if airing.key in done or airing.key in self._scheduled or self._on_channel(airing.key):
                 continue
-            not_after = min(airing.start + dt.timedelta(seconds=self.grace_s),
-                            max(session_end[(airing.output, airing.session)], airing.start))
-            if now > not_after:
-                self._emit(AiringEvent(MISSED, airing, airing.output,
-                                       reason=t("its time passed while broadcaster was not running")))
-                continue
-            if airing.start < now:
+            not_after = airing.start + dt.timedelta(seconds=self.grace_s)
+            if airing.start < now:  # its time passed while broadcaster was down: replayed within its session
+                not_after = min(not_after, max(session_end[(airing.output, airing.session)], airing.start))
+                if now > not_after:
+                    self._emit(AiringEvent(MISSED, airing, airing.output,
+                                           reason=t("its time passed while broadcaster was not running")))
+                    continue
                 airing = replace(airing, trigger="replay")
             self._schedule(airing, not_after)
 

@@ -1,5 +1,6 @@
-"""How other commands reach a running `broadcaster run`: a heartbeat file it keeps fresh, and a
-folder of request files it takes in (plain files: the same on Windows and Linux, no sockets, no signals)."""
+"""How other commands reach a running `broadcaster run`: a lock file it holds while it runs (the
+operating system lets go of it when the process dies, even in a power cut or a kill), and a folder
+of request files it takes in. Plain files: the same on Windows and Linux, no sockets, no signals."""
 
 from __future__ import annotations
 
@@ -10,8 +11,11 @@ import tempfile
 import uuid
 from pathlib import Path
 
-HEARTBEAT_S = 1.0
-STALE_S = 5.0
+from filelock import FileLock, Timeout
+
+from broadcaster.errors import InputError
+from broadcaster.messages import t
+
 
 
 def write_json(path: Path, data: dict) -> None:
@@ -31,27 +35,40 @@ def write_json(path: Path, data: dict) -> None:
 
 
 class Mailbox:
-    """The heartbeat and the requests folder of one station."""
+    """The run lock and the requests folder of one station."""
 
     def __init__(self, data_dir: Path):
-        self.heartbeat = data_dir / "run.json"
         self.folder = data_dir / "requests"
+        self._lock_path = data_dir / "run.lock"
+        self._held: FileLock | None = None
 
-    def beat(self, now: dt.datetime, operator: str) -> None:
-        """Say that `run` is alive (called every second by `run`)."""
-        write_json(self.heartbeat, {"pid": os.getpid(), "at": now.isoformat(), "operator": operator})
-
-    def running(self, now: dt.datetime) -> bool:
-        """Whether a `run` beat within the last few seconds."""
+    def hold(self) -> None:
+        """Take the run lock for as long as this process runs; InputError if another `run` has it."""
+        self._lock_path.parent.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(self._lock_path))
         try:
-            beat = json.loads(self.heartbeat.read_text(encoding="utf-8"))
-            return abs((now - dt.datetime.fromisoformat(beat["at"])).total_seconds()) < STALE_S
-        except (OSError, ValueError, KeyError, TypeError):
-            return False
+            lock.acquire(timeout=0)
+        except Timeout:
+            raise InputError(t("broadcaster run is already running on this station")) from None
+        self._held = lock
 
-    def stop_beating(self) -> None:
-        """Say that `run` has stopped."""
-        self.heartbeat.unlink(missing_ok=True)
+    def release(self) -> None:
+        """Let go of the run lock."""
+        if self._held is not None:
+            self._held.release()
+            self._held = None
+
+    def running(self) -> bool:
+        """Whether a `run` holds the lock now."""
+        if not self._lock_path.exists():
+            return False
+        lock = FileLock(str(self._lock_path))
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            return True
+        lock.release()
+        return False
 
     def send(self, request: dict, now: dt.datetime) -> str:
         """Leave a request for `run`; returns its id."""

@@ -4,6 +4,7 @@ keep a heartbeat and a watchdog, plan the next day at midnight."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import threading
 import time
 from pathlib import Path
@@ -14,7 +15,7 @@ from broadcaster.messages import t
 from broadcaster.playout.clock import Clock
 from broadcaster.playout.engine import Listener, OutputSinks, PlayoutEngine
 from broadcaster.playout.events import FINAL, AiringEvent, DeviceEvent
-from broadcaster.playout.mailbox import HEARTBEAT_S, Mailbox
+from broadcaster.playout.mailbox import Mailbox
 from broadcaster.playout.priority import parse_policy
 from broadcaster.outputs.sinks import SoundDeviceSink
 from broadcaster.schedule.model import Schedule
@@ -76,25 +77,31 @@ class Runner:
         """Air until ``stop`` is set (or, if asked, until nothing is left to air today)."""
         stop = stop or threading.Event()
         station, clock = self.station, self.clock
+        self.mailbox.hold()
+        try:
+            self._run(stop, exit_when_idle)
+        finally:
+            self.mailbox.release()
+
+    def _run(self, stop: threading.Event, exit_when_idle: bool) -> None:
+        station, clock = self.station, self.clock
         schedule = station.schedule()
         self._check_devices(schedule)
         engine = build_engine(station, clock, schedule)
         engine.subscribe(log_listener(station))
         for listener in self.listeners:
             engine.subscribe(listener, started=True)
-        station.airing_log.record("run-start", operator=self.operator, pid=_pid())
+        station.airing_log.operator = self.operator
+        station.airing_log.record("run-start", operator=self.operator, pid=os.getpid())
         engine.recover()
         day = clock.now().date()
         self._load(engine, day, schedule)
         signature = _signature(station)
         engine.start()
-        last_beat = last_watch = 0.0
+        last_watch = 0.0
         try:
             while not stop.wait(POLL_S):
                 now = clock.now()
-                if time.monotonic() - last_beat >= HEARTBEAT_S:
-                    self.mailbox.beat(now, self.operator)
-                    last_beat = time.monotonic()
                 for request in self.mailbox.take():
                     self._urgent(engine, request)
                 self._watchdog(engine)
@@ -108,8 +115,7 @@ class Runner:
                     break
         finally:
             engine.stop()
-            self.mailbox.stop_beating()
-            station.airing_log.record("run-stop", operator=self.operator, pid=_pid())
+            station.airing_log.record("run-stop", operator=self.operator, pid=os.getpid())
 
     def _check_devices(self, schedule: Schedule) -> None:
         from broadcaster.outputs.sinks import find_device
@@ -173,8 +179,3 @@ class Runner:
             self.station.airing_log.record("alarm", output=airing.output, key=airing.key,
                                            announcement=airing.announcement, late_s=round(late, 3))
 
-
-def _pid() -> int:
-    import os
-
-    return os.getpid()

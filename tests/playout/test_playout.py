@@ -1,0 +1,193 @@
+"""Playout through the real PortAudio into ALSA file devices, checked on the captured audio and on the log:
+emergency interrupt and resume, priority insert, restart after a kill, device failover, live schedule edits."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+import soundfile
+from click.testing import CliRunner
+from scipy.signal import correlate
+
+from broadcaster.audiofile import read_wav
+from broadcaster.cli import cli
+from broadcaster.playout.events import STARTED
+from broadcaster.playout.mailbox import Mailbox
+from broadcaster.playout.priority import EMERGENCY, PRIORITY, Policy
+from broadcaster.station import Station
+from tests.conftest import captured
+from tests.helpers import NOW, PASSPHRASE, SUPERVISOR
+from tests.playout.conftest import TZ, at, write_schedule
+
+
+def wait_for(predicate, timeout: float = 60.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError("timed out")
+
+
+def airings(station: Station) -> list[dict]:
+    records = station.airing_log.records(dt.datetime.now(TZ).date())
+    return sorted(records, key=lambda r: r.get("actual_start") or r["planned_start"])
+
+
+def outcome(station: Station) -> list[tuple]:
+    return [(r["announcement"], r["status"], r["trigger"]) for r in airings(station)]
+
+
+def best_match(capture: np.ndarray, clip: np.ndarray) -> float:
+    """Normalised correlation of ``clip`` with the part of ``capture`` where it fits best."""
+    corr = correlate(capture, clip, mode="valid", method="fft")
+    energy = np.convolve(capture ** 2, np.ones(len(clip)), mode="valid")
+    scores = corr / (np.sqrt(np.maximum(energy, 1e-12)) * np.linalg.norm(clip))
+    return float(scores.max())
+
+
+def asset_of(station: Station, ident: str) -> np.ndarray:
+    variant = station.library.get(ident).announcement.variants[0]
+    return read_wav(station.asset(variant).path)[0]
+
+
+def urgent(station: Station, ident: str, level: str, policy: Policy) -> None:
+    now = dt.datetime.now(TZ)
+    request = station.urgent_request(ident, ["loa-xa"], level, policy, None, None, "", "", "", now)
+    Mailbox(station.data_dir).send(request, now)
+
+
+def started(r, ident: str) -> bool:
+    return any(getattr(e, "status", "") == STARTED and e.airing.announcement == ident for e in r.events)
+
+
+def test_emergency_cuts_in_and_the_item_is_replayed_whole(quick, running, clean_captures):
+    write_schedule(quick.root, f"sessions:\n  - name: Sáng\n    start: '{at(2)}'\n    output: loa-xa\n"
+                               "    items: [mot, hai]\n")
+    with running(quick) as r:
+        wait_for(lambda: started(r, "mot"))
+        time.sleep(0.6)
+        urgent(quick, "khan", EMERGENCY, Policy("now"))
+        wait_for(lambda: ("hai", "aired", "schedule") in outcome(quick))
+    assert outcome(quick) == [("mot", "interrupted", "schedule"), ("khan", "aired", "urgent"),
+                              ("mot", "aired", "replay"), ("hai", "aired", "schedule")]
+    khan = next(r for r in airings(quick) if r["announcement"] == "khan")
+    assert khan["priority"] == EMERGENCY and "cut off for emergency 'khan'" in airings(quick)[0]["reason"]
+    played, rate = soundfile.read(captured("loa_xa"), dtype="float32")
+    for ident in ("khan", "mot", "hai"):
+        assert best_match(played, asset_of(quick, ident)) > 0.99, ident
+
+
+def test_priority_goes_next_without_cutting(quick, running, clean_captures):
+    write_schedule(quick.root, f"sessions:\n  - name: Sáng\n    start: '{at(2)}'\n    output: loa-xa\n"
+                               "    items: [mot, hai, ba]\n")
+    with running(quick) as r:
+        wait_for(lambda: started(r, "mot"))
+        urgent(quick, "khan", PRIORITY, Policy("next"))
+        wait_for(lambda: ("ba", "aired", "schedule") in outcome(quick))
+    assert outcome(quick) == [("mot", "aired", "schedule"), ("khan", "aired", "urgent"),
+                              ("hai", "aired", "schedule"), ("ba", "aired", "schedule")]
+
+
+def test_missing_device_fails_over_to_the_backup(quick, running, clean_captures):
+    (quick.root / "schedules" / "lich.yaml").write_text(
+        f"outputs:\n  loa-xa:\n    device: khong_co_loa\n    backup: xe_loa_1\nsessions:\n  - name: Sáng\n"
+        f"    start: '{at(2)}'\n    output: loa-xa\n    items: [mot]\n", encoding="utf-8")
+    with running(quick):
+        wait_for(lambda: ("mot", "aired", "schedule") in outcome(quick))
+    record = airings(quick)[0]
+    assert record["sink"] == "sound device 'xe_loa_1'"
+    devices = [r for r in quick.airing_log.query(NOW.date() - dt.timedelta(days=400), dt.date(2100, 1, 1),
+                                                 kind="device")]
+    assert any("khong_co_loa" in d["reason"] for d in devices)
+    played, _ = soundfile.read(captured("xe_loa_1"), dtype="float32")
+    assert best_match(played, asset_of(quick, "mot")) > 0.99
+
+
+def test_schedule_edits_take_effect_and_a_broken_edit_is_refused(quick, running, clean_captures):
+    first, second, third = at(3), at(9), at(16)
+    session = "  - name: {name}\n    start: '{start}'\n    output: loa-xa\n    items: [{item}]\n"
+    write_schedule(quick.root, "sessions:\n" + session.format(name="Một", start=first, item="mot"))
+    with running(quick) as r:
+        time.sleep(1.0)
+        write_schedule(quick.root, "sessions:\n" + session.format(name="Một", start=first, item="mot")
+                       + session.format(name="Hai", start=second, item="hai")
+                       + session.format(name="Ba", start=third, item="ba"))
+        wait_for(lambda: ("hai", "aired", "schedule") in outcome(quick))
+        write_schedule(quick.root, "sessions:\n" + session.format(name="Ba", start="25:00", item="ba"))
+        wait_for(lambda: any("refused" in s for s in r.said), timeout=10)
+        wait_for(lambda: ("ba", "aired", "schedule") in outcome(quick))
+    assert [x[0] for x in outcome(quick)] == ["mot", "hai", "ba"]
+    refused = [s for s in r.said if "refused" in s][0]
+    assert "lich.yaml:8: start '25:00' is not a time of day" in refused
+
+
+def test_the_watchdog_raises_an_alarm_when_a_due_item_waits(quick, running, clean_captures):
+    write_schedule(quick.root, f"sessions:\n  - name: Dài\n    start: '{at(2)}'\n    output: loa-xa\n"
+                               f"    items: [khan, khan]\n  - name: Chen\n    start: '{at(3)}'\n    output: loa-xa\n"
+                               "    items: [mot]\n")
+    with running(quick) as r:
+        wait_for(lambda: ("mot", "aired", "schedule") in outcome(quick))
+    assert any("ALARM: 'mot' on loa-xa" in s for s in r.said)
+    alarms = quick.airing_log.query(NOW.date() - dt.timedelta(days=400), dt.date(2100, 1, 1), kind="alarm")
+    assert [a["announcement"] for a in alarms] == ["mot"]
+
+
+def test_urgent_before_approval_needs_an_operator_and_is_flagged(quick, running, clean_captures):
+    quick.users.add("Vận Hành", "operator", "mật khẩu vận hành", NOW, (SUPERVISOR, PASSPHRASE))
+    path = quick.root / "scripts_text" / "lu-quet.md"
+    path.write_text("---\nid: lu-quet\ntitle: Cảnh báo lũ quét\nauthor: Nguyễn Thị Lan\n---\n"
+                    "Cảnh báo lũ quét tại thôn 3.\n", encoding="utf-8")
+    quick.add_file(path, NOW)
+    runner = CliRunner()
+    with running(quick):
+        wait_for(lambda: Mailbox(quick.data_dir).running(), timeout=10)
+        refused = runner.invoke(cli, ["urgent", "lu-quet", "--level", "priority"], obj=Station(quick.root))
+        assert refused.exit_code == 2 and "only an emergency may go on air before approval" in refused.output
+        sent = runner.invoke(cli, ["urgent", "lu-quet", "--level", "emergency", "--by", "Vận Hành",
+                                   "--reason", "mưa lớn, nước lên nhanh"], obj=Station(quick.root),
+                             input="mật khẩu vận hành\n", catch_exceptions=False)
+        assert sent.exit_code == 0, sent.output
+        assert "AIRED BEFORE APPROVAL" in sent.output
+        wait_for(lambda: ("lu-quet", "aired", "urgent") in outcome(quick))
+    record = airings(quick)[0]
+    assert record["before_approval"] is True and record["approved_by"] == ""
+    history = quick.library.history("lu-quet")
+    assert history[-1]["action"] == "emergency before approval" and history[-1]["by"] == "Vận Hành"
+
+
+def test_urgent_without_run_is_refused(quick):
+    result = CliRunner().invoke(cli, ["urgent", "mot"], obj=quick)
+    assert result.exit_code == 2
+    assert result.output.splitlines()[-1] == "Error: broadcaster run is not running on this station: start it first"
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="SIGKILL is POSIX")
+def test_killed_mid_air_is_logged_partial_and_replayed_on_restart(quick, clean_captures):
+    write_schedule(quick.root, f"sessions:\n  - name: Sáng\n    start: '{at(3)}'\n    output: loa-xa\n"
+                               "    items: [khan, hai]\n")
+    command = [sys.executable, "-m", "broadcaster", "--station", str(quick.root), "run"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, encoding="utf-8", env=os.environ)
+    for line in process.stdout:
+        if "ON AIR loa-xa: khan" in line:
+            break
+    time.sleep(1.0)
+    process.send_signal(signal.SIGKILL)
+    process.wait(10)
+    result = subprocess.run([*command, "--exit-when-idle"], capture_output=True, text=True, encoding="utf-8",
+                            env=os.environ, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert outcome(quick) == [("khan", "partial", "schedule"), ("khan", "aired", "replay"),
+                              ("hai", "aired", "schedule")]
+    partial = airings(quick)[0]
+    assert 0.3 < partial["duration_s"] < 4.0
+    assert "cut off: broadcaster stopped while it played" in partial["reason"]
+    assert all(check.intact for check in quick.airing_log.verify())
