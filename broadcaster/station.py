@@ -11,7 +11,7 @@ from pathlib import Path
 from broadcaster.airing_log import AiringLog
 from broadcaster.config import CONFIG_FILE, StationConfig, load_config
 from broadcaster.content.library import Entry, Library
-from broadcaster.content.textfile import read_announcement
+from broadcaster.content.textfile import Announcement, read_announcement
 from broadcaster.errors import InputError
 from broadcaster.messages import t
 from broadcaster.outputs.sinks import Sink, SoundDeviceSink, WavFileSink
@@ -19,8 +19,9 @@ from broadcaster.render.cache import Asset, RenderCache, cache_key
 from broadcaster.schedule.model import Output, Schedule
 from broadcaster.schedule.parser import load_schedules, schedule_files
 from broadcaster.schedule.plan import Material, Plan, plan_day
-from broadcaster.speech.engine import SpeechEngine
-from broadcaster.speech.espeak import EspeakEngine
+from broadcaster.speech.engine import SpeechEngine, SpokenText
+from broadcaster.speech.factory import speech_engines
+from broadcaster.speech.normalise import LANGUAGE, TextNormaliser, load_dictionary
 
 FOLDERS = ("scripts_text", "audio", "schedules", "data")
 
@@ -33,9 +34,13 @@ audio:
   true_peak_dbtp: -1      # true-peak ceiling
   sample_rate: 44100
 speech:
-  engine: espeak          # offline Vietnamese speech
-  voice: vi
+  engine: espeak          # espeak: offline; gtts: Google's voice, online (falls back to espeak)
+  voice: vi               # the espeak-ng voice
   rate_wpm: 150
+  # timeout_s: 5          # gtts: seconds to wait for an answer
+  # retries: 2            # gtts: tries after the first
+  # fallback: espeak      # when gtts fails: espeak, or none
+  # dictionary: tu-dien.yaml   # the station's own readings, "written: spoken" lines
 """
 
 
@@ -86,10 +91,28 @@ class Station:
         return RenderCache(self.data_dir / "render")
 
     @cached_property
-    def speech_engine(self) -> SpeechEngine:
-        """The configured speech engine."""
-        s = self.config.speech
-        return EspeakEngine(voice=s.voice, rate_wpm=s.rate_wpm)
+    def speech_engines(self) -> tuple[SpeechEngine, ...]:
+        """The configured speech engine, then its fallback: the order in which they are tried."""
+        return speech_engines(self.config.speech)
+
+    @cached_property
+    def normaliser(self) -> TextNormaliser:
+        """The text normaliser, with the station's dictionary when it has one."""
+        path = self.config.speech.dictionary
+        return TextNormaliser(load_dictionary(path) if path else None)
+
+    def spoken(self, ann: Announcement) -> SpokenText:
+        """What the speech engine is given for an announcement: a Vietnamese text in words."""
+        if ann.language != LANGUAGE:
+            return SpokenText(ann.text, ann.language, "")
+        return SpokenText(self.normaliser.normalise(ann.text), ann.language, self.normaliser.key())
+
+    def read_source(self, source: str) -> Announcement:
+        """An announcement from a text file (when ``source`` is one) or else from the library by id."""
+        path = Path(source)
+        if path.suffix.lower() in (".md", ".txt") or path.is_file():
+            return read_announcement(path)
+        return self.library.get(source).announcement
 
     def schedule(self) -> Schedule:
         """All schedule files, read and checked now (they may have been edited)."""
@@ -102,12 +125,23 @@ class Station:
         return self.library.get(ann.id), outcome
 
     def asset(self, entry: Entry) -> Asset | None:
-        """The rendered audio of an entry, if it exists."""
-        return self.cache.find(cache_key(entry.announcement, self.speech_engine, self.config.profile))
+        """The rendered audio of an entry (the configured engine's, else its fallback's), if it exists."""
+        return self.cache.lookup(self.spoken(entry.announcement), self.speech_engines, self.config.profile)
+
+    def needs_render(self, entry: Entry) -> bool:
+        """Whether the configured engine has not rendered the entry yet (it may have a fallback's audio)."""
+        key = cache_key(self.spoken(entry.announcement), self.speech_engines[0], self.config.profile)
+        return self.cache.find(key) is None
 
     def render(self, entry: Entry) -> tuple[Asset, bool]:
         """Render one entry (or find it in the cache)."""
-        return self.cache.render(entry.announcement, self.speech_engine, self.config.profile)
+        return self.cache.render(self.spoken(entry.announcement), self.speech_engines, self.config.profile)
+
+    def clean_renders(self, dry_run: bool = False) -> tuple[list[Path], list[Path]]:
+        """Remove rendered audio that no approved announcement uses; returns the paths removed and left."""
+        keep = {cache_key(self.spoken(entry.announcement), engine, self.config.profile)
+                for entry in self.library.entries() if entry.approved for engine in self.speech_engines}
+        return self.cache.clean(keep, dry_run)
 
     def material(self) -> dict[str, Material]:
         """What the planner needs of every announcement in the library."""
