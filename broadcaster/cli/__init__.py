@@ -56,4 +56,4 @@ def main() -> None:
     cli(prog_name="broadcaster")
 
 
-from broadcaster.cli import content, devices, logs, planning, playout, setup  # noqa: E402,F401  (register commands)
+from broadcaster.cli import content, devices, logs, planning, playout, setup, speech  # noqa: E402,F401  (register commands)

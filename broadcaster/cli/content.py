@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from broadcaster.cli import cli
-from broadcaster.cli.output import console, table
+from broadcaster.cli.output import console, describe_asset, table
 from broadcaster.messages import t
 from broadcaster.playout.clock import SystemClock
 from broadcaster.station import Station
@@ -68,8 +68,10 @@ def show_command(station: Station, ident: str) -> None:
                          (t("valid"), f"{a.valid_from or '…'} → {a.valid_until or '…'}"), (t("status"), t(e.status)),
                          (t("fingerprint"), a.fingerprint()[:16]), (t("source"), a.source)):
         console.print(f"  {label}: {value}")
-    console.print(t("Text to be spoken:"))
+    console.print(t("Text:"))
     console.print(a.text, markup=False)
+    console.print(t("Spoken as (numbers, dates and abbreviations in words):"))
+    console.print(station.spoken(a).text, markup=False)
     console.print(t("History:"))
     for h in station.library.history(ident):
         console.print(f"  {h['at']}  {t(h['action'])}  {h['by'] or '-'}  {h['fingerprint'][:16]}")
@@ -83,5 +85,5 @@ def approve_command(station: Station, ident: str, by: str) -> None:
     """Approve exactly the current version of an announcement, then render it."""
     entry = station.library.approve(ident, by, _now(station))
     asset, _ = station.render(entry)
-    console.print(t("{id}: approved by {name}; rendered {seconds:.1f} s at {lufs:.1f} LUFS",
-                    id=ident, name=by, seconds=asset.duration_s, lufs=asset.lufs))
+    console.print(t("{id}: approved by {name}; rendered {asset}", id=ident, name=by, asset=describe_asset(asset)),
+                  markup=False)

@@ -7,6 +7,9 @@ import datetime as dt
 from rich.console import Console
 from rich.table import Table
 
+from broadcaster.messages import t
+from broadcaster.render.cache import Asset
+
 console = Console(highlight=False, soft_wrap=True)
 
 
@@ -27,3 +30,10 @@ def hms(value: str | dt.datetime | None) -> str:
     if isinstance(value, str):
         value = dt.datetime.fromisoformat(value)
     return value.strftime("%H:%M:%S")
+
+
+def describe_asset(asset: Asset) -> str:
+    """A rendered asset: length, loudness, true peak, engine and voice, and why it is a fallback if it is."""
+    line = t("{seconds:.1f} s, {lufs:.1f} LUFS, true peak {tp:.1f} dBTP, {engine}", seconds=asset.duration_s,
+             lufs=asset.lufs, tp=asset.true_peak_dbtp, engine=asset.engine)
+    return line + (t(" (fallback: {reason})", reason=asset.fallback) if asset.fallback else "")
