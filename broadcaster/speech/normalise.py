@@ -107,6 +107,13 @@ def _telephone(number: str) -> str:
     return ("cộng " if number.startswith("+") else "") + ", ".join(read_digits(g) for g in groups)
 
 
+def _read_web(m: re.Match, text: str) -> str:
+    """The host of a web address, 'chấm' for its dots; a path cannot be typed from a loudspeaker."""
+    # A label without a vowel is spelled, as it is said: "vtv" "vê tê vê", "vn" "vê en".
+    return " chấm ".join(label if re.search(r"[aeiouy]", label, re.IGNORECASE) else spell(label)
+                         for label in m.group(1).split("."))
+
+
 def _read_call(m: re.Match, text: str) -> str:
     return f"{m.group(1)} {_telephone(m.group(2))}"
 
@@ -137,8 +144,6 @@ def _read_code(m: re.Match, text: str) -> str:
         else:
             words.append(spell(part))
     return " ".join(words)
-
-
 
 
 def _read_day_range(m: re.Match, text: str) -> str:
@@ -246,6 +251,8 @@ def _term_pattern() -> str:
 
 _NUMBER = r"(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d+)|\.(\d{1,2})(?![\d.]))?"
 RULES = (
+    Rule("web", r"<?(?:https?://)?((?:www\.)?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:vn|com|net|org|info))(?![\w.])"
+         r"(?:/[^\s<>]*)?>?", _read_web),
     Rule("term", _term_pattern(), _read_term),
     Rule("call", r"(?i:((?:" + "|".join(CALL_CONTEXT) + r")(?:\s+(?:đến|tới))?(?:\s+số)?:?))\s+(\+?\d(?:[ .]?\d){2,})",
          _read_call),

@@ -151,5 +151,5 @@ DATE_CONTEXT = {"ngày", "mồng", "và", "đến", "tới", "từ", "hoặc", "
                 "-", "–"}
 # Words after which digits are a telephone number, read digit by digit ("gọi 115").
 CALL_CONTEXT = (r"số điện thoại", r"điện thoại", r"đường dây nóng", r"hotline", r"tổng đài", r"gọi")
-# Words after which a Roman numeral is a number ("Đại hội XIII", "lần thứ XVII", "khóa XV").
-ROMAN_CONTEXT = (r"thứ", r"khóa", r"khoá", r"đại hội", r"hội nghị", r"kỳ")
+# Words after which a Roman numeral is a number ("Đại hội XIII", "lần thứ XVII", "khóa XV", "mục II").
+ROMAN_CONTEXT = (r"thứ", r"khóa", r"khoá", r"đại hội", r"hội nghị", r"kỳ", r"mục", r"phần", r"chương")

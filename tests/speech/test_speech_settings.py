@@ -21,7 +21,8 @@ def _config(speech: str):
 
 
 def test_gtts_with_its_timeout_retries_fallback_and_a_dictionary():
-    speech = _config("  engine: gtts\n  timeout_s: 3\n  retries: 1\n  fallback: none\n  dictionary: tu-dien.yaml\n").speech
+    speech = _config("  engine: gtts\n  timeout_s: 3\n  retries: 1\n  fallback: none\n"
+                     "  dictionary: tu-dien.yaml\n").speech
     assert speech == SpeechSettings(engine="gtts", timeout_s=3.0, retries=1, fallback="none",
                                     dictionary=Path("tu-dien.yaml"))
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from click.testing import CliRunner
 
 from broadcaster.cli import cli
@@ -24,18 +26,18 @@ def _gtts_station(root, fake) -> Station:
 def test_the_cache_key_is_that_of_the_spoken_text(station_dir):
     station = approved_station(station_dir, ("khau-hieu-5k",), render=False)
     ann = station.library.get("khau-hieu-5k").announcement
-    same_words = ann.__class__(**{**ann.__dict__, "text": ann.text.replace("5K", "năm ca").replace("vắc-xin", "vắc xin")})
+    same_words = replace(ann, text=ann.text.replace("5K", "năm ca").replace("vắc-xin", "vắc xin"))
     engine, profile = station.speech_engines[0], station.config.profile
     assert ann.text != same_words.text
     assert cache_key(station.spoken(ann), engine, profile) == cache_key(station.spoken(same_words), engine, profile)
-    other = ann.__class__(**{**ann.__dict__, "text": ann.text.replace("5K", "6K")})
+    other = replace(ann, text=ann.text.replace("5K", "6K"))
     assert cache_key(station.spoken(other), engine, profile) != cache_key(station.spoken(ann), engine, profile)
 
 
 def test_an_announcement_in_another_language_is_spoken_as_written(station_dir):
     station = Station(station_dir)
     ann = station.read_source(str(station_dir / "scripts_text" / "khau-hieu-5k.md"))
-    ann = ann.__class__(**{**ann.__dict__, "language": "rad"})
+    ann = replace(ann, language="rad")
     assert station.spoken(ann).text == ann.text and station.spoken(ann).normaliser == ""
 
 
