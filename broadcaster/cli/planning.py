@@ -34,7 +34,7 @@ def render_command(station: Station, dry_run: bool, clean: bool) -> None:
             for e in todo:
                 asset, now = station.render(e)
                 made += now  # a fallback's audio is kept when the configured engine fails again
-                progress.console.print(f"{e.id}: {describe_asset(asset)}", markup=False)
+                progress.console.print(t("{id}: {asset}", id=e.id, asset=describe_asset(asset)), markup=False)
                 progress.advance(task)
         console.print(t("{n} rendered", n=made))
     if clean:

@@ -65,7 +65,8 @@ def split_text(text: str, limit: int = MAX_CHARS) -> list[str]:
         sentence = " ".join(sentence.split())
         if sentence:
             pieces += _fit(sentence, limit)
-    return _pack(pieces, limit)
+    # gTTS refuses (with an AssertionError) a piece with nothing to say, such as a lone "…".
+    return [piece for piece in _pack(pieces, limit) if any(c.isalnum() for c in piece)]
 
 
 def _trim(samples: np.ndarray, rate: int) -> np.ndarray:

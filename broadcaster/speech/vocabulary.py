@@ -149,7 +149,9 @@ SYMBOLS = {
 # Words after which a/b is a date (ngày 07 và 08/12) rather than a ratio (15/15 huyện).
 DATE_CONTEXT = {"ngày", "mồng", "và", "đến", "tới", "từ", "hoặc", "sáng", "trưa", "chiều", "tối", "đêm", "hôm",
                 "-", "–"}
-# Words after which digits are a telephone number, read digit by digit ("gọi 115").
-CALL_CONTEXT = (r"số điện thoại", r"điện thoại", r"đường dây nóng", r"hotline", r"tổng đài", r"gọi")
+# Words after which digits are a telephone number, read digit by digit ("gọi 115"); "gọi" alone only
+# before an emergency number, since "kêu gọi 100% người dân" is a quantity.
+CALL_CONTEXT = (r"số điện thoại", r"điện thoại", r"đường dây nóng", r"hotline", r"tổng đài",
+                r"gọi(?:\s+(?:đến|tới))?\s+số", r"gọi(?=\s+11\d(?!\d))")
 # Words after which a Roman numeral is a number ("Đại hội XIII", "lần thứ XVII", "khóa XV", "mục II").
 ROMAN_CONTEXT = (r"thứ", r"khóa", r"khoá", r"đại hội", r"hội nghị", r"kỳ", r"mục", r"phần", r"chương")

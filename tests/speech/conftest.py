@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import os
 import socket
 import struct
 import threading
@@ -63,7 +64,8 @@ class _Handler(BaseHTTPRequestHandler):
             fake.release.wait()  # accept the request and never answer
             self.close_connection = True
         elif action == "reset":
-            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            linger = struct.pack("HH" if os.name == "nt" else "ii", 1, 0)  # Winsock's LINGER is two u_short
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, linger)
             self.connection.close()  # RST: "connection reset by peer"
             self.close_connection = True
         elif action == "audio":

@@ -84,6 +84,13 @@ def test_short_sentences_share_a_piece_and_a_long_one_is_cut_at_commas_then_betw
     assert " ".join(pieces).split() == words.split()
 
 
+def test_a_piece_with_nothing_to_say_is_not_sent():
+    full = "bà con " * 13 + "xin nghe."
+    assert len(full) == MAX_CHARS  # the "…" cannot join it: it would be a piece of its own
+    assert split_text(full + " …") == [full]
+    assert split_text("… ! .") == []
+
+
 # Joining ---------------------------------------------------------------------------------------------
 
 def _tone(frequency: float, seconds: float, rate: int = RATE) -> Speech:

@@ -215,6 +215,8 @@ def test_a_hard_wrapped_sentence_is_not_cut_by_stops():
     ("hỗ trợ 1.000.000 đồng", "hỗ trợ một triệu đồng."),
     ("0,05%", "không phẩy không năm phần trăm."),
     ("gọi 115", "gọi một một năm."),
+    ("gọi đến số 0262 3852 115", "gọi đến số không hai sáu hai, ba tám năm hai, một một năm."),
+    ("kêu gọi 100% người dân", "kêu gọi một trăm phần trăm người dân."),
     ("đường dây nóng: 1900 9095", "đường dây nóng: một chín không không, chín không chín năm."),
     ("0912.345.678", "không chín một hai, ba bốn năm, sáu bảy tám."),
     ("lần thứ IV", "lần thứ tư."),
