@@ -109,9 +109,14 @@ def _telephone(number: str) -> str:
 
 def _read_web(m: re.Match, text: str) -> str:
     """The host of a web address, 'chấm' for its dots; a path cannot be typed from a loudspeaker."""
-    # A label without a vowel is spelled, as it is said: "vtv" "vê tê vê", "vn" "vê en".
-    return " chấm ".join(label if re.search(r"[aeiouy]", label, re.IGNORECASE) else spell(label)
-                         for label in m.group(1).split("."))
+    # A label without a vowel is spelled, as it is said ("vtv" "vê tê vê", "vn" "vê en"); digits are
+    # read one by one ("vtv24" "vê tê vê hai bốn").
+    def label(part: str) -> str:
+        if not re.search(r"[aeiouy]", part, re.IGNORECASE):
+            return " ".join(read_digits(run) if run.isdigit() else spell(run) for run in re.findall(r"\d+|\D+", part))
+        return re.sub(r"\d+", lambda digits: f" {read_digits(digits.group())} ", part).strip()
+
+    return " chấm ".join(label(part) for part in m.group(1).split("."))
 
 
 def _read_call(m: re.Match, text: str) -> str:
@@ -293,7 +298,9 @@ class TextNormaliser:
     """Turns a Vietnamese announcement into the words to be spoken; a station's dictionary comes first."""
 
     def __init__(self, dictionary: Mapping[str, str] | None = None):
-        self.dictionary = dict(dictionary or {})
+        # Texts are NFC; so must the entries be, or one saved decomposed by an editor would never match.
+        self.dictionary = {unicodedata.normalize("NFC", written): unicodedata.normalize("NFC", spoken)
+                           for written, spoken in (dictionary or {}).items()}
         self._words = {**ABBREVIATIONS, **self.dictionary}
         rules = (Rule("dictionary", r"(?<!\w)(?:" + _alternatives(self._words) + r")(?!\w)", self._read_word),
                  *RULES)

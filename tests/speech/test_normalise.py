@@ -6,7 +6,11 @@ from the sample texts in scripts_text/. A paragraph ends with a stop, so a phras
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from broadcaster.speech.normalise import TextNormaliser, is_syllable, roman_value, spell
 
@@ -242,6 +246,21 @@ def test_the_station_dictionary_comes_before_every_rule_and_overrides_built_in_e
 def test_dictionary_entries_are_whole_words_and_case_sensitive():
     normaliser = TextNormaliser({"Ea": "Ê a"})
     assert normaliser.normalise("xã Ea Tu, Eakar, EA") == "xã Ê a Tu, Eakar, EA."
+
+
+def test_a_dictionary_entry_saved_decomposed_still_matches():
+    decomposed = unicodedata.normalize("NFD", "Krông Búk")
+    assert TextNormaliser({decomposed: "Krông Búc"}).normalise("huyện Krông Búk") == "huyện Krông Búc."
+
+
+PIECES = st.sampled_from([*"0123456789/.,-–:h%+&°C kmgKFIVXđĐaăUBNDHTQP()“”\n ", "ngày ", "tháng ", "thứ ",
+                          "số điện thoại ", "COVID-19", "vắc-xin", "gọi ", "lần thứ ", "https://", ".vn"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(PIECES, max_size=30).map("".join))
+def test_any_mix_of_digits_and_symbols_is_read_without_failing_and_no_digit_is_left(text):
+    assert not any(c.isdigit() for c in TextNormaliser().normalise(text))
 
 
 def test_the_key_changes_with_the_dictionary_and_not_with_its_order():
