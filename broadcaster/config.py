@@ -32,11 +32,15 @@ class Profile:
 
 @dataclass(frozen=True)
 class SpeechSettings:
-    """Which speech engine reads the texts, with which voice and speed."""
+    """Which speech engine reads the texts (and which takes over when it fails), voice, speed, dictionary."""
 
     engine: str = "espeak"
     voice: str = "vi"
     rate_wpm: int = 150
+    fallback: str = "espeak"
+    timeout_s: float = 5.0
+    retries: int = 2
+    dictionary: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -64,7 +68,8 @@ class StationConfig:
         return ZoneInfo(self.timezone)
 
 
-ENGINES = {"espeak"}
+ENGINES = {"espeak", "gtts"}
+FALLBACKS = {"espeak", "none"}
 TOPIC = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 STATION_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 
@@ -85,6 +90,14 @@ def _number(node: Any, key: str, path: Path, low: float, high: float, kind: type
         raise InputError(t("'{key}' is {value}; expected a value from {low} to {high}",
                            key=key, value=value, low=low, high=high), path=path, line=line_of(node, key))
     return kind(value)
+
+
+def _choice(node: Any, key: str, path: Path, choices: set[str], what: str) -> str:
+    value = _text(node, key, path)
+    if value not in choices:
+        raise InputError(t("unknown {what} '{name}'; expected one of: {names}", what=what, name=value,
+                           names=", ".join(sorted(choices))), path=path, line=line_of(node, key))
+    return value
 
 
 def _text(node: Any, key: str, path: Path) -> str:
@@ -147,18 +160,23 @@ def parse_config(data: Any, path: Path) -> StationConfig:
         values["profile"] = Profile(**kwargs)
     if "speech" in root:
         speech = expect_map(root["speech"], path, "speech", line_of(root, "speech"))
-        check_keys(speech, {"engine", "voice", "rate_wpm"}, path, "speech")
+        check_keys(speech, {"engine", "voice", "rate_wpm", "fallback", "timeout_s", "retries", "dictionary"},
+                   path, "speech")
         kwargs = {}
         if "engine" in speech:
-            kwargs["engine"] = _text(speech, "engine", path)
-            if kwargs["engine"] not in ENGINES:
-                raise InputError(t("unknown speech engine '{name}'; expected one of: {names}",
-                                   name=kwargs["engine"], names=", ".join(sorted(ENGINES))),
-                                 path=path, line=line_of(speech, "engine"))
+            kwargs["engine"] = _choice(speech, "engine", path, ENGINES, t("speech engine"))
+        if "fallback" in speech:
+            kwargs["fallback"] = _choice(speech, "fallback", path, FALLBACKS, t("fallback engine"))
         if "voice" in speech:
             kwargs["voice"] = _text(speech, "voice", path)
         if "rate_wpm" in speech:
             kwargs["rate_wpm"] = _number(speech, "rate_wpm", path, 80, 450, int)
+        if "timeout_s" in speech:
+            kwargs["timeout_s"] = _number(speech, "timeout_s", path, 0.5, 60)
+        if "retries" in speech:
+            kwargs["retries"] = _number(speech, "retries", path, 0, 5, int)
+        if "dictionary" in speech:
+            kwargs["dictionary"] = path.parent / _text(speech, "dictionary", path)
         values["speech"] = SpeechSettings(**kwargs)
     return StationConfig(**values)
 

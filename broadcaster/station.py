@@ -21,12 +21,13 @@ from broadcaster.messages import t
 from broadcaster.outputs.sinks import Sink, SoundDeviceSink, WavFileSink
 from broadcaster.playout.priority import EMERGENCY, Policy
 from broadcaster.playout.clock import SystemClock
-from broadcaster.render.cache import Asset, RenderCache, cache_key
+from broadcaster.render.cache import Asset, RenderCache, cache_key, clip_key
 from broadcaster.schedule.model import CHIME, Output, Schedule
 from broadcaster.schedule.parser import load_schedules, schedule_files
 from broadcaster.schedule.plan import CHIME_PREFIX, Material, Plan, PlannedAiring, Rendition, chime_key, plan_day
-from broadcaster.speech.engine import SpeechEngine
-from broadcaster.speech.espeak import EspeakEngine
+from broadcaster.speech.engine import SpeechEngine, SpokenText
+from broadcaster.speech.factory import speech_engines
+from broadcaster.speech.normalise import TextNormaliser, load_dictionary
 
 FOLDERS = ("scripts_text", "audio", "schedules", "data")
 EDITED_BY_FILE = "(file edited)"
@@ -40,9 +41,13 @@ audio:
   true_peak_dbtp: -1      # true-peak ceiling
   sample_rate: 44100
 speech:
-  engine: espeak          # offline Vietnamese speech
-  voice: vi
+  engine: espeak          # espeak: offline; gtts: Google's voice, online (falls back to espeak)
+  voice: vi               # the espeak-ng voice
   rate_wpm: 150
+  # timeout_s: 5          # gtts: seconds to wait for an answer
+  # retries: 2            # gtts: tries after the first
+  # fallback: espeak      # when gtts fails: espeak, or none
+  # dictionary: tu-dien.yaml   # the station's own readings, "written: spoken" lines
 """
 
 
@@ -83,7 +88,8 @@ class Station:
     @cached_property
     def library(self) -> Library:
         """The content library; approvals cover the processing profile and the voice."""
-        processing = f"{self.config.profile.key()}|{self.speech_engine.key()}"
+        # What is said depends on the engine and voice and on the normaliser with the station's dictionary.
+        processing = f"{self.config.profile.key()}|{self.speech_engines[0].key()}|{self.normaliser.key()}"
         return Library(self.data_dir / "library.json", processing)
 
     @cached_property
@@ -104,10 +110,22 @@ class Station:
         return RenderCache(self.data_dir / "render")
 
     @cached_property
-    def speech_engine(self) -> SpeechEngine:
-        """The configured speech engine."""
-        s = self.config.speech
-        return EspeakEngine(voice=s.voice, rate_wpm=s.rate_wpm)
+    def speech_engines(self) -> tuple[SpeechEngine, ...]:
+        """The configured speech engine, then its fallback: the order in which they are tried."""
+        return speech_engines(self.config.speech)
+
+    @cached_property
+    def normaliser(self) -> TextNormaliser:
+        """The text normaliser, with the station's dictionary when it has one."""
+        path = self.config.speech.dictionary
+        return TextNormaliser(load_dictionary(path) if path else None)
+
+    def read_source(self, source: str) -> Announcement:
+        """An announcement from a text file (when ``source`` is one) or else from the library by id."""
+        path = Path(source)
+        if path.suffix.lower() in (".md", ".txt") or path.is_file():
+            return read_announcement(path)
+        return self.library.get(source).announcement
 
     def schedule(self) -> Schedule:
         """All schedule files, read and checked now (they may have been edited)."""
@@ -221,23 +239,60 @@ class Station:
                 self.render(variant)
         return entry
 
+    def spoken(self, variant: Variant) -> SpokenText:
+        """What the speech engine is given for a text variant: the text in words, as an announcer reads it."""
+        return SpokenText(self.normaliser.normalise(variant.text), variant.language, self.normaliser.key())
+
     def asset(self, variant: Variant) -> Asset | None:
-        """The rendered audio of a variant, if it exists."""
-        return self.cache.find(cache_key(variant, self.speech_engine, self.config.profile))
+        """The rendered audio of a variant (for a text, the configured engine's, else its fallback's)."""
+        if variant.kind == CLIP:
+            return self.cache.find(clip_key(variant.clip_sha256, self.config.profile))
+        return self.cache.lookup(self.spoken(variant), self.speech_engines, self.config.profile)
+
+    def needs_render(self, variant: Variant) -> bool:
+        """Whether a variant has no audio yet, or only a fallback engine's (the configured one is tried again)."""
+        if variant.kind == CLIP:
+            return self.asset(variant) is None
+        key = cache_key(self.spoken(variant), self.speech_engines[0], self.config.profile)
+        return self.cache.find(key) is None
 
     def render(self, variant: Variant) -> tuple[Asset, bool]:
         """Render one variant (or find it in the cache)."""
-        return self.cache.render(variant, self.speech_engine, self.config.profile, self.clips_dir)
+        if variant.kind == CLIP:
+            return self.cache.render_clip(self.clips_dir / variant.clip_file, variant.clip_sha256, self.config.profile)
+        return self.cache.render(self.spoken(variant), self.speech_engines, self.config.profile)
+
+    def clean_renders(self, dry_run: bool = False) -> tuple[list[Path], list[Path]]:
+        """Remove rendered audio that nothing uses any more (kept: every variant of every announcement in
+        the library, with each engine, and the chimes); returns the paths removed and left."""
+        keep = set()
+        for entry in self.library.entries():
+            for variant in entry.announcement.variants:
+                if variant.kind == CLIP:
+                    keep.add(clip_key(variant.clip_sha256, self.config.profile))
+                else:
+                    keep |= {cache_key(self.spoken(variant), engine, self.config.profile)
+                             for engine in self.speech_engines}
+        for relative in self._chime_files():
+            keep.add(clip_key(file_sha256(self._source(relative)), self.config.profile))
+        return self.cache.clean(keep, dry_run)
+
+    def _chime_files(self) -> set[str]:
+        try:
+            schedule = self.schedule()
+        except BroadcasterError:
+            schedule = None
+        files = {i.chime for s in (schedule.sessions if schedule else ()) for i in s.items if i.kind == CHIME}
+        if self.config.chime:
+            files.add(self.config.chime)
+        return {f for f in files if self._source(f).is_file()}
 
     def chime(self, relative: str) -> Rendition | None:
         """A station signal file (a chime, a jingle) rendered to broadcast loudness; None when missing."""
         path = self._source(relative)
         if not path.is_file():
             return None
-        sha = file_sha256(path)
-        kept = keep_clip(path, self.clips_dir, sha)
-        asset, _ = self.render(Variant(language="", kind=CLIP, clip_sha256=sha, clip_file=kept.name,
-                                       source=relative))
+        asset, _ = self.cache.render_clip(path, file_sha256(path), self.config.profile)
         return Rendition("", asset.path, asset.duration_s, "clip")
 
     def material(self, now: dt.datetime, schedule: Schedule | None = None) -> dict[str, Material]:

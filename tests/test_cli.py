@@ -115,7 +115,8 @@ def test_content_workflow_from_the_command_line(station_dir):
     result = runner.invoke(cli, ["content", "approve", "khau-hieu-5k", "--by", SUPERVISOR], obj=station,
                            input=PASSPHRASE + "\n", catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    assert result.output.endswith("khau-hieu-5k: approved by Trần Văn Bình\n")
+    assert "khau-hieu-5k: approved by Trần Văn Bình\n  Tiếng Việt (vie): " in result.output
+    assert "LUFS" in result.output
     result = runner.invoke(cli, ["content", "show", "khau-hieu-5k"], obj=station, catch_exceptions=False)
     assert "Khẩu trang, Khử khuẩn, Khoảng cách" in result.output
     assert "approved" in result.output and "Trần Văn Bình" in result.output

@@ -56,4 +56,5 @@ def main() -> None:
     cli(prog_name="broadcaster")
 
 
-from broadcaster.cli import content, devices, logs, planning, playout, report, setup, users  # noqa: E402,F401  (register commands)
+from broadcaster.cli import (content, devices, logs, planning, playout, report, setup, speech,  # noqa: E402,F401
+                             users)  # (register commands)

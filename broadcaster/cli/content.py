@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from broadcaster.cli import cli
-from broadcaster.cli.output import console, table
+from broadcaster.cli.output import console, describe_asset, table
 from broadcaster.content.announcement import CLIP, language_name
 from broadcaster.content.library import APPROVED, REJECTED, RETIRED
 from broadcaster.messages import t
@@ -111,6 +111,8 @@ def show_command(station: Station, ident: str) -> None:
             console.print(t("Text in {lang}, to be spoken (from {source}):", lang=language_name(v.language),
                             source=v.source), markup=False)
             console.print(v.text, markup=False)
+            console.print(t("Spoken as (numbers, dates and abbreviations in words):"))
+            console.print(station.spoken(v).text, markup=False)
     console.print(t("History:"))
     for h in station.library.history(ident):
         line = f"  {h['at']}  {t(h['action'])}  {h['by'] or '-'}  {h['fingerprint'][:16]}"
@@ -122,6 +124,10 @@ def _decide(station: Station, ident: str, action: str, by: str, reason: str = ""
     entry = station.decide(ident, action, by, passphrase_of(by), now_of(station), reason)
     console.print(t("{id}: {status} by {name}", id=ident, status=t(entry.status), name=entry.decision.by),
                   markup=False)
+    if action == APPROVED:
+        for variant in entry.announcement.variants:
+            console.print(t("  {lang}: {asset}", lang=language_name(variant.language),
+                            asset=describe_asset(station.asset(variant))), markup=False)
 
 
 @content.command("approve")

@@ -8,6 +8,9 @@ import sys
 from rich.console import Console
 from rich.table import Table
 
+from broadcaster.messages import t
+from broadcaster.render.cache import Asset
+
 # In a terminal, tables fit its width; into a file or a pipe they are written whole.
 console = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 200)
 
@@ -30,3 +33,10 @@ def hms(value: str | dt.datetime | None) -> str:
     if isinstance(value, str):
         value = dt.datetime.fromisoformat(value)
     return value.strftime("%H:%M:%S")
+
+
+def describe_asset(asset: Asset) -> str:
+    """A rendered asset: length, loudness, true peak, engine and voice, and why it is a fallback if it is."""
+    line = t("{seconds:.1f} s, {lufs:.1f} LUFS, true peak {tp:.1f} dBTP, {engine}", seconds=asset.duration_s,
+             lufs=asset.lufs, tp=asset.true_peak_dbtp, engine=asset.engine)
+    return line + (t(" (fallback: {reason})", reason=asset.fallback) if asset.fallback else "")

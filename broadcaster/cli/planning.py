@@ -10,7 +10,7 @@ import click
 from rich.progress import Progress
 
 from broadcaster.cli import cli
-from broadcaster.cli.output import console, hms, table
+from broadcaster.cli.output import console, describe_asset, hms, table
 from broadcaster.messages import t
 from broadcaster.playout.clock import SystemClock
 from broadcaster.schedule.parser import load_schedules
@@ -19,27 +19,38 @@ from broadcaster.station import Station
 
 
 @cli.command("render")
-@click.option("--dry-run", is_flag=True, help="Only say what would be rendered.")
+@click.option("--dry-run", is_flag=True, help="Only say what would be rendered (and, with --clean, removed).")
+@click.option("--clean", is_flag=True, help="Also remove rendered audio that no approved announcement uses.")
 @click.pass_obj
-def render_command(station: Station, dry_run: bool) -> None:
+def render_command(station: Station, dry_run: bool, clean: bool) -> None:
     """Render every approved announcement to broadcast-ready audio (cached)."""
     station.sync(SystemClock(station.config.tz).now())
     todo = [(e.id, v) for e in station.library.entries() if e.approved
-            for v in e.announcement.variants if station.asset(v) is None]
+            for v in e.announcement.variants if station.needs_render(v)]
     if dry_run or not todo:
         for ident, v in todo:
-            console.print(t("would render {id} ({lang})", id=ident, lang=v.language))
+            had = station.asset(v)
+            console.print(t("would render {id} ({lang})", id=ident, lang=v.language)
+                          + (t(" (now: {engine}, a fallback)", engine=had.engine) if had else ""), markup=False)
         console.print(t("{n} to render", n=len(todo)))
-        return
-    with Progress(console=console, transient=True) as progress:
-        task = progress.add_task(t("Rendering"), total=len(todo))
-        for ident, v in todo:
-            asset, _ = station.render(v)
-            progress.console.print(t("{id} ({lang}): {seconds:.1f} s, {lufs:.1f} LUFS, true peak {tp:.1f} dBTP",
-                                     id=ident, lang=v.language, seconds=asset.duration_s, lufs=asset.lufs,
-                                     tp=asset.true_peak_dbtp))
-            progress.advance(task)
-    console.print(t("{n} rendered", n=len(todo)))
+    else:
+        made = 0
+        with Progress(console=console, transient=True) as progress:
+            task = progress.add_task(t("Rendering"), total=len(todo))
+            for ident, v in todo:
+                asset, now = station.render(v)
+                made += now  # a fallback's audio is kept when the configured engine fails again
+                progress.console.print(t("{id} ({lang}): {asset}", id=ident, lang=v.language,
+                                         asset=describe_asset(asset)), markup=False)
+                progress.advance(task)
+        console.print(t("{n} rendered", n=made))
+    if clean:
+        removed, left = station.clean_renders(dry_run)
+        console.print(t("{n} files of unused audio would be removed", n=len(removed)) if dry_run else
+                      t("{n} files of unused audio removed", n=len(removed)))
+        for path in left:
+            console.print(t("warning: {path} is in use and was left; it is removed next time", path=path),
+                          markup=False)
 
 
 def print_plan(plan: Plan) -> None:

@@ -1,9 +1,11 @@
-"""Rendering in stages (source audio -> resample -> normalise -> store), cached on disk by what was done."""
+"""Rendering in stages (source audio -> resample -> normalise -> store), cached on disk by what was done.
+A text is spoken by the first engine that can (the configured one, then its fallback); a clip is decoded."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -12,10 +14,15 @@ from scipy.signal import resample_poly
 
 from broadcaster.audiofile import write_wav
 from broadcaster.config import Profile
-from broadcaster.content.announcement import TEXT, Variant
 from broadcaster.content.clips import decode_clip
+from broadcaster.errors import SpeechError
+from broadcaster.messages import t
 from broadcaster.render.loudness import integrated_lufs, normalise, true_peak_dbtp
-from broadcaster.speech.engine import Speech, SpeechEngine
+from broadcaster.speech.engine import Speech, SpeechEngine, SpokenText
+
+KEY_LENGTH = 32
+ASSET_FILE = re.compile(r"([0-9a-f]{%d})\." % KEY_LENGTH)  # <key>.wav, <key>.json and their temporary files
+CLIP = "clip"
 
 
 @dataclass(frozen=True)
@@ -28,12 +35,22 @@ class Asset:
     lufs: float
     true_peak_dbtp: float
     engine: str
+    voice: str = ""
+    normaliser: str = ""
+    spoken: str = ""
+    fallback: str = ""  # why the engines before this one did not speak; empty when the first one did
 
 
-def cache_key(variant: Variant, engine: SpeechEngine, profile: Profile) -> str:
-    """Hash of what is spoken (text, language, engine and voice) or played (the clip's bytes), and the processing."""
-    source = [variant.text, variant.language, engine.key()] if variant.kind == TEXT else [variant.clip_sha256]
-    return hashlib.sha256(json.dumps([*source, profile.key()], ensure_ascii=False).encode()).hexdigest()[:32]
+def cache_key(spoken: SpokenText, engine: SpeechEngine, profile: Profile) -> str:
+    """Hash of the spoken (normalised) text, its language and normaliser, the engine and voice, the profile."""
+    what = json.dumps([spoken.text, spoken.language, spoken.normaliser, engine.key(), profile.key()],
+                      ensure_ascii=False)
+    return hashlib.sha256(what.encode()).hexdigest()[:KEY_LENGTH]
+
+
+def clip_key(clip_sha256: str, profile: Profile) -> str:
+    """Hash of a clip's bytes and the profile."""
+    return hashlib.sha256(json.dumps([clip_sha256, profile.key()]).encode()).hexdigest()[:KEY_LENGTH]
 
 
 def resample(speech: Speech, rate: int) -> np.ndarray:
@@ -42,13 +59,6 @@ def resample(speech: Speech, rate: int) -> np.ndarray:
         return speech.samples
     g = np.gcd(speech.sample_rate, rate)
     return resample_poly(speech.samples, rate // g, speech.sample_rate // g).astype(np.float32)
-
-
-def source_audio(variant: Variant, engine: SpeechEngine, profile: Profile, clips: Path) -> tuple[np.ndarray, str]:
-    """The raw audio of a variant at the profile's rate, and what made it (engine and voice, or 'clip')."""
-    if variant.kind == TEXT:
-        return resample(engine.synthesize(variant.text), profile.sample_rate), engine.key()
-    return decode_clip(clips / variant.clip_file, profile.sample_rate), "clip"
 
 
 class RenderCache:
@@ -67,22 +77,67 @@ class RenderCache:
         except (ValueError, TypeError):
             return None  # a damaged description: render again
 
-    def render(self, variant: Variant, engine: SpeechEngine, profile: Profile, clips: Path) -> tuple[Asset, bool]:
-        """The cached asset, or a new one; the flag says whether it was rendered now."""
-        key = cache_key(variant, engine, profile)
+    def lookup(self, spoken: SpokenText, engines: tuple[SpeechEngine, ...], profile: Profile) -> Asset | None:
+        """The asset of the first engine that has one (the configured engine's, else its fallback's)."""
+        for engine in engines:
+            found = self.find(cache_key(spoken, engine, profile))
+            if found is not None:
+                return found
+        return None
+
+    def render(self, spoken: SpokenText, engines: tuple[SpeechEngine, ...], profile: Profile) -> tuple[Asset, bool]:
+        """The first engine's asset, rendered now if missing, else the next one's; the flag: rendered now."""
+        # A fallback's asset is reused, but only after the engines before it were tried again: the
+        # configured voice replaces the fallback as soon as it works.
+        failures: list[str] = []
+        for engine in engines:
+            key = cache_key(spoken, engine, profile)
+            found = self.find(key)
+            if found is not None:
+                return found, False
+            try:
+                speech = engine.synthesize(spoken.text)
+            except SpeechError as exc:
+                failures.append(f"{engine.name}: {exc.message}")
+                continue
+            return self._store(key, resample(speech, profile.sample_rate), profile, engine=engine.key(),
+                               voice=engine.voice, normaliser=spoken.normaliser, spoken=spoken.text,
+                               fallback="; ".join(failures)), True
+        raise SpeechError(t("no speech engine could speak the text ({reasons})", reasons="; ".join(failures)))
+
+    def render_clip(self, clip: Path, clip_sha256: str, profile: Profile) -> tuple[Asset, bool]:
+        """A recorded clip (or a station chime) decoded and brought to broadcast loudness."""
+        key = clip_key(clip_sha256, profile)
         found = self.find(key)
         if found is not None:
             return found, False
-        raw, made_by = source_audio(variant, engine, profile, clips)
+        return self._store(key, decode_clip(clip, profile.sample_rate), profile, engine=CLIP), True
+
+    def _store(self, key: str, raw: np.ndarray, profile: Profile, **made: str) -> Asset:
         samples = normalise(raw, profile.sample_rate, profile.target_lufs, profile.true_peak_dbtp)
         wav = self.folder / f"{key}.wav"
         write_wav(wav, samples, profile.sample_rate)
         asset = Asset(key=key, path=str(wav), duration_s=round(len(samples) / profile.sample_rate, 3),
                       lufs=round(integrated_lufs(samples, profile.sample_rate), 2),
-                      true_peak_dbtp=round(true_peak_dbtp(samples), 2), engine=made_by)
+                      true_peak_dbtp=round(true_peak_dbtp(samples), 2), **made)
         # The description is written last: an asset without it is not found, and is rendered again.
         meta = self.folder / f"{key}.json"
         tmp = meta.with_suffix(".json.tmp")
-        tmp.write_text(json.dumps(asdict(asset)), encoding="utf-8")
+        tmp.write_text(json.dumps(asdict(asset), ensure_ascii=False), encoding="utf-8")
         tmp.replace(meta)
-        return asset, True
+        return asset
+
+    def clean(self, keep: set[str], dry_run: bool = False) -> tuple[list[Path], list[Path]]:
+        """Remove the files of every asset whose key is not in ``keep``; returns the paths removed and left."""
+        removed, left = [], []
+        for path in sorted(self.folder.glob("*")):
+            match = ASSET_FILE.match(path.name)
+            if not path.is_file() or match is None or match.group(1) in keep:
+                continue
+            try:
+                if not dry_run:
+                    path.unlink()
+                removed.append(path)
+            except OSError:
+                left.append(path)  # on Windows, a file being played: removed next time
+        return removed, left

@@ -1,4 +1,4 @@
-"""The interface every speech engine offers, and the audio it returns."""
+"""The interface every speech engine offers, what it is given to say, and the audio it returns."""
 
 from __future__ import annotations
 
@@ -32,3 +32,12 @@ class SpeechEngine(Protocol):
 
     def synthesize(self, text: str) -> Speech:
         """Speak ``text``; raise SpeechError when it cannot."""
+
+
+@dataclass(frozen=True)
+class SpokenText:
+    """What the speech engine is given: the normalised text, its language, and the normaliser that made it."""
+
+    text: str
+    language: str
+    normaliser: str

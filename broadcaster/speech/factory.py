@@ -1,0 +1,17 @@
+"""The speech engines a station's configuration asks for, in the order they are tried."""
+
+from __future__ import annotations
+
+from broadcaster.config import SpeechSettings
+from broadcaster.speech.engine import SpeechEngine
+from broadcaster.speech.espeak import EspeakEngine
+from broadcaster.speech.gtts_engine import GttsEngine
+
+
+def speech_engines(settings: SpeechSettings) -> tuple[SpeechEngine, ...]:
+    """The configured engine, then the offline one when it is the fallback of an online engine."""
+    offline = EspeakEngine(voice=settings.voice, rate_wpm=settings.rate_wpm)
+    if settings.engine == "espeak":
+        return (offline,)
+    online = GttsEngine(timeout_s=settings.timeout_s, retries=settings.retries)
+    return (online, offline) if settings.fallback == "espeak" else (online,)

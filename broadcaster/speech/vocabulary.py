@@ -1,0 +1,157 @@
+"""The built-in word lists of the text normaliser: what is written, and what an announcer says.
+
+A station's own dictionary (``speech.dictionary`` in station.yaml) adds to ABBREVIATIONS or overrides
+its entries. Keys are matched as whole words, case-sensitively; the longest key wins.
+"""
+
+from __future__ import annotations
+
+# Abbreviations of government and health vocabulary, as written in official announcements.
+ABBREVIATIONS = {
+    "UBND": "Ủy ban nhân dân",
+    "HĐND": "Hội đồng nhân dân",
+    "UBMTTQVN": "Ủy ban Mặt trận Tổ quốc Việt Nam",
+    "UBMTTQ": "Ủy ban Mặt trận Tổ quốc",
+    "MTTQVN": "Mặt trận Tổ quốc Việt Nam",
+    "MTTQ": "Mặt trận Tổ quốc",
+    "BCĐ": "Ban Chỉ đạo",
+    "BCH": "Ban Chấp hành",
+    "BTV": "Ban Thường vụ",
+    "UVBCH": "Ủy viên Ban Chấp hành",
+    "ĐBQH": "đại biểu Quốc hội",
+    "TT. Tỉnh ủy": "Thường trực Tỉnh ủy",
+    "TT Tỉnh ủy": "Thường trực Tỉnh ủy",
+    "TT. HĐND": "Thường trực Hội đồng nhân dân",
+    "TT HĐND": "Thường trực Hội đồng nhân dân",
+    "CT": "Chủ tịch",
+    "PCT": "Phó Chủ tịch",
+    "CVP": "Chánh Văn phòng",
+    "PCVP": "Phó Chánh Văn phòng",
+    "KT.": "ký thay",
+    "TM.": "thay mặt",
+    "T/M": "thay mặt",
+    "TL.": "thừa lệnh",
+    "TUQ.": "thừa ủy quyền",
+    "V/v": "về việc",
+    "b/c": "báo cáo",
+    "p/h": "phối hợp",
+    "t/h": "thực hiện",
+    "TP.HCM": "Thành phố Hồ Chí Minh",
+    "TP. HCM": "Thành phố Hồ Chí Minh",
+    "TPHCM": "Thành phố Hồ Chí Minh",
+    "TP.": "thành phố",
+    "Tp.": "thành phố",
+    "TP": "thành phố",
+    "TX.": "thị xã",
+    "TX": "thị xã",
+    "TT.": "thị trấn",
+    "VN": "Việt Nam",
+    "TTYT": "Trung tâm Y tế",
+    "TYT": "Trạm Y tế",
+    "BYT": "Bộ Y tế",
+    "SYT": "Sở Y tế",
+    "CDC": "Trung tâm Kiểm soát bệnh tật",
+    "KSBT": "Kiểm soát bệnh tật",
+    "WHO": "Tổ chức Y tế Thế giới",
+    "BHYT": "bảo hiểm y tế",
+    "BHXH": "bảo hiểm xã hội",
+    "TT&TT": "Thông tin và Truyền thông",
+    "TTTT": "Thông tin và Truyền thông",
+    # In Đắk Nông the district centres merged with the radio stations are "Văn hóa, Thể thao và
+    # Truyền thông"; elsewhere VHTT&TT may be "Văn hóa, Thông tin và Thể thao": a station overrides it.
+    "VHTT&TT": "Văn hóa, Thể thao và Truyền thông",
+    "VHTTDL": "Văn hóa, Thể thao và Du lịch",
+    "PT-TH": "Phát thanh Truyền hình",
+    "PTTH": "Phát thanh Truyền hình",
+    "TTĐT": "thông tin điện tử",
+    "THCS": "trung học cơ sở",
+    "THPT": "trung học phổ thông",
+    "CCCD": "căn cước công dân",
+    "CMND": "chứng minh nhân dân",
+    "CSGT": "cảnh sát giao thông",
+    "PCCC": "phòng cháy, chữa cháy",
+    "ATTP": "an toàn thực phẩm",
+    "HTX": "hợp tác xã",
+    "KCN": "khu công nghiệp",
+    "AIDS": "ết",
+}
+
+# Health terms and names written in several ways: a regular expression (case-insensitive) and its reading.
+TERMS = (
+    (r"covid\s*-?\s*19", "Cô vít mười chín"),
+    (r"sars\s*-?\s*cov\s*-?\s*2", "Sát Cô vi hai"),
+    (r"ncovi", "en Cô vi"),
+    (r"covid", "Cô vít"),
+    (r"ncov", "en Cô vi"),
+    (r"5k", "năm ca"),
+    (r"f0", "ép không"),
+    (r"f1", "ép một"),
+    (r"f2", "ép hai"),
+    (r"f3", "ép ba"),
+    (r"v[aắ]c\s*-?\s*xin|vaccines?|vaccin|vacxin", "vắc xin"),
+    (r"rt\s*-?\s*pcr", "e rờ tê pê xê e rờ"),
+    (r"pcr", "pê xê e rờ"),
+    (r"bluezone", "Blu dôn"),
+    (r"zalo", "Da lô"),
+    (r"facebook", "Phây búc"),
+    (r"youtube", "Diu túp"),
+    (r"internet", "in tơ nét"),
+)
+
+# Units after a number ("2,5 kg", "95%", "38°C").
+UNITS = {
+    "%": "phần trăm",
+    "km/h": "ki lô mét trên giờ",
+    "km2": "ki lô mét vuông",
+    "km²": "ki lô mét vuông",
+    "km": "ki lô mét",
+    "kg": "ki lô gam",
+    "mg": "mi li gam",
+    "g": "gam",
+    "m2": "mét vuông",
+    "m²": "mét vuông",
+    "m3": "mét khối",
+    "m³": "mét khối",
+    "cm": "xen ti mét",
+    "mm": "mi li mét",
+    "m": "mét",
+    "ha": "héc ta",
+    "ml": "mi li lít",
+    "l": "lít",
+    "°C": "độ xê",
+    "°": "độ",
+    "VNĐ": "đồng",
+    "VND": "đồng",
+    "đ": "đồng",
+    "USD": "đô la Mỹ",
+}
+
+# Letters as they are spelled aloud in codes and unknown acronyms ("NQ-CP": "en quy xê pê").
+LETTER_NAMES = {
+    "A": "a", "Ă": "á", "Â": "ớ", "B": "bê", "C": "xê", "D": "dê", "Đ": "đê", "E": "e", "Ê": "ê", "F": "ép",
+    "G": "giê", "H": "hát", "I": "i", "J": "gi", "K": "ca", "L": "e lờ", "M": "em", "N": "en", "O": "o",
+    "Ô": "ô", "Ơ": "ơ", "P": "pê", "Q": "quy", "R": "e rờ", "S": "ét", "T": "tê", "U": "u", "Ư": "ư",
+    "V": "vê", "W": "vê kép", "X": "ích", "Y": "i", "Z": "dét",
+}
+
+# Symbols left over once numbers, dates and codes have been read; dashes depend on what is around them.
+SYMBOLS = {
+    "./.": ".",  # the end mark of an official document
+    "%": " phần trăm ",
+    "+": " cộng ",
+    "&": " và ",
+    "=": " bằng ",
+    "/": ", ",
+    "*": "",  # Markdown emphasis in .md texts
+    "#": "",  # Markdown headings
+}
+
+# Words after which a/b is a date (ngày 07 và 08/12) rather than a ratio (15/15 huyện).
+DATE_CONTEXT = {"ngày", "mồng", "và", "đến", "tới", "từ", "hoặc", "sáng", "trưa", "chiều", "tối", "đêm", "hôm",
+                "-", "–"}
+# Words after which digits are a telephone number, read digit by digit ("gọi 115"); "gọi" alone only
+# before an emergency number, since "kêu gọi 100% người dân" is a quantity.
+CALL_CONTEXT = (r"số điện thoại", r"điện thoại", r"đường dây nóng", r"hotline", r"tổng đài",
+                r"gọi(?:\s+(?:đến|tới))?\s+số", r"gọi(?=\s+11\d(?!\d))")
+# Words after which a Roman numeral is a number ("Đại hội XIII", "lần thứ XVII", "khóa XV", "mục II").
+ROMAN_CONTEXT = (r"thứ", r"khóa", r"khoá", r"đại hội", r"hội nghị", r"kỳ", r"mục", r"phần", r"chương")
