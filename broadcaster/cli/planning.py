@@ -13,6 +13,7 @@ from broadcaster.cli import cli
 from broadcaster.cli.output import console, describe_asset, hms, table
 from broadcaster.messages import t
 from broadcaster.playout.clock import SystemClock
+from broadcaster.outputs.loopfile import export_loop, loop_session
 from broadcaster.schedule.parser import load_schedules
 from broadcaster.schedule.plan import Plan
 from broadcaster.station import Station
@@ -100,3 +101,25 @@ def check_command(station: Station, files: tuple[Path, ...], day: dt.datetime | 
     if plans[0].problems or later:
         raise click.exceptions.Exit(2)
     console.print(t("the schedule is fine"))
+
+
+@cli.command("export-loop")
+@click.argument("output")
+@click.option("--session", "name", help="The loop session, when the output has several.")
+@click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), help="The day whose content to use (default today).")
+@click.option("--out", "target", type=click.Path(dir_okay=False, path_type=Path), help="The MP3 file to write.")
+@click.pass_obj
+def export_loop_command(station: Station, output: str, name: str | None, day: dt.datetime | None,
+                        target: Path | None) -> None:
+    """Write a vehicle's loop as one MP3 (items and gaps), for a USB stick in a portable loudspeaker."""
+    now = SystemClock(station.config.tz).now()
+    when = day.date() if day else now.date()
+    schedule = station.schedule()
+    session = loop_session(schedule, output, name)
+    target = target or station.data_dir / "export" / f"{output}-{when.isoformat()}.mp3"
+    count, seconds, warnings = export_loop(session, station.material(now, schedule), when, station.config.tz,
+                                           station.config.profile.sample_rate, target)
+    for warning in warnings:
+        console.print(t("warning: {text}", text=warning), markup=False)
+    console.print(t("{file}: {n} items, {length} (the player repeats it)", file=target, n=count,
+                    length=f"{int(seconds // 60)}:{int(seconds % 60):02d}"), markup=False)
