@@ -330,8 +330,8 @@ class Station:
 
     def gate(self, airing: PlannedAiring, now: dt.datetime) -> str | None:
         """Why ``airing`` may not go on air now (its content changed or was withdrawn), or None."""
-        if airing.announcement.startswith(CHIME_PREFIX):
-            return None
+        if airing.relay_url or airing.announcement.startswith(CHIME_PREFIX):
+            return None  # station signals and relays of an official station carry no library content
         try:
             problems = self.sync(now, only=airing.announcement)
             entry = self.library.get(airing.announcement)

@@ -20,6 +20,7 @@ import soundfile
 
 from broadcaster.errors import BroadcasterError, DeviceError
 from broadcaster.messages import t
+from broadcaster.outputs.relay import RelayStream
 from broadcaster.outputs.sinks import Sink
 from broadcaster.playout.clock import Clock
 from broadcaster.playout.events import (AIRED, FAILED, INTERRUPTED, MISSED, PARTIAL, SKIPPED, STARTED,
@@ -33,6 +34,7 @@ KEEP_OPEN_S = 5.0       # a stream stays open (writing silence) when the next it
 MAX_AHEAD_S = 0.25      # never more audio written than this ahead of the clock
 FADE_S = 0.5            # an interrupted item fades out over this long
 JOURNAL_EVERY_S = 0.5   # how often the on-air journal notes that the item still plays
+RELAY_STALL_S = 3.0     # a relayed stream that says nothing this long is taken as down
 
 
 @dataclass(order=True)
@@ -218,15 +220,20 @@ class Channel:
         self._sink.write(block)
         self._frames += len(block)
 
-    def _silence(self, seconds: float) -> None:
+    def _silence(self, seconds: float, item: Queued | None = None) -> None:
+        """Write silence; within an item (a relay's filler) a more urgent item may cut in."""
         frames = int(round(seconds * self.rate))
         block = np.zeros(int(BLOCK_S * self.rate), dtype=np.float32)
         try:
             while frames > 0:
+                if item is not None:
+                    self._check_cut(item)
                 n = min(frames, len(block))
                 self._write(block[:n])
                 frames -= n
         except DeviceError:
+            if item is not None:
+                raise
             self._close()
 
     # -- an item ----------------------------------------------------------------------------------
@@ -250,10 +257,14 @@ class Channel:
                 started = self.clock.now() + dt.timedelta(seconds=self._timeline() - time.monotonic())
                 self._journal(airing, started)
                 self.emit(AiringEvent(STARTED, airing, self._describe(), started))
-                for path in files:
-                    self._play_file(path, item, started)
+                note = ""
+                if airing.relay_url:
+                    note = self._play_relay(item, started)
+                else:
+                    for path in files:
+                        self._play_file(path, item, started)
                 self._close_if_file()
-                self.emit(AiringEvent(AIRED, airing, self._describe(), started, self._heard_now()))
+                self.emit(AiringEvent(AIRED, airing, self._describe(), started, self._heard_now(), note))
                 break
             except Interrupted as cut:
                 self.emit(AiringEvent(cut.status, airing, self._describe(), started, self._heard_now(), cut.reason))
@@ -305,6 +316,35 @@ class Channel:
                 if time.monotonic() - last_note > JOURNAL_EVERY_S:
                     self._journal(item.airing, started)
                     last_note = time.monotonic()
+
+    def _play_relay(self, item: Queued, started: dt.datetime) -> str:
+        """Relay the stream for the airing's length; if it drops, its fallback clip (repeated while a
+        whole one fits) or silence fills the rest. Returns a note for the log, '' when all went well."""
+        airing = item.airing
+        total = round((airing.end - airing.start).total_seconds() * self.rate)
+        ends = self._timeline() + total / self.rate  # the slot ends on time, however long the stream stalled
+        block_frames = int(BLOCK_S * self.rate)
+        played = 0
+        stream = RelayStream(airing.relay_url, self.rate)
+        try:
+            while played < total:
+                self._check_cut(item)
+                block = stream.read(min(block_frames, total - played), RELAY_STALL_S)
+                if block is None:
+                    break
+                self._write(block * self.gain)
+                played += len(block)
+        finally:
+            stream.close()
+        if played >= total:
+            return ""
+        dropped = played / self.rate
+        while airing.asset_path and (ends - self._timeline()) * self.rate >= soundfile.info(airing.asset_path).frames:
+            self._play_file(airing.asset_path, item, started)
+        self._silence(max(0.0, ends - self._timeline()), item)
+        filler = t("its fallback") if airing.asset_path else t("silence")
+        return t("the stream dropped after {m}:{s:02d}; {filler} for the rest", m=int(dropped // 60),
+                 s=int(dropped % 60), filler=filler)
 
     def _check_cut(self, item: Queued) -> None:
         with self._cv:

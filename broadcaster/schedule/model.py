@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-ANNOUNCEMENT, TOPIC, SILENCE, CHIME = "announcement", "topic", "silence", "chime"
+ANNOUNCEMENT, TOPIC, SILENCE, CHIME, RELAY = "announcement", "topic", "silence", "chime", "relay"
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,9 @@ class Output:
 @dataclass(frozen=True)
 class Item:
     """One step of a session: an announcement (its variants, all or ``languages`` in that order), every
-    approved announcement of a topic, a silence, or a chime; ``repeat`` times with ``gap_s`` between."""
+    approved announcement of a topic, a silence, a chime, or a relay of a live stream for ``relay_s``
+    seconds (``fallback`` is an announcement id, or '' for silence, when the stream is down);
+    ``repeat`` times with ``gap_s`` between."""
 
     announcement: str = ""
     repeat: int = 1
@@ -36,6 +38,9 @@ class Item:
     topic: str = ""
     silence_s: float = 0.0
     chime: str = ""
+    relay: str = ""
+    relay_s: float = 0.0
+    fallback: str = ""
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from typing import Any
 from broadcaster.content.announcement import LANGUAGE_PATTERN
 from broadcaster.errors import InputError
 from broadcaster.messages import t
-from broadcaster.schedule.model import (ANNOUNCEMENT, CHIME, SILENCE, TOPIC, WEEKDAYS, Exception_, Item, Output,
+from broadcaster.schedule.model import (ANNOUNCEMENT, CHIME, RELAY, SILENCE, TOPIC, WEEKDAYS, Exception_, Item, Output,
                                         QuietHours, Schedule, Session)
 from broadcaster.yamlfile import check_keys, expect_list, expect_map, line_of, read_yaml_file
 
@@ -43,6 +43,15 @@ def parse_duration(value: Any, path: Path, line: int | None, key: str) -> float:
     seconds = float(match[1]) * (60 if match[2] in ("m", "min") else 1)
     if seconds > 3600:
         raise InputError(t("{key} '{value}' is longer than an hour", key=key, value=value), path=path, line=line)
+    return seconds
+
+
+def _long_duration(value: Any, path: Path, line: int | None) -> float:
+    """A relay's duration: like any duration, up to four hours."""
+    match = DURATION.match(str(value).strip()) if not isinstance(value, bool) else None
+    seconds = float(match[1]) * (60 if match[2] in ("m", "min") else 1) if match else 0.0
+    if not 0 < seconds <= MAX_RELAY_S:
+        raise InputError(t("duration '{value}' must be from 1s to 240m", value=value), path=path, line=line)
     return seconds
 
 
@@ -93,7 +102,8 @@ def _languages(node: Any, path: Path) -> tuple[str, ...] | None:
     return languages
 
 
-ITEM_KINDS = ("announcement", "topic", "silence", "chime")
+ITEM_KINDS = ("announcement", "topic", "silence", "chime", "relay")
+MAX_RELAY_S = 4 * 3600
 
 
 def _item(node: Any, path: Path, line: int | None) -> Item:
@@ -114,6 +124,18 @@ def _item(node: Any, path: Path, line: int | None) -> Item:
     if kind == "chime":
         check_keys(node, {"chime"}, path, t("a chime"))
         return Item(kind=CHIME, chime=str(node["chime"]).strip(), **where)
+    if kind == "relay":
+        check_keys(node, {"relay", "duration", "fallback"}, path, t("a relay"))
+        url = str(node["relay"]).strip()
+        if not url.startswith(("http://", "https://")):
+            raise InputError(t("relay '{url}' must be a stream address starting with http:// or https://", url=url),
+                             path=path, line=where["line"])
+        if "duration" not in node:
+            raise InputError(t("a relay needs 'duration:' (e.g. 30m)"), path=path, line=where["line"])
+        seconds = _long_duration(node["duration"], path, line_of(node, "duration"))
+        fallback = str(node.get("fallback", "silence")).strip()
+        return Item(kind=RELAY, relay=url, relay_s=seconds, fallback="" if fallback == "silence" else fallback,
+                    **where)
     check_keys(node, {kind, "repeat", "gap", "languages"}, path, t("an item"))
     repeat, gap = _repeat(node, path)
     name = str(node[kind]).strip()

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from broadcaster.content.library import unknown_announcement
 from broadcaster.errors import InputError
 from broadcaster.messages import t
-from broadcaster.schedule.model import ANNOUNCEMENT, CHIME, SILENCE, TOPIC, Item, Schedule, Session
+from broadcaster.schedule.model import ANNOUNCEMENT, CHIME, RELAY, SILENCE, TOPIC, Item, Schedule, Session
 
 CHIME_PREFIX = "chime:"
 MAX_LOOP_CYCLES = 2000
@@ -62,6 +62,7 @@ class PlannedAiring:
     priority: str = "normal"
     trigger: str = "schedule"
     on_interrupt: str = "replay"
+    relay_url: str = ""  # a live stream relayed for the airing's length; asset_path is then its fallback
 
 
 @dataclass(frozen=True)
@@ -127,9 +128,39 @@ class _Layout:
             if item.kind == SILENCE:
                 self.at += dt.timedelta(seconds=item.silence_s)
                 continue
+            if item.kind == RELAY:
+                if not self._relay(index, item, limit):
+                    return False
+                continue
             for ident in self._ids(item):
                 if not self._announcement(index, item, ident, limit):
                     return False
+        return True
+
+    def _relay(self, index: int, item: Item, limit: dt.datetime | None) -> bool:
+        fallback = ""
+        if item.fallback:
+            if item.fallback not in self.material:
+                error = unknown_announcement(item.fallback, self.material)
+                raise InputError(error.message, path=item.source, line=item.line)
+            m = self.material[item.fallback]
+            reason = _skip_reason(m, self.day)
+            chosen, problems = ([], [reason]) if reason else _renditions(m, None)
+            if chosen:
+                fallback = chosen[0].asset_path
+            else:
+                self.warn(item, item.fallback, t("cannot be the relay's fallback ({why}); silence instead",
+                                                 why="; ".join(problems)))
+        end = self.at + dt.timedelta(seconds=item.relay_s)
+        if limit is not None and end > limit:
+            return False
+        s = self.session
+        self.airings.append(PlannedAiring(
+            key=f"{self.day.isoformat()}/{s.output}/{s.name}/{s.start.isoformat()}/{self.cycle}.{index}.relay",
+            output=s.output, session=s.name, start=self.at, end=end, announcement=f"relay:{item.relay}",
+            title=t("relay of {url}", url=item.relay), topic="relay", fingerprint=item.relay, asset_path=fallback,
+            language="", approved_by=t("the relayed station"), on_interrupt=s.on_interrupt, relay_url=item.relay))
+        self.at = end
         return True
 
     def _ids(self, item: Item) -> list[str]:

@@ -157,7 +157,7 @@ BROKEN = [
 
     ("item-without-announcement",
      GOOD.replace("- announcement: thong-diep-5k\n        repeat: 2", "- repeat: 2"),
-     11, "an item needs exactly one of: announcement, topic, silence, chime"),
+     11, "an item needs exactly one of: announcement, topic, silence, chime, relay"),
 
     ("sessions-not-a-list",
      "outputs:\n  loa-xa: {device: loa_xa}\nsessions:\n  name: Buổi sáng\n",
