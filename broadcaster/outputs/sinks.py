@@ -14,9 +14,11 @@ from broadcaster.messages import t
 
 
 class Sink(Protocol):
-    """Somewhere audio is heard. ``writes_silence`` says whether idle time should be written as silence."""
+    """Somewhere audio is heard. ``writes_silence`` says whether idle time should be written as silence;
+    ``paced`` whether writes are held to real time (every output a person hears, or records, is)."""
 
     writes_silence: bool
+    paced: bool
 
     def describe(self) -> str:
         """A short human description, e.g. 'sound device "loa_xa"'."""
@@ -68,6 +70,7 @@ class SoundDeviceSink:
     """A sound device chosen by name, played through one PortAudio stream kept open while in use."""
 
     writes_silence = True
+    paced = True
 
     def __init__(self, device: str | None = None):
         self.device = device
@@ -115,6 +118,7 @@ class WavFileSink:
     whenever the channel falls idle."""
 
     writes_silence = False
+    paced = True
 
     def __init__(self, path: Path):
         self.path = Path(path)

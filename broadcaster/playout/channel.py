@@ -215,7 +215,7 @@ class Channel:
 
     def _write(self, block: np.ndarray) -> None:
         ahead = self._timeline() - time.monotonic()
-        if ahead > MAX_AHEAD_S:
+        if ahead > MAX_AHEAD_S and self._sink.paced:
             time.sleep(ahead - MAX_AHEAD_S / 2)  # a device with no clock of its own is held to real time
         self._sink.write(block)
         self._frames += len(block)
