@@ -85,7 +85,10 @@ class SoundDeviceSink:
         sd = portaudio()
         index = find_device(self.device)
         try:
-            self._stream = sd.OutputStream(samplerate=rate, channels=1, dtype="float32", device=index)
+            # A large device buffer rides out a busy computer without running dry; starts stay on the
+            # sample because the channel counts what it wrote, whatever the buffer's size.
+            self._stream = sd.OutputStream(samplerate=rate, channels=1, dtype="float32", device=index,
+                                           latency="high")
             self._stream.start()
         except sd.PortAudioError as exc:
             self._stream = None
