@@ -13,7 +13,7 @@ from broadcaster.airing_log import AiringLog
 from broadcaster.config import CONFIG_FILE, StationConfig, load_config
 from broadcaster.content.announcement import CLIP, LANGUAGE_PATTERN, Announcement, Variant
 from broadcaster.content.clips import CLIP_EXTENSIONS, decode_clip, file_sha256, keep_clip
-from broadcaster.content.library import APPROVED, REJECTED, RETIRED, Entry, Library, merged
+from broadcaster.content.library import APPROVED, REJECTED, RETIRED, Entry, Library, merged, unknown_announcement
 from broadcaster.content.textfile import build, read_announcement, read_sidecar
 from broadcaster.content.users import Users
 from broadcaster.errors import BroadcasterError, InputError
@@ -22,7 +22,7 @@ from broadcaster.outputs.sinks import Sink, SoundDeviceSink, WavFileSink
 from broadcaster.playout.priority import EMERGENCY, Policy
 from broadcaster.playout.clock import SystemClock
 from broadcaster.render.cache import Asset, RenderCache, cache_key, clip_key
-from broadcaster.schedule.model import CHIME, Output, Schedule
+from broadcaster.schedule.model import ANNOUNCEMENT, CHIME, Output, Schedule
 from broadcaster.schedule.parser import load_schedules, schedule_files
 from broadcaster.schedule.plan import CHIME_PREFIX, Material, Plan, PlannedAiring, Rendition, chime_key, plan_day
 from broadcaster.speech.engine import SpeechEngine, SpokenText
@@ -199,9 +199,9 @@ class Station:
         return self.library.get(ident), outcome
 
     def sync(self, now: dt.datetime, only: str | None = None) -> dict[str, str]:
-        """Take in edits of the source files of the library (or of one announcement); returns the ids
-        whose source cannot be read."""
-        problems = {}
+        """Take in new texts in scripts_text/ (as drafts) and edits of the library's source files (or of
+        one announcement's); returns what cannot be used and why, by announcement id or file name."""
+        problems = {} if only else self._take_in_new_texts(now)
         entries = [self.library.get(only)] if only else self.library.entries()
         for entry in entries:
             for variant in entry.announcement.variants:
@@ -214,6 +214,46 @@ class Station:
                     problems[entry.id] = t("its file {path} was edited and is now unusable: {reason}",
                                            path=variant.source, reason=exc.message)
         return problems
+
+    def _new_text_files(self) -> list[Path]:
+        """Text files in scripts_text/ that no announcement of the library comes from."""
+        known = {v.source for e in self.library.entries() for v in e.announcement.variants}
+        return [p for p in sorted([*self.scripts_dir.glob("*.md"), *self.scripts_dir.glob("*.txt")])
+                if self._relative(p) not in known]
+
+    def entry(self, ident: str, now: dt.datetime) -> Entry:
+        """One announcement as its files are now (a text just put in scripts_text/ is taken in)."""
+        if self.library.find(ident) is not None:
+            self.sync(now, only=ident)
+            return self.library.get(ident)
+        waiting = {}
+        for path in self._new_text_files():
+            try:
+                waiting[read_announcement(path).id] = path
+            except BroadcasterError:
+                continue
+        if ident not in waiting:
+            raise unknown_announcement(ident, [*self.library.ids(), *waiting])
+        self._take_in(waiting[ident], now)
+        return self.library.get(ident)
+
+    def _take_in_new_texts(self, now: dt.datetime) -> dict[str, str]:
+        """scripts_text/ is watched: a text file there that the library does not know is added as a draft."""
+        problems = {}
+        for path in self._new_text_files():
+            try:
+                self._take_in(path, now)
+            except BroadcasterError as exc:
+                problems[path.name] = str(exc)
+        return problems
+
+    def _take_in(self, path: Path, now: dt.datetime) -> None:
+        ann = self.read_text(path)
+        other = self.library.find(ann.id)
+        if other is not None:
+            raise InputError(t("its id '{id}' is already taken by {source}", id=ann.id,
+                               source=other.announcement.variants[0].source), path=path)
+        self.library.add_text(ann, now, ann.author)
 
     def _sync_variant(self, entry: Entry, variant: Variant, path: Path, now: dt.datetime) -> None:
         if variant.kind == CLIP:
@@ -232,7 +272,7 @@ class Station:
         """A supervisor approves, retires or rejects the current version; approving renders it too."""
         verbs = {APPROVED: t("approve"), RETIRED: t("retire"), REJECTED: t("reject")}
         name = self.users.authenticate(by, passphrase, {"supervisor"}, verbs[action])
-        self.sync(now)
+        self.entry(ident, now)
         entry = self.library.decide(ident, action, name, now, reason)
         if action == APPROVED:
             for variant in entry.announcement.variants:
@@ -326,7 +366,23 @@ class Station:
     def plan(self, day: dt.date, now: dt.datetime, schedule: Schedule | None = None) -> Plan:
         """The plan of ``day``, as the files are at ``now``."""
         schedule = schedule or self.schedule()
+        self._check_ids(schedule)
         return plan_day(schedule, self.material(now, schedule), day, self.config.tz)
+
+    def _check_ids(self, schedule: Schedule) -> None:
+        """Refuse a schedule that names an announcement neither in the library nor in scripts_text/,
+        before anything is taken in (bad input changes nothing)."""
+        known = set(self.library.ids())
+        for path in self._new_text_files():
+            try:
+                known.add(read_announcement(path).id)
+            except BroadcasterError:
+                pass  # reported by the plan as a file that cannot be used
+        for session in schedule.sessions:
+            for item in session.items:
+                ident = item.announcement if item.kind == ANNOUNCEMENT else item.fallback
+                if ident and ident not in known:
+                    raise InputError(unknown_announcement(ident, known).message, path=item.source, line=item.line)
 
     def gate(self, airing: PlannedAiring, now: dt.datetime) -> str | None:
         """Why ``airing`` may not go on air now (its content changed or was withdrawn), or None."""

@@ -88,6 +88,10 @@ def list_command(station: Station, status: str | None, topic: str | None, lang: 
     for ident, notes in notes_of.items():
         for note in notes:
             console.print(f"{ident}: {note}", markup=False)
+    ids = {e.id for e in station.library.entries()}
+    for name, problem in problems.items():
+        if name not in ids:  # a file in scripts_text/ that could not be taken in
+            console.print(t("not in the library: {problem}", problem=problem), markup=False)
 
 
 @content.command("show")
@@ -95,8 +99,7 @@ def list_command(station: Station, status: str | None, topic: str | None, lang: 
 @click.pass_obj
 def show_command(station: Station, ident: str) -> None:
     """Show an announcement: metadata, the text to be spoken, its clips, its history."""
-    station.sync(now_of(station))
-    e = station.library.get(ident)
+    e = station.entry(ident, now_of(station))
     a = e.announcement
     console.print(f"[bold]{a.id}[/bold] — {a.title}")
     for label, value in ((t("topic"), a.topic), (t("author"), a.author or "-"),
@@ -120,7 +123,7 @@ def show_command(station: Station, ident: str) -> None:
 
 
 def _decide(station: Station, ident: str, action: str, by: str, reason: str = "") -> None:
-    station.library.get(ident)  # an unknown id is reported before anyone types a passphrase
+    station.entry(ident, now_of(station))  # an unknown id is reported before anyone types a passphrase
     entry = station.decide(ident, action, by, passphrase_of(by), now_of(station), reason)
     console.print(t("{id}: {status} by {name}", id=ident, status=t(entry.status), name=entry.decision.by),
                   markup=False)

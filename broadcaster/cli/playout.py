@@ -32,8 +32,9 @@ def print_event(event: object) -> None:
         return
     a = event.airing
     if event.status == STARTED:
-        console.print(t("{time} ON AIR {output}: {id} ({lang}) {title}", time=hms(event.actual_start),
-                        output=a.output, id=a.announcement, lang=a.language, title=a.title), markup=False)
+        lang = f" ({a.language})" if a.language else ""
+        console.print(t("{time} ON AIR {output}: {id}{lang} {title}", time=hms(event.actual_start),
+                        output=a.output, id=a.announcement, lang=lang, title=a.title), markup=False)
         return
     line = t("{time} {status}: {id} on {output} ({sink})", time=hms(event.actual_end or a.start),
              status=t(event.status), id=a.announcement, output=a.output, sink=event.sink)

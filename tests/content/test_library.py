@@ -200,3 +200,18 @@ def test_two_processes_adding_at_once_lose_nothing(tmp_path):
         assert p.exitcode == 0
     assert len(station.library.entries()) == 30
     assert len(station.library.history()) == 30
+
+
+def test_scripts_text_is_watched_new_files_come_in_as_drafts(tmp_path):
+    station = empty_station(tmp_path / "s")
+    write_text(station.root, "tin-gia", 1)
+    (station.root / "scripts_text" / "hong.md").write_bytes("Kính thưa bà con".encode("utf-16-le")[:-1] + b"\x00\x00x")
+    runner = CliRunner()
+    result = runner.invoke(cli, ["content", "list"], obj=Station(station.root), catch_exceptions=False)
+    assert "tin-gia" in result.output and "draft" in result.output
+    assert "not in the library: " in result.output and "hong.md" in result.output  # a file that cannot be read is named, not silently skipped
+    assert [h["action"] for h in station.library.history("tin-gia")] == ["added"]
+    # A file put in scripts_text can be approved by its id at once.
+    write_text(station.root, "thong-diep-5k", 1)
+    station.decide("thong-diep-5k", APPROVED, SUPERVISOR, PASSPHRASE, NOW)
+    assert station.library.get("thong-diep-5k").approved
