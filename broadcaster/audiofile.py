@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 import warnings
 from pathlib import Path
 
@@ -14,6 +12,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore", RuntimeWarning)
     from pydub import AudioSegment
 
+from broadcaster.atomic import replacing
 from broadcaster.errors import InputError
 from broadcaster.messages import t
 
@@ -22,18 +21,8 @@ def write_wav(path: Path, samples: np.ndarray, rate: int) -> None:
     """Write mono 16-bit WAV atomically: a power cut leaves no half file under the final name."""
     pcm = (np.clip(samples, -1.0, 1.0) * 32767).round().astype("<i2")
     segment = AudioSegment(data=pcm.tobytes(), sample_width=2, frame_rate=rate, channels=1)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            segment.export(f, format="wav")
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    with replacing(path) as f:
+        segment.export(f, format="wav")
 
 
 def read_wav(path: Path) -> tuple[np.ndarray, int]:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -14,6 +12,7 @@ from filelock import FileLock, Timeout
 from tinydb import TinyDB
 from tinydb.storages import Storage
 
+from broadcaster.atomic import replacing
 from broadcaster.errors import StorageError
 from broadcaster.messages import t
 
@@ -51,37 +50,16 @@ class AtomicJSONStorage(Storage):
         return data
 
     def write(self, data) -> None:
-        """Write ``data`` to a temporary file beside the database, fsync it, rename it over."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=self.path.name + ".", suffix=".tmp", dir=self.path.parent)
+        """Replace the file whole (temporary file beside it, fsync, rename)."""
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
+            with replacing(self.path, "w", encoding="utf-8") as f:
                 json.dump(data, f, ensure_ascii=False, separators=(",", ":"))
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, self.path)
         except OSError as exc:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
             raise StorageError(t("the database could not be written: {reason}", reason=exc.strerror),
                                path=self.path) from None
-        _fsync_dir(self.path.parent)
 
     def close(self) -> None:
         """Nothing stays open between operations."""
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make a rename durable where the OS allows it (POSIX); Windows has no directory handles."""
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 class Store:

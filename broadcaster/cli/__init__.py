@@ -9,7 +9,6 @@ import click
 
 from broadcaster import __version__
 from broadcaster.errors import BroadcasterError
-from broadcaster.messages import t
 from broadcaster.station import Station
 
 

@@ -14,7 +14,7 @@ from broadcaster.demo import run_demo
 from broadcaster.errors import InputError
 from broadcaster.messages import t
 from broadcaster.playout.clock import SystemClock
-from broadcaster.playout.events import STARTED, AiringEvent, DeviceEvent
+from broadcaster.playout.events import STARTED, DeviceEvent
 from broadcaster.playout.mailbox import Mailbox
 from broadcaster.playout.priority import DEFAULT_POLICY, EMERGENCY, PRIORITY, parse_policy
 from broadcaster.playout.runner import Runner

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 import subprocess
-import tempfile
 from pathlib import Path
 
 import numpy as np
 import soundfile
 
+from broadcaster.atomic import replacing
 from broadcaster.errors import InputError
 from broadcaster.messages import t
 
@@ -110,16 +109,6 @@ def keep_clip(path: Path, folder: Path, sha256: str) -> Path:
     target = folder / f"{sha256[:32]}{path.suffix.lower()}"
     if target.exists():
         return target
-    folder.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as out, open(path, "rb") as src:
-            shutil.copyfileobj(src, out)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    with replacing(target) as out, open(path, "rb") as src:
+        shutil.copyfileobj(src, out)
     return target

@@ -6,9 +6,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import itertools
-import json
-import os
-import tempfile
 import threading
 import time
 from dataclasses import dataclass
@@ -23,6 +20,7 @@ from broadcaster.messages import t
 from broadcaster.outputs.relay import RelayStream
 from broadcaster.outputs.sinks import Sink
 from broadcaster.playout.clock import Clock
+from broadcaster.playout.mailbox import write_json
 from broadcaster.playout.events import (AIRED, FAILED, INTERRUPTED, MISSED, PARTIAL, SKIPPED, STARTED,
                                         AiringEvent, DeviceEvent, airing_to_record)
 from broadcaster.playout.priority import NORMAL, RANK, Policy
@@ -377,12 +375,6 @@ class Channel:
         if airing is None:
             path.unlink(missing_ok=True)
             return
-        path.parent.mkdir(parents=True, exist_ok=True)
         note = {"v": 1, "airing": airing_to_record(airing), "sink": self._describe(),
                 "actual_start": started.isoformat(), "still_on_air": max(started, self.clock.now()).isoformat()}
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(note, f, ensure_ascii=False)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
+        write_json(path, note)

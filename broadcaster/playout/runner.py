@@ -7,7 +7,6 @@ import datetime as dt
 import os
 import threading
 import time
-from pathlib import Path
 from typing import Callable
 
 from broadcaster.errors import BroadcasterError
@@ -76,7 +75,6 @@ class Runner:
     def run(self, stop: threading.Event | None = None, exit_when_idle: bool = False) -> None:
         """Air until ``stop`` is set (or, if asked, until nothing is left to air today)."""
         stop = stop or threading.Event()
-        station, clock = self.station, self.clock
         self.mailbox.hold()
         try:
             self._run(stop, exit_when_idle)

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 from scipy.signal import resample_poly
 
+from broadcaster.atomic import replacing
 from broadcaster.audiofile import write_wav
 from broadcaster.config import Profile
 from broadcaster.content.clips import decode_clip
@@ -121,10 +122,8 @@ class RenderCache:
                       lufs=round(integrated_lufs(samples, profile.sample_rate), 2),
                       true_peak_dbtp=round(true_peak_dbtp(samples), 2), **made)
         # The description is written last: an asset without it is not found, and is rendered again.
-        meta = self.folder / f"{key}.json"
-        tmp = meta.with_suffix(".json.tmp")
-        tmp.write_text(json.dumps(asdict(asset), ensure_ascii=False), encoding="utf-8")
-        tmp.replace(meta)
+        with replacing(self.folder / f"{key}.json", "w", encoding="utf-8") as meta:
+            json.dump(asdict(asset), meta, ensure_ascii=False)
         return asset
 
     def clean(self, keep: set[str], dry_run: bool = False) -> tuple[list[Path], list[Path]]:

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from broadcaster.content.library import unknown_announcement
 from broadcaster.errors import InputError
 from broadcaster.messages import t
-from broadcaster.schedule.model import ANNOUNCEMENT, CHIME, RELAY, SILENCE, TOPIC, Item, Schedule, Session
+from broadcaster.schedule.model import ANNOUNCEMENT, CHIME, RELAY, SILENCE, Item, Schedule, Session
 
 CHIME_PREFIX = "chime:"
 MAX_LOOP_CYCLES = 2000
