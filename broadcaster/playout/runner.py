@@ -13,7 +13,7 @@ from broadcaster.errors import BroadcasterError
 from broadcaster.messages import t
 from broadcaster.playout.clock import Clock
 from broadcaster.playout.engine import Listener, OutputSinks, PlayoutEngine
-from broadcaster.playout.events import FINAL, AiringEvent, DeviceEvent
+from broadcaster.playout.events import FINAL, STARTED, AiringEvent, DeviceEvent
 from broadcaster.playout.mailbox import Mailbox
 from broadcaster.playout.priority import parse_policy
 from broadcaster.outputs.sinks import SoundDeviceSink
@@ -87,6 +87,7 @@ class Runner:
         self._check_devices(schedule)
         engine = build_engine(station, clock, schedule)
         engine.subscribe(log_listener(station))
+        engine.subscribe(lambda event: self._say_next(engine, event), started=True)
         for listener in self.listeners:
             engine.subscribe(listener, started=True)
         station.airing_log.operator = self.operator
@@ -165,6 +166,16 @@ class Runner:
         except (BroadcasterError, KeyError, ValueError) as exc:
             self.say(t("urgent request refused: {error}", error=exc))
             self.station.airing_log.record("audit", action="urgent refused", reason=str(exc))
+
+    def _say_next(self, engine: PlayoutEngine, event: object) -> None:
+        """When an item goes on air, say what follows it on that output."""
+        if not (isinstance(event, AiringEvent) and event.status == STARTED):
+            return
+        following = [a for a in engine.pending() if a.output == event.airing.output and a.key != event.airing.key]
+        if following:
+            a = following[0]
+            self.say(t("  next on {output}: {id} at {time}", output=a.output, id=a.announcement,
+                       time=a.start.strftime("%H:%M:%S")))
 
     def _watchdog(self, engine: PlayoutEngine) -> None:
         for airing in engine.overdue(WATCHDOG_LATE_S):

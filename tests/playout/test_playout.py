@@ -191,3 +191,30 @@ def test_killed_mid_air_is_logged_partial_and_replayed_on_restart(quick, clean_c
     assert 0.3 < partial["duration_s"] < 4.0
     assert "cut off: broadcaster stopped while it played" in partial["reason"]
     assert all(check.intact for check in quick.airing_log.verify())
+
+
+def test_wait_policy_lets_a_short_remainder_finish_and_drop_policy_drops(quick, running, clean_captures):
+    write_schedule(quick.root, f"sessions:\n  - name: Sáng\n    start: '{at(2)}'\n    output: loa-xa\n"
+                               "    on_interrupt: drop\n    items: [khan, mot]\n")
+    with running(quick) as r:
+        wait_for(lambda: started(r, "khan"))
+        urgent(quick, "hai", PRIORITY, Policy("wait", 0.5))  # cuts in half a second later
+        wait_for(lambda: ("mot", "aired", "schedule") in outcome(quick))
+    assert outcome(quick) == [("khan", "interrupted", "schedule"), ("hai", "aired", "urgent"),
+                              ("mot", "aired", "schedule")]  # dropped by the session's policy: no replay
+    cut = airings(quick)[0]
+    assert 0.3 < cut["duration_s"] < 2.0
+    assert any(s.startswith("  next on loa-xa: mot") for s in r.said)
+
+
+def test_restart_logs_as_missed_what_passed_beyond_its_grace(quick, running, clean_captures):
+    write_schedule(quick.root, f"sessions:\n  - name: Sớm\n    start: '{at(-40)}'\n    output: loa-xa\n"
+                               f"    items: [mot]\n  - name: Vừa qua\n    start: '{at(-1)}'\n    output: loa-xa\n"
+                               "    items: [hai, khan, ba]\n")
+    with running(quick):
+        wait_for(lambda: ("ba", "aired", "schedule") in outcome(quick))
+    # Still within its session: replayed from the start (never past the session's end).
+    assert ("hai", "aired", "replay") in outcome(quick)
+    missed = [r for r in airings(quick) if r["announcement"] == "mot"]
+    assert [(r["status"], r["reason"]) for r in missed] == [("missed", "its time passed while broadcaster was "
+                                                                       "not running")]
