@@ -5,14 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
 from broadcaster.airing_log import AiringLog
 from broadcaster.config import CONFIG_FILE, StationConfig, load_config
 from broadcaster.content.announcement import CLIP, LANGUAGE_PATTERN, Announcement, Variant
-from broadcaster.content.clips import CLIP_EXTENSIONS, decode_clip, file_sha256, keep_clip
+from broadcaster.content.clips import CLIP_EXTENSIONS, decode_clip, file_sha256, keep_clip, kept_name
 from broadcaster.content.library import APPROVED, REJECTED, RETIRED, Entry, Library, merged, unknown_announcement
 from broadcaster.content.textfile import build, read_announcement, read_sidecar
 from broadcaster.content.users import Users
@@ -159,8 +159,9 @@ class Station:
         return ann
 
     def read_clip(self, path: Path, ident: str | None, language: str | None,
-                  title: str | None = None) -> tuple[str, Variant, Announcement]:
-        """Decode and check a clip; its id, language and metadata come from options or its sidecar file."""
+                  title: str | None = None) -> tuple[Variant, Announcement]:
+        """Decode and check a clip (nothing is written); its id, language and metadata come from the
+        options or its sidecar file. The variant names the copy the library will keep."""
         path = Path(path)
         header = read_sidecar(path.with_name(path.name + ".yaml"))
         language = language or header.get("language")
@@ -172,31 +173,42 @@ class Station:
                                lang=language), path=path)
         if ident:
             header["id"] = ident
-        samples = decode_clip(path, self.config.profile.sample_rate)
-        sha = file_sha256(path)
-        kept = keep_clip(path, self.clips_dir, sha)
-        variant = Variant(language=language, kind=CLIP, clip_sha256=sha, clip_file=kept.name,
-                          duration_s=round(len(samples) / self.config.profile.sample_rate, 3),
-                          source=self._relative(path))
         new = build(header, path, title=title or header.get("title") or path.stem)
         self._check_topic(new, path)
-        return new.id, variant, new
+        samples = decode_clip(path, self.config.profile.sample_rate)
+        sha = file_sha256(path)
+        variant = Variant(language=language, kind=CLIP, clip_sha256=sha, clip_file=kept_name(path, sha),
+                          duration_s=round(len(samples) / self.config.profile.sample_rate, 3),
+                          source=self._relative(path))
+        return variant, new
+
+    def read_file(self, path: Path, ident: str | None = None, language: str | None = None) -> Announcement:
+        """Read and check a text or a clip for the library, writing nothing; a clip comes back as a new
+        announcement holding just that variant."""
+        path = Path(path)
+        if path.suffix.lower() in CLIP_EXTENSIONS:
+            variant, new = self.read_clip(path, ident, language)
+            return replace(new, variants=(variant,))
+        if ident or language:
+            raise InputError(t("--id and --lang are for clips; a text names its id and language in its header"),
+                             path=path)
+        return self.read_text(path)
+
+    def add(self, ann: Announcement, now: dt.datetime, by: str = "") -> tuple[Entry, str]:
+        """Put what :meth:`read_file` read into the library; returns the entry and 'added', 'updated' or
+        'unchanged'."""
+        variant = ann.variants[0]
+        if variant.kind == CLIP:
+            keep_clip(self._source(variant.source), self.clips_dir, variant.clip_sha256)
+            outcome = self.library.add_variant(ann.id, variant, now, by or ann.author, ann)
+        else:
+            outcome = self.library.add_text(ann, now, by or ann.author)
+        return self.library.get(ann.id), outcome
 
     def add_file(self, path: Path, now: dt.datetime, by: str = "", ident: str | None = None,
                  language: str | None = None) -> tuple[Entry, str]:
-        """Import a text or a clip into the library; returns the entry and 'added', 'updated' or 'unchanged'."""
-        path = Path(path)
-        if path.suffix.lower() in CLIP_EXTENSIONS:
-            ident, variant, new = self.read_clip(path, ident, language)
-            outcome = self.library.add_variant(ident, variant, now, by or new.author, new)
-        else:
-            if ident or language:
-                raise InputError(t("--id and --lang are for clips; a text names its id and language in its header"),
-                                 path=path)
-            ann = self.read_text(path)
-            ident = ann.id
-            outcome = self.library.add_text(ann, now, by or ann.author)
-        return self.library.get(ident), outcome
+        """Read, check and add a text or a clip."""
+        return self.add(self.read_file(path, ident, language), now, by)
 
     def sync(self, now: dt.datetime, only: str | None = None) -> dict[str, str]:
         """Take in new texts in scripts_text/ (as drafts) and edits of the library's source files (or of
@@ -258,7 +270,8 @@ class Station:
     def _sync_variant(self, entry: Entry, variant: Variant, path: Path, now: dt.datetime) -> None:
         if variant.kind == CLIP:
             if file_sha256(path) != variant.clip_sha256:
-                _, new_variant, _ = self.read_clip(path, entry.id, variant.language, entry.announcement.title)
+                new_variant, _ = self.read_clip(path, entry.id, variant.language, entry.announcement.title)
+                keep_clip(path, self.clips_dir, new_variant.clip_sha256)
                 self.library.add_variant(entry.id, new_variant, now, EDITED_BY_FILE)
             return
         ann = self.read_text(path)

@@ -133,3 +133,17 @@ def test_init_creates_a_station_and_refuses_to_overwrite(tmp_path):
     assert all((target / d).is_dir() for d in ("scripts_text", "audio", "schedules", "data"))
     again = runner.invoke(cli, ["init", str(target)])
     assert again.exit_code == 2 and "a station already exists here" in again.output
+
+
+def test_content_add_checks_every_file_before_adding_any(station_dir):
+    bad = station_dir / "audio" / "hong.wav"
+    bad.write_bytes(b"RIFF\x00\x00")
+    _fails(station_dir, ["content", "add", str(station_dir / "scripts_text" / "gioi-thieu.md"), str(bad),
+                         "--lang", "rad", "--id", "gioi-thieu"],
+           "--id names one announcement: give one clip at a time")
+    good = station_dir / "audio" / "tot.txt"
+    good.write_text("---\nid: tot\n---\nThông báo.\n", encoding="utf-8")
+    before = _digest(station_dir)
+    result = CliRunner().invoke(cli, ["content", "add", str(good), str(bad)], obj=Station(station_dir))
+    assert result.exit_code == 2 and "hong.wav" in result.output.splitlines()[-1]
+    assert _digest(station_dir) == before

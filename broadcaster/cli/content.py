@@ -50,9 +50,10 @@ def add_command(station: Station, files: tuple[Path, ...], by: str, ident: str |
     """Add texts (scripts_text/*.md) or recorded clips (WAV, MP3, M4A, AMR, OGG, FLAC) to the library."""
     if ident and len(files) > 1:
         raise click.UsageError(t("--id names one announcement: give one clip at a time"))
+    read = [station.read_file(path, ident, lang) for path in files]  # every file is checked before any is added
     now = now_of(station)
-    for path in files:
-        entry, outcome = station.add_file(path, now, by=by, ident=ident, language=lang)
+    for ann in read:
+        entry, outcome = station.add(ann, now, by)
         console.print(t("{id}: {outcome} ({status})", id=entry.id, outcome=t(outcome), status=t(entry.status)),
                       markup=False)
 

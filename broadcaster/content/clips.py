@@ -104,9 +104,14 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def kept_name(path: Path, sha256: str) -> str:
+    """The name of the library's copy of a clip: its hash, and its kind of file."""
+    return f"{sha256[:32]}{path.suffix.lower()}"
+
+
 def keep_clip(path: Path, folder: Path, sha256: str) -> Path:
     """Copy the clip's bytes into the library folder under their hash (atomically); returns the copy."""
-    target = folder / f"{sha256[:32]}{path.suffix.lower()}"
+    target = folder / kept_name(path, sha256)
     if target.exists():
         return target
     with replacing(target) as out, open(path, "rb") as src:
