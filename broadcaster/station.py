@@ -100,9 +100,11 @@ class Station:
 
     @cached_property
     def airing_log(self) -> AiringLog:
-        """The airing log."""
+        """The airing log (an import that was cut off is finished first)."""
         self.config
-        return AiringLog(self.data_dir / "log", station=self.config.id, clock=SystemClock(self.config.tz))
+        log = AiringLog(self.data_dir / "log", station=self.config.id, clock=SystemClock(self.config.tz))
+        log.recover()
+        return log
 
     @cached_property
     def cache(self) -> RenderCache:
