@@ -19,6 +19,7 @@ import json
 import os
 import re
 import tempfile
+import uuid
 import zipfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -44,6 +45,7 @@ BUNDLES_TABLE = "bundles"
 SEGMENT_RECORDS = 500
 SOURCES_DIR = "sources"
 ARCHIVE_DIR = "archive"
+PENDING_IMPORT = "import-pending.json"  # an import written down before it is carried out
 
 AIRING = "airing"
 OTHER_KINDS = ("run-start", "run-stop", "device", "audit", "alarm")
@@ -463,26 +465,64 @@ class AiringLog:
                                            station=chain["station"], other=other[1]), path=path)
                     got[r["seq"]] = (r, path)
                 ranges.append((chain["station"], chain["first"], chain["last"], path))
-        result = ImportResult()
-        writes: dict[str, list[dict]] = {}
-        for station, got in sorted(incoming.items()):
-            held = self._held(station)
-            new = self._merge(station, got, held)
-            result.new[station] = len(new)
-            result.duplicates[station] = len(got) - len(new)
-            if new:
-                writes[station] = new
-        for station, new in writes.items():
-            self._write_source(station, new)
-        for station, first, last, path in ranges:
-            if station != self.station:
-                with Store(self.folder / SOURCES_DIR / station / "bundles.json").transaction() as db:
-                    db.table(BUNDLES_TABLE).insert({"file": Path(path).name, "first": first, "last": last,
-                                                    "imported_at": _iso(self.clock.now())})
-        for path in paths:
-            self.record("audit", action="import", item=Path(path).name,
-                        detail=", ".join(f"{s}: +{n}" for s, n in sorted(result.new.items())))
+        try:
+            with self._lock():
+                self._finish_import()  # one cut off earlier: its records count as held
+                result = ImportResult()
+                writes: dict[str, list[dict]] = {}
+                for station, got in sorted(incoming.items()):
+                    held = self._held(station)
+                    new = self._merge(station, got, held)
+                    result.new[station] = len(new)
+                    result.duplicates[station] = len(got) - len(new)
+                    if new:
+                        writes[station] = new
+                # The whole import is written down first, then carried out: a power cut in between leaves
+                # it to be finished when the log is next opened, so that it is never half done.
+                now = _iso(self.clock.now())
+                detail = ", ".join(f"{s}: +{n}" for s, n in sorted(result.new.items()))
+                AtomicJSONStorage(self.folder / PENDING_IMPORT).write({
+                    "v": 1, "id": uuid.uuid4().hex, "at": now, "writes": writes,
+                    "bundles": [[station, first, last, Path(path).name] for station, first, last, path in ranges
+                                if station != self.station],
+                    "audit": [{"item": Path(path).name, "detail": detail} for path in paths]})
+                self._finish_import()
+        except Timeout:
+            raise StorageError(t("the airing log is locked by another broadcaster process"),
+                               path=self.folder) from None
         return result
+
+    def recover(self) -> None:
+        """Finish an import that a power cut or a kill interrupted (called when a station opens its log)."""
+        if not (self.folder / PENDING_IMPORT).exists():
+            return
+        try:
+            with self._lock():
+                self._finish_import()
+        except Timeout:
+            raise StorageError(t("the airing log is locked by another broadcaster process"),
+                               path=self.folder) from None
+
+    def _finish_import(self) -> None:
+        """Carry out the import written down in PENDING_IMPORT, if any; every step skips what is done."""
+        path = self.folder / PENDING_IMPORT
+        pending = AtomicJSONStorage(path).read()
+        if pending is None:
+            return
+        for station, records in pending["writes"].items():
+            self._write_source(station, records)
+        for station, first, last, name in pending["bundles"]:
+            entry = {"file": name, "first": first, "last": last, "imported_at": pending["at"]}
+            with Store(self.folder / SOURCES_DIR / station / "bundles.json").transaction() as db:
+                if entry not in db.table(BUNDLES_TABLE).all():
+                    db.table(BUNDLES_TABLE).insert(entry)
+        done = {r.get("import") for x in self.own_records(pending["at"][:7]) for r in [x.record]
+                if isinstance(r, dict) and r.get("kind") == "audit"}
+        for i, audit in enumerate(pending["audit"]):
+            mark = f"{pending['id']}#{i}"
+            if mark not in done:
+                self._append_locked({"kind": "audit", "action": "import", **audit, "import": mark})
+        path.unlink()  # (should a power cut undo this, the import is finished again: every step is skipped)
 
     def _held(self, station: str) -> dict[int, dict]:
         items = self.own_records() if station == self.station else self.source_records(station)
@@ -523,7 +563,8 @@ class AiringLog:
             by_month.setdefault(str(r["at"])[:7], []).append(r)
         for month, rows in sorted(by_month.items()):
             with Store(self.folder / SOURCES_DIR / station / f"{month}.json").transaction() as db:
-                db.table(TABLE).insert_multiple(Document(r, doc_id=r["seq"]) for r in rows)
+                table = db.table(TABLE)
+                table.insert_multiple(Document(r, doc_id=r["seq"]) for r in rows if not table.contains(doc_id=r["seq"]))
 
 
 def read_bundle(path: Path) -> list[dict]:

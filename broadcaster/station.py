@@ -100,9 +100,11 @@ class Station:
 
     @cached_property
     def airing_log(self) -> AiringLog:
-        """The airing log."""
+        """The airing log (an import that was cut off is finished first)."""
         self.config
-        return AiringLog(self.data_dir / "log", station=self.config.id, clock=SystemClock(self.config.tz))
+        log = AiringLog(self.data_dir / "log", station=self.config.id, clock=SystemClock(self.config.tz))
+        log.recover()
+        return log
 
     @cached_property
     def cache(self) -> RenderCache:
@@ -286,10 +288,15 @@ class Station:
         verbs = {APPROVED: t("approve"), RETIRED: t("retire"), REJECTED: t("reject")}
         name = self.users.authenticate(by, passphrase, {"supervisor"}, verbs[action])
         self.entry(ident, now)
+        if action == APPROVED:
+            # Rendered before the approval is written: an approval cut off by a power cut is no approval,
+            # rather than an approved announcement without audio (which approving again would refuse).
+            for variant in self.library.check(ident, action, name).announcement.variants:
+                self.render(variant)
         entry = self.library.decide(ident, action, name, now, reason)
         if action == APPROVED:
             for variant in entry.announcement.variants:
-                self.render(variant)
+                self.render(variant)  # the version approved (found in the cache, unless edited meanwhile)
         return entry
 
     def spoken(self, variant: Variant) -> SpokenText:

@@ -62,6 +62,34 @@ class AtomicJSONStorage(Storage):
         """Nothing stays open between operations."""
 
 
+class _TransactionStorage(Storage):
+    """An AtomicJSONStorage read once and written once, when the transaction ends without an error: the
+    several writes of one change (a record and its history, a schema mark and a first record) reach the
+    file together or not at all."""
+
+    def __init__(self, path: Path):
+        self._file = AtomicJSONStorage(path)
+        self._data = None
+        self._loaded = False
+        self.dirty = False
+
+    def read(self):
+        """The data as it stands in this transaction."""
+        if not self._loaded:
+            self._data, self._loaded = self._file.read(), True
+        return self._data
+
+    def write(self, data) -> None:
+        """Keep ``data`` until the transaction ends."""
+        self._data, self._loaded, self.dirty = data, True, True
+
+    def commit(self) -> None:
+        """Write what the transaction changed, in one atomic write."""
+        if self.dirty:
+            self._file.write(self._data)
+            self.dirty = False
+
+
 class Store:
     """One TinyDB file, opened fresh for each locked transaction so that processes never miss writes."""
 
@@ -71,14 +99,16 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[TinyDB]:
-        """Hold the file lock, check the schema version, and yield the database."""
+        """Hold the file lock, check the schema version, and yield the database; its changes are written
+        once, at the end, and only when no error was raised."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             with self._lock:
-                db = TinyDB(self.path, storage=AtomicJSONStorage)
+                db = TinyDB(self.path, storage=_TransactionStorage)
                 try:
                     self._check_schema(db)
                     yield db
+                    db.storage.commit()
                 finally:
                     db.close()
         except Timeout:

@@ -144,3 +144,35 @@ def test_export_of_an_empty_range_writes_nothing(tmp_path):
     with pytest.raises(InputError, match="the log has no records from 2026-12-01 to 2026-12-31"):
         vehicle.export(dt.date(2026, 12, 1), dt.date(2026, 12, 31), tmp_path / "x.json")
     assert not (tmp_path / "x.json").exists()
+
+
+def test_an_import_cut_off_part_way_is_finished_when_the_log_is_next_opened(tmp_path, monkeypatch):
+    vehicle = build_log(tmp_path / "xe", [event(at(d, 7, 0, month=10), "tiem-vac-xin") for d in (30, 31)]
+                        + _days(range(1, 4)), station="xe-loa-1")
+    bundle = tmp_path / "xe.json"
+    vehicle.export(dt.date(2026, 10, 1), dt.date(2026, 11, 30), bundle)
+    whole = _supervisor(tmp_path / "whole")
+    whole.import_bundles([bundle])
+
+    cut = _supervisor(tmp_path / "cut")
+    original = AiringLog._write_source
+
+    def power_cut(self, station, records):
+        original(self, station, records[:2])  # October's records reach the disk, November's do not
+        raise SystemExit("power cut")
+
+    monkeypatch.setattr(AiringLog, "_write_source", power_cut)
+    with pytest.raises(SystemExit):
+        cut.import_bundles([bundle])
+    monkeypatch.undo()
+    assert len(cut.source_records("xe-loa-1")) == 2 and not cut.query(*NOV, kind="audit")
+
+    reopened = _supervisor(tmp_path / "cut")
+    reopened.recover()
+    assert [x.record for x in reopened.source_records("xe-loa-1")] == [x.record for x in whole.source_records("xe-loa-1")]
+    assert [(r["action"], r["item"], r["detail"]) for r in reopened.query(*NOV, kind="audit")] == \
+        [("import", "xe.json", "xe-loa-1: +5")]
+    assert {c.station: (c.intact, c.records) for c in reopened.verify()} == \
+        {c.station: (c.intact, c.records) for c in whole.verify()}
+    reopened.recover()  # nothing left to do
+    assert len(reopened.query(*NOV, kind="audit")) == 1

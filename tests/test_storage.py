@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from broadcaster.errors import StorageError
-from broadcaster.storage import SCHEMA_VERSION, Store
+from broadcaster.storage import SCHEMA_VERSION, AtomicJSONStorage, Store
 
 
 def _insert_many(path: str, who: int, n: int) -> None:
@@ -56,3 +56,25 @@ def test_write_replaces_whole_file_and_leaves_no_temporary(tmp_path):
         db.table("t").insert({"text": "Thông điệp 5K"})
     assert "Thông điệp 5K" in path.read_text(encoding="utf-8")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["db.json", "db.json.lock"]
+
+
+def test_a_transaction_is_written_once_and_not_at_all_after_an_error(tmp_path, monkeypatch):
+    path = tmp_path / "db.json"
+    with Store(path).transaction() as db:
+        db.table("t").insert({"i": 0})
+    before = path.read_bytes()
+    writes = []
+    original = AtomicJSONStorage.write
+    monkeypatch.setattr(AtomicJSONStorage, "write", lambda self, data: (writes.append(1), original(self, data)))
+    with pytest.raises(RuntimeError):
+        with Store(path).transaction() as db:
+            db.table("t").insert({"i": 1})
+            db.table("history").insert({"i": 1})
+            raise RuntimeError("cut off")
+    assert path.read_bytes() == before and writes == []
+    with Store(path).transaction() as db:
+        db.table("t").insert({"i": 1})
+        db.table("history").insert({"i": 1})
+    assert len(writes) == 1
+    with Store(path).transaction() as db:
+        assert [r["i"] for r in db.table("t").all()] == [0, 1] and len(db.table("history")) == 1

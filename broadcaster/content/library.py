@@ -147,16 +147,17 @@ class Library:
             if record is None:
                 raise unknown_announcement(ident, [r["announcement"]["id"] for r in table.all()])
             entry = self._entry(record)
-            author = entry.announcement.author
-            if action == APPROVED and author and author.casefold() == by.casefold():
-                raise InputError(t("{name} wrote '{id}' and cannot also approve it: another person must",
-                                   name=by, id=ident))
-            if entry.status == action:
-                raise InputError(t("'{id}' is already {status}", id=ident, status=t(action)))
+            _refuse(entry, action, by)
             decision = Decision(action, by, now.isoformat(timespec="seconds"), entry.fingerprint, reason)
             table.update({"decision": asdict(decision)}, doc_ids=[record.doc_id])
             _history(db, now, action, ident, by, entry.fingerprint, reason)
         return Entry(entry.announcement, decision, entry.fingerprint)
+
+    def check(self, ident: str, action: str, by: str) -> Entry:
+        """The announcement, if ``by`` may take ``action`` on it now; else the InputError that decide raises."""
+        entry = self.get(ident)
+        _refuse(entry, action, by)
+        return entry
 
     def note(self, ident: str, action: str, by: str, now: dt.datetime, reason: str = "") -> None:
         """Record in the history something done with an announcement (e.g. an emergency airing)."""
@@ -169,6 +170,15 @@ class Library:
         with self.store.transaction() as db:
             rows = db.table("history").all()
         return [dict(r) for r in rows if ident is None or r["id"] == ident]
+
+
+def _refuse(entry: Entry, action: str, by: str) -> None:
+    author = entry.announcement.author
+    if action == APPROVED and author and author.casefold() == by.casefold():
+        raise InputError(t("{name} wrote '{id}' and cannot also approve it: another person must",
+                           name=by, id=entry.id))
+    if entry.status == action:
+        raise InputError(t("'{id}' is already {status}", id=entry.id, status=t(action)))
 
 
 def merged(old: Announcement, new: Announcement) -> Announcement:

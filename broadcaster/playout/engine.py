@@ -50,8 +50,9 @@ class PlayoutEngine:
         """Call ``listener`` with every outcome (and with STARTED events too when ``started``)."""
         self.listeners.append((listener, started))
 
-    def recover(self) -> None:
-        """Log as partial whatever was on air when the last run ended without finishing it."""
+    def recover(self, logged: Callable[[PlannedAiring, dt.datetime], bool] = lambda airing, started: False) -> None:
+        """Log as partial whatever was on air when the last run ended without finishing it (unless its
+        outcome was ``logged`` already: the run ended between logging it and clearing the journal)."""
         for path in sorted(self.journal.glob("*.json")):
             try:
                 note = json.loads(path.read_text(encoding="utf-8"))
@@ -61,13 +62,15 @@ class PlayoutEngine:
             except (OSError, ValueError, KeyError, TypeError):
                 path.unlink(missing_ok=True)  # a note half-written at the power cut: nothing had started
                 continue
-            self._emit(AiringEvent(PARTIAL, airing, note.get("sink", ""), start, last,
-                                   t("cut off: broadcaster stopped while it played (power cut or crash)")))
+            if not logged(airing, start):
+                self._emit(AiringEvent(PARTIAL, airing, note.get("sink", ""), start, last,
+                                       t("cut off: broadcaster stopped while it played (power cut or crash)")))
             path.unlink(missing_ok=True)
 
-    def load(self, plan: Plan, done: set[str] = frozenset()) -> None:
+    def load(self, plan: Plan, done: set[str] = frozenset(), tried: set[str] = frozenset()) -> None:
         """Schedule the plan's airings not yet done; those past their grace are logged as missed,
-        those within it are replayed now (never after their session's planned end)."""
+        those within it are aired now (never after their session's planned end). One that was ``tried``
+        before (it went on air part-way) is a replay: its first record stays the planned airing's one."""
         now = self.clock.now()
         session_end: dict[tuple[str, str], dt.datetime] = {}
         for a in plan.airings:
@@ -78,13 +81,14 @@ class PlayoutEngine:
             if airing.key in done or airing.key in self._scheduled or self._on_channel(airing.key):
                 continue
             not_after = airing.start + dt.timedelta(seconds=self.grace_s)
-            if airing.start < now:  # its time passed while broadcaster was down: replayed within its session
+            if airing.start < now:  # its time passed while broadcaster was down: aired late, within its session
                 not_after = min(not_after, max(session_end[(airing.output, airing.session)], airing.start))
+                if airing.key in tried:
+                    airing = replace(airing, trigger="replay")
                 if now > not_after:
                     self._emit(AiringEvent(MISSED, airing, airing.output,
                                            reason=t("its time passed while broadcaster was not running")))
                     continue
-                airing = replace(airing, trigger="replay")
             self._schedule(airing, not_after)
 
     def _on_channel(self, key: str) -> bool:

@@ -18,7 +18,7 @@ from broadcaster.playout.mailbox import Mailbox
 from broadcaster.playout.priority import parse_policy
 from broadcaster.outputs.sinks import SoundDeviceSink
 from broadcaster.schedule.model import Schedule
-from broadcaster.schedule.plan import Plan
+from broadcaster.schedule.plan import Plan, PlannedAiring
 from broadcaster.station import Station
 
 POLL_S = 0.2
@@ -49,6 +49,13 @@ def build_engine(station: Station, clock: Clock, schedule: Schedule) -> PlayoutE
 def done_keys(station: Station, day: dt.date) -> set[str]:
     """Planned airings of ``day`` that already have a final outcome in the log."""
     return {r["key"] for r in station.airing_log.records(day) if r.get("status") in FINAL}
+
+
+def already_logged(station: Station, airing: PlannedAiring, started: dt.datetime) -> bool:
+    """Whether the log has the outcome of ``airing`` as it went on air at ``started``."""
+    stamp = started.isoformat(timespec="milliseconds")
+    return any(r["key"] == airing.key and r.get("actual_start") == stamp
+               for r in station.airing_log.records(airing.start.date()))
 
 
 def _signature(station: Station) -> tuple:
@@ -92,7 +99,7 @@ class Runner:
             engine.subscribe(listener, started=True)
         station.airing_log.operator = self.operator
         station.airing_log.record("run-start", operator=self.operator, pid=os.getpid())
-        engine.recover()
+        engine.recover(lambda airing, started: already_logged(station, airing, started))
         day = clock.now().date()
         self._load(engine, day, schedule)
         signature = _signature(station)
@@ -133,7 +140,7 @@ class Runner:
     def _load(self, engine: PlayoutEngine, day: dt.date, schedule: Schedule) -> None:
         plan = self.station.plan(day, self.clock.now(), schedule)
         self.on_plan(plan)
-        engine.load(plan, done_keys(self.station, day))
+        engine.load(plan, done_keys(self.station, day), self.station.airing_log.logged_keys(day))
 
     def _reload(self, engine: PlayoutEngine, day: dt.date, schedule: Schedule) -> Schedule:
         """Plan again from the files as they are now; a broken edit is refused and the old plan airs on."""
