@@ -18,7 +18,7 @@ from broadcaster.config import Profile
 from broadcaster.content.clips import decode_clip
 from broadcaster.errors import SpeechError
 from broadcaster.messages import t
-from broadcaster.render.loudness import integrated_lufs, normalise, true_peak_dbtp
+from broadcaster.render.loudness import normalise
 from broadcaster.speech.engine import Speech, SpeechEngine, SpokenText
 
 KEY_LENGTH = 32
@@ -115,12 +115,11 @@ class RenderCache:
         return self._store(key, decode_clip(clip, profile.sample_rate), profile, engine=CLIP), True
 
     def _store(self, key: str, raw: np.ndarray, profile: Profile, **made: str) -> Asset:
-        samples = normalise(raw, profile.sample_rate, profile.target_lufs, profile.true_peak_dbtp)
+        done = normalise(raw, profile.sample_rate, profile.target_lufs, profile.true_peak_dbtp)
         wav = self.folder / f"{key}.wav"
-        write_wav(wav, samples, profile.sample_rate)
-        asset = Asset(key=key, path=str(wav), duration_s=round(len(samples) / profile.sample_rate, 3),
-                      lufs=round(integrated_lufs(samples, profile.sample_rate), 2),
-                      true_peak_dbtp=round(true_peak_dbtp(samples), 2), **made)
+        write_wav(wav, done.samples, profile.sample_rate)
+        asset = Asset(key=key, path=str(wav), duration_s=round(len(done.samples) / profile.sample_rate, 3),
+                      lufs=round(done.lufs, 2), true_peak_dbtp=round(done.true_peak_dbtp, 2), **made)
         # The description is written last: an asset without it is not found, and is rendered again.
         with replacing(self.folder / f"{key}.json", "w", encoding="utf-8") as meta:
             json.dump(asdict(asset), meta, ensure_ascii=False)

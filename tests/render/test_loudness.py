@@ -1,26 +1,29 @@
-"""Loudness normalisation: integrated loudness on target, true peak under the ceiling."""
+"""Loudness and true peak: the meter, the limiter, and normalisation of awkward inputs (quiet, loud,
+clipped, with a DC offset)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pyloudnorm
 import pytest
-from scipy.signal import resample_poly
+from scipy.signal import resample_poly, upfirdn
 
 from broadcaster.audiofile import read_wav
 from broadcaster.config import Profile
-from broadcaster.render.loudness import integrated_lufs, normalise, true_peak_dbtp
+from broadcaster.render.loudness import (_INTERPOLATOR, LoudnessMeter, integrated_lufs, limiter, normalise,
+                                         peak_envelope, true_peak_dbtp)
 from tests.helpers import approved_station
 
 RATE = 44100
 
 
-def _independent_true_peak(x: np.ndarray) -> float:
+def independent_true_peak(x: np.ndarray) -> float:
     """True peak by 8x oversampling with scipy's own filter: a check that shares no code with ours."""
     return 20 * np.log10(np.abs(resample_poly(x.astype(np.float64), 8, 1)).max())
 
 
-def _speechlike(seconds: float, level: float, seed: int = 1) -> np.ndarray:
+def speechlike(seconds: float, level: float, seed: int = 1) -> np.ndarray:
+    """Syllables of a buzzing voice with breath noise: 3.5 a second, with silence between them."""
     rng = np.random.default_rng(seed)
     t = np.arange(int(seconds * RATE)) / RATE
     syllables = (np.sin(2 * np.pi * 3.5 * t) > 0).astype(float)
@@ -28,23 +31,45 @@ def _speechlike(seconds: float, level: float, seed: int = 1) -> np.ndarray:
     return (level * syllables * (voice + 0.2 * rng.standard_normal(len(t)))).astype(np.float32)
 
 
-@pytest.mark.parametrize("name,signal", [
-    ("quiet", _speechlike(8, 0.01)),
-    ("loud", _speechlike(8, 0.9)),
-    ("clipped", np.clip(_speechlike(8, 3.0), -1, 1)),
-    ("dc offset", _speechlike(8, 0.2) + 0.3),
-    ("tone", (0.5 * np.sin(2 * np.pi * 997 * np.arange(5 * RATE) / RATE)).astype(np.float32)),
-])
-def test_normalise_hits_target_under_ceiling(name, signal):
-    out = normalise(signal, RATE, -16.0, -1.0)
-    assert abs(integrated_lufs(out, RATE) - -16.0) <= 0.5
-    assert true_peak_dbtp(out) < -1.0
-    assert _independent_true_peak(out) < -1.0 + 0.1
+def tone(hz: float, seconds: float, level: float, rate: int = RATE) -> np.ndarray:
+    """A sine at ``level`` peak."""
+    return (level * np.sin(2 * np.pi * hz * np.arange(int(seconds * rate)) / rate)).astype(np.float32)
 
 
-def test_our_loudness_is_pyloudnorm_bs1770():
-    x = _speechlike(6, 0.2)
-    assert integrated_lufs(x, RATE) == pytest.approx(pyloudnorm.Meter(RATE).integrated_loudness(x.astype(float)))
+def reference_envelope(x: np.ndarray) -> np.ndarray:
+    """The true peak around each sample, the slow way: every oversampled point, by scipy's upfirdn."""
+    up = np.abs(upfirdn(_INTERPOLATOR, x, up=4))[23: 23 + 4 * len(x)]
+    return np.maximum(np.abs(x), up.reshape(-1, 4).max(axis=1))
+
+
+AWKWARD = [
+    ("quiet", speechlike(8, 0.01)),
+    ("loud", speechlike(8, 0.9)),
+    ("clipped", np.clip(speechlike(8, 3.0), -1, 1)),
+    ("dc offset", speechlike(8, 0.2) + 0.3),
+    ("tone", tone(997, 5, 0.5)),
+]
+
+
+@pytest.mark.parametrize("name,signal", AWKWARD, ids=[name for name, _ in AWKWARD])
+def test_normalise_hits_target_under_ceiling_and_reports_what_it_made(name, signal):
+    done = normalise(signal, RATE, -16.0, -1.0)
+    assert abs(integrated_lufs(done.samples, RATE) - -16.0) <= 0.1
+    assert done.lufs == pytest.approx(integrated_lufs(done.samples, RATE), abs=0.001)
+    assert done.true_peak_dbtp == pytest.approx(true_peak_dbtp(done.samples), abs=1e-6)
+    assert done.true_peak_dbtp < -1.0
+    assert independent_true_peak(done.samples) < -1.0 + 0.1
+
+
+def test_our_meter_agrees_with_pyloudnorm():
+    for x in (speechlike(6, 0.2), tone(1000, 5, 0.1), tone(100, 5, 0.3)):
+        assert integrated_lufs(x, RATE) == pytest.approx(pyloudnorm.Meter(RATE).integrated_loudness(
+            x.astype(float)), abs=0.1)
+
+
+def test_a_full_scale_1khz_sine_reads_minus_3_lufs():
+    # BS.1770's own check: a 0 dBFS 997 Hz sine (in one channel) reads -3.01 LUFS.
+    assert integrated_lufs(tone(997, 10, 1.0, 48000), 48000) == pytest.approx(-3.01, abs=0.05)
 
 
 def test_true_peak_sees_intersample_peaks():
@@ -55,8 +80,34 @@ def test_true_peak_sees_intersample_peaks():
     assert true_peak_dbtp(x) == pytest.approx(0.0, abs=0.3)
 
 
+@pytest.mark.parametrize("length", [1, 63, 64, 65, 1000, 44101])
+def test_the_envelope_is_exact_above_its_floor_and_bounded_below_it(length):
+    rng = np.random.default_rng(length)
+    for x in ((0.3 * rng.standard_normal(length)).astype(np.float32),
+              speechlike(1, 0.5)[:length], tone(11000, 1, 0.8)[:length]):
+        reference = reference_envelope(x)
+        assert np.abs(peak_envelope(x) - reference).max() < 1e-6
+        peak = reference.max()
+        assert true_peak_dbtp(x) == (pytest.approx(20 * np.log10(peak), abs=1e-5) if peak else float("-inf"))
+        for floor in (0.1, 0.5, 0.9):
+            envelope = peak_envelope(x, floor)
+            above = reference > floor
+            assert np.abs(envelope[above] - reference[above]).max(initial=0) < 1e-6
+            assert np.all(envelope >= reference - 1e-6) and np.all(envelope[~above] <= floor + 1e-7)
+
+
+def test_the_loudness_of_a_limited_signal_is_worked_out_without_weighting_it_all_again():
+    x = speechlike(20, 0.5)
+    meter = LoudnessMeter(x, RATE)
+    limiting = limiter(peak_envelope(x), RATE, 0.4)
+    assert len(limiting.start) > 10
+    limited = x * np.float32(1.6)
+    limiting.apply(limited)
+    assert meter.lufs(1.6, limiting) == pytest.approx(integrated_lufs(limited, RATE), abs=0.001)
+
+
 def test_silence_is_left_alone():
-    assert not np.any(normalise(np.zeros(RATE * 2, dtype=np.float32), RATE, -16, -1))
+    assert not np.any(normalise(np.zeros(RATE * 2, dtype=np.float32), RATE, -16, -1).samples)
 
 
 def test_rendered_asset_is_at_broadcast_loudness(station_dir):
@@ -65,6 +116,7 @@ def test_rendered_asset_is_at_broadcast_loudness(station_dir):
     samples, rate = read_wav(asset.path)
     profile = Profile()
     assert rate == profile.sample_rate
-    assert abs(integrated_lufs(samples, rate) - profile.target_lufs) <= 0.5
-    assert _independent_true_peak(samples) < profile.true_peak_dbtp
+    assert abs(integrated_lufs(samples, rate) - profile.target_lufs) <= 0.1
+    assert asset.lufs == pytest.approx(integrated_lufs(samples, rate), abs=0.02)
+    assert independent_true_peak(samples) < profile.true_peak_dbtp
     assert asset.duration_s == pytest.approx(len(samples) / rate, abs=0.001)
