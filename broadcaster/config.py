@@ -17,17 +17,29 @@ from broadcaster.yamlfile import check_keys, expect_list, expect_map, line_of, r
 CONFIG_FILE = "station.yaml"
 
 
+# Raised whenever render/ processes the same settings differently, so that everything is rendered again.
+PROCESSING_VERSION = 2
+
+
 @dataclass(frozen=True)
 class Profile:
-    """How audio is processed for broadcast: loudness per ITU-R BS.1770 and the sample rate."""
+    """How audio is processed for broadcast: the speech band for horn loudspeakers, compression,
+    silence around each item, loudness per ITU-R BS.1770 with a true-peak ceiling, and the sample rate."""
 
     target_lufs: float = -16.0
     true_peak_dbtp: float = -1.0
     sample_rate: int = 44100
+    highpass_hz: float = 200.0          # 0: off
+    lowpass_hz: float = 0.0             # 0: off
+    compress_ratio: float = 1.0         # 1: off
+    compress_threshold_db: float = -10.0  # relative to the item's loudness
+    pad_s: float = 0.0                  # silence before and after each item
 
     def key(self) -> str:
         """A stable text that changes whenever the processing would change."""
-        return f"lufs={self.target_lufs:g};tp={self.true_peak_dbtp:g};sr={self.sample_rate}"
+        return (f"v={PROCESSING_VERSION};lufs={self.target_lufs:g};tp={self.true_peak_dbtp:g};sr={self.sample_rate};"
+                f"hp={self.highpass_hz:g};lp={self.lowpass_hz:g};cr={self.compress_ratio:g};"
+                f"ct={self.compress_threshold_db:g};pad={self.pad_s:g}")
 
 
 @dataclass(frozen=True)
@@ -107,6 +119,34 @@ def _text(node: Any, key: str, path: Path) -> str:
     return value.strip()
 
 
+# The audio settings and their ranges; the sample rate is the whole station's (every output plays it).
+AUDIO_KEYS = {"target_lufs": (-40, -5), "true_peak_dbtp": (-12, 0), "sample_rate": (8000, 96000),
+              "highpass_hz": (0, 1000), "lowpass_hz": (0, 20000), "compress_ratio": (1, 20),
+              "compress_threshold_db": (-40, 0), "pad_s": (0, 10)}
+
+
+def _profile_settings(node: Any, path: Path) -> dict[str, Any]:
+    settings = {key: _number(node, key, path, *AUDIO_KEYS[key], int if key == "sample_rate" else float)
+                for key in AUDIO_KEYS if key in node}
+    for key, low in (("highpass_hz", 20), ("lowpass_hz", 1000)):
+        if 0 < settings.get(key, 0) < low:
+            raise InputError(t("'{key}' is {value}; use 0 to turn the filter off, or at least {low}", key=key,
+                               value=node[key], low=low), path=path, line=line_of(node, key))
+    return settings
+
+
+def _checked(profile: Profile, node: Any, path: Path) -> Profile:
+    """The profile, if its low-pass lies above its high-pass and below half the sample rate."""
+    line = line_of(node, "lowpass_hz") or line_of(node, "highpass_hz") or line_of(node)
+    if profile.lowpass_hz and profile.lowpass_hz >= profile.sample_rate / 2:
+        raise InputError(t("lowpass_hz {hz:g} must be below half the sample rate ({half:g})", hz=profile.lowpass_hz,
+                           half=profile.sample_rate / 2), path=path, line=line)
+    if profile.lowpass_hz and profile.lowpass_hz <= profile.highpass_hz:
+        raise InputError(t("lowpass_hz {low:g} must be above highpass_hz {high:g}", low=profile.lowpass_hz,
+                           high=profile.highpass_hz), path=path, line=line)
+    return profile
+
+
 def parse_config(data: Any, path: Path) -> StationConfig:
     """Check the parsed YAML of a station file and build its configuration."""
     if data is None:
@@ -149,15 +189,8 @@ def parse_config(data: Any, path: Path) -> StationConfig:
         values["topics"] = tuple(dict.fromkeys([*DEFAULT_TOPICS, *node]))
     if "audio" in root:
         audio = expect_map(root["audio"], path, "audio", line_of(root, "audio"))
-        check_keys(audio, {"target_lufs", "true_peak_dbtp", "sample_rate"}, path, "audio")
-        kwargs = {}
-        if "target_lufs" in audio:
-            kwargs["target_lufs"] = _number(audio, "target_lufs", path, -40, -5)
-        if "true_peak_dbtp" in audio:
-            kwargs["true_peak_dbtp"] = _number(audio, "true_peak_dbtp", path, -12, 0)
-        if "sample_rate" in audio:
-            kwargs["sample_rate"] = _number(audio, "sample_rate", path, 8000, 96000, int)
-        values["profile"] = Profile(**kwargs)
+        check_keys(audio, set(AUDIO_KEYS), path, "audio")
+        values["profile"] = _checked(Profile(**_profile_settings(audio, path)), audio, path)
     if "speech" in root:
         speech = expect_map(root["speech"], path, "speech", line_of(root, "speech"))
         check_keys(speech, {"engine", "voice", "rate_wpm", "fallback", "timeout_s", "retries", "dictionary"},

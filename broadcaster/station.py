@@ -40,6 +40,11 @@ audio:
   target_lufs: -16        # integrated loudness, ITU-R BS.1770
   true_peak_dbtp: -1      # true-peak ceiling
   sample_rate: 44100
+  highpass_hz: 200        # horn loudspeakers play no bass: rumble, hum and DC go (0: off)
+  # lowpass_hz: 7000      # a gentle cut of hiss (0, the default: off)
+  # compress_ratio: 3     # evens out loud and soft passages for noisy outdoor listening (1: off)
+  # compress_threshold_db: -10   # where compression starts, in dB from the item's loudness
+  # pad_s: 0.3            # seconds of silence before and after each item
 speech:
   engine: espeak          # espeak: offline; gtts: Google's voice, online (falls back to espeak)
   voice: vi               # the espeak-ng voice

@@ -1,5 +1,6 @@
-"""Rendering in stages (source audio -> resample -> normalise -> store), cached on disk by what was done.
-A text is spoken by the first engine that can (the configured one, then its fallback); a clip is decoded."""
+"""Rendering in stages (source audio -> resample -> process -> store), cached on disk by what was done.
+A text is spoken by the first engine that can (the configured one, then its fallback); a clip is decoded.
+Speech, clips and chimes get the same processing (render/processing.py)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from broadcaster.config import Profile
 from broadcaster.content.clips import decode_clip
 from broadcaster.errors import SpeechError
 from broadcaster.messages import t
-from broadcaster.render.loudness import normalise
+from broadcaster.render.processing import process
 from broadcaster.speech.engine import Speech, SpeechEngine, SpokenText
 
 KEY_LENGTH = 32
@@ -107,7 +108,7 @@ class RenderCache:
         raise SpeechError(t("no speech engine could speak the text ({reasons})", reasons="; ".join(failures)))
 
     def render_clip(self, clip: Path, clip_sha256: str, profile: Profile) -> tuple[Asset, bool]:
-        """A recorded clip (or a station chime) decoded and brought to broadcast loudness."""
+        """A recorded clip (or a station chime) decoded and processed like speech."""
         key = clip_key(clip_sha256, profile)
         found = self.find(key)
         if found is not None:
@@ -115,7 +116,7 @@ class RenderCache:
         return self._store(key, decode_clip(clip, profile.sample_rate), profile, engine=CLIP), True
 
     def _store(self, key: str, raw: np.ndarray, profile: Profile, **made: str) -> Asset:
-        done = normalise(raw, profile.sample_rate, profile.target_lufs, profile.true_peak_dbtp)
+        done = process(raw, profile)
         wav = self.folder / f"{key}.wav"
         write_wav(wav, done.samples, profile.sample_rate)
         asset = Asset(key=key, path=str(wav), duration_s=round(len(done.samples) / profile.sample_rate, 3),

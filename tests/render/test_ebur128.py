@@ -1,5 +1,5 @@
 """Our loudness and true-peak figures against ffmpeg's ebur128 filter, a reference implementation
-nobody here wrote, on the same files: speech, tones and noise."""
+nobody here wrote, on the same files: speech, tones and noise, as they come and as we process them."""
 
 from __future__ import annotations
 
@@ -12,8 +12,10 @@ import numpy as np
 import pytest
 import soundfile
 
+from broadcaster.config import Profile
 from broadcaster.render.cache import resample
 from broadcaster.render.loudness import integrated_lufs, true_peak_dbtp
+from broadcaster.render.processing import process
 from broadcaster.speech.espeak import EspeakEngine
 
 SPOKEN = ("Thông điệp năm ca của Bộ Y tế: khẩu trang, khử khuẩn, khoảng cách, không tụ tập, khai báo y tế. "
@@ -71,3 +73,16 @@ def test_our_figures_agree_with_ffmpeg_ebur128(tmp_path, name, rate):
     assert integrated_lufs(x, rate) == pytest.approx(loudness, abs=0.2)
     # True peak: ffmpeg oversamples to 192 kHz with its own resampler, we by 4 with the BS.1770 filter.
     assert true_peak_dbtp(x) == pytest.approx(peak, abs=0.5)
+
+
+@pytest.mark.parametrize("name", ["speech", "tones 300 Hz + 3 kHz", "pink noise"])
+@pytest.mark.parametrize("profile", [Profile(), Profile(target_lufs=-14, true_peak_dbtp=-2, highpass_hz=250,
+                                                        lowpass_hz=6000, compress_ratio=3)], ids=["default", "xe-loa"])
+def test_ffmpeg_reads_our_processed_output_at_the_target(tmp_path, name, profile):
+    done = process(SIGNALS[name](profile.sample_rate), profile)
+    path = tmp_path / "da-xu-ly.wav"
+    soundfile.write(path, done.samples, profile.sample_rate, subtype="PCM_16")  # as the render cache writes it
+    loudness, peak = ebur128(path)
+    assert loudness == pytest.approx(profile.target_lufs, abs=0.2)
+    assert done.lufs == pytest.approx(loudness, abs=0.2)
+    assert peak <= profile.true_peak_dbtp + 0.1

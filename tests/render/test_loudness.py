@@ -1,5 +1,5 @@
-"""Loudness and true peak: the meter, the limiter, and normalisation of awkward inputs (quiet, loud,
-clipped, with a DC offset)."""
+"""Loudness and true peak: the meter, the limiter, normalisation, and the processed output of awkward
+inputs (quiet, loud, clipped, with a DC offset)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from broadcaster.audiofile import read_wav
 from broadcaster.config import Profile
 from broadcaster.render.loudness import (_INTERPOLATOR, LoudnessMeter, integrated_lufs, limiter, normalise,
                                          peak_envelope, true_peak_dbtp)
+from broadcaster.render.processing import process
 from tests.helpers import approved_station
 
 RATE = 44100
@@ -61,6 +62,26 @@ def test_normalise_hits_target_under_ceiling_and_reports_what_it_made(name, sign
     assert independent_true_peak(done.samples) < -1.0 + 0.1
 
 
+@pytest.mark.parametrize("name,signal", AWKWARD[:4], ids=[name for name, _ in AWKWARD[:4]])
+def test_processed_output_is_on_target_padded_and_without_dc(name, signal):
+    profile = Profile(pad_s=0.5)
+    out = process(signal, profile).samples
+    assert abs(integrated_lufs(out, RATE) - profile.target_lufs) <= 0.1
+    assert independent_true_peak(out) < profile.true_peak_dbtp + 0.1
+    pad = int(0.5 * RATE)
+    assert not out[:pad].any() and not out[-pad:].any()
+    # The high-pass took the DC offset away: the sound is centred on zero (it was 0.3 / 0.2 of it).
+    body = out[pad:-pad]
+    assert abs(float(body.mean())) < 1e-3 * float(np.abs(body).max())
+
+
+def test_the_dc_offset_input_is_not_taken_for_sound_when_trimming():
+    # A second of silence (at a DC offset of 0.3) either side of the speech is trimmed to 0.15 s.
+    signal = np.concatenate([np.zeros(RATE), speechlike(3, 0.2), np.zeros(RATE)]).astype(np.float32) + 0.3
+    out = process(signal, Profile(pad_s=0.0)).samples
+    assert 3.0 <= len(out) / RATE <= 3.0 + 2 * 0.15 + 0.02
+
+
 def test_our_meter_agrees_with_pyloudnorm():
     for x in (speechlike(6, 0.2), tone(1000, 5, 0.1), tone(100, 5, 0.3)):
         assert integrated_lufs(x, RATE) == pytest.approx(pyloudnorm.Meter(RATE).integrated_loudness(
@@ -108,15 +129,23 @@ def test_the_loudness_of_a_limited_signal_is_worked_out_without_weighting_it_all
 
 def test_silence_is_left_alone():
     assert not np.any(normalise(np.zeros(RATE * 2, dtype=np.float32), RATE, -16, -1).samples)
+    assert not np.any(process(np.zeros(RATE * 2, dtype=np.float32), Profile()).samples)
 
 
-def test_rendered_asset_is_at_broadcast_loudness(station_dir):
+def test_rendered_asset_is_at_broadcast_loudness_with_its_padding(station_dir):
+    config = station_dir / "station.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("  sample_rate: 44100\n",
+                                                                 "  sample_rate: 44100\n  pad_s: 0.5\n"),
+                      encoding="utf-8")
     station = approved_station(station_dir, ("khau-hieu-5k",))
     asset = station.asset(station.library.get("khau-hieu-5k").announcement.variants[0])
     samples, rate = read_wav(asset.path)
-    profile = Profile()
+    profile = station.config.profile
+    assert profile.pad_s == 0.5
     assert rate == profile.sample_rate
     assert abs(integrated_lufs(samples, rate) - profile.target_lufs) <= 0.1
     assert asset.lufs == pytest.approx(integrated_lufs(samples, rate), abs=0.02)
     assert independent_true_peak(samples) < profile.true_peak_dbtp
     assert asset.duration_s == pytest.approx(len(samples) / rate, abs=0.001)
+    pad = int(profile.pad_s * rate)
+    assert not samples[:pad].any() and not samples[-pad:].any() and samples[pad: pad + rate // 5].any()
