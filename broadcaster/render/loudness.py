@@ -156,29 +156,41 @@ class LoudnessMeter:
 
     def _lost(self, limiting: Limiting) -> np.ndarray:
         """The energy each segment loses to the limiter (of the signal before the gain)."""
-        # The limiter takes d away; the segments lose 2 K(x) K(d) - K(d)^2. Each stretch ends in
-        # silence long enough for the K-weighting to forget it, so all are weighted end to end in one go.
-        stretches = list(self._stretches(limiting))
-        lengths = [stop - start for start, stop, _ in stretches]
-        d = np.zeros(sum(lengths), dtype=np.float32)
-        kx = np.empty(len(d), dtype=np.float32)
+        lost = np.zeros(len(self.energy) + 1)  # and one for whatever lies past the last whole segment
+        batch: list[tuple[int, int, list]] = []
+        size = 0
+        for start, stop, ranges in self._stretches(limiting):
+            batch.append((start, stop, ranges))
+            size += stop - start
+            if size >= _CHUNK_BLOCKS * _PEAK_BLOCK:
+                self._add_lost(batch, lost)
+                batch, size = [], 0
+        if batch:
+            self._add_lost(batch, lost)
+        return lost[:-1]
+
+    def _add_lost(self, stretches: list[tuple[int, int, list]], lost: np.ndarray) -> None:
+        """Add what the segments under ``stretches`` lose: the limiter takes d away, and a segment loses
+        2 K(x) K(d) - K(d)^2. Each stretch ends in silence long enough for the K-weighting to forget it,
+        so they are weighted end to end in one go (a batch at a time, to keep the arrays small)."""
+        length = sum(stop - start for start, stop, _ in stretches)
+        d = np.zeros(length, dtype=np.float32)
+        kx = np.empty(length, dtype=np.float32)
         pieces, segments, at = [], [], 0
-        for (start, stop, ranges), length in zip(stretches, lengths):
+        for start, stop, ranges in stretches:
             for a, b, gain in ranges:
                 d[at + a - start: at + b - start] = self.samples[a:b] * (1 - gain)
-            kx[at: at + length] = self.weighted[start:stop]
-            # Where the stretch crosses into a new segment, and which segments those are.
+            kx[at: at + stop - start] = self.weighted[start:stop]
+            # Where the stretch crosses into another segment, and which segments those are.
             first = start // self.segment
             edges = np.arange((first + 1) * self.segment, stop, self.segment)
-            pieces.append(np.r_[start, edges] - start + at)
+            pieces.append(np.concatenate(([at], edges - start + at)))
             segments.append(np.arange(first, first + len(edges) + 1))
-            at += length
+            at += stop - start
         kd = sosfilt(self.sos, d).astype(np.float64)
-        change = kd * (2 * kx - kd)
-        sums = np.add.reduceat(change, np.concatenate(pieces))
-        segment = np.concatenate(segments)
-        inside = segment < len(self.energy)  # the last stretch may run into the unmeasured end
-        return np.bincount(segment[inside], weights=sums[inside], minlength=len(self.energy))
+        sums = np.add.reduceat(kd * (2 * kx - kd), np.concatenate(pieces))
+        segment = np.minimum(np.concatenate(segments), len(lost) - 1)
+        lost += np.bincount(segment, weights=sums, minlength=len(lost))
 
 
 def integrated_lufs(samples: np.ndarray, rate: int) -> float:
@@ -251,17 +263,17 @@ def _edge_blocks(count: int) -> np.ndarray:
 
 
 def peak_envelope(samples: np.ndarray, floor: float = 0.0) -> np.ndarray:
-    """The true peak around each sample (the largest of it and its 4x oversampled points). Exact
-    wherever it may exceed ``floor``; elsewhere a bound no higher than ``floor``, which is all a limiter
-    aiming above ``floor`` needs, at a fraction of the cost."""
+    """The true peak around each sample (the largest of it and its 4x oversampled points), wherever it
+    may exceed ``floor``; 0 where it cannot. That is all a limiter aiming above ``floor`` needs, and
+    the points of quieter stretches are never worked out."""
     x = np.asarray(samples, dtype=np.float32)
     if len(x) == 0:
         return x.copy()
     bound = _block_bounds(x)
-    envelope = np.repeat(np.minimum(bound, max(floor, 0.0)), _PEAK_BLOCK)
+    envelope = np.zeros((len(bound), _PEAK_BLOCK), dtype=np.float32)  # pages never written cost nothing
     exact = np.union1d(np.flatnonzero(bound > floor), _edge_blocks(len(bound)))
-    envelope.reshape(-1, _PEAK_BLOCK)[exact] = _exact_peaks(x, exact)
-    return envelope[: len(x)]
+    envelope[exact] = _exact_peaks(x, exact)
+    return envelope.ravel()[: len(x)]
 
 
 def true_peak_dbtp(samples: np.ndarray) -> float:
@@ -309,8 +321,10 @@ class Normalised:
     true_peak_dbtp: float
 
 
-def normalise(samples: np.ndarray, rate: int, target_lufs: float, ceiling_dbtp: float) -> Normalised:
-    """Bring ``samples`` to ``target_lufs`` with true peaks under ``ceiling_dbtp``."""
+def normalise(samples: np.ndarray, rate: int, target_lufs: float, ceiling_dbtp: float,
+              overwrite: bool = False) -> Normalised:
+    """Bring ``samples`` to ``target_lufs`` with true peaks under ``ceiling_dbtp``; in place if
+    ``overwrite`` (and they are float32), which spares a copy of an hour of audio."""
     x = np.asarray(samples, dtype=np.float32)
     meter = LoudnessMeter(x, rate)
     measured = meter.lufs()
@@ -339,6 +353,7 @@ def normalise(samples: np.ndarray, rate: int, target_lufs: float, ceiling_dbtp: 
             (g0, l0), (g1, l1) = tried[-2:]
             slope = min(max((l1 - l0) / (g1 - g0), 0.1), 1.0) if g1 != g0 else 1.0
         gain_db += error / slope
-    out = x * np.float32(gain)
+    out = x if overwrite else x.copy()
+    out *= np.float32(gain)
     limiting.apply(out)
     return Normalised(out, loudness, true_peak_dbtp(out))

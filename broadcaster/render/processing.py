@@ -26,4 +26,9 @@ def process(samples: np.ndarray, profile: Profile) -> Normalised:
             # as a loud one, and normalised afterwards.
             x = compress(x, rate, loudness + profile.compress_threshold_db, profile.compress_ratio)
     # Padded before it is normalised: the loudness and true peak are those of the file as aired.
-    return normalise(pad(x, rate, profile.pad_s), rate, profile.target_lufs, profile.true_peak_dbtp)
+    if profile.pad_s:
+        x = pad(x, rate, profile.pad_s)
+    # The samples are this function's own by now (filtered, padded or copied): normalised in place.
+    if np.may_share_memory(x, samples):
+        x = x.copy()
+    return normalise(x, rate, profile.target_lufs, profile.true_peak_dbtp, overwrite=True)

@@ -102,7 +102,7 @@ def test_true_peak_sees_intersample_peaks():
 
 
 @pytest.mark.parametrize("length", [1, 63, 64, 65, 1000, 44101])
-def test_the_envelope_is_exact_above_its_floor_and_bounded_below_it(length):
+def test_the_envelope_is_exact_where_it_may_exceed_its_floor(length):
     rng = np.random.default_rng(length)
     for x in ((0.3 * rng.standard_normal(length)).astype(np.float32),
               speechlike(1, 0.5)[:length], tone(11000, 1, 0.8)[:length]):
@@ -114,7 +114,7 @@ def test_the_envelope_is_exact_above_its_floor_and_bounded_below_it(length):
             envelope = peak_envelope(x, floor)
             above = reference > floor
             assert np.abs(envelope[above] - reference[above]).max(initial=0) < 1e-6
-            assert np.all(envelope >= reference - 1e-6) and np.all(envelope[~above] <= floor + 1e-7)
+            assert np.all(envelope <= reference + 1e-6)
 
 
 def test_the_loudness_of_a_limited_signal_is_worked_out_without_weighting_it_all_again():
