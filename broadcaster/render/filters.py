@@ -14,9 +14,12 @@ LOWPASS_ORDER = 2   # 12 dB an octave: a gentle roll-off of hiss
 DETECTOR_S = 0.01   # the compressor hears the level over 10 ms
 ATTACK_S = 0.005    # and turns down over 5 ms, ahead of the sound that needs it
 RELEASE_DB_PER_S = 40.0  # then lets go at 40 dB a second
-FRAME_S = 0.01      # silence is judged in 10 ms frames
-SILENCE_BELOW_PEAK_DB = 50.0  # frames this far under the loudest frame are silence ...
-SILENCE_DBFS = -70.0          # ... and always those under -70 dBFS
+FRAME_S = 0.01      # silence is judged in 10 ms frames: a frame is silence when it is
+SILENCE_BELOW_PEAK_DB = 40.0  # 40 dB under the loudest frame,
+ABOVE_NOISE_DB = 10.0         # or within 10 dB of the background noise (the quietest tenth of the frames),
+SILENCE_DBFS = -70.0          # or under -70 dBFS;
+SOUND_BELOW_PEAK_DB = 20.0    # but never when it is within 20 dB of the loudest frame
+NOISE_PERCENTILE = 10
 TRIM_MARGIN_S = 0.15  # kept before the first and after the last sound: soft onsets and endings
 _RELEASE_CHUNK = 1 << 20
 
@@ -84,7 +87,8 @@ def compress(samples: np.ndarray, rate: int, threshold_dbfs: float, ratio: float
 
 def sound_bounds(samples: np.ndarray, rate: int) -> tuple[int, int]:
     """The first and the last sample worth keeping: from 0.15 s before the first 10 ms that is not
-    silence to 0.15 s after the last; (0, 0) when it is all silence. A DC offset is not sound."""
+    silence to 0.15 s after the last; (0, 0) when it is all silence. A DC offset is not sound, nor is
+    the hiss of a microphone."""
     x = np.asarray(samples, dtype=np.float32)
     frame = max(1, int(FRAME_S * rate))
     count = len(x) // frame
@@ -96,9 +100,13 @@ def sound_bounds(samples: np.ndarray, rate: int) -> tuple[int, int]:
     mean = sums.sum() / (count * frame)
     # Power about the mean, without a copy of the signal: sum (x - m)^2 = sum x^2 - 2 m sum x + n m^2.
     power = np.maximum(squares - 2 * mean * sums + frame * mean * mean, 0) / frame
-    with np.errstate(divide="ignore"):
-        level = 10 * np.log10(power)
-    threshold = max(float(level.max()) - SILENCE_BELOW_PEAK_DB, SILENCE_DBFS)
+    if not power.max() > 0:
+        return 0, 0
+    level = 10 * np.log10(np.maximum(power, 1e-20))  # digital silence reads -200 dBFS
+    peak = float(level.max())
+    noise = float(np.percentile(level, NOISE_PERCENTILE))
+    threshold = min(max(peak - SILENCE_BELOW_PEAK_DB, noise + ABOVE_NOISE_DB, SILENCE_DBFS),
+                    peak - SOUND_BELOW_PEAK_DB)
     sound = np.flatnonzero(level > threshold)
     if len(sound) == 0:
         return 0, 0

@@ -72,8 +72,9 @@ def test_compressor_off():
     assert np.array_equal(compress(x, RATE, -30, 1), x)
 
 
-def test_trim_keeps_a_margin_around_the_sound_and_ignores_dc_and_hiss():
-    hiss = (0.0002 * np.random.default_rng(2).standard_normal(3 * RATE)).astype(np.float32)
+@pytest.mark.parametrize("hiss_level", [0.0, 0.0002, 0.005])  # none, -74 and -46 dBFS
+def test_trim_keeps_a_margin_around_the_sound_and_ignores_dc_and_hiss(hiss_level):
+    hiss = (hiss_level * np.random.default_rng(2).standard_normal(3 * RATE)).astype(np.float32)
     x = hiss + np.float32(0.1)
     x[RATE: 2 * RATE] += tone(300, 1, 0.3)
     start, stop = sound_bounds(x, RATE)
