@@ -1,4 +1,5 @@
-"""Shared fixtures. PortAudio is pointed at ALSA devices that write what they play to WAV files.
+"""Shared fixtures. PortAudio is pointed at ALSA devices that write what they play to WAV files, and at
+a microphone that plays a file.
 
 The ALSA configuration must be in place before sounddevice is imported (PortAudio lists the devices
 once, at import), so it is written here, at collection time, before any test module imports it.
@@ -17,6 +18,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 CAPTURE_DIR = Path(tempfile.mkdtemp(prefix="broadcaster-alsa-"))
 CAPTURE_DEVICES = ("loa_xa", "xe_loa_1")
+MICROPHONE = "micro_thu"
+MICROPHONE_FILE = CAPTURE_DIR / "microphone.f32"
 
 
 def _alsa_config() -> str:
@@ -24,17 +27,34 @@ def _alsa_config() -> str:
         return (f'pcm.{name} {{ type plug; slave {{ pcm {{ type file; slave.pcm "null"; format "wav"; '
                 f'file "{(CAPTURE_DIR / name).as_posix()}.wav" }}; format S16_LE }} '
                 f'hint {{ show on; description "capture {name}" }} }}\n')
-    return "".join(device(n) for n in ("default_capture", *CAPTURE_DEVICES)) + 'pcm.!default "default_capture"\n'
+    # A microphone that "hears" the raw float32 samples of a file. ALSA's file plugin reads its infile
+    # when a buffer is mapped (mmap_begin, which PortAudio uses), for all the frames mapped, committed
+    # or not; under a plug plugin the sound came out scrambled. So no plug: the file is in the format
+    # PortAudio asks for (float32, at the stream's rate). Without its infile the device cannot record
+    # at all, so an empty one exists before PortAudio lists the devices.
+    microphone = (f'pcm.{MICROPHONE} {{ type file; slave.pcm "null"; format "raw"; '
+                  f'file "{(CAPTURE_DIR / "microphone-heard.raw").as_posix()}"; infile "{MICROPHONE_FILE.as_posix()}" '
+                  f'hint {{ show on; description "microphone {MICROPHONE}" }} }}\n')
+    return ("".join(device(n) for n in ("default_capture", *CAPTURE_DEVICES)) + microphone
+            + 'pcm.!default "default_capture"\n')
 
 
 _conf = CAPTURE_DIR / "asound.conf"
 _conf.write_text(_alsa_config())
+MICROPHONE_FILE.write_bytes(b"")
 os.environ["ALSA_CONFIG_PATH"] = f"/usr/share/alsa/alsa.conf:{_conf}"
 
 
 def captured(name: str) -> Path:
     """The WAV file that the ALSA device ``name`` writes ('default_capture' for the default)."""
     return CAPTURE_DIR / f"{name}.wav"
+
+
+def microphone_hears(samples: np.ndarray, rate: int = 44100) -> None:
+    """What the microphone device records next (mono float32 at the stream's rate), then a minute of
+    silence: past the end of its file the device would repeat stale sound from its buffer."""
+    silence = np.zeros(60 * rate, dtype="<f4")
+    np.concatenate([np.asarray(samples, dtype="<f4"), silence]).tofile(MICROPHONE_FILE)
 
 
 @pytest.fixture

@@ -55,5 +55,5 @@ def main() -> None:
     cli(prog_name="broadcaster")
 
 
-from broadcaster.cli import (content, devices, logs, planning, playout, report, setup, speech,  # noqa: E402,F401
-                             users)  # (register commands)
+from broadcaster.cli import (content, devices, logs, planning, playout, record, report, setup,  # noqa: E402,F401
+                             speech, users)  # (register commands)
