@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 
+from broadcaster.atomic import replacing
 from broadcaster.audiofile import write_wav
 from broadcaster.content.announcement import ID_PATTERN, LANGUAGE_PATTERN
 from broadcaster.content.clips import MAX_CLIP_S, MIN_CLIP_S, SILENT_DBFS
@@ -119,7 +120,8 @@ def _sidecar(path: Path, ident: str, language: str, title: str | None, topic: st
     if by:
         lines.append(f'author: "{by}"')
     sidecar = path.with_name(path.name + ".yaml")
-    sidecar.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with replacing(sidecar, "w", encoding="utf-8") as f:
+        f.write("\n".join(lines) + "\n")
     return sidecar
 
 
