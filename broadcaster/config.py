@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -62,6 +62,7 @@ class StationConfig:
     name: str = "Đài truyền thanh xã"
     timezone: str = "Asia/Ho_Chi_Minh"
     profile: Profile = field(default_factory=Profile)
+    profiles: dict[str, Profile] = field(default_factory=dict)  # named variants of ``profile``, for outputs
     speech: SpeechSettings = field(default_factory=SpeechSettings)
     topics: tuple[str, ...] = DEFAULT_TOPICS
     chime: str = ""
@@ -73,6 +74,10 @@ class StationConfig:
         if not self.id:
             # A station without an explicit id is known by its name, spelled as an id.
             object.__setattr__(self, "id", slug(self.name))
+
+    def profile_named(self, name: str) -> Profile:
+        """The station's profile ('') or one of its named profiles."""
+        return self.profiles[name] if name else self.profile
 
     @property
     def tz(self) -> ZoneInfo:
@@ -123,6 +128,7 @@ def _text(node: Any, key: str, path: Path) -> str:
 AUDIO_KEYS = {"target_lufs": (-40, -5), "true_peak_dbtp": (-12, 0), "sample_rate": (8000, 96000),
               "highpass_hz": (0, 1000), "lowpass_hz": (0, 20000), "compress_ratio": (1, 20),
               "compress_threshold_db": (-40, 0), "pad_s": (0, 10)}
+PROFILE_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 
 
 def _profile_settings(node: Any, path: Path) -> dict[str, Any]:
@@ -133,6 +139,23 @@ def _profile_settings(node: Any, path: Path) -> dict[str, Any]:
             raise InputError(t("'{key}' is {value}; use 0 to turn the filter off, or at least {low}", key=key,
                                value=node[key], low=low), path=path, line=line_of(node, key))
     return settings
+
+
+def _profiles(root: Any, path: Path, base: Profile) -> dict[str, Profile]:
+    """Named profiles: the station's audio settings with some of them changed, for outputs that name them."""
+    node = expect_map(root["profiles"], path, "profiles", line_of(root, "profiles"))
+    profiles = {}
+    for name in node:
+        if not isinstance(name, str) or not PROFILE_NAME.match(name):
+            raise InputError(t("profile name '{name}' must be lower-case letters without accents, digits and '-'",
+                               name=name), path=path, line=line_of(node, name))
+        settings = expect_map(node[name], path, t("profile '{name}'", name=name), line_of(node, name))
+        if "sample_rate" in settings:
+            raise InputError(t("sample_rate is set once for the whole station, under 'audio:'; every output "
+                               "plays at that rate"), path=path, line=line_of(settings, "sample_rate"))
+        check_keys(settings, set(AUDIO_KEYS) - {"sample_rate"}, path, t("profile '{name}'", name=name))
+        profiles[name] = _checked(replace(base, **_profile_settings(settings, path)), settings, path)
+    return profiles
 
 
 def _checked(profile: Profile, node: Any, path: Path) -> Profile:
@@ -152,7 +175,7 @@ def parse_config(data: Any, path: Path) -> StationConfig:
     if data is None:
         return StationConfig()
     root = expect_map(data, path, t("the station file"))
-    check_keys(root, {"id", "name", "timezone", "audio", "speech", "log", "topics", "chime", "grace"}, path,
+    check_keys(root, {"id", "name", "timezone", "audio", "profiles", "speech", "log", "topics", "chime", "grace"}, path,
                t("the station file"))
     values: dict[str, Any] = {}
     if "chime" in root:
@@ -191,6 +214,8 @@ def parse_config(data: Any, path: Path) -> StationConfig:
         audio = expect_map(root["audio"], path, "audio", line_of(root, "audio"))
         check_keys(audio, set(AUDIO_KEYS), path, "audio")
         values["profile"] = _checked(Profile(**_profile_settings(audio, path)), audio, path)
+    if "profiles" in root:
+        values["profiles"] = _profiles(root, path, values.get("profile", Profile()))
     if "speech" in root:
         speech = expect_map(root["speech"], path, "speech", line_of(root, "speech"))
         check_keys(speech, {"engine", "voice", "rate_wpm", "fallback", "timeout_s", "retries", "dictionary"},

@@ -10,7 +10,7 @@ from functools import cached_property
 from pathlib import Path
 
 from broadcaster.airing_log import AiringLog
-from broadcaster.config import CONFIG_FILE, StationConfig, load_config
+from broadcaster.config import CONFIG_FILE, Profile, StationConfig, load_config
 from broadcaster.content.announcement import CLIP, LANGUAGE_PATTERN, Announcement, Variant
 from broadcaster.content.clips import CLIP_EXTENSIONS, decode_clip, file_sha256, keep_clip, kept_name
 from broadcaster.content.library import APPROVED, REJECTED, RETIRED, Entry, Library, merged, unknown_announcement
@@ -92,10 +92,16 @@ class Station:
 
     @cached_property
     def library(self) -> Library:
-        """The content library; approvals cover the processing profile and the voice."""
+        """The content library; approvals cover the processing profiles and the voice."""
         # What is said depends on the engine and voice and on the normaliser with the station's dictionary.
-        processing = f"{self.config.profile.key()}|{self.speech_engines[0].key()}|{self.normaliser.key()}"
+        profiles = ",".join(f"{name}:{profile.key()}" for name, profile in self.profiles.items())
+        processing = f"{profiles}|{self.speech_engines[0].key()}|{self.normaliser.key()}"
         return Library(self.data_dir / "library.json", processing)
+
+    @property
+    def profiles(self) -> dict[str, Profile]:
+        """The processing profiles by name: the station's own ('') first, then the named ones of station.yaml."""
+        return {"": self.config.profile, **dict(sorted(self.config.profiles.items()))}
 
     @cached_property
     def users(self) -> Users:
@@ -136,7 +142,18 @@ class Station:
 
     def schedule(self) -> Schedule:
         """All schedule files, read and checked now (they may have been edited)."""
-        return load_schedules(schedule_files(self.schedules_dir))
+        schedule = load_schedules(schedule_files(self.schedules_dir))
+        self._check_profiles(schedule)
+        return schedule
+
+    def _check_profiles(self, schedule: Schedule) -> None:
+        """Refuse an output whose profile station.yaml does not define."""
+        for output in schedule.outputs.values():
+            if output.profile and output.profile not in self.config.profiles:
+                raise InputError(t("output '{name}' uses the profile '{profile}', which station.yaml does not define "
+                                   "(its profiles: {names})", name=output.name, profile=output.profile,
+                                   names=", ".join(sorted(self.config.profiles)) or t("none")),
+                                 path=output.source)
 
     def _relative(self, path: Path) -> str:
         try:
@@ -297,49 +314,57 @@ class Station:
             # Rendered before the approval is written: an approval cut off by a power cut is no approval,
             # rather than an approved announcement without audio (which approving again would refuse).
             for variant in self.library.check(ident, action, name).announcement.variants:
-                self.render(variant)
+                self.render_all(variant)
         entry = self.library.decide(ident, action, name, now, reason)
         if action == APPROVED:
             for variant in entry.announcement.variants:
-                self.render(variant)  # the version approved (found in the cache, unless edited meanwhile)
+                self.render_all(variant)  # the version approved (found in the cache, unless edited meanwhile)
         return entry
 
     def spoken(self, variant: Variant) -> SpokenText:
         """What the speech engine is given for a text variant: the text in words, as an announcer reads it."""
         return SpokenText(self.normaliser.normalise(variant.text), variant.language, self.normaliser.key())
 
-    def asset(self, variant: Variant) -> Asset | None:
-        """The rendered audio of a variant (for a text, the configured engine's, else its fallback's)."""
+    def asset(self, variant: Variant, profile: str = "") -> Asset | None:
+        """The rendered audio of a variant with a profile (for a text, the configured engine's, else its
+        fallback's)."""
+        processing = self.config.profile_named(profile)
         if variant.kind == CLIP:
-            return self.cache.find(clip_key(variant.clip_sha256, self.config.profile))
-        return self.cache.lookup(self.spoken(variant), self.speech_engines, self.config.profile)
+            return self.cache.find(clip_key(variant.clip_sha256, processing))
+        return self.cache.lookup(self.spoken(variant), self.speech_engines, processing)
 
-    def needs_render(self, variant: Variant) -> bool:
-        """Whether a variant has no audio yet, or only a fallback engine's (the configured one is tried again)."""
+    def needs_render(self, variant: Variant, profile: str = "") -> bool:
+        """Whether a variant has no audio with a profile yet, or only a fallback engine's (the configured one
+        is tried again)."""
         if variant.kind == CLIP:
-            return self.asset(variant) is None
-        key = cache_key(self.spoken(variant), self.speech_engines[0], self.config.profile)
+            return self.asset(variant, profile) is None
+        key = cache_key(self.spoken(variant), self.speech_engines[0], self.config.profile_named(profile))
         return self.cache.find(key) is None
 
-    def render(self, variant: Variant) -> tuple[Asset, bool]:
-        """Render one variant (or find it in the cache)."""
+    def render(self, variant: Variant, profile: str = "") -> tuple[Asset, bool]:
+        """Render one variant with a profile (or find it in the cache)."""
+        processing = self.config.profile_named(profile)
         if variant.kind == CLIP:
-            return self.cache.render_clip(self.clips_dir / variant.clip_file, variant.clip_sha256, self.config.profile)
-        return self.cache.render(self.spoken(variant), self.speech_engines, self.config.profile)
+            return self.cache.render_clip(self.clips_dir / variant.clip_file, variant.clip_sha256, processing)
+        return self.cache.render(self.spoken(variant), self.speech_engines, processing)
+
+    def render_all(self, variant: Variant) -> list[tuple[str, Asset, bool]]:
+        """Render one variant with every profile: (profile, asset, rendered now) for each."""
+        return [(name, *self.render(variant, name)) for name in self.profiles]
 
     def clean_renders(self, dry_run: bool = False) -> tuple[list[Path], list[Path]]:
         """Remove rendered audio that nothing uses any more (kept: every variant of every announcement in
-        the library, with each engine, and the chimes); returns the paths removed and left."""
+        the library, with each engine and each profile, and the chimes); returns the paths removed and left."""
         keep = set()
-        for entry in self.library.entries():
-            for variant in entry.announcement.variants:
-                if variant.kind == CLIP:
-                    keep.add(clip_key(variant.clip_sha256, self.config.profile))
-                else:
-                    keep |= {cache_key(self.spoken(variant), engine, self.config.profile)
-                             for engine in self.speech_engines}
-        for relative in self._chime_files():
-            keep.add(clip_key(file_sha256(self._source(relative)), self.config.profile))
+        for profile in self.profiles.values():
+            for entry in self.library.entries():
+                for variant in entry.announcement.variants:
+                    if variant.kind == CLIP:
+                        keep.add(clip_key(variant.clip_sha256, profile))
+                    else:
+                        keep |= {cache_key(self.spoken(variant), engine, profile) for engine in self.speech_engines}
+            for relative in self._chime_files():
+                keep.add(clip_key(file_sha256(self._source(relative)), profile))
         return self.cache.clean(keep, dry_run)
 
     def _chime_files(self) -> set[str]:
@@ -352,22 +377,24 @@ class Station:
             files.add(self.config.chime)
         return {f for f in files if self._source(f).is_file()}
 
-    def chime(self, relative: str) -> Rendition | None:
-        """A station signal file (a chime, a jingle) rendered to broadcast loudness; None when missing."""
+    def chime(self, relative: str, profile: str = "") -> Rendition | None:
+        """A station signal file (a chime, a jingle) processed with a profile; None when missing."""
         path = self._source(relative)
         if not path.is_file():
             return None
-        asset, _ = self.cache.render_clip(path, file_sha256(path), self.config.profile)
+        asset, _ = self.cache.render_clip(path, file_sha256(path), self.config.profile_named(profile))
         return Rendition("", asset.path, asset.duration_s, "clip")
 
-    def material(self, now: dt.datetime, schedule: Schedule | None = None) -> dict[str, Material]:
-        """What the planner needs of every announcement, after taking in edited files; with the chimes
-        that ``schedule`` uses, rendered."""
-        problems = self.sync(now)
+    def material(self, now: dt.datetime, schedule: Schedule | None = None, profile: str = "") -> dict[str, Material]:
+        """What the planner needs of every announcement (its audio with ``profile``), after taking in edited
+        files; with the chimes that ``schedule`` uses, rendered."""
+        return self._material(self.sync(now), schedule, profile)
+
+    def _material(self, problems: dict[str, str], schedule: Schedule | None, profile: str) -> dict[str, Material]:
         result = {}
         chimes = {i.chime for s in (schedule.sessions if schedule else ()) for i in s.items if i.kind == CHIME}
         for relative in sorted(chimes):
-            rendition = self.chime(relative)
+            rendition = self.chime(relative, profile)
             if rendition is not None:
                 sha = Path(rendition.asset_path).stem
                 result[chime_key(relative)] = Material(
@@ -378,7 +405,7 @@ class Station:
             a = entry.announcement
             renditions = []
             for variant in a.variants:
-                asset = self.asset(variant) if entry.approved else None
+                asset = self.asset(variant, profile) if entry.approved else None
                 renditions.append(Rendition(variant.language, asset.path if asset else None,
                                             asset.duration_s if asset else None, asset.engine if asset else ""))
             result[a.id] = Material(
@@ -392,7 +419,22 @@ class Station:
         """The plan of ``day``, as the files are at ``now``."""
         schedule = schedule or self.schedule()
         self._check_ids(schedule)
-        return plan_day(schedule, self.material(now, schedule), day, self.config.tz)
+        self._check_profiles(schedule)
+        problems = self.sync(now)
+        # Outputs with their own profile air their own renders: each group of outputs is planned with
+        # the audio of its profile. Their sessions never share an output, so the plans simply add up.
+        groups: dict[str, list] = {}
+        for session in schedule.sessions:
+            groups.setdefault(schedule.outputs[session.output].profile, []).append(session)
+        plans = []
+        for profile, sessions in (groups or {"": []}).items():
+            part = replace(schedule, sessions=tuple(sessions))
+            plans.append(plan_day(part, self._material(problems, part, profile), day, self.config.tz))
+        if len(plans) == 1:
+            return plans[0]
+        airings = sorted((a for p in plans for a in p.airings), key=lambda a: (a.start, a.output))
+        return Plan(day=day, airings=tuple(airings), warnings=tuple(dict.fromkeys(w for p in plans for w in p.warnings)),
+                    problems=tuple(dict.fromkeys(w for p in plans for w in p.problems)))
 
     def _check_ids(self, schedule: Schedule) -> None:
         """Refuse a schedule that names an announcement neither in the library nor in scripts_text/,
@@ -456,11 +498,14 @@ class Station:
                                start=quiet.start.strftime("%H:%M"), end=quiet.end.strftime("%H:%M")))
         name = self.users.authenticate(by, passphrase, {"operator", "supervisor"}, t("air urgent announcements")) \
             if by else ""
+        outputs = outputs or sorted(schedule.outputs)
+        profiles = {output: schedule.outputs[output].profile for output in outputs}
         for variant in entry.announcement.variants:
-            self.render(variant)
+            for profile in sorted(set(profiles.values())):
+                self.render(variant, profile)
         if before:
             self.library.note(ident, "emergency before approval", name, now, reason)
-        return {"announcement": ident, "fingerprint": entry.fingerprint, "outputs": outputs or sorted(schedule.outputs),
+        return {"announcement": ident, "fingerprint": entry.fingerprint, "outputs": outputs, "profiles": profiles,
                 "level": level, "policy": str(policy), "every_s": every_s,
                 "until": until.isoformat() if until else None, "by": name, "reason": reason,
                 "before_approval": before}
@@ -470,7 +515,7 @@ class Station:
         entry = self.library.get(request["announcement"])
         airings = []
         for variant in entry.announcement.variants:
-            asset, _ = self.render(variant)
+            asset, _ = self.render(variant, request.get("profiles", {}).get(output, ""))
             end = at + dt.timedelta(seconds=asset.duration_s)
             airings.append(PlannedAiring(
                 key=f"urgent/{request['id']}/{output}/{n}.{variant.language}", output=output,

@@ -130,8 +130,11 @@ def _decide(station: Station, ident: str, action: str, by: str, reason: str = ""
                   markup=False)
     if action == APPROVED:
         for variant in entry.announcement.variants:
-            console.print(t("  {lang}: {asset}", lang=language_name(variant.language),
-                            asset=describe_asset(station.asset(variant))), markup=False)
+            for profile in station.profiles:
+                lang = language_name(variant.language)
+                console.print(t("  {lang}: {asset}", lang=t("{lang}, profile {profile}", lang=lang, profile=profile)
+                                if profile else lang, asset=describe_asset(station.asset(variant, profile))),
+                              markup=False)
 
 
 @content.command("approve")

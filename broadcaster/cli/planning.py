@@ -26,22 +26,22 @@ from broadcaster.station import Station
 def render_command(station: Station, dry_run: bool, clean: bool) -> None:
     """Render every approved announcement to broadcast-ready audio (cached)."""
     station.sync(SystemClock(station.config.tz).now())
-    todo = [(e.id, v) for e in station.library.entries() if e.approved
-            for v in e.announcement.variants if station.needs_render(v)]
+    todo = [(e.id, v, profile) for e in station.library.entries() if e.approved
+            for v in e.announcement.variants for profile in station.profiles if station.needs_render(v, profile)]
     if dry_run or not todo:
-        for ident, v in todo:
-            had = station.asset(v)
-            console.print(t("would render {id} ({lang})", id=ident, lang=v.language)
+        for ident, v, profile in todo:
+            had = station.asset(v, profile)
+            console.print(t("would render {id} ({what})", id=ident, what=_what(v.language, profile))
                           + (t(" (now: {engine}, a fallback)", engine=had.engine) if had else ""), markup=False)
         console.print(t("{n} to render", n=len(todo)))
     else:
         made = 0
         with Progress(console=console, transient=True) as progress:
             task = progress.add_task(t("Rendering"), total=len(todo))
-            for ident, v in todo:
-                asset, now = station.render(v)
+            for ident, v, profile in todo:
+                asset, now = station.render(v, profile)
                 made += now  # a fallback's audio is kept when the configured engine fails again
-                progress.console.print(t("{id} ({lang}): {asset}", id=ident, lang=v.language,
+                progress.console.print(t("{id} ({what}): {asset}", id=ident, what=_what(v.language, profile),
                                          asset=describe_asset(asset)), markup=False)
                 progress.advance(task)
         console.print(t("{n} rendered", n=made))
@@ -52,6 +52,11 @@ def render_command(station: Station, dry_run: bool, clean: bool) -> None:
         for path in left:
             console.print(t("warning: {path} is in use and was left; it is removed next time", path=path),
                           markup=False)
+
+
+def _what(language: str, profile: str) -> str:
+    """'vie', or 'vie, profile xe-loa' for a named profile's render."""
+    return t("{lang}, profile {profile}", lang=language, profile=profile) if profile else language
 
 
 def print_plan(plan: Plan) -> None:
@@ -117,7 +122,8 @@ def export_loop_command(station: Station, output: str, name: str | None, day: dt
     schedule = station.schedule()
     session = loop_session(schedule, output, name)
     target = target or station.data_dir / "export" / f"{output}-{when.isoformat()}.mp3"
-    count, seconds, warnings = export_loop(session, station.material(now, schedule), when, station.config.tz,
+    material = station.material(now, schedule, schedule.outputs[session.output].profile)
+    count, seconds, warnings = export_loop(session, material, when, station.config.tz,
                                            station.config.profile.sample_rate, target)
     for warning in warnings:
         console.print(t("warning: {text}", text=warning), markup=False)

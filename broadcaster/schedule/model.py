@@ -11,7 +11,8 @@ ANNOUNCEMENT, TOPIC, SILENCE, CHIME, RELAY = "announcement", "topic", "silence",
 
 @dataclass(frozen=True)
 class Output:
-    """Where a session is heard: a sound device by name (with backups), or a WAV file; and its gain."""
+    """Where a session is heard: a sound device by name (with backups), or a WAV file; its gain; and the
+    processing profile of station.yaml its audio is rendered with ('' for the station's own)."""
 
     name: str
     device: str | None = None
@@ -19,6 +20,7 @@ class Output:
     gain_db: float = 0.0
     backups: tuple[str, ...] = ()
     source: str = ""
+    profile: str = ""
 
 
 @dataclass(frozen=True)

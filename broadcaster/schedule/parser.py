@@ -200,7 +200,7 @@ def _session(node: Any, path: Path, outputs: dict[str, Output], line: int | None
 
 def _output(name: str, node: Any, path: Path, line: int | None) -> Output:
     node = expect_map(node, path, t("output '{name}'", name=name), line)
-    check_keys(node, {"device", "file", "gain", "backup"}, path, t("an output"))
+    check_keys(node, {"device", "file", "gain", "backup", "profile"}, path, t("an output"))
     if ("device" in node) == ("file" in node):
         raise InputError(t("output '{name}' needs either 'device: NAME' or 'file: PATH.wav'", name=name),
                          path=path, line=line)
@@ -214,9 +214,13 @@ def _output(name: str, node: Any, path: Path, line: int | None) -> Output:
         backups = (str(value),) if isinstance(value, str) else tuple(
             str(b) for b in expect_list(value, path, "backup", line_of(node, "backup")))
     device = node.get("device")
+    profile = node.get("profile", "")
+    if not isinstance(profile, str) or ("profile" in node and not profile.strip()):
+        raise InputError(t("profile must be the name of a profile in station.yaml"), path=path,
+                         line=line_of(node, "profile"))
     return Output(name=name, device=None if device in (None, "default") else str(device),
                   file=str(node["file"]) if "file" in node else None, gain_db=float(gain), backups=backups,
-                  source=f"{path}:{line}")
+                  source=f"{path}:{line}", profile=profile.strip())
 
 
 TOP_KEYS = {"outputs", "sessions", "exceptions", "quiet_hours", "max_session"}
