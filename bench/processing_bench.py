@@ -2,7 +2,7 @@
 true-peak limited) beside ffmpeg's ebur128 measurement of the same file; and our compressor beside
 pydub's compress_dynamic_range on a minute of it.
 
-Run from the repository: ``python bench/processing_bench.py`` (about a minute; ``--minutes 2`` for a
+Run from the repository: ``python bench/processing_bench.py`` (about half a minute; ``--minutes 2`` for a
 shorter run). It prints the figures and exits 1 if a target is missed: the whole processing takes at
 most twice as long as ffmpeg's ebur128 takes to measure loudness and true peak, and our compressor is
 at least 50 times quicker than pydub's.

@@ -241,7 +241,7 @@ def _exact_peaks(x: np.ndarray, blocks: np.ndarray) -> np.ndarray:
         starts = chosen * _PEAK_BLOCK - _REACH
         inside = (starts >= 0) & (starts + width <= n)
         if inside.any():
-            view = np.lib.stride_tricks.sliding_window_view(x, width)[::1]
+            view = np.lib.stride_tricks.sliding_window_view(x, width)
             rows[inside] = view[starts[inside]]
         for row in np.flatnonzero(~inside):  # the blocks at the edges of the signal
             a, b = max(starts[row], 0), min(starts[row] + width, n)

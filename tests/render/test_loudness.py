@@ -6,14 +6,16 @@ from __future__ import annotations
 import numpy as np
 import pyloudnorm
 import pytest
+import soundfile
 from scipy.signal import resample_poly, upfirdn
 
 from broadcaster.audiofile import read_wav
 from broadcaster.config import Profile
+from broadcaster.content.library import APPROVED
 from broadcaster.render.loudness import (_INTERPOLATOR, LoudnessMeter, integrated_lufs, limiter, normalise,
                                          peak_envelope, true_peak_dbtp)
 from broadcaster.render.processing import process
-from tests.helpers import approved_station
+from tests.helpers import NOW, PASSPHRASE, SUPERVISOR, approved_station
 
 RATE = 44100
 
@@ -149,3 +151,20 @@ def test_rendered_asset_is_at_broadcast_loudness_with_its_padding(station_dir):
     assert asset.duration_s == pytest.approx(len(samples) / rate, abs=0.001)
     pad = int(profile.pad_s * rate)
     assert not samples[:pad].any() and not samples[-pad:].any() and samples[pad: pad + rate // 5].any()
+
+
+def test_an_imported_clip_is_processed_like_speech(station_dir):
+    # A phone recording: a second of nothing, then the voice, all of it on a DC offset.
+    clip = station_dir / "audio" / "khau-hieu-5k-rad.wav"
+    clip.parent.mkdir(exist_ok=True)
+    soundfile.write(clip, np.concatenate([np.zeros(RATE, np.float32), speechlike(4, 0.05)]) + 0.2, RATE)
+    station = approved_station(station_dir, ("khau-hieu-5k",), render=False)
+    station.add_file(clip, NOW, ident="khau-hieu-5k", language="rad")
+    station.decide("khau-hieu-5k", APPROVED, SUPERVISOR, PASSPHRASE, NOW)
+    asset = station.asset(station.library.get("khau-hieu-5k").announcement.variant("rad"))
+    samples, rate = read_wav(asset.path)
+    assert asset.engine == "clip"
+    assert integrated_lufs(samples, rate) == pytest.approx(Profile().target_lufs, abs=0.1)
+    assert independent_true_peak(samples) < Profile().true_peak_dbtp
+    assert abs(float(samples.mean())) < 1e-3  # the offset is gone
+    assert len(samples) / rate < 4 + 0.2  # and the second of silence with it (0.15 s of it is kept)
