@@ -163,8 +163,9 @@ class Runner:
             times = [now]
             while every and times[-1] + dt.timedelta(seconds=every) <= until:
                 times.append(times[-1] + dt.timedelta(seconds=every))
-            chime = self.station.chime(self.station.config.chime) if self.station.config.chime else None
             for output in request["outputs"]:
+                profile = request.get("profiles", {}).get(output, "")  # the chime sounds like the output's items
+                chime = self.station.chime(self.station.config.chime, profile) if self.station.config.chime else None
                 for n, at in enumerate(times):
                     airings = self.station.urgent_airings(request, output, at, n)
                     engine.urgent(airings, parse_policy(request["policy"]), chime.asset_path if chime else None)
