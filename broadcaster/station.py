@@ -188,7 +188,9 @@ class Station:
                  language: str | None = None) -> tuple[Entry, str]:
         """Import a text or a clip into the library; returns the entry and 'added', 'updated' or 'unchanged'."""
         path = Path(path)
-        if path.suffix.lower() in CLIP_EXTENSIONS:
+        is_text = path.suffix.lower() in (".md", ".txt")
+        if path.suffix.lower() in CLIP_EXTENSIONS or ((ident or language) and not is_text):
+            # (given as a clip, a file of another format is refused as such: '.wma' is not an audio format ...)
             ident, variant, new = self.read_clip(path, ident, language)
             outcome = self.library.add_variant(ident, variant, now, by or new.author, new)
         else:
