@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import tempfile
 import warnings
@@ -14,7 +15,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore", RuntimeWarning)
     from pydub import AudioSegment
 
-from broadcaster.errors import InputError
+from broadcaster.errors import InputError, StorageError
 from broadcaster.messages import t
 
 
@@ -22,17 +23,26 @@ def write_wav(path: Path, samples: np.ndarray, rate: int) -> None:
     """Write mono 16-bit WAV atomically: a power cut leaves no half file under the final name."""
     pcm = (np.clip(samples, -1.0, 1.0) * 32767).round().astype("<i2")
     segment = AudioSegment(data=pcm.tobytes(), sample_width=2, frame_rate=rate, channels=1)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+    # Made in memory, then written in one go: a full disk fails one write of ours, not pydub's half-written WAV.
+    wav = io.BytesIO()
+    segment.export(wav, format="wav")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise StorageError(t("the audio file could not be written: {reason}", reason=exc.strerror), path=path) from None
     try:
         with os.fdopen(fd, "wb") as f:
-            segment.export(f, format="wav")
+            f.write(wav.getbuffer())
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         if os.path.exists(tmp):
             os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise StorageError(t("the audio file could not be written: {reason}", reason=exc.strerror),
+                               path=path) from None
         raise
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import soundfile
 
-from broadcaster.errors import InputError
+from broadcaster.errors import InputError, StorageError
 from broadcaster.messages import t
 
 CLIP_EXTENSIONS = (".wav", ".mp3", ".m4a", ".aac", ".mp4", ".3gp", ".amr", ".ogg", ".oga", ".opus", ".flac")
@@ -141,8 +141,11 @@ def keep_clip(path: Path, folder: Path, sha256: str) -> Path:
             out.flush()
             os.fsync(out.fileno())
         os.replace(tmp, target)
-    except BaseException:
+    except BaseException as exc:
         if os.path.exists(tmp):
             os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise StorageError(t("the clip could not be kept in the library: {reason}", reason=exc.strerror),
+                               path=target) from None
         raise
     return target

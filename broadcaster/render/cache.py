@@ -15,7 +15,7 @@ from scipy.signal import resample_poly
 from broadcaster.audiofile import write_wav
 from broadcaster.config import Profile
 from broadcaster.content.clips import decode_clip
-from broadcaster.errors import SpeechError
+from broadcaster.errors import SpeechError, StorageError
 from broadcaster.messages import t
 from broadcaster.render.loudness import integrated_lufs, normalise, true_peak_dbtp
 from broadcaster.speech.engine import Speech, SpeechEngine, SpokenText
@@ -123,8 +123,13 @@ class RenderCache:
         # The description is written last: an asset without it is not found, and is rendered again.
         meta = self.folder / f"{key}.json"
         tmp = meta.with_suffix(".json.tmp")
-        tmp.write_text(json.dumps(asdict(asset), ensure_ascii=False), encoding="utf-8")
-        tmp.replace(meta)
+        try:
+            tmp.write_text(json.dumps(asdict(asset), ensure_ascii=False), encoding="utf-8")
+            tmp.replace(meta)
+        except OSError as exc:  # a full disk: the audio without its description is rendered again next time
+            tmp.unlink(missing_ok=True)
+            raise StorageError(t("the rendered audio could not be described: {reason}", reason=exc.strerror),
+                               path=meta) from None
         return asset
 
     def clean(self, keep: set[str], dry_run: bool = False) -> tuple[list[Path], list[Path]]:
