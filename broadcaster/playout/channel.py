@@ -337,12 +337,17 @@ class Channel:
         if airing is None:
             path.unlink(missing_ok=True)
             return
-        path.parent.mkdir(parents=True, exist_ok=True)
         note = {"v": 1, "airing": airing_to_record(airing), "sink": self._describe(),
                 "actual_start": started.isoformat(), "still_on_air": max(started, self.clock.now()).isoformat()}
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(note, f, ensure_ascii=False)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
+        tmp = None
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                json.dump(note, f, ensure_ascii=False)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, path)
+        except OSError:  # a full disk: the item plays on (only a power cut during it would go unnoted)
+            if tmp is not None and os.path.exists(tmp):
+                os.unlink(tmp)
