@@ -143,7 +143,10 @@ class Channel:
                     else:
                         self._on_air = item
                 if item is None:
-                    self._silence(BLOCK_S)
+                    try:
+                        self._silence(BLOCK_S)
+                    except DeviceError:
+                        pass  # the stream is closed: the next item opens it again, or fails over
                     continue
                 try:
                     self._play(item)
@@ -228,6 +231,7 @@ class Channel:
                 frames -= n
         except DeviceError:
             self._close()
+            raise  # before an item: it fails over, or fails
 
     # -- an item ----------------------------------------------------------------------------------
 
