@@ -19,13 +19,14 @@ import json
 import os
 import re
 import tempfile
+import threading
 import uuid
 import zipfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from filelock import FileLock, Timeout
 from tinydb.table import Document
@@ -565,6 +566,62 @@ class AiringLog:
             with Store(self.folder / SOURCES_DIR / station / f"{month}.json").transaction() as db:
                 table = db.table(TABLE)
                 table.insert_multiple(Document(r, doc_id=r["seq"]) for r in rows if not table.contains(doc_id=r["seq"]))
+
+
+class KeepingLog:
+    """The airing log as a running broadcaster writes it: a record that cannot be written (the disk is full)
+    is kept, the operator is told, and it is written, in order, as soon as the log takes records again,
+    so that nothing aired goes unlogged while the station keeps airing."""
+
+    def __init__(self, log: AiringLog, say: Callable[[str], None]):
+        self.log = log
+        self.say = say
+        self.kept: list[tuple[str, object]] = []  # ('airing', AiringEvent) or (kind, fields), oldest first
+        self._lock = threading.Lock()
+        self._failing = False
+
+    def append(self, event: AiringEvent) -> None:
+        """Record one airing outcome, now or as soon as the log can take it."""
+        if event.status in STATUSES:
+            self._write((AIRING, event))
+
+    def record(self, kind: str, **fields: object) -> None:
+        """Record something other than an airing, now or as soon as the log can take it."""
+        self._write((kind, fields))
+
+    def flush(self) -> None:
+        """Try again to write what was kept."""
+        with self._lock:
+            self._flush()
+
+    def kept_airings(self) -> list[AiringEvent]:
+        """Airing outcomes not written yet."""
+        with self._lock:
+            return [value for kind, value in self.kept if kind == AIRING]
+
+    def _write(self, item: tuple[str, object]) -> None:
+        with self._lock:
+            self.kept.append(item)
+            self._flush()
+
+    def _flush(self) -> None:
+        while self.kept:
+            kind, value = self.kept[0]
+            try:
+                if kind == AIRING:
+                    self.log.append(value)
+                else:
+                    self.log.record(kind, **value)
+            except StorageError as exc:
+                if not self._failing:
+                    self.say(t("the airing log cannot be written: {error}; what is aired is kept and logged as soon "
+                               "as it can be (free some space on the disk)", error=str(exc)))
+                self._failing = True
+                return
+            self.kept.pop(0)
+        if self._failing:
+            self.say(t("the airing log can be written again: every record kept was written"))
+            self._failing = False
 
 
 def read_bundle(path: Path) -> list[dict]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import warnings
 from pathlib import Path
 
@@ -21,8 +22,11 @@ def write_wav(path: Path, samples: np.ndarray, rate: int) -> None:
     """Write mono 16-bit WAV atomically: a power cut leaves no half file under the final name."""
     pcm = (np.clip(samples, -1.0, 1.0) * 32767).round().astype("<i2")
     segment = AudioSegment(data=pcm.tobytes(), sample_width=2, frame_rate=rate, channels=1)
-    with replacing(path) as f:
-        segment.export(f, format="wav")
+    # Made in memory, then written in one go: a full disk fails one write of ours, not pydub's half-written WAV.
+    wav = io.BytesIO()
+    segment.export(wav, format="wav")
+    with replacing(path, what=t("the audio file")) as f:
+        f.write(wav.getbuffer())
 
 
 def read_wav(path: Path) -> tuple[np.ndarray, int]:

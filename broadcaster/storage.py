@@ -51,12 +51,8 @@ class AtomicJSONStorage(Storage):
 
     def write(self, data) -> None:
         """Replace the file whole (temporary file beside it, fsync, rename)."""
-        try:
-            with replacing(self.path, "w", encoding="utf-8") as f:
-                json.dump(data, f, ensure_ascii=False, separators=(",", ":"))
-        except OSError as exc:
-            raise StorageError(t("the database could not be written: {reason}", reason=exc.strerror),
-                               path=self.path) from None
+        with replacing(self.path, "w", encoding="utf-8", what=t("the database")) as f:
+            json.dump(data, f, ensure_ascii=False, separators=(",", ":"))
 
     def close(self) -> None:
         """Nothing stays open between operations."""

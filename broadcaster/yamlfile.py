@@ -8,12 +8,14 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from broadcaster.errors import InputError
 from broadcaster.messages import t
 
 MAX_YAML_BYTES = 1_000_000
+MAX_YAML_VALUES = 1_000_000  # values of a file with its aliases repeated out (a 1 MB file holds fewer)
 
 
 def decode_text(data: bytes, path: Path) -> str:
@@ -30,20 +32,62 @@ def decode_text(data: bytes, path: Path) -> str:
         ) from None
 
 
+class _Constructor(RoundTripConstructor):
+    """Round-trip YAML, except that a date that does not exist (2026-02-30) stays text, for the checks
+    that name its line, instead of failing inside the parser."""
+
+    def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node, values)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)
+
+
 def load_yaml(text: str, path: Path) -> Any:
     """Parse YAML keeping line numbers; errors name the file and line."""
     if "\t" in text:
         line = text[: text.index("\t")].count("\n") + 1
         raise InputError(t("a tab character; indent with spaces"), path=path, line=line)
+    yaml = YAML(typ="rt")
+    yaml.Constructor = _Constructor
     try:
-        return YAML(typ="rt").load(text)
+        data = yaml.load(text)
     except MarkedYAMLError as exc:
+        if exc.context == "while scanning a quoted scalar" and exc.context_mark:
+            # The parser reads on to the end of the file: where the quote opens is what helps.
+            raise InputError(t("invalid YAML: a quote (\" or ') is opened and never closed"), path=path,
+                             line=exc.context_mark.line + 1) from None
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         problem = (exc.problem or exc.context or "invalid YAML").strip()
         raise InputError(t("invalid YAML: {problem}", problem=problem), path=path, line=line) from None
     except YAMLError as exc:
         raise InputError(t("invalid YAML: {problem}", problem=str(exc).splitlines()[0]), path=path) from None
+    except RecursionError:
+        raise InputError(t("lists or mappings are nested inside each other too deeply (hundreds of levels)"),
+                         path=path) from None
+    _count_values(data, path)
+    return data
+
+
+def _count_values(data: Any, path: Path) -> None:
+    """Refuse a file whose aliases ('*name' repeating an '&name') expand it to more values than any
+    schedule has: a few hundred bytes can otherwise stand for billions of them."""
+    stack, count = [data], 0
+    while stack:
+        node = stack.pop()
+        count += 1
+        if count > MAX_YAML_VALUES:
+            raise InputError(t("its aliases ('*name', repeating the part marked '&name') repeat parts so often that "
+                               "it holds more than {n} values; write the parts out instead", n=f"{MAX_YAML_VALUES:,}"),
+                             path=path)
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
 
 
 def read_yaml_file(path: Path) -> Any:

@@ -9,6 +9,7 @@ import click
 
 from broadcaster import __version__
 from broadcaster.errors import BroadcasterError
+from broadcaster.messages import t
 from broadcaster.station import Station
 
 
@@ -29,6 +30,9 @@ class BoundaryGroup(click.Group):
             return super().invoke(ctx)
         except BroadcasterError as exc:
             raise Failure(exc) from None
+        except OSError as exc:  # a full or failing disk where no library code expected it: one line too
+            raise Failure(BroadcasterError(t("a file cannot be read or written: {reason}", reason=exc.strerror or exc),
+                                           path=exc.filename)) from None
 
 
 def _station(ctx: click.Context, _param, value: str) -> str:

@@ -41,6 +41,12 @@ def _with_soundfile(path: Path, rate: int) -> np.ndarray | None:
         data, file_rate = soundfile.read(str(path), dtype="float32", always_2d=True)
     except (soundfile.LibsndfileError, RuntimeError) as exc:
         raise InputError(t("the clip is damaged: {reason}", reason=exc), path=path) from None
+    if len(data) < 0.98 * info.frames and _length_is_written(path, info.format):
+        raise InputError(t("the clip is cut short: it should last {full:.1f} s, but the file ends after {got:.1f} s; "
+                           "copy it again from the phone or recorder", full=info.duration, got=len(data) / file_rate),
+                         path=path)
+    if not np.isfinite(data).all():
+        raise InputError(t("the clip is damaged: some of its samples are not numbers"), path=path)
     mono = data.mean(axis=1)
     if file_rate == rate or len(mono) == 0:
         return mono
@@ -48,6 +54,23 @@ def _with_soundfile(path: Path, rate: int) -> np.ndarray | None:
 
     g = np.gcd(file_rate, rate)
     return resample_poly(mono, rate // g, file_rate // g).astype(np.float32)
+
+
+def _length_is_written(path: Path, container: str) -> bool:
+    """Whether the file states how long it is (FLAC always; MP3 in a Xing or Info header), so that less audio
+    than that means the file was cut short. (Without such a header an MP3's length is only guessed.)"""
+    if container == "FLAC":
+        return True
+    if container != "MP3":
+        return False
+    with open(path, "rb") as f:
+        head = f.read(10)
+        if head[:3] == b"ID3" and len(head) == 10:  # skip the tag: its size is four 7-bit bytes
+            f.seek(10 + sum((b & 0x7F) << (7 * (3 - i)) for i, b in enumerate(head[6:10])))
+        else:
+            f.seek(0)
+        first_frame = f.read(200)
+    return b"Xing" in first_frame or b"Info" in first_frame
 
 
 def _with_ffmpeg(path: Path, rate: int) -> np.ndarray:
@@ -114,6 +137,6 @@ def keep_clip(path: Path, folder: Path, sha256: str) -> Path:
     target = folder / kept_name(path, sha256)
     if target.exists():
         return target
-    with replacing(target) as out, open(path, "rb") as src:
+    with replacing(target, what=t("the library's copy of the clip")) as out, open(path, "rb") as src:
         shutil.copyfileobj(src, out)
     return target

@@ -18,8 +18,10 @@ from broadcaster.messages import t
 
 MAX_TEXT_BYTES = 200_000
 HEADER_KEYS = {"id", "title", "topic", "language", "author", "valid_from", "valid_until", "notes"}
-# Control characters other than tab and newline have no place in a text to be read aloud.
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters other than tab and newline have no place in a text to be read aloud: nor have the C1
+# controls (U+0080-U+009F: quotes of Windows text read as Latin-1) and the bidirectional overrides,
+# which make the text shown for proofreading differ from the text spoken.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def read_file_bytes(path: Path, limit: int) -> bytes:

@@ -15,7 +15,7 @@ from typing import Callable
 import numpy as np
 import soundfile
 
-from broadcaster.errors import BroadcasterError, DeviceError
+from broadcaster.errors import BroadcasterError, DeviceError, StorageError
 from broadcaster.messages import t
 from broadcaster.outputs.relay import RelayStream
 from broadcaster.outputs.sinks import Sink
@@ -143,7 +143,10 @@ class Channel:
                     else:
                         self._on_air = item
                 if item is None:
-                    self._silence(BLOCK_S)
+                    try:
+                        self._silence(BLOCK_S)
+                    except DeviceError:
+                        pass  # the stream is closed: the next item opens it again, or fails over
                     continue
                 try:
                     self._play(item)
@@ -233,6 +236,7 @@ class Channel:
             if item is not None:
                 raise
             self._close()
+            raise  # before an item: it fails over, or fails
 
     # -- an item ----------------------------------------------------------------------------------
 
@@ -377,4 +381,7 @@ class Channel:
             return
         note = {"v": 1, "airing": airing_to_record(airing), "sink": self._describe(),
                 "actual_start": started.isoformat(), "still_on_air": max(started, self.clock.now()).isoformat()}
-        write_json(path, note)
+        try:
+            write_json(path, note)
+        except StorageError:  # a full disk: the item plays on (only a power cut during it would go unnoted)
+            pass

@@ -9,7 +9,8 @@ import threading
 import time
 from typing import Callable
 
-from broadcaster.errors import BroadcasterError
+from broadcaster.airing_log import KeepingLog
+from broadcaster.errors import BroadcasterError, StorageError
 from broadcaster.messages import t
 from broadcaster.playout.clock import Clock
 from broadcaster.playout.engine import Listener, OutputSinks, PlayoutEngine
@@ -77,6 +78,7 @@ class Runner:
         self.say = say
         self.on_plan = on_plan
         self.mailbox = Mailbox(station.data_dir)
+        self.log = KeepingLog(station.airing_log, say)
         self.alarmed: set[str] = set()
 
     def run(self, stop: threading.Event | None = None, exit_when_idle: bool = False) -> None:
@@ -93,12 +95,12 @@ class Runner:
         schedule = station.schedule()
         self._check_devices(schedule)
         engine = build_engine(station, clock, schedule)
-        engine.subscribe(log_listener(station))
+        engine.subscribe(self._log_event)
         engine.subscribe(lambda event: self._say_next(engine, event), started=True)
         for listener in self.listeners:
             engine.subscribe(listener, started=True)
         station.airing_log.operator = self.operator
-        station.airing_log.record("run-start", operator=self.operator, pid=os.getpid())
+        self.log.record("run-start", operator=self.operator, pid=os.getpid())
         engine.recover(lambda airing, started: already_logged(station, airing, started))
         day = clock.now().date()
         self._load(engine, day, schedule)
@@ -113,6 +115,7 @@ class Runner:
                 self._watchdog(engine)
                 if now.date() != day or time.monotonic() - last_watch >= WATCH_FILES_S:
                     last_watch = time.monotonic()
+                    self.log.flush()
                     new_signature = _signature(station)
                     if now.date() != day or new_signature != signature:
                         day, signature = now.date(), new_signature
@@ -121,7 +124,17 @@ class Runner:
                     break
         finally:
             engine.stop()
-            station.airing_log.record("run-stop", operator=self.operator, pid=os.getpid())
+            self.log.record("run-stop", operator=self.operator, pid=os.getpid())
+            if self.log.kept:
+                raise StorageError(t("{n} records could not be written to the airing log; free some space on the "
+                                     "disk", n=len(self.log.kept)), path=station.airing_log.folder)
+
+    def _log_event(self, event: object) -> None:
+        if isinstance(event, AiringEvent):
+            self.log.append(event)
+        elif isinstance(event, DeviceEvent):
+            self.log.record("device", output=event.output, device=event.device, reason=event.reason,
+                            failover_to=event.failover_to)
 
     def _check_devices(self, schedule: Schedule) -> None:
         from broadcaster.outputs.sinks import find_device
@@ -134,13 +147,15 @@ class Runner:
                     find_device(device)
                 except BroadcasterError as exc:
                     self.say(t("{output}: {reason}", output=name, reason=exc.message))
-                    self.station.airing_log.record("device", output=name, device=device or "default",
+                    self.log.record("device", output=name, device=device or "default",
                                                    reason=exc.message, failover_to="")
 
     def _load(self, engine: PlayoutEngine, day: dt.date, schedule: Schedule) -> None:
         plan = self.station.plan(day, self.clock.now(), schedule)
         self.on_plan(plan)
-        engine.load(plan, done_keys(self.station, day), self.station.airing_log.logged_keys(day))
+        kept = self.log.kept_airings()  # logged as soon as the disk lets them be
+        engine.load(plan, done_keys(self.station, day) | {e.airing.key for e in kept if e.status in FINAL},
+                    self.station.airing_log.logged_keys(day) | {e.airing.key for e in kept})
 
     def _reload(self, engine: PlayoutEngine, day: dt.date, schedule: Schedule) -> Schedule:
         """Plan again from the files as they are now; a broken edit is refused and the old plan airs on."""
@@ -149,10 +164,10 @@ class Runner:
             self._load(engine, day, new)
         except BroadcasterError as exc:
             self.say(t("the edited schedule is refused, the previous one stays on air: {error}", error=str(exc)))
-            self.station.airing_log.record("audit", action="schedule refused", reason=str(exc))
+            self.log.record("audit", action="schedule refused", reason=str(exc))
             return schedule
         if new != schedule:
-            self.station.airing_log.record("audit", action="schedule reloaded")
+            self.log.record("audit", action="schedule reloaded")
         return new
 
     def _urgent(self, engine: PlayoutEngine, request: dict) -> None:
@@ -173,7 +188,7 @@ class Runner:
                        level=t(request["level"]), outputs=", ".join(request["outputs"]), n=len(times)))
         except (BroadcasterError, KeyError, ValueError) as exc:
             self.say(t("urgent request refused: {error}", error=exc))
-            self.station.airing_log.record("audit", action="urgent refused", reason=str(exc))
+            self.log.record("audit", action="urgent refused", reason=str(exc))
 
     def _say_next(self, engine: PlayoutEngine, event: object) -> None:
         """When an item goes on air, say what follows it on that output."""
@@ -193,6 +208,6 @@ class Runner:
             late = (self.clock.now() - airing.start).total_seconds()
             self.say(t("ALARM: '{id}' on {output} was due at {time} and has not started ({late:.1f} s late)",
                        id=airing.announcement, output=airing.output, time=airing.start.strftime("%H:%M:%S"), late=late))
-            self.station.airing_log.record("alarm", output=airing.output, key=airing.key,
+            self.log.record("alarm", output=airing.output, key=airing.key,
                                            announcement=airing.announcement, late_s=round(late, 3))
 

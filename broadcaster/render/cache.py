@@ -122,7 +122,8 @@ class RenderCache:
         asset = Asset(key=key, path=str(wav), duration_s=round(len(done.samples) / profile.sample_rate, 3),
                       lufs=round(done.lufs, 2), true_peak_dbtp=round(done.true_peak_dbtp, 2), **made)
         # The description is written last: an asset without it is not found, and is rendered again.
-        with replacing(self.folder / f"{key}.json", "w", encoding="utf-8") as meta:
+        with replacing(self.folder / f"{key}.json", "w", encoding="utf-8",
+                       what=t("the description of the rendered audio")) as meta:
             json.dump(asdict(asset), meta, ensure_ascii=False)
         return asset
 

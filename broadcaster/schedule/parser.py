@@ -154,6 +154,9 @@ def _session(node: Any, path: Path, outputs: dict[str, Output], line: int | None
     for key in ("name", "start", "items"):
         if key not in node:
             raise InputError(t("a session needs '{key}'", key=key), path=path, line=line_of(node) or line)
+    if node["name"] is None or isinstance(node["name"], (dict, list)):
+        raise InputError(t("a session's name must be a text, such as 'Buổi sáng'"), path=path,
+                         line=line_of(node, "name"))
     if ("output" in node) == ("outputs" in node):
         raise InputError(t("a session needs 'output: NAME' (or 'outputs: [A, B]')"), path=path,
                          line=line_of(node) or line)

@@ -289,8 +289,8 @@ def overlaps(airings: list[PlannedAiring], schedule: Schedule) -> list[str]:
     for a in sorted(airings, key=lambda a: a.start):
         prev = last.get(a.output)
         if prev is not None and a.start < prev.end and prev.session != a.session \
-                and (prev.session, a.session) not in seen:
-            seen.add((prev.session, a.session))
+                and frozenset((prev.session, a.session)) not in seen:  # each pair once, where it begins
+            seen.add(frozenset((prev.session, a.session)))
             found.append(t("{output}: session '{a}' ({a_where}) starts at {start} and overlaps session '{b}' "
                            "({b_where}), which runs until {end}", output=a.output, a=a.session,
                            a_where=_where(where, a), start=a.start.strftime("%H:%M:%S"),

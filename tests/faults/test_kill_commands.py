@@ -86,10 +86,14 @@ def _edited_text(root: Path) -> list[str]:
     return ["content", "add", str(path)]
 
 
+def _clip_file(path: Path) -> Path:
+    soundfile.write(path, tone(440.0, 2.0), RATE)
+    return path
+
+
 def _clip(root: Path) -> list[str]:
     make_station(root, texts={"lich-tiem": TEXT})
-    path = root / "audio" / "lich-tiem-rad.wav"
-    soundfile.write(path, tone(440.0, 2.0), RATE)
+    path = _clip_file(root / "audio" / "lich-tiem-rad.wav")
     return ["content", "add", str(path), "--id", "lich-tiem", "--lang", "rad"]
 
 
@@ -107,17 +111,21 @@ def _render(root: Path) -> list[str]:
     return ["render"]
 
 
-def _log_import(root: Path) -> list[str]:
-    make_station(root)
+def _bundles(folder: Path) -> list[Path]:
+    """Bundles of two stations, each from October into November: two months of records per station."""
     bundles = []
     for name, days in (("xa-ea-kao", range(25, 31)), ("xe-loa-1", range(28, 32))):
-        # Each bundle runs from October into November: two months of records per station.
         events = [event(at(d if d <= 31 else d - 31, 7, 0, month=10 if d <= 31 else 11), "tiem-vac-xin")
                   for d in days] + [event(at(n, 17, 0), "tin-gia") for n in (1, 2)]
-        log = build_log(root.parent / name, events, station=name)
-        bundles.append(root.parent / f"{name}.json")
+        log = build_log(folder / name, events, station=name)
+        bundles.append(folder / f"{name}.json")
         log.export(dt.date(2026, 10, 1), dt.date(2026, 11, 30), bundles[-1])
-    return ["log", "import", *map(str, bundles)]
+    return bundles
+
+
+def _log_import(root: Path) -> list[str]:
+    make_station(root)
+    return ["log", "import", *map(str, _bundles(root.parent))]
 
 
 OPERATIONS = [Operation("content add (new text)", _new_text), Operation("content add (edited text)", _edited_text),
@@ -146,14 +154,7 @@ def test_killed_at_every_change_it_is_all_or_nothing(operation, tmp_path):
         return station.root, open_everything(station.root)
 
     def check(root: Path) -> list[str]:
-        """After a kill: before or after (or what the operation allows); run again, it ends as it should."""
-        now = state(root)
-        if not operation.acceptable(before, after, now):
-            return [f"after the kill: {_difference(before, after, now)}"]
-        expected = second if now == after else (0, after)  # done already, or (part of) it is still to do
-        then = again(root, args)
-        return [] if then == expected else [f"run again: exit {then[0]} (expected {expected[0]}): "
-                                            f"{_difference(before, expected[1], then[1])}"]
+        return ends_well(root, operation, args, before, after, second)
 
     with ThreadPoolExecutor(2) as pool:  # the kills are separate processes: two at a time on two cores
         killed = list(pool.map(kill_at, range(1, changes + 1)))
@@ -165,6 +166,19 @@ def test_killed_at_every_change_it_is_all_or_nothing(operation, tmp_path):
     KILL_POINTS[operation.name] = (changes, changes - len(problems))
     print(f"{operation.name}: kill points tried: {changes}, survived: {changes - len(problems)}")
     assert not problems, problems
+
+
+def ends_well(root: Path, operation: Operation, args: list[str], before: dict, after: dict,
+              second: tuple[int, dict]) -> list[str]:
+    """After a fault: the station is as before or as after (or as the operation allows); the command run
+    again ends as it should (as a second run does, if the first was done); the problems found."""
+    now = state(root)
+    if not operation.acceptable(before, after, now):
+        return [f"after the fault: {_difference(before, after, now)}"]
+    expected = second if now == after else (0, after)  # done already, or (part of) it is still to do
+    then = again(root, args)
+    return [] if then == expected else [f"run again: exit {then[0]} (expected {expected[0]}): "
+                                        f"{_difference(before, expected[1], then[1])}"]
 
 
 def again(root: Path, args: list[str]) -> tuple[int, dict]:
