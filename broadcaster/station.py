@@ -210,7 +210,9 @@ class Station:
         """Read and check a text or a clip for the library, writing nothing; a clip comes back as a new
         announcement holding just that variant."""
         path = Path(path)
-        if path.suffix.lower() in CLIP_EXTENSIONS:
+        is_text = path.suffix.lower() in (".md", ".txt")
+        if path.suffix.lower() in CLIP_EXTENSIONS or ((ident or language) and not is_text):
+            # given as a clip, a file of another format is refused as such ('.wma' is not an audio format ...)
             variant, new = self.read_clip(path, ident, language)
             return replace(new, variants=(variant,))
         if ident or language:

@@ -69,10 +69,10 @@ SCHEDULES = [
          "exceptions, max_session, outputs, quiet_hours, sessions"),
     Case("schedules/unknown-output-key.yaml", CHECK,
          "Error: {file}:3: unknown key 'devise' in an output (did you mean 'device'?); expected one of: backup, device, "
-         "file, gain"),
+         "file, gain, profile"),
     Case("schedules/unknown-item-key.yaml", CHECK,
          "Error: {file}:9: unknown key 'anouncement' in an item (did you mean 'announcement'?); expected one of: "
-         "announcement, chime, gap, languages, repeat, silence, topic"),
+         "announcement, chime, gap, languages, relay, repeat, silence, topic"),
     Case("schedules/hour-25.yaml", CHECK, f"Error: {{file}}:6: start '25:00' is not a time of day; {HHMM}"),
     Case("schedules/minute-61.yaml", CHECK, f"Error: {{file}}:6: start '05:61' is not a time of day; {HHMM}"),
     Case("schedules/negative-time.yaml", CHECK, f"Error: {{file}}:6: start '-1:00' is not a time of day; {HHMM}"),
@@ -218,7 +218,7 @@ RUNTIME = [
          into="station.yaml"),
     Case("station/station-unknown-key.yaml", ("plan",),
          "Error: {station}/station.yaml:2: unknown key 'speach' in the station file (did you mean 'speech'?); "
-         "expected one of: audio, chime, grace, id, log, name, speech, timezone, topics", into="station.yaml"),
+         "expected one of: audio, chime, grace, id, log, name, profiles, speech, timezone, topics", into="station.yaml"),
 ]
 
 CASES = SCHEDULES + TEXTS + CLIPS + USAGE + RUNTIME
