@@ -162,12 +162,12 @@ def heard_seconds(played: np.ndarray, frequencies: dict[str, float], window: int
 # Stations --------------------------------------------------------------------------------------------
 
 def make_station(root: Path, texts: dict[str, str] = {}, tones: dict[str, tuple[float, float]] = {},
-                 grace: str = "10s", render: bool = True) -> Station:
+                 grace: str = "10s", render: bool = True, engine: str = "espeak") -> Station:
     """A new station at ``root`` whose texts, and clips of tones (id: frequency, seconds), are added and
     approved by the supervisor (and rendered, unless ``render`` is false)."""
     init_station(root, "Đài truyền thanh xã Thử Nghiệm")
-    with (root / "station.yaml").open("a", encoding="utf-8") as f:
-        f.write(f"grace: {grace}\n")
+    config = (root / "station.yaml").read_text(encoding="utf-8").replace("engine: espeak", f"engine: {engine}")
+    (root / "station.yaml").write_text(config + f"grace: {grace}\n", encoding="utf-8")
     station = with_supervisor(root)
     for ident, text in texts.items():
         path = root / "scripts_text" / f"{ident}.md"
