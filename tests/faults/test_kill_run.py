@@ -10,7 +10,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 import pytest
 
@@ -59,20 +59,21 @@ def test_fifty_kills_across_a_day_lose_nothing(day_station, tmp_path):
     console = tmp_path / "console.txt"
     command = [sys.executable, "-m", "broadcaster", "--station", str(station.root), "run"]
 
-    survived, problems_after = 0, {}
+    survived, problems_after, mid_air = 0, {}, 0
     for kill in range(KILLS):
         with console.open("a", encoding="utf-8") as out:
             process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
             time.sleep(rng.uniform(*GAP_S))
             process.send_signal(signal.SIGKILL)
             process.wait(30)
+        mid_air += any((station.data_dir / "onair").glob("*.json"))  # killed while something played
         problems = open_everything(station.root)
         if problems:
             problems_after[kill + 1] = problems
         else:
             survived += 1
     finish = broadcaster(station.root, "run", "--exit-when-idle", env=env, timeout=SESSIONS * SPACING_S + 120)
-    print(f"kill points tried: {KILLS}, survived: {survived} (seed {seed})")
+    print(f"kill points tried: {KILLS}, survived: {survived}, {mid_air} of them while on air (seed {seed})")
     assert not problems_after, f"seed {seed}: {problems_after}"
     assert finish.returncode == 0, finish.stdout + finish.stderr
     assert "Traceback" not in console.read_text(encoding="utf-8") + finish.stderr
@@ -107,7 +108,7 @@ def test_fifty_kills_across_a_day_lose_nothing(day_station, tmp_path):
         aired = {r["announcement"] for r in records if r["status"] == "aired" and r["output"] == output}
         unlogged = {i: s for i, s in heard.items() if s >= 0.1 and i not in on_air}
         assert not unlogged, f"seed {seed}: heard on {output} but not in the log: {unlogged}"
-        short = {i: heard.get(i, 0.0) for i in aired if heard.get(i, 0.0) < tones[i][1] - 0.15}
+        # (A kill can catch the last few hundred milliseconds of an item in ALSA's buffers, not yet in the file.)
+        short = {i: heard.get(i, 0.0) for i in aired if heard.get(i, 0.0) < tones[i][1] - 0.5}
         assert not short, f"seed {seed}: logged as aired on {output} but not heard whole: {short}"
-    statuses = sorted(last.values())
-    print({s: statuses.count(s) for s in FINAL})
+    print("last outcomes:", Counter(last.values()), "records:", Counter((r["status"], r["trigger"]) for r in records))
