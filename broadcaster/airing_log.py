@@ -517,8 +517,9 @@ class AiringLog:
             with Store(self.folder / SOURCES_DIR / station / "bundles.json").transaction() as db:
                 if entry not in db.table(BUNDLES_TABLE).all():
                     db.table(BUNDLES_TABLE).insert(entry)
-        done = {r.get("import") for x in self.own_records(pending["at"][:7]) for r in [x.record]
-                if isinstance(r, dict) and r.get("kind") == "audit"}
+        # Its audit records, if any, were written after the plan: in its month or later.
+        done = {x.record.get("import") for x in self.own_records(pending["at"][:7])
+                if isinstance(x.record, dict) and x.record.get("kind") == "audit"}
         for i, audit in enumerate(pending["audit"]):
             mark = f"{pending['id']}#{i}"
             if mark not in done:

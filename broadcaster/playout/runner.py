@@ -147,8 +147,8 @@ class Runner:
                     find_device(device)
                 except BroadcasterError as exc:
                     self.say(t("{output}: {reason}", output=name, reason=exc.message))
-                    self.log.record("device", output=name, device=device or "default",
-                                                   reason=exc.message, failover_to="")
+                    self.log.record("device", output=name, device=device or "default", reason=exc.message,
+                                    failover_to="")
 
     def _load(self, engine: PlayoutEngine, day: dt.date, schedule: Schedule) -> None:
         plan = self.station.plan(day, self.clock.now(), schedule)
@@ -208,6 +208,6 @@ class Runner:
             late = (self.clock.now() - airing.start).total_seconds()
             self.say(t("ALARM: '{id}' on {output} was due at {time} and has not started ({late:.1f} s late)",
                        id=airing.announcement, output=airing.output, time=airing.start.strftime("%H:%M:%S"), late=late))
-            self.log.record("alarm", output=airing.output, key=airing.key,
-                                           announcement=airing.announcement, late_s=round(late, 3))
+            self.log.record("alarm", output=airing.output, key=airing.key, announcement=airing.announcement,
+                            late_s=round(late, 3))
 

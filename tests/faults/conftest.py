@@ -33,6 +33,8 @@ TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 RATE = 44100
 CRASH = Path(__file__).with_name("crash.py")
 AUTHOR = "Nguyễn Thị Lan"
+# The sound devices of these tests are ALSA's (a pipe to a shell command): Linux only.
+ALSA = pytest.mark.skipif(sys.platform != "linux", reason="the fault suite's sound devices are ALSA devices")
 
 
 # Processes ------------------------------------------------------------------------------------------

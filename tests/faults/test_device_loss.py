@@ -9,8 +9,10 @@ import datetime as dt
 import pytest
 
 from broadcaster.station import Station
-from tests.faults.conftest import (SHORT_TONES, Devices, airing_records, broadcaster, heard_seconds, open_everything,
-                                   soon)
+from tests.faults.conftest import (ALSA, SHORT_TONES, Devices, airing_records, broadcaster, heard_seconds,
+                                   open_everything, soon)
+
+pytestmark = ALSA
 
 PITCHES = {ident: frequency for ident, (frequency, _) in SHORT_TONES.items()}
 

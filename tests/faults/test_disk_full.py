@@ -26,7 +26,7 @@ from click.testing import CliRunner
 from broadcaster.cli import cli
 from broadcaster.station import Station
 from tests.conftest import ROOT
-from tests.faults.conftest import (SHORT_TONES, Devices, airing_records, broadcaster, copy_station,
+from tests.faults.conftest import (ALSA, SHORT_TONES, Devices, airing_records, broadcaster, copy_station,
                                    heard_seconds, make_station, open_everything, soon, write_schedule)
 from tests.faults.test_kill_commands import OPERATIONS, _bundles, _clip_file, again, ends_well, state
 from tests.helpers import PASSPHRASE
@@ -236,6 +236,7 @@ def _run_while_the_disk_fills(disk: Path, free_again_after: str | None) -> tuple
     return station, devices, lines, process.returncode
 
 
+@ALSA
 def test_run_airs_on_while_the_disk_is_full_and_logs_everything_once_it_has_room(small_disk):
     station, devices, lines, code = _run_while_the_disk_fills(small_disk, free_again_after="ba")
     console = "\n".join(lines)
@@ -249,6 +250,7 @@ def test_run_airs_on_while_the_disk_is_full_and_logs_everything_once_it_has_room
     assert open_everything(station.root) == []
 
 
+@ALSA
 def test_run_that_ends_with_the_disk_still_full_says_what_it_could_not_log(small_disk):
     station, devices, lines, code = _run_while_the_disk_fills(small_disk, free_again_after=None)
     console = "\n".join(lines)

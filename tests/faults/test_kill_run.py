@@ -18,10 +18,10 @@ from broadcaster.airing_log import ON_AIR
 from broadcaster.reports import build_report
 from broadcaster.station import Station
 from tests.conftest import ROOT
-from tests.faults.conftest import (TZ, Devices, airing_records, broadcaster, copy_station, heard_seconds,
+from tests.faults.conftest import (ALSA, TZ, Devices, airing_records, broadcaster, copy_station, heard_seconds,
                                    make_station, open_everything, soon, tone_frequency, write_schedule)
 
-pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="SIGKILL is POSIX")
+pytestmark = [pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="SIGKILL is POSIX"), ALSA]
 
 KILLS = int(os.environ.get("FAULTS_KILLS", "50"))
 SESSIONS = 30            # alternately on the two outputs, one every SPACING_S

@@ -11,7 +11,7 @@ import pytest
 from broadcaster.outputs.sinks import WavFileSink
 from broadcaster.playout.engine import OutputSinks, PlayoutEngine
 from broadcaster.schedule.plan import Plan, PlannedAiring
-from tests.faults.conftest import (TZ, Devices, airing_records, broadcaster, crash, open_everything, soon,
+from tests.faults.conftest import (ALSA, TZ, Devices, airing_records, broadcaster, crash, open_everything, soon,
                                    write_schedule)
 
 KILL = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="SIGKILL is POSIX")
@@ -22,6 +22,7 @@ def outcomes(station) -> list[tuple[str, str, str]]:
 
 
 @KILL
+@ALSA
 def test_killed_after_logging_aired_before_clearing_the_journal(tones_station, devices):
     """The on-air journal still names an airing that the log already has as aired: it is not logged again."""
     devices.capture("cap_a")
@@ -40,6 +41,7 @@ def test_killed_after_logging_aired_before_clearing_the_journal(tones_station, d
 
 
 @KILL
+@ALSA
 def test_killed_before_logging_aired_is_partial_then_replayed(tones_station, devices):
     """Killed as the airing's outcome is about to be written: the journal makes it partial, then it is replayed."""
     devices.capture("cap_a")
