@@ -18,6 +18,7 @@ from broadcaster.content.textfile import build, read_announcement, read_sidecar
 from broadcaster.content.users import Users
 from broadcaster.errors import BroadcasterError, InputError
 from broadcaster.messages import t
+from broadcaster.outputs.mixer import DeviceMixer, MixerSink
 from broadcaster.outputs.sinks import Sink, SoundDeviceSink, WavFileSink
 from broadcaster.playout.priority import EMERGENCY, Policy
 from broadcaster.playout.clock import SystemClock
@@ -529,12 +530,14 @@ class Station:
             at = end
         return airings
 
-    def sink(self, output: Output) -> Sink:
-        """The sink an output plays to."""
+    def sinks(self, output: Output, mixers: dict[str | None, DeviceMixer]) -> tuple[Sink, ...]:
+        """What an output plays to: its WAV file, or its device then its backups (their channels, through
+        the ``mixers`` of devices shared by channel)."""
         if output.file:
             path = Path(output.file)
-            return WavFileSink(path if path.is_absolute() else self.root / path)
-        return SoundDeviceSink(output.device)
+            return (WavFileSink(path if path.is_absolute() else self.root / path),)
+        return tuple(MixerSink(mixers[device], output.channels) if output.channels else SoundDeviceSink(device)
+                     for device in (output.device, *output.backups))
 
 
 def init_station(root: Path, name: str) -> Station:

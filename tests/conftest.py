@@ -17,7 +17,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 CAPTURE_DIR = Path(tempfile.mkdtemp(prefix="broadcaster-alsa-"))
-CAPTURE_DEVICES = ("loa_xa", "xe_loa_1")
+CAPTURE_DEVICES = ("loa_xa", "xe_loa_1", "cum_loa")
 MICROPHONE = "micro_thu"
 MICROPHONE_FILE = CAPTURE_DIR / "microphone.f32"
 

@@ -6,10 +6,10 @@ import click
 
 from broadcaster.cli import cli
 from broadcaster.cli.output import console, table
-from broadcaster.errors import BroadcasterError
 from broadcaster.messages import t
 from broadcaster.outputs.microphone import input_devices
-from broadcaster.outputs.sinks import find_device, output_devices
+from broadcaster.outputs.sinks import output_devices
+from broadcaster.playout.runner import device_checks
 from broadcaster.station import Station
 
 
@@ -27,14 +27,15 @@ def devices_command(station: Station) -> None:
     missing = 0
     for name, output in station.schedule().outputs.items():
         if output.file:
-            console.print(t("{output}: WAV file {file}", output=name, file=output.file))
-            continue
-        try:
-            index = find_device(output.device)
-            console.print(t("{output}: device {index} '{device}' found", output=name, index=index,
-                            device=output.device or "default"), markup=False)
-        except BroadcasterError as exc:
+            console.print(t("{output}: WAV file {file}", output=name, file=output.file), markup=False)
+    for check in device_checks(station.schedule()):
+        role = t("backup device") if check.backup else t("device")
+        if check.problem:
             missing += 1
-            console.print(t("{output}: MISSING — {reason}", output=name, reason=exc.message), markup=False)
+            console.print(t("{output}: {role} MISSING — {reason}", output=check.output, role=role,
+                            reason=check.problem), markup=False)
+        else:
+            console.print(t("{output}: {role} {index} '{device}' found", output=check.output, role=role,
+                            index=check.index, device=check.device), markup=False)
     if missing:
         raise click.exceptions.Exit(1)

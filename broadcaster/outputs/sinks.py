@@ -66,6 +66,16 @@ def find_device(name: str | None) -> int:
     raise DeviceError(t("sound device '{name}' not found; devices that can play: {names}", name=name, names=names))
 
 
+def check_device(name: str | None, channels: int = 1) -> int:
+    """The index of the device called ``name``, if it has at least ``channels`` output channels."""
+    index = find_device(name)
+    have = portaudio().query_devices(index)["max_output_channels"]
+    if have < channels:
+        raise DeviceError(t("sound device '{name}' has {have} output channels; channel {n} is asked for",
+                            name=name or "default", have=have, n=channels))
+    return index
+
+
 class SoundDeviceSink:
     """A sound device chosen by name, played through one PortAudio stream kept open while in use."""
 

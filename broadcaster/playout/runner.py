@@ -7,6 +7,7 @@ import datetime as dt
 import os
 import threading
 import time
+from dataclasses import dataclass
 from typing import Callable
 
 from broadcaster.airing_log import KeepingLog
@@ -17,7 +18,8 @@ from broadcaster.playout.engine import Listener, OutputSinks, PlayoutEngine
 from broadcaster.playout.events import FINAL, STARTED, AiringEvent, DeviceEvent
 from broadcaster.playout.mailbox import Mailbox
 from broadcaster.playout.priority import parse_policy
-from broadcaster.outputs.sinks import SoundDeviceSink
+from broadcaster.outputs.mixer import mixers_for
+from broadcaster.outputs.sinks import check_device
 from broadcaster.schedule.model import Schedule
 from broadcaster.schedule.plan import Plan, PlannedAiring
 from broadcaster.station import Station
@@ -41,10 +43,37 @@ def log_listener(station: Station) -> Listener:
 
 def build_engine(station: Station, clock: Clock, schedule: Schedule) -> PlayoutEngine:
     """An engine with each configured output's sinks (primary, then backups) and gain."""
-    outputs = {name: OutputSinks((station.sink(o), *(SoundDeviceSink(b) for b in o.backups)), o.gain_db)
-               for name, o in schedule.outputs.items()}
+    mixers = mixers_for([(device, o.channels) for o in schedule.outputs.values() if not o.file
+                         for device in (o.device, *o.backups)])
+    outputs = {name: OutputSinks(station.sinks(o, mixers), o.gain_db) for name, o in schedule.outputs.items()}
     return PlayoutEngine(outputs, clock, station.config.profile.sample_rate, station.data_dir / "onair",
                          station.config.grace_s, gate=lambda airing: station.gate(airing, clock.now()))
+
+
+@dataclass(frozen=True)
+class DeviceCheck:
+    """Whether one of an output's devices (``backup`` or not) is there: its index, or the problem."""
+
+    output: str
+    device: str
+    backup: bool
+    index: int | None
+    problem: str
+
+
+def device_checks(schedule: Schedule) -> list[DeviceCheck]:
+    """Every device of every output, primary then backups, looked for (with the channels it must have)."""
+    checks = []
+    for name, output in schedule.outputs.items():
+        if output.file:
+            continue
+        for i, device in enumerate((output.device, *output.backups)):
+            try:
+                index, problem = check_device(device, max(output.channels, default=1)), ""
+            except BroadcasterError as exc:
+                index, problem = None, exc.message
+            checks.append(DeviceCheck(name, device or "default", i > 0, index, problem))
+    return checks
 
 
 def done_keys(station: Station, day: dt.date) -> set[str]:
@@ -137,18 +166,11 @@ class Runner:
                             failover_to=event.failover_to)
 
     def _check_devices(self, schedule: Schedule) -> None:
-        from broadcaster.outputs.sinks import find_device
-
-        for name, output in schedule.outputs.items():
-            if output.file:
-                continue
-            for device in (output.device, *output.backups):
-                try:
-                    find_device(device)
-                except BroadcasterError as exc:
-                    self.say(t("{output}: {reason}", output=name, reason=exc.message))
-                    self.log.record("device", output=name, device=device or "default", reason=exc.message,
-                                    failover_to="")
+        for check in device_checks(schedule):
+            if check.problem:
+                self.say(t("{output}: {reason}", output=check.output, reason=check.problem))
+                self.log.record("device", output=check.output, device=check.device, reason=check.problem,
+                                failover_to="")
 
     def _load(self, engine: PlayoutEngine, day: dt.date, schedule: Schedule) -> None:
         plan = self.station.plan(day, self.clock.now(), schedule)

@@ -12,7 +12,9 @@ ANNOUNCEMENT, TOPIC, SILENCE, CHIME, RELAY = "announcement", "topic", "silence",
 @dataclass(frozen=True)
 class Output:
     """Where a session is heard: a sound device by name (with backups), or a WAV file; its gain; and the
-    processing profile of station.yaml its audio is rendered with ('' for the station's own)."""
+    processing profile of station.yaml its audio is rendered with ('' for the station's own). ``channels``
+    (counted from 1) wire the output to some channels of a multichannel device, the same ones on its
+    backups; none means the whole device."""
 
     name: str
     device: str | None = None
@@ -21,6 +23,7 @@ class Output:
     backups: tuple[str, ...] = ()
     source: str = ""
     profile: str = ""
+    channels: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)

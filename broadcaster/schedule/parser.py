@@ -16,6 +16,7 @@ from broadcaster.yamlfile import check_keys, expect_list, expect_map, line_of, r
 
 TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
 DURATION = re.compile(r"^(\d+(?:\.\d+)?)\s*(s|m|min)?$")
+MAX_CHANNEL = 256  # channels of one device an output may name
 
 
 def parse_time(value: Any, path: Path, line: int | None, key: str = "start") -> dt.time:
@@ -203,7 +204,7 @@ def _session(node: Any, path: Path, outputs: dict[str, Output], line: int | None
 
 def _output(name: str, node: Any, path: Path, line: int | None) -> Output:
     node = expect_map(node, path, t("output '{name}'", name=name), line)
-    check_keys(node, {"device", "file", "gain", "backup", "profile"}, path, t("an output"))
+    check_keys(node, {"device", "file", "gain", "backup", "profile", "channel", "channels"}, path, t("an output"))
     if ("device" in node) == ("file" in node):
         raise InputError(t("output '{name}' needs either 'device: NAME' or 'file: PATH.wav'", name=name),
                          path=path, line=line)
@@ -223,7 +224,61 @@ def _output(name: str, node: Any, path: Path, line: int | None) -> Output:
                          line=line_of(node, "profile"))
     return Output(name=name, device=None if device in (None, "default") else str(device),
                   file=str(node["file"]) if "file" in node else None, gain_db=float(gain), backups=backups,
-                  source=f"{path}:{line}", profile=profile.strip())
+                  source=f"{path}:{line}", profile=profile.strip(), channels=_channels(name, node, path))
+
+
+def _channels(name: str, node: Any, path: Path) -> tuple[int, ...]:
+    """'channel: 2' or 'channels: [1, 2]' of an output on a multichannel device; () for the whole device."""
+    if "channel" in node and "channels" in node:
+        raise InputError(t("output '{name}' has both 'channel:' and 'channels:'; keep one", name=name), path=path,
+                         line=line_of(node, "channels"))
+    key = "channel" if "channel" in node else "channels"
+    if key not in node:
+        return ()
+    line = line_of(node, key)
+    if "file" in node:
+        raise InputError(t("'{key}' is for sound devices; a WAV file output has no channels", key=key), path=path,
+                         line=line)
+    values = [node[key]] if key == "channel" else list(expect_list(node[key], path, key, line))
+    if not values:
+        raise InputError(t("'channels' needs at least one channel number, e.g. [1, 2]"), path=path, line=line)
+    for value in values:
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_CHANNEL:
+            raise InputError(t("channel '{value}' must be a whole number from 1 to {top} (the device's first "
+                               "channel is 1)", value=value, top=MAX_CHANNEL), path=path, line=line)
+    if len(set(values)) < len(values):
+        raise InputError(t("channel {n} is listed twice", n=next(v for v in values if values.count(v) > 1)),
+                         path=path, line=line)
+    return tuple(values)
+
+
+def _check_shared_devices(outputs: dict[str, Output]) -> None:
+    """Outputs on channels of one device must not share a channel, nor the device with a whole-device output."""
+    claims: dict[tuple[str | None, int], Output] = {}
+    whole: dict[str | None, Output] = {}
+    for output in outputs.values():
+        if output.file:
+            continue
+        for device in (output.device, *output.backups):
+            if not output.channels:
+                whole.setdefault(device, output)
+                continue
+            for channel in output.channels:
+                other = claims.setdefault((device, channel), output)
+                if other is not output:
+                    raise _clash(t("channel {n} of device '{device}' is used by output '{a}' ({where}) and by "
+                                   "output '{b}'", n=channel, device=device or "default", a=other.name,
+                                   where=other.source, b=output.name), output)
+    for (device, _), output in claims.items():
+        if device in whole:
+            raise _clash(t("device '{device}' is used whole by output '{a}' ({where}) and by channel by output "
+                           "'{b}'; give every output on it its channels", device=device or "default",
+                           a=whole[device].name, where=whole[device].source, b=output.name), output)
+
+
+def _clash(message: str, output: Output) -> InputError:
+    path, _, line = output.source.rpartition(":")
+    return InputError(message, path=Path(path), line=int(line) if line.isdigit() else None)
 
 
 TOP_KEYS = {"outputs", "sessions", "exceptions", "quiet_hours", "max_session"}
@@ -299,6 +354,7 @@ def load_schedules(paths: list[Path]) -> Schedule:
     outputs: dict[str, Output] = {}
     for path, root in roots:
         outputs = _outputs(root, path, outputs)
+    _check_shared_devices(outputs)
     quiet, cap = None, None
     for path, root in roots:
         for key, value in (("quiet_hours", _quiet_hours(root, path)),

@@ -68,8 +68,18 @@ SCHEDULES = [
          "Error: {file}:4: unknown key 'sesions' in a schedule file (did you mean 'sessions'?); expected one of: "
          "exceptions, max_session, outputs, quiet_hours, sessions"),
     Case("schedules/unknown-output-key.yaml", CHECK,
-         "Error: {file}:3: unknown key 'devise' in an output (did you mean 'device'?); expected one of: backup, device, "
-         "file, gain, profile"),
+         "Error: {file}:3: unknown key 'devise' in an output (did you mean 'device'?); expected one of: backup, channel, "
+         "channels, device, file, gain, profile"),
+    Case("schedules/channel-zero.yaml", CHECK,
+         "Error: {file}:5: channel '0' must be a whole number from 1 to 256 (the device's first channel is 1)"),
+    Case("schedules/channel-of-a-file.yaml", CHECK,
+         "Error: {file}:5: 'channels' is for sound devices; a WAV file output has no channels"),
+    Case("schedules/channel-shared.yaml", CHECK,
+         "Error: {file}:5: channel 2 of device 'Loa USB 7.1' is used by output 'thon-1' ({file}:2) and by output "
+         "'thon-2'"),
+    Case("schedules/device-whole-and-by-channel.yaml", CHECK,
+         "Error: {file}:5: device 'Loa USB 7.1' is used whole by output 'trung-tam' ({file}:2) and by channel by "
+         "output 'thon-1'; give every output on it its channels"),
     Case("schedules/unknown-item-key.yaml", CHECK,
          "Error: {file}:9: unknown key 'anouncement' in an item (did you mean 'announcement'?); expected one of: "
          "announcement, chime, gap, languages, relay, repeat, silence, topic"),

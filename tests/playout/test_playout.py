@@ -97,6 +97,24 @@ def test_priority_goes_next_without_cutting(quick, running, clean_captures):
                               ("hai", "aired", "schedule"), ("ba", "aired", "schedule")]
 
 
+def test_villages_on_channels_of_one_card_air_their_own_items(quick, running, clean_captures):
+    (quick.root / "schedules" / "lich.yaml").write_text(
+        "outputs:\n  thon-1:\n    device: cum_loa\n    channel: 1\n  thon-2:\n    device: cum_loa\n"
+        f"    channels: [2]\nsessions:\n  - name: Sáng\n    start: '{at(2)}'\n    output: thon-1\n    items: [mot]\n"
+        f"  - name: Sáng\n    start: '{at(3)}'\n    output: thon-2\n    items: [hai]\n", encoding="utf-8")
+    with running(quick):
+        wait_for(lambda: ("hai", "aired", "schedule") in outcome(quick))
+    assert {(r["announcement"], r["output"], r["sink"]) for r in airings(quick)} == {
+        ("mot", "thon-1", "sound device 'cum_loa' channel 1"), ("hai", "thon-2", "sound device 'cum_loa' channel 2")}
+    played, _ = soundfile.read(captured("cum_loa"), dtype="float32")
+    assert played.shape[1] == 2
+    assert best_match(played[:, 0], asset_of(quick, "mot")) > 0.99 and best_match(played[:, 1], asset_of(quick, "hai")) > 0.99
+    # One stream for both: the second village starts a second after the first, as planned, to the sample.
+    first = [np.flatnonzero(np.abs(played[:, c]) > 1e-3)[0] for c in (0, 1)]
+    pads = [np.flatnonzero(np.abs(asset_of(quick, i)) > 1e-3)[0] for i in ("mot", "hai")]
+    assert abs((first[1] - pads[1]) - (first[0] - pads[0]) - 44100) <= 44, first
+
+
 def test_missing_device_fails_over_to_the_backup(quick, running, clean_captures):
     (quick.root / "schedules" / "lich.yaml").write_text(
         f"outputs:\n  loa-xa:\n    device: khong_co_loa\n    backup: xe_loa_1\nsessions:\n  - name: Sáng\n"
