@@ -87,7 +87,7 @@ class DeviceMixer:
             with self._cv:
                 self._parts.pop(key, None)
                 thread = self._thread
-                if self._parts or thread is None:
+                if thread is None or any(not part.failed for part in self._parts.values()):
                     return
                 self._stopping, self._thread = True, None
                 self._cv.notify_all()
@@ -143,7 +143,7 @@ class DeviceMixer:
         out = np.zeros((n, self.width), dtype=np.float32)
         first = self._frames
         for part in self._parts.values():
-            while part.blocks and part.at < first + n:
+            while part.blocks and not part.failed and part.at < first + n:
                 block = part.blocks[0]
                 skip = max(0, first - part.at)       # never happens while the output keeps ahead
                 start = part.at + skip - first
@@ -163,7 +163,6 @@ class DeviceMixer:
         with self._cv:
             for part in self._parts.values():
                 part.failed = reason
-            self._parts.clear()
             self._stopping = True
             self._thread = None
             self._cv.notify_all()

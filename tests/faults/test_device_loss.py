@@ -102,3 +102,27 @@ def test_a_device_name_that_is_not_there_is_logged_and_the_rest_airs(tones_stati
     assert "loa-xa: sound device 'loa_da_thao' not found" in console  # said when run starts
     assert {d["device"] for d in trouble} >= {"loa_da_thao"}
     assert set(heard_seconds(devices.played("xe_loa"), PITCHES)) == {"ba"}
+
+
+def test_a_shared_card_that_dies_fails_every_village_over_to_the_same_channels_of_the_backup(tones_station, devices):
+    # The card plays two channels, so its pipe fills twice as fast: it dies 0.5 s into the items.
+    devices.dies("cum_chinh", after_s=2 * 1.75).capture("cum_du_phong")
+    start = soon(4)
+    airings, trouble, _ = run_day(tones_station, devices, (
+        "outputs:\n  thon-1: {device: cum_chinh, channel: 1, backup: cum_du_phong}\n"
+        "  thon-2: {device: cum_chinh, channel: 2, backup: cum_du_phong}\nsessions:\n"
+        + session("Sáng", start, "thon-1", ["mot"]) + session("Sáng", start, "thon-2", ["hai"])))
+    assert devices.deaths("cum_chinh") == 1
+    assert sorted((r["announcement"], r["status"], r["sink"]) for r in airings) == [
+        ("hai", "aired", "sound device 'cum_du_phong' channel 2"),
+        ("mot", "aired", "sound device 'cum_du_phong' channel 1")]
+    assert sorted((d["output"], d["failover_to"]) for d in trouble) == [
+        ("thon-1", "sound device 'cum_du_phong' channel 1"), ("thon-2", "sound device 'cum_du_phong' channel 2")]
+    assert all(d["reason"].startswith("sound device 'cum_chinh' failed: ") for d in trouble), trouble
+    # Each village's item was played again whole on its own channel of the backup, and only there.
+    backup = devices.played("cum_du_phong").reshape(-1, 2)
+    for column, ident in ((0, "mot"), (1, "hai")):
+        heard = heard_seconds(backup[:, column].copy(), PITCHES)
+        assert set(heard) == {ident} and abs(heard[ident] - 1.5) < 0.15, (ident, heard)
+    cut = devices.played("cum_chinh").reshape(-1, 2)
+    assert 0.2 < heard_seconds(cut[:, 0].copy(), PITCHES).get("mot", 0) < 1.2
