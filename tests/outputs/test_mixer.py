@@ -5,19 +5,23 @@ planned distance from one another."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 from zoneinfo import ZoneInfo
 
 import numpy as np
 import pytest
 import soundfile
+from click.testing import CliRunner
 
+from broadcaster.cli import cli
 from broadcaster.errors import DeviceError
 from broadcaster.outputs.mixer import DeviceMixer, MixerSink, mixers_for
 from broadcaster.playout.clock import SystemClock
 from broadcaster.playout.engine import OutputSinks, PlayoutEngine
 from broadcaster.playout.events import AIRED, AiringEvent, DeviceEvent
 from broadcaster.schedule.plan import Plan, PlannedAiring
+from broadcaster.station import Station
 from tests.conftest import captured
 
 RATE = 44100
@@ -123,3 +127,16 @@ def test_the_stream_is_open_while_any_output_plays_and_closed_after_the_last(cle
     assert np.count_nonzero(played[:, 0]) == 4410 and np.count_nonzero(played[:, 1]) == 4410
     with pytest.raises(DeviceError):
         a.write(np.zeros(441, dtype=np.float32))
+
+
+def test_devices_checks_every_output_device_and_its_channels(station_dir):
+    (station_dir / "schedules" / "hang-ngay.yaml").write_text(
+        "outputs:\n  thon-1: {device: cum_loa, channel: 1, backup: loa_du_phong}\n"
+        "  thon-9: {device: cum_loa, channel: 200}\nsessions: []\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["devices"], obj=Station(station_dir), catch_exceptions=False)
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert re.search(r"^thon-1: device \d+ 'cum_loa' found$", result.output, re.M), result.output
+    assert any(line.startswith("thon-1: backup device MISSING — sound device 'loa_du_phong' not found; devices "
+                               "that can play: ") for line in lines), lines
+    assert "thon-9: device MISSING — sound device 'cum_loa' has 128 output channels; channel 200 is asked for" in lines
