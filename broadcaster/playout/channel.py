@@ -78,6 +78,7 @@ class Channel:
         self._stopping = False
         self._on_air: Queued | None = None
         self._sink: Sink | None = None
+        self._next_sinks: tuple[list[Sink], float] | None = None
         self._t0 = 0.0
         self._frames = 0
         self._thread = threading.Thread(target=self._run, name=f"channel-{name}", daemon=True)
@@ -95,6 +96,12 @@ class Channel:
         with self._cv:
             self._queue.append(Queued(key, airing, policy, not_after, chime, on_interrupt))
             self._queue.sort()
+            self._cv.notify_all()
+
+    def change_sinks(self, sinks: list[Sink], gain_db: float) -> None:
+        """Play on other devices (an edited schedule), from the next item on; what plays finishes where it is."""
+        with self._cv:
+            self._next_sinks = (sinks, gain_db)
             self._cv.notify_all()
 
     def stop(self, timeout: float = 10.0) -> None:
@@ -132,6 +139,10 @@ class Channel:
                 with self._cv:
                     if self._stopping:
                         break
+                    if self._next_sinks is not None:
+                        self._close()
+                        (self.sinks, gain_db), self._next_sinks = self._next_sinks, None
+                        self.gain = 10 ** (gain_db / 20)
                     item = self._pick()
                     if item is None:
                         wait = self._until_next()

@@ -38,13 +38,27 @@ class PlayoutEngine:
     def __init__(self, outputs: dict[str, OutputSinks], clock: Clock, rate: int, journal: Path,
                  grace_s: float = DEFAULT_GRACE_S, gate: Callable[[PlannedAiring], str | None] = lambda a: None):
         self.clock = clock
+        self.rate = rate
         self.grace_s = grace_s
         self.journal = Path(journal)
+        self.gate = gate
         self.listeners: list[tuple[Listener, bool]] = []
         self.channels = {name: Channel(name, list(o.sinks), clock, rate, o.gain_db, self._emit, self.journal, gate)
                          for name, o in outputs.items()}
         self._scheduled: dict[str, PlannedAiring] = {}
         self._scheduler = BackgroundScheduler(timezone=clock.tz)
+
+    def set_outputs(self, outputs: dict[str, OutputSinks]) -> None:
+        """Outputs of an edited schedule, new or changed: a new one gets a channel at once, a changed one
+        its devices and gain from its next item."""
+        for name, o in outputs.items():
+            if name in self.channels:
+                self.channels[name].change_sinks(list(o.sinks), o.gain_db)
+                continue
+            self.channels[name] = Channel(name, list(o.sinks), self.clock, self.rate, o.gain_db, self._emit,
+                                          self.journal, self.gate)
+            if self._scheduler.running:
+                self.channels[name].start()
 
     def subscribe(self, listener: Listener, started: bool = False) -> None:
         """Call ``listener`` with every outcome (and with STARTED events too when ``started``)."""

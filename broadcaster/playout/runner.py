@@ -7,7 +7,7 @@ import datetime as dt
 import os
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 from broadcaster.airing_log import KeepingLog
@@ -18,7 +18,7 @@ from broadcaster.playout.engine import Listener, OutputSinks, PlayoutEngine
 from broadcaster.playout.events import FINAL, STARTED, AiringEvent, DeviceEvent
 from broadcaster.playout.mailbox import Mailbox
 from broadcaster.playout.priority import parse_policy
-from broadcaster.outputs.mixer import mixers_for
+from broadcaster.outputs.mixer import DeviceMixer, mixers_for
 from broadcaster.outputs.sinks import check_device
 from broadcaster.schedule.model import Schedule
 from broadcaster.schedule.plan import Plan, PlannedAiring
@@ -41,13 +41,25 @@ def log_listener(station: Station) -> Listener:
     return listen
 
 
-def build_engine(station: Station, clock: Clock, schedule: Schedule) -> PlayoutEngine:
-    """An engine with each configured output's sinks (primary, then backups) and gain."""
-    mixers = mixers_for([(device, o.channels) for o in schedule.outputs.values() if not o.file
-                         for device in (o.device, *o.backups)])
-    outputs = {name: OutputSinks(station.sinks(o, mixers), o.gain_db) for name, o in schedule.outputs.items()}
-    return PlayoutEngine(outputs, clock, station.config.profile.sample_rate, station.data_dir / "onair",
-                         station.config.grace_s, gate=lambda airing: station.gate(airing, clock.now()))
+def output_sinks(station: Station, schedule: Schedule, mixers: dict[str | None, DeviceMixer],
+                 only: set[str] | None = None) -> dict[str, OutputSinks]:
+    """Each output's sinks (primary, then backups) and gain (of the outputs named ``only``, if given). A
+    device shared by channel has one mixer, kept in ``mixers`` from one edit of the schedule to the next
+    while it is as wide."""
+    for device, mixer in mixers_for([(device, o.channels) for o in schedule.outputs.values() if not o.file
+                                     for device in (o.device, *o.backups)]).items():
+        if device not in mixers or mixers[device].width != mixer.width:
+            mixers[device] = mixer
+    return {name: OutputSinks(station.sinks(o, mixers), o.gain_db) for name, o in schedule.outputs.items()
+            if only is None or name in only}
+
+
+def build_engine(station: Station, clock: Clock, schedule: Schedule,
+                 mixers: dict[str | None, DeviceMixer]) -> PlayoutEngine:
+    """An engine with every output of the schedule."""
+    return PlayoutEngine(output_sinks(station, schedule, mixers), clock, station.config.profile.sample_rate,
+                         station.data_dir / "onair", station.config.grace_s,
+                         gate=lambda airing: station.gate(airing, clock.now()))
 
 
 @dataclass(frozen=True)
@@ -109,6 +121,7 @@ class Runner:
         self.mailbox = Mailbox(station.data_dir)
         self.log = KeepingLog(station.airing_log, say)
         self.alarmed: set[str] = set()
+        self.mixers: dict[str | None, DeviceMixer] = {}
 
     def run(self, stop: threading.Event | None = None, exit_when_idle: bool = False) -> None:
         """Air until ``stop`` is set (or, if asked, until nothing is left to air today)."""
@@ -123,7 +136,7 @@ class Runner:
         station, clock = self.station, self.clock
         schedule = station.schedule()
         self._check_devices(schedule)
-        engine = build_engine(station, clock, schedule)
+        engine = build_engine(station, clock, schedule, self.mixers)
         engine.subscribe(self._log_event)
         engine.subscribe(lambda event: self._say_next(engine, event), started=True)
         for listener in self.listeners:
@@ -183,6 +196,10 @@ class Runner:
         """Plan again from the files as they are now; a broken edit is refused and the old plan airs on."""
         try:
             new = self.station.schedule()
+            changed = {name: o for name, o in new.outputs.items() if schedule.outputs.get(name) != o}
+            if changed:
+                self._check_devices(replace(new, outputs=changed))
+                engine.set_outputs(output_sinks(self.station, new, self.mixers, set(changed)))
             self._load(engine, day, new)
         except BroadcasterError as exc:
             self.say(t("the edited schedule is refused, the previous one stays on air: {error}", error=str(exc)))

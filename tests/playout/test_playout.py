@@ -237,3 +237,24 @@ def test_restart_logs_as_missed_what_passed_beyond_its_grace(quick, running, cle
     missed = [r for r in airings(quick) if r["announcement"] == "mot"]
     assert [(r["status"], r["reason"]) for r in missed] == [("missed", "its time passed while broadcaster was "
                                                                        "not running")]
+
+
+def test_an_edit_that_adds_an_output_or_moves_one_to_another_device_airs_there(quick, running, clean_captures):
+    session = "  - name: {name}\n    start: '{start}'\n    output: {output}\n    items: [{item}]\n"
+    first, second = at(3), at(8)
+    write_schedule(quick.root, "sessions:\n" + session.format(name="Một", start=first, output="loa-xa", item="mot"))
+    with running(quick):
+        wait_for(lambda: ("mot", "aired", "schedule") in outcome(quick))
+        (quick.root / "schedules" / "lich.yaml").write_text(
+            "outputs:\n  loa-xa:\n    device: xe_loa_1\n  thon-1:\n    device: cum_loa\n    channel: 2\nsessions:\n"
+            + session.format(name="Một", start=first, output="loa-xa", item="mot")
+            + session.format(name="Hai", start=second, output="loa-xa", item="hai")
+            + session.format(name="Ba", start=second, output="thon-1", item="ba"), encoding="utf-8")
+        wait_for(lambda: {("hai", "aired", "schedule"), ("ba", "aired", "schedule")} <= set(outcome(quick)))
+    assert len(airings(quick)) == 3
+    assert {(r["announcement"], r["output"], r["status"], r["sink"]) for r in airings(quick)} == {
+        ("mot", "loa-xa", "aired", "sound device 'loa_xa'"), ("hai", "loa-xa", "aired", "sound device 'xe_loa_1'"),
+        ("ba", "thon-1", "aired", "sound device 'cum_loa' channel 2")}
+    played, _ = soundfile.read(captured("cum_loa"), dtype="float32")
+    assert best_match(played[:, 1], asset_of(quick, "ba")) > 0.99 and not played[:, 0].any()
+    assert best_match(soundfile.read(captured("xe_loa_1"), dtype="float32")[0], asset_of(quick, "hai")) > 0.99
