@@ -81,6 +81,7 @@ class Channel:
         self._next_sinks: tuple[list[Sink], float] | None = None
         self._t0 = 0.0
         self._frames = 0
+        self._since = 0.0  # the monotonic time at which the item on air was first heard
         self._thread = threading.Thread(target=self._run, name=f"channel-{name}", daemon=True)
 
     # -- control, from other threads ------------------------------------------------------------
@@ -102,6 +103,11 @@ class Channel:
         """Play on other devices (an edited schedule), from the next item on; what plays finishes where it is."""
         with self._cv:
             self._next_sinks = (sinks, gain_db)
+            self._cv.notify_all()
+
+    def wake(self) -> None:
+        """Look at the clock again now (it was stepped)."""
+        with self._cv:
             self._cv.notify_all()
 
     def stop(self, timeout: float = 10.0) -> None:
@@ -262,12 +268,12 @@ class Channel:
         for attempt in range(len(self.sinks)):
             try:
                 self._open()
-                if not self._sink.writes_silence:
-                    self._sleep_until(airing.start)
-                else:
-                    self._silence(max(0.0, (airing.start - self.clock.now()).total_seconds()
-                                      - (self._timeline() - time.monotonic())))
-                started = self.clock.now() + dt.timedelta(seconds=self._timeline() - time.monotonic())
+                if not self._lead_in(airing.start):
+                    self._close_if_file()
+                    self._requeue(item)  # the clock was set back: it waits for its time again
+                    break
+                self._since = self._timeline()
+                started = self.clock.now() + dt.timedelta(seconds=self._since - time.monotonic())
                 self._journal(airing, started)
                 self.emit(AiringEvent(STARTED, airing, self._describe(), started))
                 note = ""
@@ -277,10 +283,11 @@ class Channel:
                     for path in files:
                         self._play_file(path, item, started)
                 self._close_if_file()
-                self.emit(AiringEvent(AIRED, airing, self._describe(), started, self._heard_now(), note))
+                self.emit(AiringEvent(AIRED, airing, self._describe(), started, self._heard_until(started), note))
                 break
             except Interrupted as cut:
-                self.emit(AiringEvent(cut.status, airing, self._describe(), started, self._heard_now(), cut.reason))
+                self.emit(AiringEvent(cut.status, airing, self._describe(), started,
+                                      self._heard_until(started) if started else None, cut.reason))
                 if cut.status == INTERRUPTED and item.on_interrupt == "replay":
                     # Replayed from its beginning once the urgent item is over; never part-way.
                     self.submit(dataclasses.replace(airing, trigger="replay", start=self.clock.now()),
@@ -293,11 +300,11 @@ class Channel:
                 if attempt + 1 < len(self.sinks):
                     self.emit(DeviceEvent(self.name, failed, exc.message, self.sinks[0].describe()))
                     continue  # the item starts again, from the beginning, on the backup
-                self.emit(AiringEvent(FAILED, airing, failed, started, self.clock.now() if started else None,
-                                      exc.message))
+                self.emit(AiringEvent(FAILED, airing, failed, started,
+                                      self._heard_until(started) if started else None, exc.message))
             except BroadcasterError as exc:
                 self.emit(AiringEvent(FAILED, airing, self._describe(), started,
-                                      self.clock.now() if started else None, exc.message))
+                                      self._heard_until(started) if started else None, exc.message))
                 break
         self._journal(None, None)
 
@@ -372,13 +379,31 @@ class Channel:
                     raise Interrupted(INTERRUPTED, t("cut off for {level} '{id}'", level=t(q.airing.priority),
                                                      id=q.airing.announcement))
 
-    def _heard_now(self) -> dt.datetime:
-        return self.clock.now() + dt.timedelta(seconds=max(0.0, self._timeline() - time.monotonic()))
+    def _lead_in(self, start: dt.datetime) -> bool:
+        """Wait for ``start`` (writing silence to a stream that needs it), reading the clock again at every
+        block, so that a clock stepped meanwhile moves the start with it. False when it was set back so far
+        that the item is not due for a while again."""
+        while True:
+            ahead = self._timeline() - time.monotonic() if self._sink.writes_silence else 0.0
+            left = (start - self.clock.now()).total_seconds() - ahead
+            if left > 2 * PREROLL_S:
+                return False
+            if left * self.rate < 1:
+                return True
+            if self._sink.writes_silence:
+                self._silence(min(left, BLOCK_S))
+            else:
+                time.sleep(min(left, BLOCK_S))
 
-    def _sleep_until(self, when: dt.datetime) -> None:
-        delay = (when - self.clock.now()).total_seconds()
-        if delay > 0:
-            time.sleep(delay)
+    def _requeue(self, item: Queued) -> None:
+        with self._cv:
+            self._queue.append(item)
+            self._queue.sort()
+
+    def _heard_until(self, started: dt.datetime) -> dt.datetime:
+        """When what was written of the item on air will have been heard: its start plus the audio written,
+        on the monotonic timeline (the wall clock may have been stepped while it played)."""
+        return started + dt.timedelta(seconds=max(0.0, self._timeline() - self._since))
 
     def _close_if_file(self) -> None:
         if self._sink is not None and not self._sink.writes_silence:
@@ -390,8 +415,9 @@ class Channel:
         if airing is None:
             path.unlink(missing_ok=True)
             return
+        heard = started + dt.timedelta(seconds=max(0.0, time.monotonic() - self._since))  # not the stepped clock
         note = {"v": 1, "airing": airing_to_record(airing), "sink": self._describe(),
-                "actual_start": started.isoformat(), "still_on_air": max(started, self.clock.now()).isoformat()}
+                "actual_start": started.isoformat(), "still_on_air": heard.isoformat()}
         try:
             write_json(path, note)
         except StorageError:  # a full disk: the item plays on (only a power cut during it would go unnoted)

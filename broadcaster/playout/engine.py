@@ -90,35 +90,45 @@ class PlayoutEngine:
         for a in plan.airings:
             session_end[(a.output, a.session)] = max(a.end, session_end.get((a.output, a.session), a.end))
         wanted = {a.key for a in plan.airings}
-        self.cancel({key for key in self._scheduled if key not in wanted})
+        # Only the plan's own day is replaced: a session of the day before may still run past midnight, and
+        # the clock set back over midnight must not withdraw what the next day has scheduled.
+        self.cancel({key for key in self._scheduled if key not in wanted and _day_of(key) == plan.day})
+        passed = (t("its time had passed when it was planned (the clock was set forward, or the schedule edited)")
+                  if self._scheduler.running else t("its time passed while broadcaster was not running"))
+        jumped = t("the clock jumped past its time and its grace (set forward, or the computer slept)")
         for airing in plan.airings:
             if airing.key in done or airing.key in self._scheduled or self._on_channel(airing.key):
                 continue
-            not_after = airing.start + dt.timedelta(seconds=self.grace_s)
-            if airing.start < now:  # its time passed while broadcaster was down: aired late, within its session
+            not_after, late = airing.start + dt.timedelta(seconds=self.grace_s), jumped
+            if airing.start < now:  # run was down (or an edit, a jump over midnight): late, within its session
                 not_after = min(not_after, max(session_end[(airing.output, airing.session)], airing.start))
+                late = passed
                 if airing.key in tried:
                     airing = replace(airing, trigger="replay")
                 if now > not_after:
-                    self._emit(AiringEvent(MISSED, airing, airing.output,
-                                           reason=t("its time passed while broadcaster was not running")))
+                    self._emit(AiringEvent(MISSED, airing, airing.output, reason=late))
                     continue
-            self._schedule(airing, not_after)
+            self._schedule(airing, not_after, late)
 
     def _on_channel(self, key: str) -> bool:
         return any(q.airing.key == key for c in self.channels.values() for q in c.waiting())
 
-    def _schedule(self, airing: PlannedAiring, not_after: dt.datetime) -> None:
+    def _schedule(self, airing: PlannedAiring, not_after: dt.datetime, late: str) -> None:
+        """Hand ``airing`` to its channel just before its time; if that comes only after ``not_after``, it is
+        missed for the reason ``late``."""
         self._scheduled[airing.key] = airing
         run_at = max(airing.start - dt.timedelta(seconds=PREROLL_S), self.clock.now())
-        self._scheduler.add_job(self._hand_over, DateTrigger(run_date=run_at), args=[airing, not_after],
+        self._scheduler.add_job(self._hand_over, DateTrigger(run_date=run_at), args=[airing, not_after, late],
                                 id=airing.key, misfire_grace_time=None, replace_existing=True)
 
-    def _hand_over(self, airing: PlannedAiring, not_after: dt.datetime) -> None:
+    def _hand_over(self, airing: PlannedAiring, not_after: dt.datetime, late: str) -> None:
         self._scheduled.pop(airing.key, None)
         channel = self.channels.get(airing.output)
         if channel is None:
             self._emit(AiringEvent(MISSED, airing, airing.output, reason=t("the output is not configured")))
+            return
+        if self.clock.now() > not_after:
+            self._emit(AiringEvent(MISSED, airing, airing.output, reason=late))
             return
         channel.submit(airing, DEFAULT_POLICY[airing.priority], not_after, on_interrupt=airing.on_interrupt)
 
@@ -145,6 +155,14 @@ class PlayoutEngine:
                     pass
         for channel in self.channels.values():
             channel.cancel(keys)
+
+    def wake(self) -> None:
+        """Look at the clock again at once: after it was stepped, what fell due is handed over now rather
+        than when a wait worked out from the old time runs out."""
+        if self._scheduler.running:
+            self._scheduler.wakeup()
+        for channel in self.channels.values():
+            channel.wake()
 
     def start(self) -> None:
         """Start the channels and the scheduler."""
@@ -174,3 +192,11 @@ class PlayoutEngine:
         for listener, wants_started in self.listeners:
             if wants_started or not is_started:
                 listener(event)
+
+
+def _day_of(key: str) -> dt.date | None:
+    """The day whose plan a planned airing's key belongs to (keys begin with it), or None."""
+    try:
+        return dt.date.fromisoformat(key.split("/", 1)[0])
+    except ValueError:
+        return None

@@ -13,7 +13,7 @@ from typing import Callable
 from broadcaster.airing_log import KeepingLog
 from broadcaster.errors import BroadcasterError, StorageError
 from broadcaster.messages import t
-from broadcaster.playout.clock import Clock
+from broadcaster.playout.clock import Clock, StepWatch
 from broadcaster.playout.engine import Listener, OutputSinks, PlayoutEngine
 from broadcaster.playout.events import FINAL, STARTED, AiringEvent, DeviceEvent
 from broadcaster.playout.mailbox import Mailbox
@@ -88,9 +88,12 @@ def device_checks(schedule: Schedule) -> list[DeviceCheck]:
     return checks
 
 
-def done_keys(station: Station, day: dt.date) -> set[str]:
-    """Planned airings of ``day`` that already have a final outcome in the log."""
-    return {r["key"] for r in station.airing_log.records(day) if r.get("status") in FINAL}
+def day_records(station: Station, day: dt.date) -> list[dict]:
+    """The log's records of the airings of ``day``'s plan: those planned on it, and those of a session that
+    ran on past midnight (logged on the next day). Keys begin with the day of their plan."""
+    prefix = f"{day.isoformat()}/"
+    return [r for r in station.airing_log.query(day, day + dt.timedelta(days=1), sources=False)
+            if str(r.get("key", "")).startswith(prefix)]
 
 
 def already_logged(station: Station, airing: PlannedAiring, started: dt.datetime) -> bool:
@@ -149,8 +152,12 @@ class Runner:
         signature = _signature(station)
         engine.start()
         last_watch = 0.0
+        watch = StepWatch(clock)
         try:
             while not stop.wait(POLL_S):
+                stepped = watch.stepped()
+                if stepped:
+                    self._clock_stepped(engine, stepped)
                 now = clock.now()
                 for request in self.mailbox.take():
                     self._urgent(engine, request)
@@ -171,6 +178,13 @@ class Runner:
                 raise StorageError(t("{n} records could not be written to the airing log; free some space on the "
                                      "disk", n=len(self.log.kept)), path=station.airing_log.folder)
 
+    def _clock_stepped(self, engine: PlayoutEngine, seconds: float) -> None:
+        """The clock was set forward or back: what fell due goes on air now (or is missed past its grace),
+        what is ahead keeps its time of day, and the log says why times jump."""
+        engine.wake()
+        self.say(t("the computer's clock was stepped by {s:+.1f} s; airings follow the new time", s=seconds))
+        self.log.record("audit", action="clock stepped", by_s=round(seconds, 3))
+
     def _log_event(self, event: object) -> None:
         if isinstance(event, AiringEvent):
             self.log.append(event)
@@ -188,9 +202,11 @@ class Runner:
     def _load(self, engine: PlayoutEngine, day: dt.date, schedule: Schedule) -> None:
         plan = self.station.plan(day, self.clock.now(), schedule)
         self.on_plan(plan)
+        logged = day_records(self.station, day)
         kept = self.log.kept_airings()  # logged as soon as the disk lets them be
-        engine.load(plan, done_keys(self.station, day) | {e.airing.key for e in kept if e.status in FINAL},
-                    self.station.airing_log.logged_keys(day) | {e.airing.key for e in kept})
+        done = {r["key"] for r in logged if r.get("status") in FINAL} | {e.airing.key for e in kept
+                                                                         if e.status in FINAL}
+        engine.load(plan, done, {r["key"] for r in logged} | {e.airing.key for e in kept})
 
     def _reload(self, engine: PlayoutEngine, day: dt.date, schedule: Schedule) -> Schedule:
         """Plan again from the files as they are now; a broken edit is refused and the old plan airs on."""
