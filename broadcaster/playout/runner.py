@@ -7,6 +7,7 @@ import datetime as dt
 import os
 import threading
 import time
+from dataclasses import asdict
 from typing import Callable
 
 from broadcaster.airing_log import KeepingLog
@@ -14,10 +15,10 @@ from broadcaster.errors import BroadcasterError, StorageError
 from broadcaster.messages import t
 from broadcaster.playout.clock import Clock
 from broadcaster.playout.engine import Listener, OutputSinks, PlayoutEngine
-from broadcaster.playout.events import FINAL, STARTED, AiringEvent, DeviceEvent
+from broadcaster.playout.events import FINAL, MISSING, STARTED, AiringEvent, DeviceEvent
 from broadcaster.playout.mailbox import Mailbox
 from broadcaster.playout.priority import parse_policy
-from broadcaster.outputs.sinks import SoundDeviceSink
+from broadcaster.outputs.sinks import SoundDeviceSink, find_device
 from broadcaster.schedule.model import Schedule
 from broadcaster.schedule.plan import Plan, PlannedAiring
 from broadcaster.station import Station
@@ -34,8 +35,7 @@ def log_listener(station: Station) -> Listener:
         if isinstance(event, AiringEvent):
             station.airing_log.append(event)
         elif isinstance(event, DeviceEvent):
-            station.airing_log.record("device", output=event.output, device=event.device, reason=event.reason,
-                                      failover_to=event.failover_to)
+            station.airing_log.record("device", **asdict(event))
     return listen
 
 
@@ -93,8 +93,8 @@ class Runner:
     def _run(self, stop: threading.Event, exit_when_idle: bool) -> None:
         station, clock = self.station, self.clock
         schedule = station.schedule()
-        self._check_devices(schedule)
         engine = build_engine(station, clock, schedule)
+        self._check_devices(schedule, engine)
         engine.subscribe(self._log_event)
         engine.subscribe(lambda event: self._say_next(engine, event), started=True)
         for listener in self.listeners:
@@ -133,12 +133,10 @@ class Runner:
         if isinstance(event, AiringEvent):
             self.log.append(event)
         elif isinstance(event, DeviceEvent):
-            self.log.record("device", output=event.output, device=event.device, reason=event.reason,
-                            failover_to=event.failover_to)
+            self.log.record("device", **asdict(event))
 
-    def _check_devices(self, schedule: Schedule) -> None:
-        from broadcaster.outputs.sinks import find_device
-
+    def _check_devices(self, schedule: Schedule, engine: PlayoutEngine) -> None:
+        """Say and log each output's missing devices; the output's channel reports them no more."""
         for name, output in schedule.outputs.items():
             if output.file:
                 continue
@@ -147,8 +145,9 @@ class Runner:
                     find_device(device)
                 except BroadcasterError as exc:
                     self.say(t("{output}: {reason}", output=name, reason=exc.message))
-                    self.log.record("device", output=name, device=device or "default", reason=exc.message,
-                                    failover_to="")
+                    event = DeviceEvent(name, SoundDeviceSink(device).describe(), exc.message, state=MISSING)
+                    self._log_event(event)
+                    engine.channels[name].known_down(event.device)
 
     def _load(self, engine: PlayoutEngine, day: dt.date, schedule: Schedule) -> None:
         plan = self.station.plan(day, self.clock.now(), schedule)
