@@ -11,6 +11,7 @@ from dataclasses import asdict
 from typing import Callable
 
 from broadcaster.airing_log import KeepingLog
+from broadcaster.atomic import remove_leftovers
 from broadcaster.errors import BroadcasterError, StorageError
 from broadcaster.messages import t
 from broadcaster.playout.clock import Clock
@@ -99,6 +100,9 @@ class Runner:
         engine.subscribe(lambda event: self._say_next(engine, event), started=True)
         for listener in self.listeners:
             engine.subscribe(listener, started=True)
+        # Only a run writes the on-air journal, and this one holds the run lock: a temporary file there is
+        # a leftover of a run that was killed.
+        remove_leftovers(engine.journal, lambda name: name.endswith(".json"))
         station.airing_log.operator = self.operator
         self.log.record("run-start", operator=self.operator, pid=os.getpid())
         engine.recover(lambda airing, started: already_logged(station, airing, started))

@@ -23,7 +23,7 @@ from broadcaster.playout.mailbox import Mailbox
 from broadcaster.playout.priority import EMERGENCY, PRIORITY, Policy
 from broadcaster.station import Station
 from tests.conftest import captured
-from tests.helpers import NOW, PASSPHRASE, SUPERVISOR
+from tests.helpers import NOW, PASSPHRASE, SUPERVISOR, killed_while_replacing
 from tests.playout.conftest import TZ, at, write_schedule
 
 
@@ -219,3 +219,14 @@ def test_restart_logs_as_missed_what_passed_beyond_its_grace(quick, running, cle
     missed = [r for r in airings(quick) if r["announcement"] == "mot"]
     assert [(r["status"], r["reason"]) for r in missed] == [("missed", "its time passed while broadcaster was "
                                                                        "not running")]
+
+
+def test_run_removes_what_a_killed_run_left_of_its_on_air_journal(quick, running):
+    """Killed between writing the journal's note and renaming it into place: the half-made note goes."""
+    (quick.data_dir / "onair").mkdir(parents=True, exist_ok=True)
+    [leftover] = killed_while_replacing(quick.data_dir / "onair" / "loa-xa.json")
+    with running(quick):
+        wait_for(lambda: quick.airing_log.query(NOW.date() - dt.timedelta(days=400), dt.date(2100, 1, 1),
+                                                kind="run-start"))
+    assert not leftover.exists()
+    assert outcome(quick) == []  # nothing taken as having been on air
