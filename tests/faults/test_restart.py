@@ -11,7 +11,7 @@ import pytest
 from broadcaster.outputs.sinks import WavFileSink
 from broadcaster.playout.engine import OutputSinks, PlayoutEngine
 from broadcaster.schedule.plan import Plan, PlannedAiring
-from tests.faults.conftest import (ALSA, TZ, Devices, airing_records, broadcaster, crash, open_everything, soon,
+from tests.faults.conftest import (ALSA, TZ, airing_records, broadcaster, crash, open_everything, soon,
                                    write_schedule)
 
 KILL = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="SIGKILL is POSIX")
