@@ -78,6 +78,8 @@ def test_a_device_that_dies_without_a_backup_fails_the_airing_and_the_day_goes_o
     assert [(d["output"], d["device"], d["state"], d["failover_to"]) for d in trouble] == [
         ("loa-xa", "sound device 'loa_chinh'", "failed", ""), ("loa-xa", "sound device 'loa_chinh'", "back", "")]
     assert trouble[0]["reason"] == failed["reason"]
+    assert "loa-xa: device trouble on sound device 'loa_chinh': sound device 'loa_chinh' failed: " in console
+    assert "loa-xa: sound device 'loa_chinh' works again" in console
     heard = heard_seconds(devices.played("loa_chinh"), PITCHES)
     assert 0.3 < heard["mot"] < 1.2 and abs(heard["hai"] - 1.5) < 0.15 and abs(heard["bon"] - 1.5) < 0.15
 
