@@ -31,6 +31,7 @@ from typing import Callable, Iterable, Iterator
 from filelock import FileLock, Timeout
 from tinydb.table import Document
 
+from broadcaster.atomic import remove_leftovers
 from broadcaster.errors import InputError, StorageError
 from broadcaster.messages import t
 from broadcaster.playout.clock import Clock, SystemClock
@@ -47,6 +48,7 @@ SEGMENT_RECORDS = 500
 SOURCES_DIR = "sources"
 ARCHIVE_DIR = "archive"
 PENDING_IMPORT = "import-pending.json"  # an import written down before it is carried out
+BUNDLES_FILE = "bundles.json"  # in each source's folder: the bundles imported from it
 
 AIRING = "airing"
 OTHER_KINDS = ("run-start", "run-stop", "device", "audit", "alarm")
@@ -59,6 +61,7 @@ _SEGMENT = re.compile(r"(\d{4}-\d{2})\.(\d+)\.json")
 _SOURCE_MONTH = re.compile(r"\d{4}-\d{2}\.json")
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+_ARCHIVE = re.compile(r"\d{4}-(0[1-9]|1[0-2])\.zip")
 
 
 def _iso(value: dt.datetime | None) -> str | None:
@@ -218,6 +221,7 @@ class AiringLog:
         self.clock = clock or SystemClock(dt.timezone.utc)
         self.operator = operator  # the operator on duty, written into every airing record
         self.segment_records = segment_records
+        self._swept = False  # whether the leftovers of killed writers were removed (once, under the lock)
 
     # Writing -----------------------------------------------------------------------------------
 
@@ -240,9 +244,23 @@ class AiringLog:
             raise InputError(t("'{name}' is written by the log itself", name=reserved[0]))
         return self._append({"kind": kind, **fields})
 
-    def _lock(self) -> FileLock:
+    @contextmanager
+    def _lock(self) -> Iterator[None]:
+        """Hold the log's lock; the first time, remove the temporary files that a killed writer left."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        return FileLock(str(self.folder / "log.lock"), timeout=LOCK_TIMEOUT_S)
+        with FileLock(str(self.folder / "log.lock"), timeout=LOCK_TIMEOUT_S):
+            if not self._swept:
+                self._remove_leftovers()
+                self._swept = True
+            yield
+
+    def _remove_leftovers(self) -> None:
+        """Every file of the log is written under its lock: no temporary file of one is being written now."""
+        remove_leftovers(self.folder, lambda name: bool(_SEGMENT.fullmatch(name)) or name == PENDING_IMPORT)
+        remove_leftovers(self.folder / ARCHIVE_DIR, lambda name: bool(_ARCHIVE.fullmatch(name)))
+        for station in self.sources():
+            remove_leftovers(self.folder / SOURCES_DIR / station,
+                             lambda name: bool(_SOURCE_MONTH.fullmatch(name)) or name == BUNDLES_FILE)
 
     def _append(self, fields: dict) -> dict:
         try:
@@ -380,7 +398,7 @@ class AiringLog:
         return results
 
     def _bundles(self, station: str) -> list[dict]:
-        data = Store(self.folder / SOURCES_DIR / station / "bundles.json").read() or {}
+        data = Store(self.folder / SOURCES_DIR / station / BUNDLES_FILE).read() or {}
         return list((data.get(BUNDLES_TABLE) or {}).values())
 
     # Retention --------------------------------------------------------------------------------
@@ -514,7 +532,7 @@ class AiringLog:
             self._write_source(station, records)
         for station, first, last, name in pending["bundles"]:
             entry = {"file": name, "first": first, "last": last, "imported_at": pending["at"]}
-            with Store(self.folder / SOURCES_DIR / station / "bundles.json").transaction() as db:
+            with Store(self.folder / SOURCES_DIR / station / BUNDLES_FILE).transaction() as db:
                 if entry not in db.table(BUNDLES_TABLE).all():
                     db.table(BUNDLES_TABLE).insert(entry)
         # Its audit records, if any, were written after the plan: in its month or later.

@@ -12,7 +12,7 @@ from filelock import FileLock, Timeout
 from tinydb import TinyDB
 from tinydb.storages import Storage
 
-from broadcaster.atomic import replacing
+from broadcaster.atomic import remove_leftovers, replacing
 from broadcaster.errors import StorageError
 from broadcaster.messages import t
 
@@ -96,10 +96,12 @@ class Store:
     @contextmanager
     def transaction(self) -> Iterator[TinyDB]:
         """Hold the file lock, check the schema version, and yield the database; its changes are written
-        once, at the end, and only when no error was raised."""
+        once, at the end, and only when no error was raised. A temporary file that a killed writer left
+        beside the file is removed (every writer holds this lock)."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             with self._lock:
+                remove_leftovers(self.path.parent, lambda name: name == self.path.name)
                 db = TinyDB(self.path, storage=_TransactionStorage)
                 try:
                     self._check_schema(db)

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
+import os
+from contextlib import ExitStack
 from pathlib import Path
 
+from broadcaster.atomic import replacing
 from broadcaster.content.library import APPROVED
 from broadcaster.station import Station
 
@@ -42,3 +46,22 @@ def write_schedule(root: Path, start: str, items: list[str], device: str = "loa_
     path = root / "schedules" / "test.yaml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+def _write_and_die(paths: list[str]) -> None:
+    with ExitStack() as files:
+        for path in paths:
+            files.enter_context(replacing(Path(path), "w", encoding="utf-8")).write("nửa chừng")
+        os._exit(9)  # killed between writing and renaming: the temporary files stay
+
+
+def killed_while_replacing(*paths: Path) -> list[Path]:
+    """The temporary files, in the order of ``paths``, that a process killed while writing them (with
+    `replacing`) leaves behind."""
+    process = multiprocessing.get_context("spawn").Process(target=_write_and_die, args=([str(p) for p in paths],))
+    process.start()
+    process.join(60)
+    assert process.exitcode == 9
+    left = [t for p in paths for t in p.parent.iterdir() if t.name.startswith(p.name + ".") and t.suffix == ".tmp"]
+    assert len(left) == len(paths)
+    return left

@@ -10,6 +10,7 @@ import pytest
 
 from broadcaster.airing_log import GENESIS, RECORD_VERSION, AiringLog, record_hash
 from broadcaster.errors import InputError, StorageError
+from tests.helpers import killed_while_replacing
 from tests.logdata import StepClock, at, build_log, event
 
 
@@ -206,3 +207,19 @@ def test_months_past_retention_are_archived_and_stay_verifiable(tmp_path):
 def test_an_event_that_is_not_an_outcome_is_not_recorded(tmp_path):
     log = build_log(tmp_path, [event(at(25), "khau-hieu-5k", "started")])
     assert log.segments() == [] and log.records(dt.date(2026, 11, 25)) == []
+
+
+def test_temporary_files_left_in_the_log_by_a_killed_writer_are_removed_by_the_next_one(tmp_path):
+    log = build_log(tmp_path / "log", _month_of_mornings(range(28, 31)), segment_records=4)
+    folder = log.folder
+    (folder / "sources" / "xe-loa-1").mkdir(parents=True)
+    # Killed while writing: a segment not yet created, the plan of an import, an archive and an imported month,
+    # and an export that the user asked for into the log's folder (no lock of ours covers it: it stays).
+    ours = [folder / "2026-12.0001.json", folder / "import-pending.json", folder / "archive" / "2026-10.zip",
+            folder / "sources" / "xe-loa-1" / "2026-11.json"]
+    (folder / "archive").mkdir()
+    *leftovers, export = killed_while_replacing(*ours, folder / "ban-sao.json")
+    assert export.name.startswith("ban-sao.json.")
+    AiringLog(folder, station="xa-ea-tu").record("audit", action="schedule reloaded")
+    assert [p for p in leftovers if p.exists()] == [] and export.exists()
+    assert log.verify()[0].intact

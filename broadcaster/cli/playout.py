@@ -14,7 +14,7 @@ from broadcaster.demo import run_demo
 from broadcaster.errors import InputError
 from broadcaster.messages import t
 from broadcaster.playout.clock import SystemClock
-from broadcaster.playout.events import STARTED, DeviceEvent
+from broadcaster.playout.events import BACK, STARTED, DeviceEvent
 from broadcaster.playout.mailbox import Mailbox
 from broadcaster.playout.priority import DEFAULT_POLICY, EMERGENCY, PRIORITY, parse_policy
 from broadcaster.playout.runner import Runner
@@ -25,6 +25,9 @@ from broadcaster.station import Station
 
 def print_event(event: object) -> None:
     """One line per airing outcome or device problem."""
+    if isinstance(event, DeviceEvent) and event.state == BACK:
+        console.print(t("{output}: {device} works again", output=event.output, device=event.device), markup=False)
+        return
     if isinstance(event, DeviceEvent):
         backup = t(", using {backup}", backup=event.failover_to) if event.failover_to else ""
         console.print(t("{output}: device trouble on {device}: {reason}{backup}", output=event.output,

@@ -21,7 +21,7 @@ from broadcaster.outputs.relay import RelayStream
 from broadcaster.outputs.sinks import Sink
 from broadcaster.playout.clock import Clock
 from broadcaster.playout.mailbox import write_json
-from broadcaster.playout.events import (AIRED, FAILED, INTERRUPTED, MISSED, PARTIAL, SKIPPED, STARTED,
+from broadcaster.playout.events import (AIRED, BACK, FAILED, INTERRUPTED, MISSED, PARTIAL, SKIPPED, STARTED,
                                         AiringEvent, DeviceEvent, airing_to_record)
 from broadcaster.playout.priority import NORMAL, RANK, Policy
 from broadcaster.schedule.plan import PlannedAiring
@@ -82,6 +82,7 @@ class Channel:
         self._t0 = 0.0
         self._frames = 0
         self._since = 0.0  # the monotonic time at which the item on air was first heard
+        self._down: set[str] = set()  # devices reported failed that have not worked since
         self._thread = threading.Thread(target=self._run, name=f"channel-{name}", daemon=True)
 
     # -- control, from other threads ------------------------------------------------------------
@@ -117,6 +118,10 @@ class Channel:
             self._cv.notify_all()
         if self._thread.is_alive():
             self._thread.join(timeout)
+
+    def known_down(self, device: str) -> None:
+        """Take ``device`` as down and already reported (found missing at start-up); call before start."""
+        self._down.add(device)
 
     def waiting(self) -> list[Queued]:
         """Queued items and the one on air."""
@@ -212,7 +217,7 @@ class Channel:
             except DeviceError as exc:
                 reasons.append(exc.message)
                 backup = self.sinks[i + 1].describe() if i + 1 < len(self.sinks) else ""
-                self.emit(DeviceEvent(self.name, sink.describe(), exc.message, backup))
+                self._trouble(sink.describe(), exc.message, backup)
                 continue
             self._sink, self._t0, self._frames = sink, time.monotonic(), 0
             return
@@ -268,6 +273,10 @@ class Channel:
         for attempt in range(len(self.sinks)):
             try:
                 self._open()
+            except DeviceError as exc:  # no device would open; each one was reported
+                self.emit(AiringEvent(FAILED, airing, self._describe(), reason=exc.message))
+                break
+            try:
                 if not self._lead_in(airing.start):
                     self._close_if_file()
                     self._requeue(item)  # the clock was set back: it waits for its time again
@@ -284,6 +293,7 @@ class Channel:
                         self._play_file(path, item, started)
                 self._close_if_file()
                 self.emit(AiringEvent(AIRED, airing, self._describe(), started, self._heard_until(started), note))
+                self._works(self._describe())
                 break
             except Interrupted as cut:
                 self.emit(AiringEvent(cut.status, airing, self._describe(), started,
@@ -297,8 +307,9 @@ class Channel:
                 failed = self._describe()
                 self._close()
                 self._rotate()
-                if attempt + 1 < len(self.sinks):
-                    self.emit(DeviceEvent(self.name, failed, exc.message, self.sinks[0].describe()))
+                backup = self.sinks[0].describe() if attempt + 1 < len(self.sinks) else ""
+                self._trouble(failed, exc.message, backup)
+                if backup:
                     continue  # the item starts again, from the beginning, on the backup
                 self.emit(AiringEvent(FAILED, airing, failed, started,
                                       self._heard_until(started) if started else None, exc.message))
@@ -307,6 +318,18 @@ class Channel:
                                       self._heard_until(started) if started else None, exc.message))
                 break
         self._journal(None, None)
+
+    def _trouble(self, device: str, reason: str, failover_to: str) -> None:
+        """Report a device that failed, once until it works again (not for every item a dead device fails)."""
+        if device not in self._down:
+            self._down.add(device)
+            self.emit(DeviceEvent(self.name, device, reason, failover_to))
+
+    def _works(self, device: str) -> None:
+        """An item aired whole on ``device``: if it was down, report it back."""
+        if device in self._down:
+            self._down.discard(device)
+            self.emit(DeviceEvent(self.name, device, "", state=BACK))
 
     def _rotate(self) -> None:
         """After a failure, try the next device first from now on."""

@@ -25,14 +25,20 @@ class AiringEvent:
     reason: str = ""
 
 
+# The states of a device in DeviceEvent: missing at start-up, failed (opening or playing), working again.
+MISSING, DOWN, BACK = "missing", "failed", "back"
+
+
 @dataclass(frozen=True)
 class DeviceEvent:
-    """A device that could not be opened or failed, and the backup used instead (if any)."""
+    """A device that could not be opened or failed, and the backup used instead (if any); or, with
+    state BACK, a device that failed and has since aired an item whole."""
 
     output: str
     device: str
     reason: str
     failover_to: str = ""
+    state: str = DOWN
 
 
 def airing_to_record(airing: PlannedAiring) -> dict:

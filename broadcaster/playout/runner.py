@@ -7,15 +7,16 @@ import datetime as dt
 import os
 import threading
 import time
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from typing import Callable
 
 from broadcaster.airing_log import KeepingLog
+from broadcaster.atomic import remove_leftovers
 from broadcaster.errors import BroadcasterError, StorageError
 from broadcaster.messages import t
 from broadcaster.playout.clock import Clock, StepWatch
 from broadcaster.playout.engine import Listener, OutputSinks, PlayoutEngine
-from broadcaster.playout.events import FINAL, STARTED, AiringEvent, DeviceEvent
+from broadcaster.playout.events import FINAL, MISSING, STARTED, AiringEvent, DeviceEvent
 from broadcaster.playout.mailbox import Mailbox
 from broadcaster.playout.priority import parse_policy
 from broadcaster.outputs.mixer import DeviceMixer, mixers_for
@@ -36,8 +37,7 @@ def log_listener(station: Station) -> Listener:
         if isinstance(event, AiringEvent):
             station.airing_log.append(event)
         elif isinstance(event, DeviceEvent):
-            station.airing_log.record("device", output=event.output, device=event.device, reason=event.reason,
-                                      failover_to=event.failover_to)
+            station.airing_log.record("device", **asdict(event))
     return listen
 
 
@@ -54,23 +54,26 @@ def output_sinks(station: Station, schedule: Schedule, mixers: dict[str | None, 
             if only is None or name in only}
 
 
-def build_engine(station: Station, clock: Clock, schedule: Schedule,
-                 mixers: dict[str | None, DeviceMixer]) -> PlayoutEngine:
-    """An engine with every output of the schedule."""
-    return PlayoutEngine(output_sinks(station, schedule, mixers), clock, station.config.profile.sample_rate,
-                         station.data_dir / "onair", station.config.grace_s,
-                         gate=lambda airing: station.gate(airing, clock.now()))
+def build_engine(station: Station, clock: Clock, outputs: dict[str, OutputSinks]) -> PlayoutEngine:
+    """An engine for these outputs."""
+    return PlayoutEngine(outputs, clock, station.config.profile.sample_rate, station.data_dir / "onair",
+                         station.config.grace_s, gate=lambda airing: station.gate(airing, clock.now()))
 
 
 @dataclass(frozen=True)
 class DeviceCheck:
-    """Whether one of an output's devices (``backup`` or not) is there: its index, or the problem."""
+    """Whether one of an output's devices is there: its index, or the problem."""
 
     output: str
     device: str
-    backup: bool
+    position: int  # 0 for the output's own device, then its backups in order
     index: int | None
     problem: str
+
+    @property
+    def backup(self) -> bool:
+        """Whether the device is a backup."""
+        return self.position > 0
 
 
 def device_checks(schedule: Schedule) -> list[DeviceCheck]:
@@ -84,7 +87,7 @@ def device_checks(schedule: Schedule) -> list[DeviceCheck]:
                 index, problem = check_device(device, max(output.channels, default=1)), ""
             except BroadcasterError as exc:
                 index, problem = None, exc.message
-            checks.append(DeviceCheck(name, device or "default", i > 0, index, problem))
+            checks.append(DeviceCheck(name, device or "default", i, index, problem))
     return checks
 
 
@@ -138,12 +141,16 @@ class Runner:
     def _run(self, stop: threading.Event, exit_when_idle: bool) -> None:
         station, clock = self.station, self.clock
         schedule = station.schedule()
-        self._check_devices(schedule)
-        engine = build_engine(station, clock, schedule, self.mixers)
+        outputs = output_sinks(station, schedule, self.mixers)
+        engine = build_engine(station, clock, outputs)
+        self._check_devices(schedule, engine, outputs)
         engine.subscribe(self._log_event)
         engine.subscribe(lambda event: self._say_next(engine, event), started=True)
         for listener in self.listeners:
             engine.subscribe(listener, started=True)
+        # Only a run writes the on-air journal, and this one holds the run lock: a temporary file there is
+        # a leftover of a run that was killed.
+        remove_leftovers(engine.journal, lambda name: name.endswith(".json"))
         station.airing_log.operator = self.operator
         self.log.record("run-start", operator=self.operator, pid=os.getpid())
         engine.recover(lambda airing, started: already_logged(station, airing, started))
@@ -189,15 +196,17 @@ class Runner:
         if isinstance(event, AiringEvent):
             self.log.append(event)
         elif isinstance(event, DeviceEvent):
-            self.log.record("device", output=event.output, device=event.device, reason=event.reason,
-                            failover_to=event.failover_to)
+            self.log.record("device", **asdict(event))
 
-    def _check_devices(self, schedule: Schedule) -> None:
+    def _check_devices(self, schedule: Schedule, engine: PlayoutEngine, outputs: dict[str, OutputSinks]) -> None:
+        """Say and log each output's missing devices; the output's channel reports them no more."""
         for check in device_checks(schedule):
             if check.problem:
                 self.say(t("{output}: {reason}", output=check.output, reason=check.problem))
-                self.log.record("device", output=check.output, device=check.device, reason=check.problem,
-                                failover_to="")
+                event = DeviceEvent(check.output, outputs[check.output].sinks[check.position].describe(),
+                                    check.problem, state=MISSING)
+                self._log_event(event)
+                engine.channels[check.output].known_down(event.device)
 
     def _load(self, engine: PlayoutEngine, day: dt.date, schedule: Schedule) -> None:
         plan = self.station.plan(day, self.clock.now(), schedule)
@@ -214,8 +223,9 @@ class Runner:
             new = self.station.schedule()
             changed = {name: o for name, o in new.outputs.items() if schedule.outputs.get(name) != o}
             if changed:
-                self._check_devices(replace(new, outputs=changed))
-                engine.set_outputs(output_sinks(self.station, new, self.mixers, set(changed)))
+                outputs = output_sinks(self.station, new, self.mixers, set(changed))
+                engine.set_outputs(outputs)
+                self._check_devices(replace(new, outputs=changed), engine, outputs)
             self._load(engine, day, new)
         except BroadcasterError as exc:
             self.say(t("the edited schedule is refused, the previous one stays on air: {error}", error=str(exc)))

@@ -4,6 +4,8 @@ bounded retries, decoded and joined without clicks.
 gTTS builds each request (its public ``get_bodies``); the requests are sent from here, because gTTS
 itself waits forever by default, never retries, turns TLS verification off, cuts a text at every
 comma, and writes the parts' MP3 files back to back, which a decoder reads as the first part only.
+Each request is sent from a worker thread and waited for no longer than the timeout: requests' own
+timeout bounds the connection and each read, but not the DNS lookup before them.
 """
 
 from __future__ import annotations
@@ -11,8 +13,10 @@ from __future__ import annotations
 import base64
 import binascii
 import io
+import queue
 import re
 import textwrap
+import threading
 import time
 
 import numpy as np
@@ -136,6 +140,7 @@ class GttsEngine:
         self.url = url
         self.backoff_s = backoff_s
         self.failure: str | None = None
+        self._session: requests.Session | None = None  # of the synthesis under way
 
     def key(self) -> str:
         """Engine, language, and how the parts are joined."""
@@ -150,21 +155,45 @@ class GttsEngine:
         pieces = split_text(text)
         if not pieces:
             raise SpeechError(t("there is nothing to speak"))
+        self._session = requests.Session()
         try:
-            with requests.Session() as session:
-                return join_parts([decode_mp3(self._fetch(session, piece)) for piece in pieces])
+            return join_parts([decode_mp3(self._fetch(piece)) for piece in pieces])
         except SpeechError as exc:
             self.failure = exc.message
             raise
+        finally:
+            self._session.close()
 
-    def _fetch(self, session: requests.Session, piece: str) -> bytes:
+    def _post(self, body: str) -> requests.Response:
+        """The answer to one request, given up (requests.Timeout) once ``timeout_s`` has passed, whatever
+        it waits on. A request given up goes on in its daemon thread, with the session it had, until it ends."""
+        answers: queue.Queue = queue.Queue()
+        session = self._session
+
+        def post() -> None:
+            try:
+                answers.put(session.post(self.url, data=body, headers=gTTS.GOOGLE_TTS_HEADERS, timeout=self.timeout_s))
+            except Exception as exc:  # noqa: BLE001  handed to the waiting thread, which sorts it out
+                answers.put(exc)
+
+        threading.Thread(target=post, name="gtts-request", daemon=True).start()
+        try:
+            answer = answers.get(timeout=self.timeout_s)
+        except queue.Empty:
+            self._session = requests.Session()  # the next attempt does not share a session with this one
+            raise requests.Timeout() from None
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    def _fetch(self, piece: str) -> bytes:
         body = gTTS(piece, lang=self.voice, lang_check=False, pre_processor_funcs=[]).get_bodies()[0]
         reason = ""
         for attempt in range(self.retries + 1):
             if attempt:
                 time.sleep(self.backoff_s * attempt)
             try:
-                answer = session.post(self.url, data=body, headers=gTTS.GOOGLE_TTS_HEADERS, timeout=self.timeout_s)
+                answer = self._post(body)
             except requests.Timeout:
                 reason = t("no answer within {seconds:g} s", seconds=self.timeout_s)
                 continue

@@ -177,8 +177,17 @@ def ends_well(root: Path, operation: Operation, args: list[str], before: dict, a
         return [f"after the fault: {_difference(before, after, now)}"]
     expected = second if now == after else (0, after)  # done already, or (part of) it is still to do
     then = again(root, args)
-    return [] if then == expected else [f"run again: exit {then[0]} (expected {expected[0]}): "
-                                        f"{_difference(before, expected[1], then[1])}"]
+    if then != expected:
+        return [f"run again: exit {then[0]} (expected {expected[0]}): {_difference(before, expected[1], then[1])}"]
+    return [f"left behind: {name}" for name in leftovers(root)]
+
+
+def leftovers(root: Path) -> list[str]:
+    """Temporary files of killed writers still in the station's databases and log (rendered audio and kept
+    clips are written under no lock, so theirs stay until `render --clean`)."""
+    data = root / "data"
+    return sorted(p.relative_to(data).as_posix() for p in data.rglob("*.tmp")
+                  if p.relative_to(data).parts[0] not in ("render", "clips"))
 
 
 def again(root: Path, args: list[str]) -> tuple[int, dict]:

@@ -11,7 +11,7 @@ import pytest
 from broadcaster.outputs.sinks import WavFileSink
 from broadcaster.playout.engine import OutputSinks, PlayoutEngine
 from broadcaster.schedule.plan import Plan, PlannedAiring
-from tests.faults.conftest import (ALSA, TZ, Devices, airing_records, broadcaster, crash, open_everything, soon,
+from tests.faults.conftest import (ALSA, TZ, airing_records, broadcaster, crash, open_everything, soon,
                                    write_schedule)
 
 KILL = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="SIGKILL is POSIX")
@@ -52,8 +52,10 @@ def test_killed_before_logging_aired_is_partial_then_replayed(tones_station, dev
     killed = crash(tones_station.root, "2@os.rename:*/data/log/*.json", "run", env=devices.env())
     assert killed.returncode == -signal.SIGKILL, killed.stdout + killed.stderr
     assert outcomes(tones_station) == []
+    assert len(list((tones_station.data_dir / "log").glob("*.json.*.tmp"))) == 1  # the record it was writing
     again = broadcaster(tones_station.root, "run", "--exit-when-idle", env=devices.env())
     assert again.returncode == 0, again.stdout + again.stderr
+    assert list(tones_station.data_dir.rglob("*.tmp")) == []  # the next run removed it
     # (The items after it are late, and may miss the end of their session: that is not what is looked at.)
     assert outcomes(tones_station)[:2] == [("mot", "partial", "schedule"), ("mot", "aired", "replay")]
     assert sorted(o[0] for o in outcomes(tones_station)[2:]) == ["ba", "bon", "hai"]

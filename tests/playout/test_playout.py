@@ -23,7 +23,7 @@ from broadcaster.playout.mailbox import Mailbox
 from broadcaster.playout.priority import EMERGENCY, PRIORITY, Policy
 from broadcaster.station import Station
 from tests.conftest import captured
-from tests.helpers import NOW, PASSPHRASE, SUPERVISOR
+from tests.helpers import NOW, PASSPHRASE, SUPERVISOR, killed_while_replacing
 from tests.playout.conftest import TZ, at, write_schedule
 
 
@@ -258,3 +258,14 @@ def test_an_edit_that_adds_an_output_or_moves_one_to_another_device_airs_there(q
     played, _ = soundfile.read(captured("cum_loa"), dtype="float32")
     assert best_match(played[:, 1], asset_of(quick, "ba")) > 0.99 and not played[:, 0].any()
     assert best_match(soundfile.read(captured("xe_loa_1"), dtype="float32")[0], asset_of(quick, "hai")) > 0.99
+
+
+def test_run_removes_what_a_killed_run_left_of_its_on_air_journal(quick, running):
+    """Killed between writing the journal's note and renaming it into place: the half-made note goes."""
+    (quick.data_dir / "onair").mkdir(parents=True, exist_ok=True)
+    [leftover] = killed_while_replacing(quick.data_dir / "onair" / "loa-xa.json")
+    with running(quick):
+        wait_for(lambda: quick.airing_log.query(NOW.date() - dt.timedelta(days=400), dt.date(2100, 1, 1),
+                                                kind="run-start"))
+    assert not leftover.exists()
+    assert outcome(quick) == []  # nothing taken as having been on air

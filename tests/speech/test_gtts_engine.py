@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import socket
+import threading
 import time
 
 import numpy as np
@@ -158,6 +160,34 @@ def test_a_server_that_never_answers_falls_back_to_espeak_within_the_timeout(fak
     recorded = json.loads((tmp_path / f"{asset.key}.json").read_text(encoding="utf-8"))
     assert recorded["engine"] == EspeakEngine().key() and recorded["fallback"] == asset.fallback
     assert recorded["spoken"] == SHORT and recorded["normaliser"] == "vi-1"
+
+
+def test_a_dns_lookup_that_hangs_falls_back_to_espeak_after_the_timeout(monkeypatch, tmp_path):
+    # The resolver is the outside world: this one answers nothing for a minute (a network whose DNS
+    # server has gone), which requests' own timeout does not bound.
+    lookups, released = [], threading.Event()
+
+    def hanging_getaddrinfo(host, *args, **kwargs):
+        lookups.append(host)
+        released.wait(60)
+        raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+
+    monkeypatch.setattr(socket, "getaddrinfo", hanging_getaddrinfo)
+    for proxy in ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(proxy, raising=False)  # the lookup is of Google's name, not a proxy's
+    engines = (GttsEngine(url="https://translate.google.com" + PATH, timeout_s=0.5, retries=1, backoff_s=0.0),
+               EspeakEngine())
+    started = time.monotonic()
+    try:
+        asset, made = RenderCache(tmp_path).render(SpokenText(SHORT, "vie", "vi-1"), engines, Profile())
+    finally:
+        elapsed = time.monotonic() - started
+        released.set()
+    # Two attempts of 0.5 s and espeak's render; a generous bound, far below the minute of each lookup.
+    assert elapsed < 20
+    assert lookups == ["translate.google.com", "translate.google.com"]
+    assert made and asset.engine == EspeakEngine().key()
+    assert asset.fallback == "gtts: gTTS failed: no answer within 0.5 s (attempts: 2)"
 
 
 def test_a_reset_connection_is_retried(fake_google):
