@@ -35,6 +35,10 @@ HHMM = "expected HH:MM such as 05:30 or 17:00"
 UNKNOWN_SCRIPT = "that a Vietnamese voice cannot read; record a clip for texts in other scripts"
 LEGACY = ("the text looks like the old {name} encoding, not Unicode; convert it with Unikey (Công cụ chuyển mã: "
           "from {name} to Unicode) and save it as UTF-8")
+NOT_VIETNAMESE = ("not Vietnamese text in a known encoding: not UTF-8 (byte {byte}), nor Windows-1258, TCVN3 or VNI; "
+                  "save it as UTF-8")
+LOST = ("Vietnamese letters are lost: '?' stands for them in words such as {examples}; the file was saved in an "
+        "encoding without them: save it again from the original as UTF-8")
 HEADER_KEYS = "author, id, language, notes, title, topic, valid_from, valid_until"
 SESSION_KEYS = ("date, days, from, items, loop_gap, loop_until, max_length, name, on_interrupt, output, outputs, start, "
                 "until")
@@ -126,8 +130,17 @@ TEXTS = [
     Case("texts/tcvn3.md", ADD, "Error: {file}: " + LEGACY.format(name="TCVN3")),
     Case("texts/vni.md", ADD, "Error: {file}: " + LEGACY.format(name="VNI")),
     Case("texts/damaged-utf8.md", ADD, "Error: {file}:5: not UTF-8 text (byte 0xe1); save the file as UTF-8"),
-    Case("texts/shift-jis.md", ADD, "Error: {file}:1: not UTF-8 text (byte 0x82); save the file as UTF-8"),
-    Case("texts/gbk.md", ADD, "Error: {file}:1: not UTF-8 text (byte 0xa3); save the file as UTF-8"),
+    Case("texts/shift-jis.md", ADD, f"Error: {{file}}:1: {NOT_VIETNAMESE.format(byte='0x82')}"),
+    Case("texts/gbk.md", ADD, f"Error: {{file}}:1: {NOT_VIETNAMESE.format(byte='0xa3')}"),
+    # Russian and French in their 8-bit code pages: not Vietnamese, whatever the table they are read with.
+    Case("texts/koi8-r.md", ADD, f"Error: {{file}}:5: {NOT_VIETNAMESE.format(byte='0xf0')}"),
+    Case("texts/windows-1251.md", ADD, f"Error: {{file}}:5: {NOT_VIETNAMESE.format(byte='0xcf')}"),
+    Case("texts/latin-1-french.md", ADD, f"Error: {{file}}:4: {NOT_VIETNAMESE.format(byte='0xe9')}"),
+    # Vietnamese saved as 'ANSI' on a Russian and on a Western-European Windows: '?' for every letter lost.
+    Case("texts/saved-as-ansi-russian-windows.md", ADD,
+         "Error: {file}:4: " + LOST.format(examples="'Ph?ng', 'ch?ng', 'd?ch'")),
+    Case("texts/saved-as-ansi-western-windows.md", ADD,
+         "Error: {file}:4: " + LOST.format(examples="'ch?ng', 'd?ch', 'nhi?m'")),
     Case("made:one-megabyte.md", ADD,
          "Error: {file}: the file is 1000000 bytes, more than the 200000 an announcement text may have"),
     Case("texts/bell.md", ADD, "Error: {file}:1: a control character (U+0007) that cannot be read aloud"),
