@@ -178,7 +178,8 @@ CLIPS = [
          "Error: {file}: the clip is cut short: it should last 1.5 s, but the file ends after 0.2 s; copy it again "
          "from the phone or recorder"),
     Case("clips/truncated-header.mp3", ADD_CLIP,
-         "Error: {file}: not a readable audio clip (Invalid data found when processing input)"),
+         "Error: {file}: the clip is cut short: it ends in the middle of an MP3 frame, after 0.1 s; copy it again "
+         "from the phone or recorder"),
     Case("clips/text-renamed.mp3", ADD_CLIP,
          "Error: {file}: not a readable audio clip (Invalid data found when processing input)"),
     Case("clips/tenth-of-a-second.wav", ADD_CLIP,
@@ -189,7 +190,14 @@ CLIPS = [
          "Error: {file}: the clip is silent (its loudest sample is below -50 dBFS): was the microphone on?"),
     Case("clips/not-a-number.wav", ADD_CLIP, "Error: {file}: the clip is damaged: some of its samples are not numbers"),
     Case("clips/wav-header-only.wav", ADD_CLIP,
-         "Error: {file}: the clip lasts 0.00 s: too short to be an announcement (at least 0.5 s)"),
+         "Error: {file}: the clip is cut short: it should last 1.0 s, but the file ends after 0.0 s; copy it again "
+         "from the phone or recorder"),
+    Case("clips/truncated.wav", ADD_CLIP,  # a LIST chunk, then a data chunk that declares 10 s
+         "Error: {file}: the clip is cut short: it should last 10.0 s, but the file ends after 3.2 s; copy it again "
+         "from the phone or recorder"),
+    Case("clips/truncated-without-length.mp3", ADD_CLIP,  # no Xing header: its length is not written anywhere
+         "Error: {file}: the clip is cut short: it ends in the middle of an MP3 frame, after 1.5 s; copy it again "
+         "from the phone or recorder"),
     Case("clips/damaged.flac", ADD_CLIP, "Error: {file}: the clip is damaged: Internal psf_fseek() failed."),
     Case("clips/windows-media.wma", ADD_CLIP,
          f"Error: {{file}}: '.wma' is not an audio format broadcaster takes; use one of: {CLIP_FORMATS}"),
