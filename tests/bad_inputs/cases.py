@@ -39,6 +39,8 @@ NOT_VIETNAMESE = ("not Vietnamese text in a known encoding: not UTF-8 (byte {byt
                   "save it as UTF-8")
 LOST = ("Vietnamese letters are lost: '?' stands for them in words such as {examples}; the file was saved in an "
         "encoding without them: save it again from the original as UTF-8")
+TOPICS = ("the station's topics are: covid-prevention, vaccination, policy, agriculture, general (add more under "
+          "'topics:' in station.yaml)")
 HEADER_KEYS = "author, id, language, notes, title, topic, valid_from, valid_until"
 SESSION_KEYS = ("date, days, from, items, loop_gap, loop_until, max_length, name, on_interrupt, output, outputs, start, "
                 "until")
@@ -93,6 +95,11 @@ SCHEDULES = [
     Case("schedules/unknown-output.yaml", CHECK, "Error: {file}:7: unknown output 'loa-thon'; the outputs are: loa-xa"),
     Case("schedules/unknown-announcement.yaml", CHECK,
          "Error: {file}:8: unknown announcement 'hia' (did you mean 'hai'?); 'broadcaster content list' shows them"),
+    Case("schedules/unknown-topic.yaml", CHECK,
+         f"Error: {{file}}:10: unknown topic 'vacination' (did you mean 'vaccination'?); {TOPICS}"),
+    Case("schedules/unknown-topic.yaml", ("plan", "--date", "2026-12-01"),
+         f"Error: {{station}}/schedules/lich.yaml:10: unknown topic 'vacination' (did you mean 'vaccination'?); "
+         f"{TOPICS}", into="schedules/lich.yaml"),
     Case("schedules/empty.yaml", CHECK, "Error: {file}: the schedule is empty; it needs 'outputs:' and 'sessions:'"),
     Case("schedules/only-comments.yaml", CHECK,
          "Error: {file}: the schedule is empty; it needs 'outputs:' and 'sessions:'"),
@@ -161,8 +168,7 @@ TEXTS = [
          "Error: {file}:2: 'Thông Báo' is not a usable id: use lower-case letters without accents, digits and '-' "
          "(e.g. thong-diep-5k)"),
     Case("texts/header-topic-misspelt.md", ADD,
-         "Error: {file}: unknown topic 'vacination' (did you mean 'vaccination'?); the station's topics are: "
-         "covid-prevention, vaccination, policy, agriculture, general (add more under 'topics:' in station.yaml)"),
+         f"Error: {{file}}:3: unknown topic 'vacination' (did you mean 'vaccination'?); {TOPICS}"),
     Case("texts/header-language-without-voice.md", ADD,
          "Error: {file}:3: no speech engine speaks 'rad': record a clip in that language and add it with "
          "'broadcaster content add CLIP --id ID --lang rad'"),
@@ -199,6 +205,8 @@ CLIPS = [
          "Error: {file}: the clip is cut short: it ends in the middle of an MP3 frame, after 1.5 s; copy it again "
          "from the phone or recorder"),
     Case("clips/damaged.flac", ADD_CLIP, "Error: {file}: the clip is damaged: Internal psf_fseek() failed."),
+    Case("clips/topic-misspelt.wav", ADD_CLIP,  # the topic is in its sidecar file, topic-misspelt.wav.yaml
+         f"Error: {{file}}.yaml:4: unknown topic 'nong-nhiep'; {TOPICS}"),
     Case("clips/windows-media.wma", ADD_CLIP,
          f"Error: {{file}}: '.wma' is not an audio format broadcaster takes; use one of: {CLIP_FORMATS}"),
     Case("clips/silent.wav", ("content", "add", "{file}"),
