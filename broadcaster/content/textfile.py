@@ -3,7 +3,6 @@ spoken. Clips may have the same header alone in a sidecar file (``clip.m4a`` -> 
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
 import re
 from pathlib import Path
@@ -14,6 +13,7 @@ from broadcaster.content.announcement import (ID_PATTERN, LANGUAGE_PATTERN, SPOK
 from broadcaster.content.decoding import decode_announcement_text
 from broadcaster.errors import InputError
 from broadcaster.messages import t
+from broadcaster.values import parse_date
 
 
 MAX_TEXT_BYTES = 200_000
@@ -138,7 +138,7 @@ def _check_header(fields: dict[str, tuple[str, int]], path: Path, topics: tuple[
     for key, (value, line) in fields.items():
         header["_lines"][key] = line
         if key in ("valid_from", "valid_until"):
-            header[key] = _date(value, key, path, line) if value else None
+            header[key] = parse_date(value, path, line, key) if value else None
         elif value:
             header[key] = value
     if "language" in header and not LANGUAGE_PATTERN.match(header["language"]):
@@ -147,20 +147,6 @@ def _check_header(fields: dict[str, tuple[str, int]], path: Path, topics: tuple[
     if topics is not None and "topic" in header:
         check_topic(header["topic"], topics, path, header["_lines"]["topic"])
     return header
-
-
-def _date(value: Any, key: str, path: Path, line: int | None) -> dt.date | None:
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise InputError(t("'{key}' must be a date written YYYY-MM-DD, e.g. 2026-12-31", key=key),
-                         path=path, line=line) from None
 
 
 def read_sidecar(path: Path, topics: tuple[str, ...] | None = None) -> dict[str, Any]:

@@ -146,7 +146,7 @@ def test_nfd_and_nfc_files_hash_the_same(tmp_path):
     ("---\nid: a\nvalid_from: 2026-12-01\nvalid_until: 2026-11-01\n---\nNội dung".encode(),
      "valid_until is before valid_from", 4),
     ("---\nid: a\nvalid_until: 31/12/2026\n---\nNội dung".encode(),
-     "'valid_until' must be a date written YYYY-MM-DD, e.g. 2026-12-31", 3),
+     "valid_until '31/12/2026' is not a date; expected YYYY-MM-DD such as 2026-12-31", 3),
     ("---\nid: a\ntitel: Sai\n---\nNội dung".encode(),
      "unknown key 'titel' in the header (did you mean 'title'?); expected one of: author, id, language, notes, "
      "title, topic, valid_from, valid_until", 3),
