@@ -20,6 +20,7 @@ VIETNAMESE_LETTERS = frozenset(unicodedata.normalize("NFC", b + m) for b in _BAS
 _TCVN3_MARKERS = frozenset("¨©ª«¬\xad®µ¶·¸¹")
 LEGACY_SHARE = 0.3  # more than this share of odd non-ASCII letters: not Unicode Vietnamese
 FIT = 0.75  # at least this share of a text's accented words must be Vietnamese syllables in an encoding
+MIN_LEGACY_WORDS = 3  # and, to call it TCVN3 or VNI, at least this many of them
 
 # A Vietnamese syllable without its tone: onset, vowel nucleus, final consonant ('k' for the Tây Nguyên
 # names: Đắk Lắk).
@@ -70,16 +71,22 @@ def is_syllable(word: str) -> bool:
     return bool(_SYLLABLE.match(bare))
 
 
+def _accented_words(text: str) -> list[str]:
+    return [w for w in _WORD.findall(unicodedata.normalize("NFC", text)) if not w.isascii()]
+
+
 def vietnamese_share(text: str) -> float:
     """The share of the words with non-ASCII characters that are Vietnamese syllables (1.0 when there are none)."""
-    words = [w for w in _WORD.findall(unicodedata.normalize("NFC", text)) if not w.isascii()]
+    words = _accented_words(text)
     return sum(map(is_syllable, words)) / len(words) if words else 1.0
 
 
 def _legacy(data: bytes) -> str | None:
-    """'TCVN3' or 'VNI' when the bytes, read with that encoding's table, are Vietnamese words."""
-    shares = {name: vietnamese_share("".join(map(reading.__getitem__, data)))
-              for name, reading in LEGACY_READINGS.items()}
+    """'TCVN3' or 'VNI' when the bytes, read with that encoding's table, are Vietnamese words (a few at least)."""
+    shares = {}
+    for name, reading in LEGACY_READINGS.items():
+        words = _accented_words("".join(map(reading.__getitem__, data)))
+        shares[name] = sum(map(is_syllable, words)) / len(words) if len(words) >= MIN_LEGACY_WORDS else 0.0
     name = max(shares, key=shares.get)
     return name if shares[name] >= FIT else None
 

@@ -97,6 +97,16 @@ def test_other_8_bit_text_is_not_called_a_vietnamese_encoding(text, encoding):
     assert (err.value.message, err.value.line) == (NOT_VIETNAMESE.format(byte=first), 2)
 
 
+def test_another_language_in_unicode_is_not_called_a_legacy_encoding():
+    polish = ("Kế hoạch\nZapobieganie epidemii COVID-19 i walka z nią są pilnym i ważnym zadaniem wszystkich "
+              "szczebli władzy, branż i miejscowości prowincji.")
+    with pytest.raises(InputError) as err:
+        decode_announcement_text(polish.encode(), Path("ke-hoach.md"))
+    assert (err.value.message, err.value.line) == (
+        "letters that are not Vietnamese ('ążłś') in much of the text: a Vietnamese voice cannot read it; record a "
+        "clip for texts in other languages", 2)
+
+
 @pytest.mark.parametrize("encoding", ["koi8-r", "cp1251", "latin-1", "cp1252", "cp1250", "ascii"])
 def test_vietnamese_saved_in_a_code_page_without_its_letters_is_refused(encoding):
     with pytest.raises(InputError) as err:
