@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import json
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -14,7 +13,7 @@ from broadcaster.config import CONFIG_FILE, Profile, StationConfig, load_config
 from broadcaster.content.announcement import CLIP, LANGUAGE_PATTERN, Announcement, Variant
 from broadcaster.content.clips import CLIP_EXTENSIONS, decode_clip, file_sha256, keep_clip, kept_name
 from broadcaster.content.library import APPROVED, REJECTED, RETIRED, Entry, Library, merged, unknown_announcement
-from broadcaster.content.textfile import build, read_announcement, read_sidecar
+from broadcaster.content.textfile import build, check_topic, read_announcement, read_sidecar
 from broadcaster.content.users import Users
 from broadcaster.errors import BroadcasterError, InputError
 from broadcaster.messages import t
@@ -23,7 +22,7 @@ from broadcaster.outputs.sinks import Sink, SoundDeviceSink, WavFileSink
 from broadcaster.playout.priority import EMERGENCY, Policy
 from broadcaster.playout.clock import SystemClock
 from broadcaster.render.cache import Asset, RenderCache, cache_key, clip_key
-from broadcaster.schedule.model import ANNOUNCEMENT, CHIME, Output, Schedule
+from broadcaster.schedule.model import ANNOUNCEMENT, CHIME, TOPIC, Output, Schedule
 from broadcaster.schedule.parser import load_schedules, schedule_files
 from broadcaster.schedule.plan import CHIME_PREFIX, Material, Plan, PlannedAiring, Rendition, chime_key, plan_day
 from broadcaster.speech.engine import SpeechEngine, SpokenText
@@ -144,17 +143,19 @@ class Station:
     def schedule(self) -> Schedule:
         """All schedule files, read and checked now (they may have been edited)."""
         schedule = load_schedules(schedule_files(self.schedules_dir))
-        self._check_profiles(schedule)
+        self._check_names(schedule)
         return schedule
 
-    def _check_profiles(self, schedule: Schedule) -> None:
-        """Refuse an output whose profile station.yaml does not define."""
+    def _check_names(self, schedule: Schedule) -> None:
+        """Refuse an output whose profile station.yaml does not define, and a topic it does not list."""
         for output in schedule.outputs.values():
             if output.profile and output.profile not in self.config.profiles:
                 raise InputError(t("output '{name}' uses the profile '{profile}', which station.yaml does not define "
                                    "(its profiles: {names})", name=output.name, profile=output.profile,
                                    names=", ".join(sorted(self.config.profiles)) or t("none")),
                                  path=output.source)
+        for item in (i for s in schedule.sessions for i in s.items if i.kind == TOPIC):
+            check_topic(item.topic, self.config.topics, item.source, item.line)
 
     def _relative(self, path: Path) -> str:
         try:
@@ -166,29 +167,19 @@ class Station:
         path = Path(source)
         return path if path.is_absolute() else self.root / path
 
-    def _check_topic(self, ann: Announcement, path: Path) -> None:
-        if ann.topic not in self.config.topics:
-            close = difflib.get_close_matches(ann.topic, self.config.topics, n=1)
-            hint = t(" (did you mean '{topic}'?)", topic=close[0]) if close else ""
-            raise InputError(t("unknown topic '{topic}'{hint}; the station's topics are: {topics} "
-                               "(add more under 'topics:' in station.yaml)", topic=ann.topic, hint=hint,
-                               topics=", ".join(self.config.topics)), path=path)
-
     def read_text(self, path: Path) -> Announcement:
-        """Read and check an announcement text file for this station."""
-        ann = read_announcement(Path(path))
+        """Read and check an announcement text file for this station (its topic one of the station's)."""
+        ann = read_announcement(Path(path), self.config.topics)
         variant = ann.variants[0]
-        ann = ann.with_variant(Variant(variant.language, variant.kind, text=variant.text,
-                                       source=self._relative(path)))
-        self._check_topic(ann, Path(path))
-        return ann
+        return ann.with_variant(Variant(variant.language, variant.kind, text=variant.text,
+                                        source=self._relative(path)))
 
     def read_clip(self, path: Path, ident: str | None, language: str | None,
                   title: str | None = None) -> tuple[Variant, Announcement]:
         """Decode and check a clip (nothing is written); its id, language and metadata come from the
         options or its sidecar file. The variant names the copy the library will keep."""
         path = Path(path)
-        header = read_sidecar(path.with_name(path.name + ".yaml"))
+        header = read_sidecar(path.with_name(path.name + ".yaml"), self.config.topics)
         language = language or header.get("language")
         if not language:
             raise InputError(t("say which language the clip is in: --lang rad (Ê Đê), jra (J'rai), vie, ..."),
@@ -199,7 +190,6 @@ class Station:
         if ident:
             header["id"] = ident
         new = build(header, path, title=title or header.get("title") or path.stem)
-        self._check_topic(new, path)
         samples = decode_clip(path, self.config.profile.sample_rate)
         sha = file_sha256(path)
         variant = Variant(language=language, kind=CLIP, clip_sha256=sha, clip_file=kept_name(path, sha),
@@ -422,7 +412,7 @@ class Station:
         """The plan of ``day``, as the files are at ``now``."""
         schedule = schedule or self.schedule()
         self._check_ids(schedule)
-        self._check_profiles(schedule)
+        self._check_names(schedule)
         problems = self.sync(now)
         # Outputs with their own profile air their own renders: each group of outputs is planned with
         # the audio of its profile. Their sessions never share an output, so the plans simply add up.

@@ -17,6 +17,7 @@ from broadcaster.audiofile import write_wav
 from broadcaster.content.announcement import ID_PATTERN, LANGUAGE_PATTERN
 from broadcaster.content.clips import MAX_CLIP_S, MIN_CLIP_S, SILENT_DBFS
 from broadcaster.content.library import Entry
+from broadcaster.content.textfile import check_topic
 from broadcaster.errors import BroadcasterError, InputError
 from broadcaster.messages import t
 from broadcaster.outputs.microphone import FULL_SCALE, Level, Microphone
@@ -61,9 +62,8 @@ def check_request(station: "Station", ident: str, language: str, title: str | No
         raise InputError(t("'{id}' is a new announcement: give it a title with --title", id=ident))
     if "\n" in title:
         raise InputError(t("the title must be one line"))
-    if topic and topic not in station.config.topics:
-        raise InputError(t("unknown topic '{topic}'; the station's topics are: {topics}", topic=topic,
-                           topics=", ".join(station.config.topics)))
+    if topic:
+        check_topic(topic, station.config.topics)
 
 
 def take_warnings(samples: np.ndarray) -> list[str]:

@@ -3,7 +3,6 @@ spoken. Clips may have the same header alone in a sidecar file (``clip.m4a`` -> 
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
 import re
 from pathlib import Path
@@ -14,6 +13,7 @@ from broadcaster.content.announcement import (ID_PATTERN, LANGUAGE_PATTERN, SPOK
 from broadcaster.content.decoding import decode_announcement_text
 from broadcaster.errors import InputError
 from broadcaster.messages import t
+from broadcaster.values import parse_date
 
 
 MAX_TEXT_BYTES = 200_000
@@ -40,13 +40,14 @@ def read_file_bytes(path: Path, limit: int) -> bytes:
         raise InputError(t("cannot read the file: {reason}", reason=exc.strerror), path=path) from None
 
 
-def read_announcement(path: Path) -> Announcement:
-    """Read and check an announcement text file; every problem is an InputError naming file and line."""
+def read_announcement(path: Path, topics: tuple[str, ...] | None = None) -> Announcement:
+    """Read and check an announcement text file (its topic among ``topics``, when given); every problem is
+    an InputError naming file and line."""
     text, _ = decode_announcement_text(read_file_bytes(path, MAX_TEXT_BYTES), path)
-    return parse_announcement(text, path)
+    return parse_announcement(text, path, topics)
 
 
-def parse_header(text: str, path: Path) -> tuple[dict[str, Any], str, int]:
+def parse_header(text: str, path: Path, topics: tuple[str, ...] | None = None) -> tuple[dict[str, Any], str, int]:
     """The checked header, the body, and the line the body starts on."""
     bad = CONTROL.search(text)
     if bad:
@@ -60,7 +61,7 @@ def parse_header(text: str, path: Path) -> tuple[dict[str, Any], str, int]:
     except StopIteration:
         raise InputError(t("the header that starts with '---' is never closed by another '---' line"),
                          path=path, line=1) from None
-    header = _check_header(parse_fields(lines[1:end], path, 2), path)
+    header = _check_header(parse_fields(lines[1:end], path, 2), path, topics)
     return header, "\n".join(lines[end + 1:]), end + 2
 
 
@@ -92,9 +93,9 @@ def parse_fields(lines: list[str], path: Path, first_line: int) -> dict[str, tup
     return fields
 
 
-def parse_announcement(text: str, path: Path) -> Announcement:
+def parse_announcement(text: str, path: Path, topics: tuple[str, ...] | None = None) -> Announcement:
     """Split header and body, check both, and build an announcement with one text variant."""
-    header, body, body_line = parse_header(text, path)
+    header, body, body_line = parse_header(text, path, topics)
     body = "\n".join(line.rstrip() for line in body.strip().split("\n"))
     if not any(c.isalnum() for c in body):
         raise InputError(t("there is no text to speak after the header"), path=path, line=body_line)
@@ -122,37 +123,35 @@ def build(header: dict[str, Any], path: Path, **fields: Any) -> Announcement:
     return Announcement(id=ident, **{**header, **fields})
 
 
-def _check_header(fields: dict[str, tuple[str, int]], path: Path) -> dict[str, Any]:
+def check_topic(topic: str, topics: tuple[str, ...], path: Path | str | None = None, line: int | None = None) -> None:
+    """Refuse a topic that is not one of the station's, with the nearest one."""
+    if topic not in topics:
+        close = difflib.get_close_matches(topic, topics, n=1)
+        hint = t(" (did you mean '{topic}'?)", topic=close[0]) if close else ""
+        raise InputError(t("unknown topic '{topic}'{hint}; the station's topics are: {topics} (add more under "
+                           "'topics:' in station.yaml)", topic=topic, hint=hint, topics=", ".join(topics)),
+                         path=path, line=line)
+
+
+def _check_header(fields: dict[str, tuple[str, int]], path: Path, topics: tuple[str, ...] | None) -> dict[str, Any]:
     header: dict[str, Any] = {"_lines": {}}
     for key, (value, line) in fields.items():
         header["_lines"][key] = line
         if key in ("valid_from", "valid_until"):
-            header[key] = _date(value, key, path, line) if value else None
+            header[key] = parse_date(value, path, line, key) if value else None
         elif value:
             header[key] = value
     if "language" in header and not LANGUAGE_PATTERN.match(header["language"]):
         raise InputError(t("language '{lang}' must be an ISO 639-3 code such as vie, rad (Ê Đê), jra (J'rai)",
                            lang=header["language"]), path=path, line=header["_lines"]["language"])
+    if topics is not None and "topic" in header:
+        check_topic(header["topic"], topics, path, header["_lines"]["topic"])
     return header
 
 
-def _date(value: Any, key: str, path: Path, line: int | None) -> dt.date | None:
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise InputError(t("'{key}' must be a date written YYYY-MM-DD, e.g. 2026-12-31", key=key),
-                         path=path, line=line) from None
-
-
-def read_sidecar(path: Path) -> dict[str, Any]:
+def read_sidecar(path: Path, topics: tuple[str, ...] | None = None) -> dict[str, Any]:
     """The checked header in a clip's sidecar file (YAML, the same keys as a text header), or {}."""
     if not path.exists():
         return {}
     text, _ = decode_announcement_text(read_file_bytes(path, MAX_TEXT_BYTES), path)
-    return _check_header(parse_fields(text.split("\n"), path, 1), path)
+    return _check_header(parse_fields(text.split("\n"), path, 1), path, topics)

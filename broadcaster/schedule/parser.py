@@ -12,6 +12,7 @@ from broadcaster.errors import InputError
 from broadcaster.messages import t
 from broadcaster.schedule.model import (ANNOUNCEMENT, CHIME, RELAY, SILENCE, TOPIC, WEEKDAYS, Exception_, Item, Output,
                                         QuietHours, Schedule, Session)
+from broadcaster.values import parse_date
 from broadcaster.yamlfile import check_keys, expect_list, expect_map, line_of, read_yaml_file
 
 TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
@@ -67,19 +68,6 @@ def _days(node: Any, path: Path, line: int | None) -> frozenset[int]:
                                "or 'daily'", day=day), path=path, line=line_of(node, i) or line)
         days.add(WEEKDAYS.index(name))
     return frozenset(days)
-
-
-def parse_date(value: Any, path: Path, line: int | None, key: str) -> dt.date:
-    """A date written YYYY-MM-DD."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise InputError(t("{key} '{value}' is not a date; expected YYYY-MM-DD such as 2026-12-31",
-                           key=key, value=value), path=path, line=line) from None
 
 
 def _repeat(node: Any, path: Path) -> tuple[int, float]:

@@ -35,6 +35,12 @@ HHMM = "expected HH:MM such as 05:30 or 17:00"
 UNKNOWN_SCRIPT = "that a Vietnamese voice cannot read; record a clip for texts in other scripts"
 LEGACY = ("the text looks like the old {name} encoding, not Unicode; convert it with Unikey (Công cụ chuyển mã: "
           "from {name} to Unicode) and save it as UTF-8")
+NOT_VIETNAMESE = ("not Vietnamese text in a known encoding: not UTF-8 (byte {byte}), nor Windows-1258, TCVN3 or VNI; "
+                  "save it as UTF-8")
+LOST = ("Vietnamese letters are lost: '?' stands for them in words such as {examples}; the file was saved in an "
+        "encoding without them: save it again from the original as UTF-8")
+TOPICS = ("the station's topics are: covid-prevention, vaccination, policy, agriculture, general (add more under "
+          "'topics:' in station.yaml)")
 HEADER_KEYS = "author, id, language, notes, title, topic, valid_from, valid_until"
 SESSION_KEYS = ("date, days, from, items, loop_gap, loop_until, max_length, name, on_interrupt, output, outputs, start, "
                 "until")
@@ -99,6 +105,11 @@ SCHEDULES = [
     Case("schedules/unknown-output.yaml", CHECK, "Error: {file}:7: unknown output 'loa-thon'; the outputs are: loa-xa"),
     Case("schedules/unknown-announcement.yaml", CHECK,
          "Error: {file}:8: unknown announcement 'hia' (did you mean 'hai'?); 'broadcaster content list' shows them"),
+    Case("schedules/unknown-topic.yaml", CHECK,
+         f"Error: {{file}}:10: unknown topic 'vacination' (did you mean 'vaccination'?); {TOPICS}"),
+    Case("schedules/unknown-topic.yaml", ("plan", "--date", "2026-12-01"),
+         f"Error: {{station}}/schedules/lich.yaml:10: unknown topic 'vacination' (did you mean 'vaccination'?); "
+         f"{TOPICS}", into="schedules/lich.yaml"),
     Case("schedules/empty.yaml", CHECK, "Error: {file}: the schedule is empty; it needs 'outputs:' and 'sessions:'"),
     Case("schedules/only-comments.yaml", CHECK,
          "Error: {file}: the schedule is empty; it needs 'outputs:' and 'sessions:'"),
@@ -136,8 +147,17 @@ TEXTS = [
     Case("texts/tcvn3.md", ADD, "Error: {file}: " + LEGACY.format(name="TCVN3")),
     Case("texts/vni.md", ADD, "Error: {file}: " + LEGACY.format(name="VNI")),
     Case("texts/damaged-utf8.md", ADD, "Error: {file}:5: not UTF-8 text (byte 0xe1); save the file as UTF-8"),
-    Case("texts/shift-jis.md", ADD, "Error: {file}:1: not UTF-8 text (byte 0x82); save the file as UTF-8"),
-    Case("texts/gbk.md", ADD, "Error: {file}:1: not UTF-8 text (byte 0xa3); save the file as UTF-8"),
+    Case("texts/shift-jis.md", ADD, f"Error: {{file}}:1: {NOT_VIETNAMESE.format(byte='0x82')}"),
+    Case("texts/gbk.md", ADD, f"Error: {{file}}:1: {NOT_VIETNAMESE.format(byte='0xa3')}"),
+    # Russian and French in their 8-bit code pages: not Vietnamese, whatever the table they are read with.
+    Case("texts/koi8-r.md", ADD, f"Error: {{file}}:5: {NOT_VIETNAMESE.format(byte='0xf0')}"),
+    Case("texts/windows-1251.md", ADD, f"Error: {{file}}:5: {NOT_VIETNAMESE.format(byte='0xcf')}"),
+    Case("texts/latin-1-french.md", ADD, f"Error: {{file}}:4: {NOT_VIETNAMESE.format(byte='0xe9')}"),
+    # Vietnamese saved as 'ANSI' on a Russian and on a Western-European Windows: '?' for every letter lost.
+    Case("texts/saved-as-ansi-russian-windows.md", ADD,
+         "Error: {file}:4: " + LOST.format(examples="'Ph?ng', 'ch?ng', 'd?ch'")),
+    Case("texts/saved-as-ansi-western-windows.md", ADD,
+         "Error: {file}:4: " + LOST.format(examples="'ch?ng', 'd?ch', 'nhi?m'")),
     Case("made:one-megabyte.md", ADD,
          "Error: {file}: the file is 1000000 bytes, more than the 200000 an announcement text may have"),
     Case("texts/bell.md", ADD, "Error: {file}:1: a control character (U+0007) that cannot be read aloud"),
@@ -151,15 +171,15 @@ TEXTS = [
     Case("texts/mixed-thai.md", ADD, f"Error: {{file}}:1: letters of another script ('ประกาศ') {UNKNOWN_SCRIPT}"),
     Case("texts/header-key-misspelt.md", ADD,
          f"Error: {{file}}:3: unknown key 'tittle' in the header (did you mean 'title'?); expected one of: {HEADER_KEYS}"),
-    Case("texts/header-date.md", ADD, "Error: {file}:3: 'valid_from' must be a date written YYYY-MM-DD, e.g. 2026-12-31"),
+    Case("texts/header-date.md", ADD,
+         "Error: {file}:3: valid_from '2026-13-01' is not a date; expected YYYY-MM-DD such as 2026-12-31"),
     Case("texts/header-never-closed.md", ADD,
          "Error: {file}:1: the header that starts with '---' is never closed by another '---' line"),
     Case("texts/header-bad-id.md", ADD,
          "Error: {file}:2: 'Thông Báo' is not a usable id: use lower-case letters without accents, digits and '-' "
          "(e.g. thong-diep-5k)"),
     Case("texts/header-topic-misspelt.md", ADD,
-         "Error: {file}: unknown topic 'vacination' (did you mean 'vaccination'?); the station's topics are: "
-         "covid-prevention, vaccination, policy, agriculture, general (add more under 'topics:' in station.yaml)"),
+         f"Error: {{file}}:3: unknown topic 'vacination' (did you mean 'vaccination'?); {TOPICS}"),
     Case("texts/header-language-without-voice.md", ADD,
          "Error: {file}:3: no speech engine speaks 'rad': record a clip in that language and add it with "
          "'broadcaster content add CLIP --id ID --lang rad'"),
@@ -175,7 +195,8 @@ CLIPS = [
          "Error: {file}: the clip is cut short: it should last 1.5 s, but the file ends after 0.2 s; copy it again "
          "from the phone or recorder"),
     Case("clips/truncated-header.mp3", ADD_CLIP,
-         "Error: {file}: not a readable audio clip (Invalid data found when processing input)"),
+         "Error: {file}: the clip is cut short: it ends in the middle of an MP3 frame, after 0.1 s; copy it again "
+         "from the phone or recorder"),
     Case("clips/text-renamed.mp3", ADD_CLIP,
          "Error: {file}: not a readable audio clip (Invalid data found when processing input)"),
     Case("clips/tenth-of-a-second.wav", ADD_CLIP,
@@ -186,8 +207,17 @@ CLIPS = [
          "Error: {file}: the clip is silent (its loudest sample is below -50 dBFS): was the microphone on?"),
     Case("clips/not-a-number.wav", ADD_CLIP, "Error: {file}: the clip is damaged: some of its samples are not numbers"),
     Case("clips/wav-header-only.wav", ADD_CLIP,
-         "Error: {file}: the clip lasts 0.00 s: too short to be an announcement (at least 0.5 s)"),
+         "Error: {file}: the clip is cut short: it should last 1.0 s, but the file ends after 0.0 s; copy it again "
+         "from the phone or recorder"),
+    Case("clips/truncated.wav", ADD_CLIP,  # a LIST chunk, then a data chunk that declares 10 s
+         "Error: {file}: the clip is cut short: it should last 10.0 s, but the file ends after 3.2 s; copy it again "
+         "from the phone or recorder"),
+    Case("clips/truncated-without-length.mp3", ADD_CLIP,  # no Xing header: its length is not written anywhere
+         "Error: {file}: the clip is cut short: it ends in the middle of an MP3 frame, after 1.5 s; copy it again "
+         "from the phone or recorder"),
     Case("clips/damaged.flac", ADD_CLIP, "Error: {file}: the clip is damaged: Internal psf_fseek() failed."),
+    Case("clips/topic-misspelt.wav", ADD_CLIP,  # the topic is in its sidecar file, topic-misspelt.wav.yaml
+         f"Error: {{file}}.yaml:4: unknown topic 'nong-nhiep'; {TOPICS}"),
     Case("clips/windows-media.wma", ADD_CLIP,
          f"Error: {{file}}: '.wma' is not an audio format broadcaster takes; use one of: {CLIP_FORMATS}"),
     Case("clips/silent.wav", ("content", "add", "{file}"),

@@ -90,6 +90,35 @@ def test_truncated_mp3_is_refused_or_decoded_to_what_is_left(tmp_path):
     assert err.value.path == cut
 
 
+def test_a_wav_shorter_than_its_header_says_is_refused(tmp_path):
+    full = tmp_path / "du.wav"
+    soundfile.write(full, voice(10.0), RATE, subtype="PCM_16")
+    cut = tmp_path / "thieu.wav"
+    cut.write_bytes(full.read_bytes()[:44 + 2 * int(3.2 * RATE)])
+    with pytest.raises(InputError) as err:
+        decode_clip(cut, RATE)
+    assert (err.value.path, err.value.message) == (cut, "the clip is cut short: it should last 10.0 s, but the file "
+                                                        "ends after 3.2 s; copy it again from the phone or recorder")
+
+
+MP3S = {"128 kbit/s": ("-b:a", "128k"), "VBR": ("-q:a", "4"), "MPEG-2, 22 kHz": ("-ar", "22050", "-b:a", "32k"),
+        "MPEG-2.5, 8 kHz": ("-ar", "8000", "-b:a", "16k"), "stereo 48 kHz": ("-ac", "2", "-ar", "48000"),
+        "ID3 tags": ("-write_id3v1", "1", "-metadata", "title=Thông báo tiêm vắc-xin")}
+
+
+@pytest.mark.parametrize("args", MP3S.values(), ids=MP3S.keys())
+def test_an_mp3_without_a_length_header_cut_mid_frame_is_refused(tmp_path, wav, args):
+    whole = ffmpeg_encode(wav, tmp_path / "du.mp3", "-c:a", "libmp3lame", "-write_xing", "0", *args)
+    assert abs(len(decode_clip(whole, RATE)) / RATE - 2.0) < 0.2  # the whole file is taken (with the encoder's padding)
+    data = whole.read_bytes()
+    for size in range(len(data) // 2, len(data) // 2 + 400, 41):  # copies that stopped at other bytes
+        cut = tmp_path / "thieu.mp3"
+        cut.write_bytes(data[:size])
+        with pytest.raises(InputError) as err:
+            decode_clip(cut, RATE)
+        assert err.value.message.startswith("the clip is cut short: it ends in the middle of an MP3 frame, after ")
+
+
 def test_three_hours_is_too_long(tmp_path):
     path = tmp_path / "ba-gio.flac"
     subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-f", "lavfi", "-i",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from broadcaster.content.decoding import decode_announcement_text
+from broadcaster.content.decoding import decode_announcement_text, is_syllable
 from broadcaster.content.textfile import read_announcement
 from broadcaster.errors import InputError
 
@@ -61,6 +61,76 @@ def test_legacy_font_encodings_are_refused_with_how_to_convert(legacy, name, enc
                               f"with Unikey (Công cụ chuyển mã: from {name} to Unicode) and save it as UTF-8")
 
 
+# Sentences of provincial plans for COVID-19 information work (Đắk Lắk, Đắk Nông, 2021), and the first of
+# them in Russian and in French: what arrives in KOI8-R, Windows-1251 or Latin-1 is text of another language.
+PLAN = ("Thực hiện chủ trương chung của Đảng và Nhà nước về triển khai đồng bộ các biện pháp phòng, chống dịch "
+        "COVID-19, công tác thông tin, tuyên truyền đã phát huy vai trò quan trọng, góp phần vào việc tăng cường "
+        "đồng thuận xã hội.\nPhòng, chống dịch COVID-19 là nhiệm vụ cấp bách, quan trọng hiện nay của các cấp, "
+        "ngành và địa phương trên toàn tỉnh Đắk Lắk.\nĐắk Nông, ngày 27 tháng 5 năm 2021.")
+PLAN_RU = ("Во исполнение общей политики Партии и государства по синхронному внедрению мер профилактики и борьбы с "
+           "эпидемией COVID-19 информационная и пропагандистская работа сыграла важную роль.")
+PLAN_FR = ("Conformément à la politique du Parti et de l'État sur la mise en place des mesures de prévention de "
+           "l'épidémie de COVID-19, le travail d'information a joué un rôle important.")
+NOT_VIETNAMESE = ("not Vietnamese text in a known encoding: not UTF-8 (byte 0x{byte:02x}), nor Windows-1258, TCVN3 or "
+                  "VNI; save it as UTF-8")
+
+
+def test_windows_1258_plans_are_accepted():
+    plan = PLAN + "\nGiá “vắc-xin” 50.000₫; sốt trên 37,5°C – đến trạm y tế…"
+    text, found = decode_announcement_text(cp1258(plan), Path("ke-hoach.txt"))
+    assert (text, found) == (plan, "windows-1258")
+
+
+def test_legacy_text_with_word_quotes_is_still_recognised():
+    with pytest.raises(InputError, match="the old TCVN3 encoding"):
+        decode_announcement_text(f"“{TCVN3}” – “{TCVN3}”".encode("cp1252"), Path("cu.txt"))
+
+
+@pytest.mark.parametrize("text,encoding", [(PLAN_RU, "koi8-r"), (PLAN_RU, "cp1251"), (PLAN_RU, "cp866"),
+                                           (PLAN_RU, "mac-cyrillic"), (PLAN_FR, "latin-1"), (PLAN_FR, "cp1252"),
+                                           (PLAN_FR, "mac-roman")])
+def test_other_8_bit_text_is_not_called_a_vietnamese_encoding(text, encoding):
+    data = ("Kế hoạch\n".encode("ascii", "replace") + text.encode(encoding))
+    first = next(b for b in data if b > 127)
+    with pytest.raises(InputError) as err:
+        decode_announcement_text(data, Path("ke-hoach.txt"))
+    assert (err.value.message, err.value.line) == (NOT_VIETNAMESE.format(byte=first), 2)
+
+
+def test_another_language_in_unicode_is_not_called_a_legacy_encoding():
+    polish = ("Kế hoạch\nZapobieganie epidemii COVID-19 i walka z nią są pilnym i ważnym zadaniem wszystkich "
+              "szczebli władzy, branż i miejscowości prowincji.")
+    with pytest.raises(InputError) as err:
+        decode_announcement_text(polish.encode(), Path("ke-hoach.md"))
+    assert (err.value.message, err.value.line) == (
+        "letters that are not Vietnamese ('ążłś') in much of the text: a Vietnamese voice cannot read it; record a "
+        "clip for texts in other languages", 2)
+
+
+@pytest.mark.parametrize("encoding", ["koi8-r", "cp1251", "latin-1", "cp1252", "cp1250", "ascii"])
+def test_vietnamese_saved_in_a_code_page_without_its_letters_is_refused(encoding):
+    with pytest.raises(InputError) as err:
+        decode_announcement_text(("Kế hoạch\n" + PLAN).encode(encoding, errors="replace"), Path("ke-hoach.txt"))
+    assert (err.value.message, err.value.line) == (
+        "Vietnamese letters are lost: '?' stands for them in words such as 'ho?ch', 'Th?c', 'hi?n'; the file was saved "
+        "in an encoding without them: save it again from the original as UTF-8", 1)
+
+
+def test_question_marks_of_a_real_text_are_kept():
+    text = "Bà con đã tiêm chưa? Xem lịch tại https://ubnd.vn/lich?xa=ea-tu&tuan=48 nhé?Cảm ơn."
+    assert decode_announcement_text(text.encode(), Path("hoi.md"))[0] == text
+
+
+@pytest.mark.parametrize("word", ["người", "Nghiêng", "khuyến", "giữa", "quyết", "Đắk", "thuở", "xoong", "ĐẢNG"])
+def test_vietnamese_syllables(word):
+    assert is_syllable(word)
+
+
+@pytest.mark.parametrize("word", ["été", "Bevölkerung", "rôle", "ïđèâå", "hiÖn", "nhaân", "thöa", "bµ"])
+def test_not_vietnamese_syllables(word):
+    assert not is_syllable(word)
+
+
 def test_nfd_and_nfc_files_hash_the_same(tmp_path):
     header = "---\nid: thong-diep-5k\ntitle: Thông điệp 5K\n---\n"
     (tmp_path / "a.md").write_text(header + TEXT, encoding="utf-8")
@@ -86,7 +156,7 @@ def test_nfd_and_nfc_files_hash_the_same(tmp_path):
     ("---\nid: a\nvalid_from: 2026-12-01\nvalid_until: 2026-11-01\n---\nNội dung".encode(),
      "valid_until is before valid_from", 4),
     ("---\nid: a\nvalid_until: 31/12/2026\n---\nNội dung".encode(),
-     "'valid_until' must be a date written YYYY-MM-DD, e.g. 2026-12-31", 3),
+     "valid_until '31/12/2026' is not a date; expected YYYY-MM-DD such as 2026-12-31", 3),
     ("---\nid: a\ntitel: Sai\n---\nNội dung".encode(),
      "unknown key 'titel' in the header (did you mean 'title'?); expected one of: author, id, language, notes, "
      "title, topic, valid_from, valid_until", 3),

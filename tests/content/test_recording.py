@@ -121,7 +121,7 @@ def test_silence_is_refused_and_nothing_is_stored(station_dir):
      "Error: 'Mới' is not a usable id: use lower-case letters without accents, digits and '-' (e.g. thong-diep-5k)\n"),
     (["moi", "--lang", "vie", "--title", "X", "--topic", "thoi-tiet", "--seconds", "2"], 2,
      "Error: unknown topic 'thoi-tiet'; the station's topics are: covid-prevention, vaccination, policy, "
-     "agriculture, general\n"),
+     "agriculture, general (add more under 'topics:' in station.yaml)\n"),
     (["moi", "--lang", "vie", "--title", "X"], 2, "there is no keyboard to press Enter on: say how long to record "
                                                    "with --seconds\n"),
 ])

@@ -1,0 +1,31 @@
+"""Values that people write in files (schedules, announcement headers), read and checked one way
+everywhere, with messages that name the key, the value and the form expected."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any
+
+from broadcaster.errors import InputError
+from broadcaster.messages import t
+
+# Exactly YYYY-MM-DD: Python 3.11's fromisoformat would also take 20261231 and week dates (2026-W01-1).
+DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def parse_date(value: Any, path: Path | str | None, line: int | None, key: str) -> dt.date:
+    """A date written YYYY-MM-DD (YAML may have read it as a date already); InputError otherwise."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = "" if value is None else str(value).strip()
+    if DATE.match(text):
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            pass  # 2026-02-30
+    raise InputError(t("{key} '{value}' is not a date; expected YYYY-MM-DD such as 2026-12-31", key=key, value=text),
+                     path=path, line=line)
