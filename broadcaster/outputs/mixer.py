@@ -13,7 +13,8 @@ import numpy as np
 
 from broadcaster.errors import DeviceError
 from broadcaster.messages import t
-from broadcaster.outputs.sinks import check_device, portaudio
+from broadcaster.outputs.sinks import check_device, portaudio, stream_held_s
+from broadcaster.outputs.timeline import Timeline
 
 BLOCK_S = 0.01   # the shared stream is written in 10 ms blocks
 LEAD_S = 0.2     # never more than this written ahead of real time
@@ -45,7 +46,7 @@ class DeviceMixer:
         self._thread: threading.Thread | None = None
         self._stopping = False
         self._rate = 0
-        self._t0 = 0.0                     # when frame 0 of the stream is heard (monotonic)
+        self._time = Timeline(1)           # when the next frame mixed is heard
         self._frames = 0                   # frames mixed so far
 
     def describe(self) -> str:
@@ -96,7 +97,17 @@ class DeviceMixer:
     # -- the stream ---------------------------------------------------------------------------------
 
     def _heard(self, frame: int) -> float:
-        return self._t0 + frame / self._rate
+        """When the stream's ``frame`` is heard (monotonic)."""
+        return self._time.next_heard() + (frame - self._frames) / self._rate
+
+    def held_s(self, key: int) -> float | None:
+        """How long until an output's next frame written is heard."""
+        with self._cv:
+            part = self._parts.get(key)
+            if part is None or part.at is None:
+                return None
+            end = part.at + sum(len(block) for block in part.blocks)
+            return max(0.0, self._heard(end) - time.monotonic())
 
     def _open(self, rate: int) -> None:
         sd = portaudio()
@@ -107,7 +118,7 @@ class DeviceMixer:
             stream.start()
         except sd.PortAudioError as exc:
             raise DeviceError(t("{device} cannot be opened: {reason}", device=self.describe(), reason=exc)) from None
-        self._rate, self._t0, self._frames, self._stopping = rate, time.monotonic(), 0, False
+        self._rate, self._time, self._frames, self._stopping = rate, Timeline(rate), 0, False
         self._thread = threading.Thread(target=self._pump, args=(stream,), name=f"mixer-{self.device}", daemon=True)
         self._thread.start()
 
@@ -119,18 +130,18 @@ class DeviceMixer:
                 with self._cv:
                     if self._stopping:
                         break
-                    ahead = self._heard(self._frames) - time.monotonic()
+                    ahead = self._time.next_heard() - time.monotonic()  # late (a busy computer): heard later
                     if ahead > LEAD_S:
                         self._cv.wait(ahead - LEAD_S / 2)
                         continue
-                    if ahead < 0:  # the stream ran late (a busy computer): what follows is heard later
-                        self._t0 -= ahead
                     block = self._mix(frames)
                 try:
                     stream.write(block)
                 except sd.PortAudioError as exc:
                     self._fail(t("{device} failed: {reason}", device=self.describe(), reason=exc))
                     break
+                with self._cv:
+                    self._time.device_says(stream_held_s(stream, self._rate))
         finally:
             try:
                 stream.stop()
@@ -155,6 +166,7 @@ class DeviceMixer:
                 else:
                     part.blocks[0] = block[skip + take:]
         self._frames += n
+        self._time.wrote(n)
         self._cv.notify_all()
         return out
 
@@ -192,6 +204,10 @@ class MixerSink:
     def write(self, block: np.ndarray) -> None:
         """Queue a block on the output's channels."""
         self.mixer.put(id(self), block)
+
+    def held_s(self) -> float | None:
+        """How long until the output's next block written is heard, by the shared stream's account."""
+        return self.mixer.held_s(id(self))
 
     def close(self) -> None:
         """Let what was written play out, and give the channels back."""

@@ -29,6 +29,10 @@ class Sink(Protocol):
     def write(self, block: np.ndarray) -> None:
         """Play a block (blocks while the device's buffer is full); DeviceError on failure."""
 
+    def held_s(self) -> float | None:
+        """How long until the next block written is heard, by the device's own account; None when it
+        cannot tell."""
+
     def close(self) -> None:
         """Let what was written play out, and release the device or file."""
 
@@ -76,6 +80,15 @@ def check_device(name: str | None, channels: int = 1) -> int:
     return index
 
 
+def stream_held_s(stream, rate: int) -> float | None:
+    """How long a PortAudio output stream holds before the next frame written is heard: its output latency
+    less the room in its buffer; None when it cannot say."""
+    try:
+        return max(0.0, stream.latency - stream.write_available / rate)
+    except Exception:  # noqa: BLE001  a stream closed or failing: the count of frames goes on alone
+        return None
+
+
 class SoundDeviceSink:
     """A sound device chosen by name, played through one PortAudio stream kept open while in use."""
 
@@ -85,6 +98,7 @@ class SoundDeviceSink:
     def __init__(self, device: str | None = None):
         self.device = device
         self._stream = None
+        self._rate = 0
 
     def describe(self) -> str:
         """The device's name."""
@@ -100,6 +114,7 @@ class SoundDeviceSink:
             self._stream = sd.OutputStream(samplerate=rate, channels=1, dtype="float32", device=index,
                                            latency="high")
             self._stream.start()
+            self._rate = rate
         except sd.PortAudioError as exc:
             self._stream = None
             raise DeviceError(t("{device} cannot be opened: {reason}", device=self.describe(), reason=exc)) from None
@@ -113,6 +128,10 @@ class SoundDeviceSink:
             self._stream.write(np.ascontiguousarray(block, dtype=np.float32).reshape(-1, 1))
         except sd.PortAudioError as exc:
             raise DeviceError(t("{device} failed: {reason}", device=self.describe(), reason=exc)) from None
+
+    def held_s(self) -> float | None:
+        """The stream's output latency less the room in its buffer."""
+        return stream_held_s(self._stream, self._rate)
 
     def close(self) -> None:
         """Drain the stream (stop waits for the buffer to play out), then close it."""
@@ -166,6 +185,10 @@ class WavFileSink:
             self._file.write(block)
         except (OSError, RuntimeError, soundfile.SoundFileError) as exc:
             raise DeviceError(t("{sink} cannot be written: {reason}", sink=self.describe(), reason=exc)) from None
+
+    def held_s(self) -> None:
+        """A file has no clock."""
+        return None
 
     def close(self) -> None:
         """Close the file, which writes its final length into the header."""

@@ -19,6 +19,7 @@ from broadcaster.errors import BroadcasterError, DeviceError, StorageError
 from broadcaster.messages import t
 from broadcaster.outputs.relay import RelayStream
 from broadcaster.outputs.sinks import Sink
+from broadcaster.outputs.timeline import Timeline
 from broadcaster.playout.clock import Clock
 from broadcaster.playout.mailbox import write_json
 from broadcaster.playout.events import (AIRED, BACK, FAILED, INTERRUPTED, MISSED, PARTIAL, SKIPPED, STARTED,
@@ -79,8 +80,7 @@ class Channel:
         self._on_air: Queued | None = None
         self._sink: Sink | None = None
         self._next_sinks: tuple[list[Sink], float] | None = None
-        self._t0 = 0.0
-        self._frames = 0
+        self._stream_time = Timeline(rate)
         self._since = 0.0  # the monotonic time at which the item on air was first heard
         self._down: set[str] = set()  # devices reported failed that have not worked since
         self._thread = threading.Thread(target=self._run, name=f"channel-{name}", daemon=True)
@@ -219,7 +219,8 @@ class Channel:
                 backup = self.sinks[i + 1].describe() if i + 1 < len(self.sinks) else ""
                 self._trouble(sink.describe(), exc.message, backup)
                 continue
-            self._sink, self._t0, self._frames = sink, time.monotonic(), 0
+            self._sink = sink
+            self._stream_time.restart()
             return
         raise DeviceError("; ".join(reasons))
 
@@ -230,18 +231,15 @@ class Channel:
 
     def _timeline(self) -> float:
         """The monotonic time at which the next written frame will be heard (never in the past)."""
-        at = self._t0 + self._frames / self.rate
-        now = time.monotonic()
-        if at < now:  # the device ran dry (or its clock is faster): start counting from now
-            self._t0, self._frames, at = now, 0, now
-        return at
+        return self._stream_time.next_heard()
 
     def _write(self, block: np.ndarray) -> None:
         ahead = self._timeline() - time.monotonic()
         if ahead > MAX_AHEAD_S and self._sink.paced:
             time.sleep(ahead - MAX_AHEAD_S / 2)  # a device with no clock of its own is held to real time
         self._sink.write(block)
-        self._frames += len(block)
+        self._stream_time.wrote(len(block))
+        self._stream_time.device_says(self._sink.held_s())
 
     def _silence(self, seconds: float, item: Queued | None = None) -> None:
         """Write silence; within an item (a relay's filler) a more urgent item may cut in."""
