@@ -6,6 +6,7 @@ the wall clock by some milliseconds a minute while a stream stays open."""
 from __future__ import annotations
 
 import time
+from typing import Callable
 
 SETTLE_S = 2.0        # the device's report is averaged this long before it is taken as the reference
 SMOOTHING = 0.01      # each report moves the average by this share (about a second of 10 ms writes)
@@ -17,13 +18,14 @@ MAX_SLEW = 0.002      # the count is moved by at most 2,000 ppm of the time writ
 class Timeline:
     """Monotonic time at which the next frame written is heard."""
 
-    def __init__(self, rate: int):
+    def __init__(self, rate: int, monotonic: Callable[[], float] = time.monotonic):
         self.rate = rate
+        self.monotonic = monotonic
         self.restart()
 
     def restart(self) -> None:
         """A stream (re)opened now, or ran dry: the next frame is heard now."""
-        self._t0 = self._last = time.monotonic()
+        self._t0 = self._last = self.monotonic()
         self._frames = 0
         self._held = 0.0                      # the device's last account, 0 until it shows it has a clock
         self._gap: float | None = None        # average of (device's account - the count)
@@ -33,7 +35,7 @@ class Timeline:
         """When the next frame written will be heard. A stream that ran dry restarts its count from now;
         one whose device still holds audio has not run dry, whatever the count says."""
         at = self._t0 + self._frames / self.rate
-        if at < time.monotonic() and self._held <= 0:
+        if at < self.monotonic() and self._held <= 0:
             self.restart()
             return self._t0
         return at
@@ -48,7 +50,7 @@ class Timeline:
         if held_s is None or (held_s < CLOCKED_S and self._held <= 0):
             return  # a device without a clock (or whose buffer is not yet full) never holds anything back
         self._held = held_s
-        now = time.monotonic()
+        now = self.monotonic()
         since, self._last = now - self._last, now
         gap = now + held_s - (self._t0 + self._frames / self.rate)
         self._gap = gap if self._gap is None else self._gap + SMOOTHING * (gap - self._gap)

@@ -78,6 +78,7 @@ class Channel:
         self._cv = threading.Condition()
         self._stopping = False
         self._on_air: Queued | None = None
+        self._on_air_late_s = 0.0  # how late the item on air started
         self._sink: Sink | None = None
         self._next_sinks: tuple[list[Sink], float] | None = None
         self._stream_time = Timeline(rate)
@@ -129,13 +130,17 @@ class Channel:
             return ([self._on_air] if self._on_air else []) + list(self._queue)
 
     def overdue(self, now: dt.datetime, late_s: float) -> list[PlannedAiring]:
-        """Queued items that should have started more than ``late_s`` ago, unless an urgent item (or the
-        replay of an item it cut off) is on air: that delay is by design."""
+        """Queued items that should have started more than ``late_s`` ago, unless the delay is by design or
+        inherited: an urgent item (or the replay of an item it cut off) is on air, an urgent item waits by
+        its policy for the item on air, or the item on air started late itself (after an urgent insert)."""
         with self._cv:
             on_air = self._on_air.airing if self._on_air else None
             if on_air is not None and (on_air.priority != NORMAL or on_air.trigger == "replay"):
                 return []
-            return [q.airing for q in self._queue if (now - q.airing.start).total_seconds() > late_s]
+            if on_air is not None and self._on_air_late_s > late_s:
+                return []  # what plays started late itself: those after it inherit its delay
+            return [q.airing for q in self._queue if (now - q.airing.start).total_seconds() > late_s
+                    and not (on_air is not None and q.airing.priority != NORMAL and q.policy.mode != "now")]
 
     def cancel(self, keys: set[str]) -> None:
         """Remove queued (not yet started) items by key."""
@@ -163,7 +168,7 @@ class Channel:
                             self._cv.wait(timeout=min(wait, 1.0) if wait is not None else 1.0)
                             continue
                     else:
-                        self._on_air = item
+                        self._on_air, self._on_air_late_s = item, 0.0
                 if item is None:
                     try:
                         self._silence(BLOCK_S)
@@ -281,6 +286,8 @@ class Channel:
                     break
                 self._since = self._timeline()
                 started = self.clock.now() + dt.timedelta(seconds=self._since - time.monotonic())
+                with self._cv:
+                    self._on_air_late_s = (started - airing.start).total_seconds()
                 self._journal(airing, started)
                 self.emit(AiringEvent(STARTED, airing, self._describe(), started))
                 note = ""

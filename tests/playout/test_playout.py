@@ -95,6 +95,8 @@ def test_priority_goes_next_without_cutting(quick, running, clean_captures):
         wait_for(lambda: ("ba", "aired", "schedule") in outcome(quick))
     assert outcome(quick) == [("mot", "aired", "schedule"), ("khan", "aired", "urgent"),
                               ("hai", "aired", "schedule"), ("ba", "aired", "schedule")]
+    # Waiting for the item on air is what a priority item does: no alarm for it.
+    assert not [s for s in r.said if "ALARM" in s]
 
 
 def test_villages_on_channels_of_one_card_air_their_own_items(quick, running, clean_captures):
