@@ -13,7 +13,7 @@ from broadcaster.audiofile import read_wav
 from broadcaster.config import Profile
 from broadcaster.content.library import APPROVED
 from broadcaster.render.loudness import (_INTERPOLATOR, LoudnessMeter, integrated_lufs, limiter, normalise,
-                                         peak_envelope, true_peak_dbtp)
+                                         peak_envelope, true_peak_dbtp, true_peaks)
 from broadcaster.render.processing import process
 from tests.helpers import NOW, PASSPHRASE, SUPERVISOR, approved_station
 
@@ -122,7 +122,7 @@ def test_the_envelope_is_exact_where_it_may_exceed_its_floor(length):
 def test_the_loudness_of_a_limited_signal_is_worked_out_without_weighting_it_all_again():
     x = speechlike(20, 0.5)
     meter = LoudnessMeter(x, RATE)
-    limiting = limiter(peak_envelope(x), RATE, 0.4)
+    limiting = limiter(true_peaks(x), RATE, 0.4)
     assert len(limiting.start) > 10
     limited = x * np.float32(1.6)
     limiting.apply(limited)
