@@ -146,8 +146,6 @@ class Limiting:
 NO_LIMITING = Limiting(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32))
 
 
-
-
 def _padded(x: np.ndarray, a: int, b: int) -> np.ndarray:
     """``x[a:b]``, with zeros where that runs past either end of ``x``."""
     if a >= 0 and b <= len(x):
@@ -361,10 +359,14 @@ class LoudnessMeter:
             lo = np.maximum((limiting.start - _REACH - 1) // _PEAK_BLOCK - 1, 0)
             hi = np.minimum((limiting.stop + _REACH + 1) // _PEAK_BLOCK + 2, len(peak))
             step = chunk_size(_PEAK_BLOCK) // _PEAK_BLOCK
-            for a, b in _merged(lo, hi + _GAP_BLOCKS):
-                for first in range(a, min(b, len(peak)), step):
-                    last = min(first + step, b, len(peak))
+            pieces = [(first, min(first + step, b, len(peak)))
+                      for a, b in _merged(lo, hi + _GAP_BLOCKS) for first in range(a, min(b, len(peak)), step)]
+
+            def measure(some: list[tuple[int, int]]) -> None:
+                for first, last in some:
                     _block_figures(out, first * _PEAK_BLOCK, min(last * _PEAK_BLOCK, len(out)), peak, bound)
+
+            both(lambda: measure(pieces[: len(pieces) // 2]), lambda: measure(pieces[len(pieces) // 2:]))
         return _true_peak(out, peak, bound)
 
     def _weigh_again(self, limiting: Limiting, energy: np.ndarray) -> None:

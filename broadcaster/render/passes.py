@@ -16,6 +16,7 @@ from scipy.signal import sos2zpk, sosfilt
 
 CHUNK = 1 << 17  # samples worked on at once: 512 kB of float32, small enough to stay in the cache
 SPLIT_FROM = 1 << 20  # shorter signals are done in one go, in one thread
+KEPT = 1 << 19  # scratch buffers up to 2 MB are kept (about 10 MB in all, a few in each of two threads)
 _SETTLED = 1e-12  # a response to the filter's state is dropped once its poles have shrunk it this much
 TWO_THREADS = (os.cpu_count() or 1) > 1
 
@@ -46,8 +47,11 @@ def both(first: Callable[[], A], second: Callable[[], B]) -> tuple[A, B]:
 
 
 def scratch(name: str, size: int) -> np.ndarray:
-    """A float32 work buffer of this thread's, ``size`` long: kept from call to call, so that a pass
-    over an hour of audio does not touch fresh memory for its temporaries chunk after chunk."""
+    """A float32 work buffer of this thread's, ``size`` long: kept from call to call (up to KEPT
+    samples), so that a pass over an hour of audio does not touch fresh memory for its temporaries
+    chunk after chunk."""
+    if size > KEPT:
+        return np.empty(size, dtype=np.float32)
     buffer = getattr(_scratch, name, None)
     if buffer is None or len(buffer) < size:
         buffer = np.empty(max(size, CHUNK + 4096), dtype=np.float32)
