@@ -154,13 +154,6 @@ def _sound_in(sums: np.ndarray, squares: np.ndarray, frame: int, length: int, ra
     return max(0, int(sound[0]) * frame - margin), min(length, (int(sound[-1]) + 1) * frame + margin)
 
 
-def trim(samples: np.ndarray, rate: int) -> np.ndarray:
-    """``samples`` without the silence before and after the sound (see sound_bounds); all of them when
-    there is no sound at all."""
-    start, stop = sound_bounds(samples, rate)
-    return samples[start:stop] if stop > start else samples
-
-
 def pad(samples: np.ndarray, rate: int, seconds: float) -> np.ndarray:
     """``samples`` with ``seconds`` of silence before and after."""
     silence = np.zeros(int(round(seconds * rate)), dtype=np.float32)

@@ -19,7 +19,7 @@ import numpy as np
 from scipy.ndimage import minimum_filter1d, uniform_filter1d
 from scipy.signal import firwin, sosfilt
 
-from broadcaster.render.passes import both, chunk_size, each_chunk, filter_pass, scratch
+from broadcaster.render.passes import both, each_chunk, filter_pass, scratch
 
 OVERSAMPLE = 4
 # BS.1770-4 annex 2 suggests a 48-tap, 4-phase interpolation filter for true-peak metering.
@@ -33,11 +33,11 @@ RELATIVE_GATE_LU = -10.0
 CEILING_MARGIN = 0.97  # the limiter aims this much under the ceiling, for peaks between oversampled points
 TOLERANCE_LU = 0.05
 _ESTIMATES = 12  # tries of a gain on estimates before the loudness is worked out exactly all the same
+_ESTIMATE_TOLERANCE_LU = 0.04  # an estimate this close is checked exactly (on speech they are within 0.01 LU)
 _EXACT_TRIES = 6  # loudness worked out exactly at most this often
 _K_TAIL_S = 0.05  # the K-weighting's response to a sample falls below 1e-6 of it within 50 ms
 _PEAK_BLOCK = 32  # samples per block when looking for where the true peaks can be
 _ROWS = 2048  # blocks whose oversampled points are worked out at once
-_GAP_BLOCKS = 64  # stretches of blocks closer than this are measured again as one
 _PRODUCT_ROWS = 40  # rows per matrix product: small enough for BLAS to keep it to one thread
 _BATCH = 1 << 17  # samples the limiter works on at once, and K-weighted again at once after it
 
@@ -157,9 +157,9 @@ def _padded(x: np.ndarray, a: int, b: int) -> np.ndarray:
     return piece
 
 
-def _block_figures(x: np.ndarray, a: int, b: int, peak: np.ndarray, bound: np.ndarray) -> None:
+def _block_figures(x: np.ndarray, a: int, b: int, peak: np.ndarray | None, bound: np.ndarray) -> None:
     """For each block from sample ``a`` (a multiple of 32) to ``b``: the largest of its samples and the
-    one either side, into ``peak``, and a level that none of its oversampled points exceeds, into
+    one either side, into ``peak`` (unless None), and a level that none of its oversampled points exceeds, into
     ``bound``: the largest over its samples of line times the largest of the sample and the one either
     side, plus bend times the largest second difference within 6 samples (see _bound_gains). Outside
     the signal the samples are taken as 0."""
@@ -183,7 +183,8 @@ def _block_figures(x: np.ndarray, a: int, b: int, peak: np.ndarray, bound: np.nd
     level += np.multiply(top, np.float32(_LINE), out=other[:length])
     starts = np.arange(0, length, _PEAK_BLOCK)
     first = a // _PEAK_BLOCK
-    peak[first: first + count] = np.maximum.reduceat(top, starts)
+    if peak is not None:
+        peak[first: first + count] = np.maximum.reduceat(top, starts)
     bound[first: first + count] = np.maximum.reduceat(level, starts)
 
 
@@ -279,8 +280,8 @@ def _true_peak(x: np.ndarray, peak: np.ndarray, bound: np.ndarray) -> float:
 
 class LoudnessMeter:
     """The integrated loudness of a signal, turned up or down and limited, from one pass over it (which
-    also gives each block's peak and bound when ``peaks``): K-weighting is linear, so only the segments
-    that a limiter changes are weighted again."""
+    also gives each block's bound and K-weighted energy when ``peaks``): K-weighting is linear, so only
+    the segments that a limiter changes are weighted again."""
 
     def __init__(self, samples: np.ndarray, rate: int, peaks: bool = False):
         self.samples = x = np.asarray(samples, dtype=np.float32)
@@ -289,13 +290,13 @@ class LoudnessMeter:
         self.tail = int(_K_TAIL_S * rate)
         self.energy = np.zeros(len(x) // self.segment)
         blocks = -(-len(x) // _PEAK_BLOCK) if peaks else 0
-        self.peak, self.bound = np.zeros(blocks, dtype=np.float32), np.zeros(blocks, dtype=np.float32)
+        self.bound = np.zeros(blocks, dtype=np.float32)
         self.block_energy = np.zeros(blocks, dtype=np.float32)
 
         def visit(a: int, b: int, weighted: np.ndarray) -> None:
             self._add_energy(a, weighted)
             if peaks:
-                _block_figures(x, a, b, self.peak, self.bound)
+                _block_figures(x, a, b, None, self.bound)
                 squares = np.square(weighted, out=scratch("squares", len(weighted)))
                 self.block_energy[a // _PEAK_BLOCK: -(-b // _PEAK_BLOCK)] = np.add.reduceat(
                     squares, np.arange(0, len(squares), _PEAK_BLOCK))
@@ -319,12 +320,13 @@ class LoudnessMeter:
             self._weigh_again(limiting, energy)
         return gated_loudness(energy * gain * gain, self.segment)
 
-    def estimate(self, gain: float, limiting: Limiting) -> float:
+    def estimate(self, gain: float, limiting: Limiting) -> tuple[float, float]:
         """About lufs(gain, limiting), quickly (needs ``peaks``): the limiter's gain changes slowly, so
         each block of 32 samples is taken to lose its K-weighted energy in the proportion that the
-        mean square of that gain over it takes away."""
+        mean square of that gain over it takes away. With it, the share of the energy left in the
+        blocks that the limiter turns down: theirs grows little with the gain."""
         if not len(limiting.start):
-            return self.lufs(gain)
+            return self.lufs(gain), 0.0
         counts = -(-(limiting.stop - limiting.start) // _PEAK_BLOCK)
         blocks = (np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
                   + np.repeat(limiting.start // _PEAK_BLOCK, counts))
@@ -334,40 +336,16 @@ class LoudnessMeter:
         if len(blocks) > whole:  # the last block, cut short by the end of the signal
             rest = limiting.gain[whole * _PEAK_BLOCK:]
             kept = np.append(kept, np.mean(np.square(rest)))
+        energy = self.block_energy[blocks]
         segment = blocks * _PEAK_BLOCK // self.segment
-        lost = np.bincount(segment, weights=self.block_energy[blocks] * (1 - kept), minlength=len(self.energy) + 1)
-        energy = np.maximum(self.energy - lost[: len(self.energy)], 0)
-        return gated_loudness(energy * gain * gain, self.segment)
+        lost = np.bincount(segment, weights=energy * (1 - kept), minlength=len(self.energy) + 1)
+        left = np.maximum(self.energy - lost[: len(self.energy)], 0)
+        share = float(np.dot(energy, kept * (kept < 1))) / max(float(left.sum()), 1e-30)
+        return gated_loudness(left * gain * gain, self.segment), min(share, 1.0)
 
     def envelope(self, floor: float) -> Envelope:
         """The envelope, exact wherever it may exceed ``floor`` (needs ``peaks``)."""
         return _envelope(self.samples, self.bound, floor)
-
-    def true_peak_dbtp(self) -> float:
-        """True peak of the signal in dBTP (needs ``peaks``)."""
-        return _true_peak(self.samples, self.peak, self.bound)
-
-    def true_peak_after(self, out: np.ndarray, gain: np.float32, limiting: Limiting) -> float:
-        """True peak in dBTP of ``out``, which is the signal times ``gain`` then limited (needs
-        ``peaks``). Away from the limiter the blocks' figures are the signal's, scaled; near it they
-        are worked out again."""
-        peak = self.peak * gain  # exact: float32 rounding keeps the order of the samples' sizes
-        bound = self.bound * np.float32(gain * (1 + 1e-5))  # a hair over, for the rounding of the gain
-        if len(limiting.start):
-            # The figures of a block see 7 samples either side of it: a block more either side, and
-            # stretches close together are done as one, a chunk at a time.
-            lo = np.maximum((limiting.start - _REACH - 1) // _PEAK_BLOCK - 1, 0)
-            hi = np.minimum((limiting.stop + _REACH + 1) // _PEAK_BLOCK + 2, len(peak))
-            step = chunk_size(_PEAK_BLOCK) // _PEAK_BLOCK
-            pieces = [(first, min(first + step, b, len(peak)))
-                      for a, b in _merged(lo, hi + _GAP_BLOCKS) for first in range(a, min(b, len(peak)), step)]
-
-            def measure(some: list[tuple[int, int]]) -> None:
-                for first, last in some:
-                    _block_figures(out, first * _PEAK_BLOCK, min(last * _PEAK_BLOCK, len(out)), peak, bound)
-
-            both(lambda: measure(pieces[: len(pieces) // 2]), lambda: measure(pieces[len(pieces) // 2:]))
-        return _true_peak(out, peak, bound)
 
     def _weigh_again(self, limiting: Limiting, energy: np.ndarray) -> None:
         """The energies of the segments that ``limiting`` changes (its ranges and 50 ms after them),
@@ -510,7 +488,7 @@ def normalise(samples: np.ndarray, rate: int, target_lufs: float, ceiling_dbtp: 
     meter = LoudnessMeter(x, rate, peaks=True)
     measured = meter.lufs()
     if not np.isfinite(measured):
-        return Normalised(x, measured, meter.true_peak_dbtp())  # silence, or too short to measure
+        return Normalised(x, measured, true_peak_dbtp(x))  # silence, or too short to measure
     ceiling = 10 ** (ceiling_dbtp / 20) * CEILING_MARGIN
     gain_db = target_lufs - measured
     # Limiting lowers the loudness and the gain is raised to make that up: the envelope is exact
@@ -528,8 +506,9 @@ def normalise(samples: np.ndarray, rate: int, target_lufs: float, ceiling_dbtp: 
             envelope = meter.envelope(floor=ceiling / 10 ** (reach_db / 20))
         gain = 10 ** (gain_db / 20)
         limiting = limiter(envelope, rate, ceiling / gain)
-        estimate = meter.estimate(gain, limiting) + offset
-        if abs(target_lufs - estimate) < TOLERANCE_LU / 2 or len(tried) >= _ESTIMATES:
+        estimate, pinned = meter.estimate(gain, limiting)
+        estimate += offset
+        if abs(target_lufs - estimate) < _ESTIMATE_TOLERANCE_LU or len(tried) >= _ESTIMATES:
             loudness = meter.lufs(gain, limiting)
             exact += 1
             if abs(target_lufs - loudness) < TOLERANCE_LU or exact == _EXACT_TRIES:
@@ -538,13 +517,14 @@ def normalise(samples: np.ndarray, rate: int, target_lufs: float, ceiling_dbtp: 
             tried = [(g, level + loudness - estimate) for g, level in tried]
             estimate = loudness
         tried.append((gain_db, estimate))
-        slope = 1.0
-        if len(tried) > 1:  # the secant through the last two tries: limited peaks grow less than the gain
+        # Limited peaks grow less than the gain: the first step goes by the share of the energy in
+        # them, the next ones by the secant through the last two tries.
+        slope = 1.0 - pinned
+        if len(tried) > 1:
             (g0, l0), (g1, l1) = tried[-2:]
-            slope = min(max((l1 - l0) / (g1 - g0), 0.1), 1.0) if g1 != g0 else 1.0
-        gain_db += (target_lufs - estimate) / slope
+            slope = (l1 - l0) / (g1 - g0) if g1 != g0 else 1.0
+        gain_db += (target_lufs - estimate) / min(max(slope, 0.1), 1.0)
     out = x if overwrite else x.copy()
-    factor = np.float32(gain)
-    out *= factor
+    out *= np.float32(gain)
     limiting.apply(out)
-    return Normalised(out, loudness, meter.true_peak_after(out, factor, limiting))
+    return Normalised(out, loudness, true_peak_dbtp(out))
