@@ -347,6 +347,26 @@ class LoudnessMeter:
         """The envelope, exact wherever it may exceed ``floor`` (needs ``peaks``)."""
         return _envelope(self.samples, self.bound, floor)
 
+    def true_peak_after(self, out: np.ndarray, gain: float, limiting: Limiting) -> float:
+        """True peak in dBTP of ``out``, which is the signal times ``gain`` (as float32) then limited by
+        ``limiting`` (needs ``peaks``). The points of the blocks near the limiter are worked out; of
+        the others, only those of blocks whose bound, scaled, beats the largest point found."""
+        if not len(limiting.start):
+            return true_peak_dbtp(out)
+        # A block's points see 6 samples either side of it: a block more either side.
+        lo = np.maximum((limiting.start - _REACH) // _PEAK_BLOCK - 1, 0)
+        hi = np.minimum((limiting.stop + _REACH) // _PEAK_BLOCK + 2, len(self.bound))
+        near = np.concatenate([np.arange(a, b) for a, b in _merged(lo, hi)])
+        half = len(near) // 2
+        first, second = both(lambda: _exact_peaks(out, near[:half]), lambda: _exact_peaks(out, near[half:]))
+        found = max(float(first.max(initial=0)), float(second.max(initial=0)))
+        # Elsewhere the samples are the signal's times the gain: so are their points, to rounding.
+        away = np.ones(len(self.bound), dtype=bool)
+        away[near] = False
+        others = np.flatnonzero(away & (self.bound * np.float32(gain * (1 + 1e-5)) > found))
+        found = max(found, float(_exact_peaks(out, others).max(initial=0)))
+        return 20 * math.log10(found) if found > 0 else float("-inf")
+
     def _weigh_again(self, limiting: Limiting, energy: np.ndarray) -> None:
         """The energies of the segments that ``limiting`` changes (its ranges and 50 ms after them),
         K-weighted again in runs of touched segments. Each run starts 50 ms early, so that the
@@ -527,4 +547,4 @@ def normalise(samples: np.ndarray, rate: int, target_lufs: float, ceiling_dbtp: 
     out = x if overwrite else x.copy()
     out *= np.float32(gain)
     limiting.apply(out)
-    return Normalised(out, loudness, true_peak_dbtp(out))
+    return Normalised(out, loudness, meter.true_peak_after(out, gain, limiting))
