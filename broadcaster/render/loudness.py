@@ -159,10 +159,10 @@ def _padded(x: np.ndarray, a: int, b: int) -> np.ndarray:
 
 def _block_figures(x: np.ndarray, a: int, b: int, peak: np.ndarray | None, bound: np.ndarray) -> None:
     """For each block from sample ``a`` (a multiple of 32) to ``b``: the largest of its samples and the
-    one either side, into ``peak`` (unless None), and a level that none of its oversampled points exceeds, into
-    ``bound``: the largest over its samples of line times the largest of the sample and the one either
-    side, plus bend times the largest second difference within 6 samples (see _bound_gains). Outside
-    the signal the samples are taken as 0."""
+    one either side, into ``peak`` (unless None), and a level that none of its oversampled points
+    exceeds, into ``bound``: the largest over its samples of line times the largest of the sample and
+    the one either side, plus bend times the largest second difference within 6 samples (see
+    _bound_gains). Outside the signal the samples are taken as 0."""
     count = -(-(b - a) // _PEAK_BLOCK)
     length = count * _PEAK_BLOCK
     size = length + 2 * _REACH  # from sample a - 6 to a + length + 5
@@ -221,6 +221,13 @@ def _exact_peaks(x: np.ndarray, blocks: np.ndarray) -> np.ndarray:
     return result
 
 
+def _blocks_under(start: np.ndarray, stop: np.ndarray) -> np.ndarray:
+    """The blocks of 32 under the ranges from ``start`` to ``stop`` (``start`` a multiple of 32), in order."""
+    counts = -(-(stop - start) // _PEAK_BLOCK)
+    return (np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+            + np.repeat(start // _PEAK_BLOCK, counts))
+
+
 @dataclass(frozen=True)
 class Envelope:
     """The true peak around each sample (the largest of it and its oversampled points), worked out
@@ -244,9 +251,7 @@ class Envelope:
     def within(self, start: np.ndarray, stop: np.ndarray, out: np.ndarray) -> np.ndarray:
         """The envelope over the ranges from ``start`` to ``stop`` (multiples of 32, but for a last
         stop at the end of the signal), laid end to end in ``out``."""
-        counts = -(-(stop - start) // _PEAK_BLOCK)
-        wanted = (np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
-                  + np.repeat(start // _PEAK_BLOCK, counts))
+        wanted = _blocks_under(start, stop)
         at = np.minimum(np.searchsorted(self.blocks, wanted), max(len(self.blocks) - 1, 0))
         found = np.flatnonzero(self.blocks[at] == wanted) if len(self.blocks) else np.zeros(0, dtype=np.int64)
         values = out[: len(wanted) * _PEAK_BLOCK].reshape(len(wanted), _PEAK_BLOCK)
@@ -327,9 +332,7 @@ class LoudnessMeter:
         blocks that the limiter turns down: theirs grows little with the gain."""
         if not len(limiting.start):
             return self.lufs(gain), 0.0
-        counts = -(-(limiting.stop - limiting.start) // _PEAK_BLOCK)
-        blocks = (np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
-                  + np.repeat(limiting.start // _PEAK_BLOCK, counts))
+        blocks = _blocks_under(limiting.start, limiting.stop)
         whole = len(limiting.gain) // _PEAK_BLOCK
         rows = limiting.gain[: whole * _PEAK_BLOCK].reshape(whole, _PEAK_BLOCK)
         kept = np.einsum("ij,ij->i", rows, rows) / _PEAK_BLOCK

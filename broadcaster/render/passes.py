@@ -21,7 +21,7 @@ KEPT = 1 << 19  # scratch buffers up to 2 MB are kept (about 10 MB in all, a few
 _SETTLED = 1e-12  # a response to the filter's state is dropped once its poles have shrunk it this much
 TWO_THREADS = (os.cpu_count() or 1) > 1
 
-_worker: ThreadPoolExecutor | None = None
+_worker: tuple[int, ThreadPoolExecutor] | None = None
 _scratch = threading.local()
 
 A = TypeVar("A")
@@ -35,11 +35,12 @@ def both(first: Callable[[], A], second: Callable[[], B]) -> tuple[A, B]:
     global _worker
     if not TWO_THREADS or getattr(_scratch, "worker", False):  # the worker itself does both in turn
         return first(), second()
-    if _worker is None:
-        # One worker for the life of the process: its scratch buffers stay warm from pass to pass.
-        _worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="broadcaster-pass",
-                                     initializer=lambda: setattr(_scratch, "worker", True))
-    future = _worker.submit(second)
+    if _worker is None or _worker[0] != os.getpid():
+        # One worker for the life of the process (a new one in a forked child, which has no threads):
+        # its scratch buffers stay warm from pass to pass.
+        _worker = (os.getpid(), ThreadPoolExecutor(max_workers=1, thread_name_prefix="broadcaster-pass",
+                                                   initializer=lambda: setattr(_scratch, "worker", True)))
+    future = _worker[1].submit(second)
     try:
         result = first()
     finally:
