@@ -4,8 +4,8 @@ pydub's compress_dynamic_range on a minute of it.
 
 Run from the repository: ``python bench/processing_bench.py`` (about half a minute; ``--minutes 2`` for a
 shorter run). It prints the figures and exits 1 if a target is missed: the whole processing takes at
-most twice as long as ffmpeg's ebur128 takes to measure loudness and true peak, and our compressor is
-at least 50 times quicker than pydub's.
+most twice as long as ffmpeg's ebur128 takes to measure loudness alone (its quicker mode: without
+true peak), and our compressor is at least 50 times quicker than pydub's.
 """
 
 from __future__ import annotations
@@ -35,8 +35,8 @@ from broadcaster.speech.normalise import TextNormaliser  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 RATE = Profile().sample_rate
 RUNS = 3
-# Our processing in a fresh process, as `broadcaster render` does it: reading the file and processing it
-# are timed, starting Python and importing numpy and scipy are not.
+# Our processing in a fresh process, as `broadcaster render` does it (in place: the samples are its own):
+# reading the file and processing it are timed, starting Python and importing numpy and scipy are not.
 FRESH = """
 import sys, time
 sys.path.insert(0, {root!r})
@@ -45,7 +45,7 @@ from broadcaster.config import Profile
 from broadcaster.render.processing import process
 started = time.perf_counter()
 samples, rate = soundfile.read({path!r}, dtype="float32")
-done = process(samples, Profile())
+done = process(samples, Profile(), overwrite=True)
 print(time.perf_counter() - started, done.lufs, done.true_peak_dbtp)
 """
 
@@ -120,7 +120,7 @@ def main() -> int:
         warm = []
         for _ in range(RUNS + 1):  # the first run warms the process up and is not counted
             started = time.perf_counter()
-            process(soundfile.read(path, dtype="float32")[0], Profile())
+            process(soundfile.read(path, dtype="float32")[0], Profile(), overwrite=True)
             warm.append(time.perf_counter() - started)
         warm_s = statistics.median(warm[1:])
         print(f"  ffmpeg ebur128, loudness only:           {plain_s:6.2f} s ({length_s / plain_s:5.0f}x real time)"
@@ -130,10 +130,10 @@ def main() -> int:
         print(f"  ours, whole processing, fresh process:   {ours_s:6.2f} s ({length_s / ours_s:5.0f}x real time)"
               f"  made {fresh[0][1]}")
         print(f"  ours, whole processing, warm process:    {warm_s:6.2f} s ({length_s / warm_s:5.0f}x real time)")
-        print(f"  ratio, ours (fresh) to ffmpeg measuring loudness and true peak: {ours_s / peak_s:.2f} "
-              f"(target at most 2); to loudness only: {ours_s / plain_s:.2f}")
-        if ours_s > 2 * peak_s:
-            print("  FAIL: more than twice ffmpeg's measuring time")
+        print(f"  ratio, ours (fresh) to ffmpeg measuring loudness only: {ours_s / plain_s:.2f} (target at most 2); "
+              f"to loudness and true peak: {ours_s / peak_s:.2f}")
+        if ours_s > 2 * plain_s:
+            print("  FAIL: more than twice ffmpeg's time to measure loudness")
             failed = True
     minute = samples[: 60 * RATE]
     pydub_s = pydub_compressor(minute)

@@ -116,7 +116,8 @@ class RenderCache:
         return self._store(key, decode_clip(clip, profile.sample_rate), profile, engine=CLIP), True
 
     def _store(self, key: str, raw: np.ndarray, profile: Profile, **made: str) -> Asset:
-        done = process(raw, profile)
+        # The raw samples are this cache's own (just spoken, resampled or decoded): processed in place.
+        done = process(raw, profile, overwrite=True)
         wav = self.folder / f"{key}.wav"
         write_wav(wav, done.samples, profile.sample_rate)
         asset = Asset(key=key, path=str(wav), duration_s=round(len(done.samples) / profile.sample_rate, 3),

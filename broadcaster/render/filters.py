@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import numpy as np
 from scipy.ndimage import maximum_filter1d, uniform_filter1d
-from scipy.signal import butter, sosfilt, sosfilt_zi
+from scipy.signal import butter, sosfilt_zi
+
+from broadcaster.render.passes import each_chunk, filter_pass
 
 HIGHPASS_ORDER = 4  # 24 dB an octave: rumble, hum and handling noise that horns cannot play are gone
 LOWPASS_ORDER = 2   # 12 dB an octave: a gentle roll-off of hiss
@@ -24,23 +26,49 @@ TRIM_MARGIN_S = 0.15  # kept before the first and after the last sound: soft ons
 _RELEASE_CHUNK = 1 << 20
 
 
-def _filtered(samples: np.ndarray, sos: np.ndarray) -> np.ndarray:
+def band_sections(rate: int, highpass_hz: float, lowpass_hz: float) -> np.ndarray:
+    """The speech band as one cascade of second-order sections (float32): the high-pass, then the
+    low-pass; either may be off (0)."""
+    sections = [np.zeros((0, 6))]
+    if highpass_hz:
+        sections.append(butter(HIGHPASS_ORDER, highpass_hz, "highpass", fs=rate, output="sos"))
+    if lowpass_hz:
+        sections.append(butter(LOWPASS_ORDER, lowpass_hz, "lowpass", fs=rate, output="sos"))
+    return np.concatenate(sections).astype(np.float32)
+
+
+def band(samples: np.ndarray, sos: np.ndarray, rate: int, out: np.ndarray | None = None
+         ) -> tuple[np.ndarray, tuple[int, int]]:
+    """``samples`` filtered by ``sos`` (into ``out``, which may be ``samples`` itself), and the bounds of
+    the sound in the result (see sound_bounds), gathered on the way: one pass over the audio."""
     x = np.asarray(samples, dtype=np.float32)
-    if len(x) == 0:
-        return x.copy()
-    # Started as if the first sample had always been there: a DC offset leaves no thump at the start.
-    out, _ = sosfilt(sos, x, zi=sosfilt_zi(sos).astype(np.float32) * x[0])
-    return out.astype(np.float32, copy=False)
+    y = np.empty_like(x) if out is None else out
+    frame = max(1, int(FRAME_S * rate))
+    sums, squares = np.zeros(len(x) // frame), np.zeros(len(x) // frame)
+
+    def measure(a: int, b: int, piece: np.ndarray) -> None:
+        count = min(b // frame, len(sums)) - a // frame
+        _frame_sums(piece[: count * frame], frame, sums[a // frame: a // frame + count],
+                    squares[a // frame: a // frame + count])
+
+    if len(x) and len(sos):
+        # Started as if the first sample had always been there: a DC offset leaves no thump at the start.
+        filter_pass(sos, x, frame, zi=sosfilt_zi(sos).astype(np.float32) * x[0], out=y, visit=measure)
+    else:
+        if y is not x:
+            y[:] = x
+        each_chunk(len(x), frame, lambda a, b: measure(a, b, x[a:b]))
+    return y, _sound_in(sums, squares, frame, len(x), rate)
 
 
 def highpass(samples: np.ndarray, rate: int, hz: float) -> np.ndarray:
     """Butterworth high-pass at ``hz`` (4th order); removes DC offset too."""
-    return _filtered(samples, butter(HIGHPASS_ORDER, hz, "highpass", fs=rate, output="sos").astype(np.float32))
+    return band(samples, band_sections(rate, hz, 0), rate)[0]
 
 
 def lowpass(samples: np.ndarray, rate: int, hz: float) -> np.ndarray:
     """Gentle Butterworth low-pass at ``hz`` (2nd order)."""
-    return _filtered(samples, butter(LOWPASS_ORDER, hz, "lowpass", fs=rate, output="sos").astype(np.float32))
+    return band(samples, band_sections(rate, 0, hz), rate)[0]
 
 
 def compression_gain_db(samples: np.ndarray, rate: int, threshold_dbfs: float, ratio: float) -> np.ndarray:
@@ -85,6 +113,13 @@ def compress(samples: np.ndarray, rate: int, threshold_dbfs: float, ratio: float
     return (np.asarray(samples, dtype=np.float32) * np.power(np.float32(10), gain / 20)).astype(np.float32)
 
 
+def _frame_sums(x: np.ndarray, frame: int, sums: np.ndarray, squares: np.ndarray) -> None:
+    """The sum and the sum of squares of each whole frame of ``x``, into ``sums`` and ``squares``."""
+    frames = x.reshape(-1, frame)
+    sums[:] = frames.sum(axis=1, dtype=np.float64)
+    squares[:] = np.einsum("ij,ij->i", frames, frames, dtype=np.float64)
+
+
 def sound_bounds(samples: np.ndarray, rate: int) -> tuple[int, int]:
     """The first and the last sample worth keeping: from 0.15 s before the first 10 ms that is not
     silence to 0.15 s after the last; (0, 0) when it is all silence. A DC offset is not sound, nor is
@@ -92,11 +127,16 @@ def sound_bounds(samples: np.ndarray, rate: int) -> tuple[int, int]:
     x = np.asarray(samples, dtype=np.float32)
     frame = max(1, int(FRAME_S * rate))
     count = len(x) // frame
+    sums, squares = np.zeros(count), np.zeros(count)
+    _frame_sums(x[: count * frame], frame, sums, squares)
+    return _sound_in(sums, squares, frame, len(x), rate)
+
+
+def _sound_in(sums: np.ndarray, squares: np.ndarray, frame: int, length: int, rate: int) -> tuple[int, int]:
+    """sound_bounds from the sums and the sums of squares of the frames."""
+    count = len(sums)
     if count == 0:
         return 0, 0
-    frames = x[: count * frame].reshape(count, frame)
-    sums = frames.sum(axis=1, dtype=np.float64)
-    squares = np.einsum("ij,ij->i", frames, frames, dtype=np.float64)
     mean = sums.sum() / (count * frame)
     # Power about the mean, without a copy of the signal: sum (x - m)^2 = sum x^2 - 2 m sum x + n m^2.
     power = np.maximum(squares - 2 * mean * sums + frame * mean * mean, 0) / frame
@@ -111,14 +151,7 @@ def sound_bounds(samples: np.ndarray, rate: int) -> tuple[int, int]:
     if len(sound) == 0:
         return 0, 0
     margin = int(TRIM_MARGIN_S * rate)
-    return max(0, int(sound[0]) * frame - margin), min(len(x), (int(sound[-1]) + 1) * frame + margin)
-
-
-def trim(samples: np.ndarray, rate: int) -> np.ndarray:
-    """``samples`` without the silence before and after the sound (see sound_bounds); all of them when
-    there is no sound at all."""
-    start, stop = sound_bounds(samples, rate)
-    return samples[start:stop] if stop > start else samples
+    return max(0, int(sound[0]) * frame - margin), min(length, (int(sound[-1]) + 1) * frame + margin)
 
 
 def pad(samples: np.ndarray, rate: int, seconds: float) -> np.ndarray:
