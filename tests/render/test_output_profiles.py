@@ -114,8 +114,10 @@ def test_each_output_airs_the_audio_of_its_own_profile(station_dir):
         assert integrated_lufs(ours, rate) == pytest.approx(-16, abs=0.2)
         assert integrated_lufs(theirs, rate) == pytest.approx(-14, abs=0.2)
         # The vehicle's items carry half a second of silence either side: its session runs longer (give
-        # or take a 10 ms frame of trimming: the silence is judged after filters that differ).
-        assert len(theirs) - len(ours) == pytest.approx(rate, abs=0.011 * rate)
+        # or take a 10 ms frame of trimming: the silence is judged after filters that differ; and each
+        # profile's audio is spoken anew, by an espeak-ng whose speech varies by some milliseconds from
+        # one synthesis to the next in a process).
+        assert len(theirs) - len(ours) == pytest.approx(rate, abs=0.03 * rate)
         assert (there.end - there.start).total_seconds() == pytest.approx(len(theirs) / rate, abs=0.002)
     assert by_output["xe-loa"][1].start == by_output["xe-loa"][0].end
 
