@@ -33,7 +33,7 @@ from tinydb.table import Document
 
 from broadcaster.atomic import remove_leftovers
 from broadcaster.errors import InputError, StorageError
-from broadcaster.messages import t
+from broadcaster.messages import marked, t
 from broadcaster.playout.clock import Clock, SystemClock
 from broadcaster.playout.events import AiringEvent
 from broadcaster.storage import LOCK_TIMEOUT_S, AtomicJSONStorage, Store
@@ -50,8 +50,8 @@ ARCHIVE_DIR = "archive"
 PENDING_IMPORT = "import-pending.json"  # an import written down before it is carried out
 BUNDLES_FILE = "bundles.json"  # in each source's folder: the bundles imported from it
 
-AIRING = "airing"
-OTHER_KINDS = ("run-start", "run-stop", "device", "audit", "alarm")
+AIRING = marked("airing")
+OTHER_KINDS = (marked("run-start"), marked("run-stop"), marked("device"), marked("audit"), marked("alarm"))
 KINDS = (AIRING, *OTHER_KINDS)
 STATUSES = ("aired", "partial", "interrupted", "failed", "missed", "skipped")
 ON_AIR = frozenset({"aired", "partial", "interrupted"})  # statuses during which something was heard
@@ -87,7 +87,8 @@ def describe(record: dict) -> str:
     if record.get("kind") == AIRING:
         return t("{id} planned {time} on {output}", id=record.get("announcement", "?"),
                  time=str(record.get("planned_start", "?"))[:16].replace("T", " "), output=record.get("output", "?"))
-    return t("{kind} at {time}", kind=record.get("kind", "?"), time=str(record.get("at", "?"))[:16].replace("T", " "))
+    return t("{kind} at {time}", kind=t(str(record.get("kind", "?"))),
+             time=str(record.get("at", "?"))[:16].replace("T", " "))
 
 
 def airing_fields(event: AiringEvent, operator: str = "") -> dict:

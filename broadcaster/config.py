@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from broadcaster.content.announcement import DEFAULT_TOPICS
 from broadcaster.errors import InputError
-from broadcaster.messages import t
+from broadcaster.messages import LANGUAGES, SOURCE_LANGUAGE, t
 from broadcaster.yamlfile import check_keys, expect_list, expect_map, line_of, read_yaml_file
 
 CONFIG_FILE = "station.yaml"
@@ -69,6 +69,7 @@ class StationConfig:
     grace_s: float = 600.0
     id: str = ""
     log_retention_months: int = 24
+    language: str = SOURCE_LANGUAGE  # of the program's messages; BROADCASTER_LANG and --lang override it
 
     def __post_init__(self):
         if not self.id:
@@ -175,9 +176,11 @@ def parse_config(data: Any, path: Path) -> StationConfig:
     if data is None:
         return StationConfig()
     root = expect_map(data, path, t("the station file"))
-    check_keys(root, {"id", "name", "timezone", "audio", "profiles", "speech", "log", "topics", "chime", "grace"}, path,
-               t("the station file"))
+    check_keys(root, {"id", "name", "timezone", "language", "audio", "profiles", "speech", "log", "topics", "chime",
+                      "grace"}, path, t("the station file"))
     values: dict[str, Any] = {}
+    if "language" in root:
+        values["language"] = _choice(root, "language", path, set(LANGUAGES), t("language"))
     if "chime" in root:
         values["chime"] = _text(root, "chime", path)
     if "grace" in root:

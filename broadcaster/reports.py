@@ -19,7 +19,7 @@ from pathlib import Path
 
 from broadcaster.airing_log import AIRING, ON_AIR, STATUSES, record_day
 from broadcaster.errors import InputError
-from broadcaster.messages import t
+from broadcaster.messages import language, t
 
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
            "#17becf")
@@ -326,7 +326,7 @@ def report_html(report: Report, title: str) -> str:
         rows = "".join("<tr>" + "".join(f'<td class="n">{_esc(c)}</td>' if _numeric(c) else f"<td>{_esc(c)}</td>"
                                          for c in row) + "</tr>" for row in section.rows)
         body.append(f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
-    return ("<!DOCTYPE html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\">"
+    return (f"<!DOCTYPE html>\n<html lang=\"{language()}\"><head><meta charset=\"utf-8\">"
             f"<title>{_esc(title)}</title><style>{STYLE}</style></head><body>{''.join(body)}</body></html>\n")
 
 

@@ -12,11 +12,12 @@ from broadcaster.airing_log import AiringLog
 from broadcaster.config import CONFIG_FILE, Profile, StationConfig, load_config
 from broadcaster.content.announcement import CLIP, LANGUAGE_PATTERN, Announcement, Variant
 from broadcaster.content.clips import CLIP_EXTENSIONS, decode_clip, file_sha256, keep_clip, kept_name
-from broadcaster.content.library import APPROVED, REJECTED, RETIRED, Entry, Library, merged, unknown_announcement
+from broadcaster.content.library import (APPROVED, EDITED, REJECTED, RETIRED, Entry, Library, merged,
+                                         unknown_announcement)
 from broadcaster.content.textfile import build, check_topic, read_announcement, read_sidecar
 from broadcaster.content.users import Users
 from broadcaster.errors import BroadcasterError, InputError
-from broadcaster.messages import t
+from broadcaster.messages import marked, t
 from broadcaster.outputs.mixer import DeviceMixer, MixerSink
 from broadcaster.outputs.sinks import Sink, SoundDeviceSink, WavFileSink
 from broadcaster.playout.priority import EMERGENCY, Policy
@@ -36,6 +37,7 @@ STATION_TEMPLATE = """\
 # Station configuration (see README). Times are in the station's time zone.
 name: {name}
 timezone: Asia/Ho_Chi_Minh
+# language: vi            # the program's messages in Vietnamese (default: en)
 audio:
   target_lufs: -16        # integrated loudness, ITU-R BS.1770
   true_peak_dbtp: -1      # true-peak ceiling
@@ -296,7 +298,7 @@ class Station:
             raise InputError(t("its id is now '{id}'", id=ann.id), path=path)
         new = merged(entry.announcement, ann)
         if new != entry.announcement:
-            self.library.put(new, now, EDITED_BY_FILE, action="edited")
+            self.library.put(new, now, EDITED_BY_FILE, action=EDITED)
 
     def decide(self, ident: str, action: str, by: str, passphrase: str, now: dt.datetime, reason: str = "") -> Entry:
         """A supervisor approves, retires or rejects the current version; approving renders it too."""
@@ -497,7 +499,7 @@ class Station:
             for profile in sorted(set(profiles.values())):
                 self.render(variant, profile)
         if before:
-            self.library.note(ident, "emergency before approval", name, now, reason)
+            self.library.note(ident, marked("emergency before approval"), name, now, reason)
         return {"announcement": ident, "fingerprint": entry.fingerprint, "outputs": outputs, "profiles": profiles,
                 "level": level, "policy": str(policy), "every_s": every_s,
                 "until": until.isoformat() if until else None, "by": name, "reason": reason,

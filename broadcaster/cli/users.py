@@ -26,7 +26,7 @@ def add_command(station: Station, name: str, role: str, admin: str | None) -> No
     """Add a person with a role and a passphrase (asked for twice, never stored in clear)."""
     allowed_by = (admin, passphrase_of(admin)) if admin else None
     passphrase = click.prompt(t("New passphrase for {name}", name=name), hide_input=True,
-                              confirmation_prompt=True, default="", show_default=False)
+                              confirmation_prompt=t("Repeat for confirmation"), default="", show_default=False)
     station.users.add(name, role, passphrase, now_of(station), allowed_by)
     click.echo(t("{name} added as {role}", name=name, role=t(role)))
 

@@ -12,11 +12,13 @@ from tinydb import Query
 
 from broadcaster.content.announcement import Announcement, Variant
 from broadcaster.errors import InputError
-from broadcaster.messages import t
+from broadcaster.messages import marked, t
 from broadcaster.storage import Store
 
-DRAFT, APPROVED, RETIRED, REJECTED = "draft", "approved", "retired", "rejected"
-CHANGED = "changed since approval"
+DRAFT, APPROVED, RETIRED, REJECTED = marked("draft"), marked("approved"), marked("retired"), marked("rejected")
+CHANGED = marked("changed since approval")
+# What put() did, and actions in the history besides the decisions.
+ADDED, UPDATED, UNCHANGED, EDITED = marked("added"), marked("updated"), marked("unchanged"), marked("edited")
 
 
 @dataclass(frozen=True)
@@ -83,21 +85,21 @@ class Library:
         """What an approval covers: the exact content and the processing."""
         return hashlib.sha256(f"{ann.content_fingerprint()}|{self.processing}".encode()).hexdigest()
 
-    def put(self, ann: Announcement, now: dt.datetime, by: str, action: str = "added") -> str:
+    def put(self, ann: Announcement, now: dt.datetime, by: str, action: str = ADDED) -> str:
         """Store a new or changed announcement; returns 'added', 'updated' or 'unchanged'."""
         with self.store.transaction() as db:
             table = db.table("announcements")
             old = table.get(Query().announcement.id == ann.id)
             if old is not None and Announcement.from_record(old["announcement"]) == ann:
-                return "unchanged"
+                return UNCHANGED
             record = {"v": 1, "announcement": ann.to_record(), "decision": old.get("decision") if old else None}
             if old is None:
                 table.insert(record)
             else:
                 table.update(record, doc_ids=[old.doc_id])
-                action = "updated" if action == "added" else action
+                action = UPDATED if action == ADDED else action
             _history(db, now, action, ann.id, by, self.fingerprint(ann))
-            return "added" if old is None else "updated"
+            return ADDED if old is None else UPDATED
 
     def add_text(self, ann: Announcement, now: dt.datetime, by: str) -> str:
         """Add or update from a text file: its metadata and text replace the old; clips are kept."""

@@ -12,10 +12,10 @@ from pathlib import Path
 
 
 from broadcaster.errors import InputError
-from broadcaster.messages import t
+from broadcaster.messages import marked, t
 from broadcaster.storage import Store
 
-ROLES = ("operator", "officer", "supervisor")
+ROLES = (marked("operator"), marked("officer"), marked("supervisor"))
 MIN_PASSPHRASE = 8
 # scrypt cost: about 50 ms a check, 16 MiB of memory; stored with each hash so it can be raised later.
 SCRYPT = {"n": 2 ** 14, "r": 8, "p": 1}

@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import asdict, dataclass, fields
 
+from broadcaster.messages import marked
 from broadcaster.schedule.plan import PlannedAiring
 
 STARTED, AIRED, PARTIAL, INTERRUPTED, FAILED, MISSED, SKIPPED = (
-    "started", "aired", "partial", "interrupted", "failed", "missed", "skipped")
+    marked("started"), marked("aired"), marked("partial"), marked("interrupted"), marked("failed"), marked("missed"),
+    marked("skipped"))
 # Outcomes after which a planned airing is not tried again (a partial one is replayed within its grace).
 FINAL = frozenset({AIRED, INTERRUPTED, FAILED, MISSED, SKIPPED})
 

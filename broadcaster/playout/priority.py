@@ -6,9 +6,9 @@ import re
 from dataclasses import dataclass
 
 from broadcaster.errors import InputError
-from broadcaster.messages import t
+from broadcaster.messages import marked, t
 
-NORMAL, PRIORITY, EMERGENCY = "normal", "priority", "emergency"
+NORMAL, PRIORITY, EMERGENCY = marked("normal"), marked("priority"), marked("emergency")
 RANK = {NORMAL: 0, PRIORITY: 1, EMERGENCY: 2}
 
 

@@ -85,7 +85,7 @@ def _skip_reason(m: Material, day: dt.date) -> str | None:
     if m.blocked:
         return m.blocked
     if not m.approved:
-        return t("not approved ({status})", status=m.status)
+        return t("not approved ({status})", status=t(m.status))
     if m.valid_from and day < m.valid_from:
         return t("not valid before {date}", date=m.valid_from.isoformat())
     if m.valid_until and day > m.valid_until:

@@ -258,7 +258,10 @@ RUNTIME = [
          into="station.yaml"),
     Case("station/station-unknown-key.yaml", ("plan",),
          "Error: {station}/station.yaml:2: unknown key 'speach' in the station file (did you mean 'speech'?); "
-         "expected one of: audio, chime, grace, id, log, name, profiles, speech, timezone, topics", into="station.yaml"),
+         "expected one of: audio, chime, grace, id, language, log, name, profiles, speech, timezone, topics",
+         into="station.yaml"),
+    Case("station/station-language.yaml", ("plan",),
+         "Error: {station}/station.yaml:2: unknown language 'vn'; expected one of: en, vi", into="station.yaml"),
 ]
 
 CASES = SCHEDULES + TEXTS + CLIPS + USAGE + RUNTIME
