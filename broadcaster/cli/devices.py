@@ -32,7 +32,7 @@ def devices_command(station: Station) -> None:
         role = t("backup device") if check.backup else t("device")
         if check.problem:
             missing += 1
-            console.print(t("{output}: {role} MISSING — {reason}", output=check.output, role=role,
+            console.print(t("{output}: {role} NOT USABLE — {reason}", output=check.output, role=role,
                             reason=check.problem), markup=False)
         else:
             console.print(t("{output}: {role} {index} '{device}' found", output=check.output, role=role,

@@ -77,8 +77,10 @@ class DeviceCheck:
 
 
 def device_checks(schedule: Schedule) -> list[DeviceCheck]:
-    """Every device of every output, primary then backups, looked for (with the channels it must have)."""
+    """Every device of every output, primary then backups, looked for (with the channels it must have). A
+    device shared by channel must be written the same way by every output: one stream is opened per name."""
     checks = []
+    shared: dict[int, str] = {}  # a device shared by channel: its index, the name it was first written as
     for name, output in schedule.outputs.items():
         if output.file:
             continue
@@ -87,6 +89,10 @@ def device_checks(schedule: Schedule) -> list[DeviceCheck]:
                 index, problem = check_device(device, max(output.channels, default=1)), ""
             except BroadcasterError as exc:
                 index, problem = None, exc.message
+            if index is not None and output.channels and shared.setdefault(index, device or "default") != (
+                    device or "default"):
+                problem = t("the device '{first}' is written '{this}' here: write one device's name the same way "
+                            "in every output that uses its channels", first=shared[index], this=device or "default")
             checks.append(DeviceCheck(name, device or "default", i, index, problem))
     return checks
 

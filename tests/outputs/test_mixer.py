@@ -137,6 +137,16 @@ def test_devices_checks_every_output_device_and_its_channels(station_dir):
     assert result.exit_code == 1
     lines = result.output.splitlines()
     assert re.search(r"^thon-1: device \d+ 'cum_loa' found$", result.output, re.M), result.output
-    assert any(line.startswith("thon-1: backup device MISSING — sound device 'loa_du_phong' not found; devices "
+    assert any(line.startswith("thon-1: backup device NOT USABLE — sound device 'loa_du_phong' not found; devices "
                                "that can play: ") for line in lines), lines
-    assert "thon-9: device MISSING — sound device 'cum_loa' has 128 output channels; channel 200 is asked for" in lines
+    assert "thon-9: device NOT USABLE — sound device 'cum_loa' has 128 output channels; channel 200 is asked for" in lines
+
+
+def test_one_card_written_two_ways_is_named(station_dir):
+    (station_dir / "schedules" / "hang-ngay.yaml").write_text(
+        "outputs:\n  thon-1: {device: cum_loa, channel: 1}\n  thon-2: {device: CUM_LOA, channel: 2}\nsessions: []\n",
+        encoding="utf-8")
+    result = CliRunner().invoke(cli, ["devices"], obj=Station(station_dir), catch_exceptions=False)
+    assert result.exit_code == 1
+    assert ("thon-2: device NOT USABLE — the device 'cum_loa' is written 'CUM_LOA' here: write one device's name the "
+            "same way in every output that uses its channels") in result.output.splitlines()
