@@ -6,10 +6,8 @@ import datetime as dt
 import hashlib
 import hmac
 import os
-
+import unicodedata
 from pathlib import Path
-
-
 
 from broadcaster.errors import InputError
 from broadcaster.messages import t
@@ -19,6 +17,17 @@ ROLES = ("operator", "officer", "supervisor")
 MIN_PASSPHRASE = 8
 # scrypt cost: about 50 ms a check, 16 MiB of memory; stored with each hash so it can be raised later.
 SCRYPT = {"n": 2 ** 14, "r": 8, "p": 1}
+
+
+def person_name(name: str) -> str:
+    """A person's name as typed, made comparable: composed letters (NFC; macOS and Unikey's "Unicode tổ hợp"
+    type them decomposed) and single spaces."""
+    return " ".join(unicodedata.normalize("NFC", name).split())
+
+
+def same_person(a: str, b: str) -> bool:
+    """Whether two names, as typed, name the same person."""
+    return person_name(a).casefold() == person_name(b).casefold()
 
 
 class AuthError(InputError):
@@ -42,7 +51,7 @@ class Users:
 
     def add(self, name: str, role: str, passphrase: str, now: dt.datetime, admin: tuple[str, str] | None) -> None:
         """Add a person; once anyone exists, a supervisor (``admin``: name and passphrase) must allow it."""
-        name = " ".join(name.split())
+        name = person_name(name)
         if role not in ROLES:
             raise InputError(t("role '{role}' is not one of: {roles}", role=role, roles=", ".join(ROLES)))
         if not name:
@@ -55,7 +64,7 @@ class Users:
                 if admin is None:
                     raise AuthError(t("adding a person needs a supervisor: give --admin NAME"))
                 self._check(table, admin[0], admin[1], {"supervisor"}, t("add people"))
-            if any(u["name"].casefold() == name.casefold() for u in table.all()):
+            if any(same_person(u["name"], name) for u in table.all()):
                 raise InputError(t("'{name}' is already a person of this station", name=name))
             salt = os.urandom(16)
             table.insert({"v": 1, "name": name, "role": role, "salt": salt.hex(), "scrypt": SCRYPT,
@@ -68,10 +77,10 @@ class Users:
 
     @staticmethod
     def _check(table, name: str, passphrase: str, roles: set[str], action: str) -> str:
-        person = next((u for u in table.all() if u["name"].casefold() == " ".join(name.split()).casefold()), None)
+        person = next((u for u in table.all() if same_person(u["name"], name)), None)
         if person is None:
             raise AuthError(t("'{name}' is not a person of this station ('broadcaster user list' shows them)",
-                              name=name))
+                              name=person_name(name)))
         if person["role"] not in roles:
             raise AuthError(t("{name} is {role}; only a {allowed} may {action}", name=person["name"],
                               role=t(person["role"]), allowed=t(" or ").join(t(r) for r in sorted(roles)),
