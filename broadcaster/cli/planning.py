@@ -11,6 +11,7 @@ from rich.progress import Progress
 
 from broadcaster.cli import cli
 from broadcaster.cli.output import console, describe_asset, hms, table
+from broadcaster.errors import InputError
 from broadcaster.messages import t
 from broadcaster.playout.clock import SystemClock
 from broadcaster.outputs.loopfile import export_loop, loop_session
@@ -119,8 +120,14 @@ def export_loop_command(station: Station, output: str, name: str | None, day: dt
     """Write a vehicle's loop as one MP3 (items and gaps), for a USB stick in a portable loudspeaker."""
     now = SystemClock(station.config.tz).now()
     when = day.date() if day else now.date()
+    if target is not None and target.suffix.lower() != ".mp3":
+        raise InputError(t("the loop is written as MP3: give --out a file name ending in .mp3"), path=target)
     schedule = station.schedule()
     session = loop_session(schedule, output, name)
+    if not session.runs_on(when):
+        raise InputError(t("loop session '{name}' of output '{output}' does not run on {day}: give --date a day "
+                           "it runs", name=session.name, output=output, day=when.isoformat()),
+                         path=session.source, line=session.line)
     target = target or station.data_dir / "export" / f"{output}-{when.isoformat()}.mp3"
     material = station.material(now, schedule, schedule.outputs[session.output].profile)
     count, seconds, warnings = export_loop(session, material, when, station.config.tz,
