@@ -8,6 +8,11 @@ import os
 CATALOGS: dict[str, dict[str, str]] = {"vi": {}}
 
 
+def counted(n: int, one: str, many: str) -> str:
+    """``one`` or ``many`` (each with ``{n}``) as ``n`` asks, translated: '1 record', '2 records'."""
+    return t(one if n == 1 else many, n=n)
+
+
 def t(message: str, /, **values: object) -> str:
     """Translate ``message`` into the language in BROADCASTER_LANG, then fill in ``values``."""
     lang = os.environ.get("BROADCASTER_LANG", "en")

@@ -15,7 +15,7 @@ from broadcaster.cli.content import now_of, passphrase_of
 from broadcaster.cli.logs import print_records
 from broadcaster.cli.output import console, hms
 from broadcaster.demo import run_demo
-from broadcaster.errors import InputError
+from broadcaster.errors import BroadcasterError, InputError
 from broadcaster.messages import t
 from broadcaster.playout.clock import SystemClock
 from broadcaster.playout.events import BACK, STARTED, DeviceEvent
@@ -106,7 +106,7 @@ def urgent_command(station: Station, ident: str, outputs: tuple[str, ...], level
     now = now_of(station)
     mailbox = Mailbox(station.data_dir)
     if not mailbox.running():
-        raise click.UsageError(t("broadcaster run is not running on this station: start it first"))
+        raise BroadcasterError(t("broadcaster run is not running on this station: start it first"))
     if bool(every) != bool(until):
         raise click.UsageError(t("--every and --until go together"))
     every_s = parse_duration(every, None, None, "--every") if every else None
