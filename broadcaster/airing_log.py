@@ -106,6 +106,7 @@ def airing_fields(event: AiringEvent, operator: str = "") -> dict:
         "planned_start": _iso(a.start), "planned_end": _iso(a.end),
         "actual_start": _iso(event.actual_start), "actual_end": _iso(event.actual_end),
         "duration_s": round(duration, 3),
+        **({"ordered_by": a.ordered_by, "order_reason": a.order_reason} if a.ordered_by or a.order_reason else {}),
     }
 
 

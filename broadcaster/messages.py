@@ -17,6 +17,11 @@ LANGUAGE_VARIABLE = "BROADCASTER_LANG"
 _chosen: str | None = None  # set by the command line for the length of one command
 
 
+def counted(n: int, one: str, many: str) -> str:
+    """``one`` or ``many`` (each with ``{n}``) as ``n`` asks, translated: '1 record', '2 records'."""
+    return t(one if n == 1 else many, n=n)
+
+
 def t(message: str, /, **values: object) -> str:
     """Translate ``message`` into the language chosen, then fill in ``values``."""
     translated = catalogue(language()).get(message)

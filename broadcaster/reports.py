@@ -149,10 +149,12 @@ def _time(value: str | None) -> str:
     return str(value)[:16].replace("T", " ") if value else "-"
 
 
-def _airing_rows(records: tuple[dict, ...]) -> tuple[tuple[str, ...], ...]:
+def _airing_rows(records: tuple[dict, ...], ordered: bool = False) -> tuple[tuple[str, ...], ...]:
+    """Rows of airings; ``ordered`` adds who ordered each (an urgent one) and why."""
     return tuple((_time(r.get("planned_start")), r.get("station", ""), r.get("output", ""), r.get("announcement", ""),
                   r.get("title", ""), t(r.get("status", "")), r.get("reason") or "-",
-                  r.get("approved_by") or t("aired before approval"), r.get("operator") or "-") for r in records)
+                  r.get("approved_by") or t("aired before approval"), r.get("operator") or "-",
+                  *((r.get("ordered_by") or "-", r.get("order_reason") or "-") if ordered else ())) for r in records)
 
 
 def sections(report: Report, every_status: bool = True) -> list[Section]:
@@ -161,6 +163,7 @@ def sections(report: Report, every_status: bool = True) -> list[Section]:
                 or any(d.counts[s] for d in report.days)]
     airing_columns = (t("planned"), t("station"), t("output"), t("id"), t("title"), t("status"), t("reason"),
                       t("approved by"), t("operator"))
+    urgent_columns = (*airing_columns, t("ordered by"), t("why ordered"))
     return [
         Section(t("Airings per day and output"),
                 (t("day"), t("station"), t("output"), t("planned"), *(t(s) for s in statuses), t("urgent"),
@@ -172,8 +175,9 @@ def sections(report: Report, every_status: bool = True) -> list[Section]:
         Section(t("Minutes aired per language"), (t("language"), t("minutes"), t("share")),
                 tuple((s.name, f"{s.minutes:.1f}", f"{s.share:.1%}") for s in report.languages)),
         Section(t("Not aired in full"), airing_columns, _airing_rows(report.problems)),
-        Section(t("Urgent broadcasts"), airing_columns, _airing_rows(report.urgent)),
-        Section(t("Broadcasts aired before approval"), airing_columns, _airing_rows(report.before_approval)),
+        Section(t("Urgent broadcasts"), urgent_columns, _airing_rows(report.urgent, ordered=True)),
+        Section(t("Broadcasts aired before approval"), urgent_columns,
+                _airing_rows(report.before_approval, ordered=True)),
         Section(t("Device trouble"), (t("time"), t("station"), t("output"), t("device"), t("state"), t("reason"),
                                       t("backup used")),
                 tuple((_time(r.get("at")), r.get("station", ""), r.get("output", "") or "-", r.get("device", "") or "-",

@@ -518,7 +518,8 @@ class Station:
                 announcement=entry.id, title=entry.announcement.title, topic=entry.announcement.topic,
                 fingerprint=request["fingerprint"], asset_path=asset.path, language=variant.language,
                 approved_by="" if request["before_approval"] else entry.approved_by, voice=asset.engine,
-                priority=request["level"], trigger="urgent", on_interrupt="drop"))
+                priority=request["level"], trigger="urgent", on_interrupt="drop",
+                ordered_by=request.get("by", ""), order_reason=request.get("reason", "")))
             at = end
         return airings
 

@@ -32,14 +32,15 @@ class StepClock:
 
 def event(start: dt.datetime, announcement: str = "khau-hieu-5k", status: str = "aired", seconds: float = 60.0,
           output: str = "loa-xa", reason: str = "", approved_by: str = "Trần Văn Bình", trigger: str = "schedule",
-          priority: str = "normal", language: str = "vie", index: int = 0) -> AiringEvent:
-    """The outcome of one airing planned at ``start``; ``seconds`` of it heard when it went on air."""
+          priority: str = "normal", language: str = "vie", index: int = 0, **ordered: str) -> AiringEvent:
+    """The outcome of one airing planned at ``start``; ``seconds`` of it heard when it went on air (``ordered``:
+    who ordered an urgent one and why)."""
     title, topic = TITLES[announcement]
     end = start + dt.timedelta(seconds=seconds)
     airing = PlannedAiring(key=f"{start:%Y-%m-%d}/{output}/Buổi sáng/{start:%H:%M}/{index}", output=output,
                            session="Buổi sáng", start=start, end=end, announcement=announcement, title=title,
                            topic=topic, fingerprint="f" * 64, asset_path="", language=language,
-                           approved_by=approved_by, voice="espeak:vi", priority=priority, trigger=trigger)
+                           approved_by=approved_by, voice="espeak:vi", priority=priority, trigger=trigger, **ordered)
     heard = status in ("aired", "partial", "interrupted")
     return AiringEvent(status, airing, output, start if heard else None, end if heard else None, reason)
 

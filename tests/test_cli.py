@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from pathlib import Path
 
 import click
@@ -10,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from broadcaster.cli import cli
+from broadcaster.errors import InputError
 from broadcaster.station import Station
 from tests.helpers import NOW, PASSPHRASE, SUPERVISOR, approved_station, with_supervisor, write_schedule
 
@@ -94,6 +96,65 @@ def test_author_cannot_approve_own_text(station_dir):
     _fails(station_dir, ["content", "approve", "gioi-thieu", "--by", "Nguyễn Thị Lan"],
            "Nguyễn Thị Lan wrote 'gioi-thieu' and cannot also approve it: another person must",
            input="mật khẩu của Lan\n")
+
+
+LAN = ("Nguyễn Thị Lan", "mật khẩu của Lan")
+HOA = ("Lê Thị Hoa", "mật khẩu của Hoa")
+
+
+def _text_without_author(station_dir: Path, line: str) -> Path:
+    path = station_dir / "scripts_text" / "hop-dan.md"
+    path.write_text(f"---\nid: hop-dan\ntitle: Họp dân\n---\n{line}\n", encoding="utf-8")
+    return path
+
+
+def _add(station: Station, path: Path, by: str) -> None:
+    result = CliRunner().invoke(cli, ["content", "add", str(path), "--by", by], obj=station, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+
+
+def test_who_added_a_text_cannot_approve_it(station_dir):
+    station = with_supervisor(station_dir)
+    _add(station, _text_without_author(station_dir, "Mời bà con đi họp."), SUPERVISOR)
+    _fails(station_dir, ["content", "approve", "hop-dan", "--by", SUPERVISOR],
+           "Trần Văn Bình added 'hop-dan' to the library and cannot also approve it: another person must",
+           input=PASSPHRASE + "\n")
+
+
+def test_who_made_the_current_version_cannot_approve_it(station_dir):
+    station = with_supervisor(station_dir)
+    for name, passphrase in (LAN, HOA):
+        station.users.add(name, "supervisor", passphrase, NOW, (SUPERVISOR, PASSPHRASE))
+    path = _text_without_author(station_dir, "Mời bà con đi họp.")
+    _add(station, path, LAN[0])
+    _text_without_author(station_dir, "Mời bà con đi họp lúc 8 giờ.")
+    _add(station, path, SUPERVISOR)
+    _fails(station_dir, ["content", "approve", "hop-dan", "--by", SUPERVISOR],
+           "Trần Văn Bình made the current version of 'hop-dan' and cannot also approve it: another person must",
+           input=PASSPHRASE + "\n")
+    _fails(station_dir, ["content", "approve", "hop-dan", "--by", LAN[0]],
+           "Nguyễn Thị Lan added 'hop-dan' to the library and cannot also approve it: another person must",
+           input=LAN[1] + "\n")
+    result = CliRunner().invoke(cli, ["content", "approve", "hop-dan", "--by", HOA[0]], obj=station,
+                                input=HOA[1] + "\n", catch_exceptions=False)
+    assert result.output.startswith("Passphrase of Lê Thị Hoa: \nhop-dan: approved by Lê Thị Hoa\n"), result.output
+
+
+def test_names_typed_decomposed_are_the_same_person(station_dir):
+    decomposed = unicodedata.normalize("NFD", SUPERVISOR)
+    assert decomposed != SUPERVISOR
+    station = with_supervisor(station_dir)
+    _add(station, _text_without_author(station_dir, "Mời bà con đi họp."), "Nguyễn Thị Lan")
+    result = CliRunner().invoke(cli, ["content", "approve", "hop-dan", "--by", decomposed], obj=station,
+                                input=PASSPHRASE + "\n", catch_exceptions=False)
+    assert "hop-dan: approved by Trần Văn Bình\n" in result.output
+    _add(station, station_dir / "scripts_text" / "gioi-thieu.md", decomposed)
+    assert station.library.history("gioi-thieu")[-1]["by"] == SUPERVISOR
+    _fails(station_dir, ["content", "approve", "gioi-thieu", "--by", SUPERVISOR],
+           "Trần Văn Bình added 'gioi-thieu' to the library and cannot also approve it: another person must",
+           input=PASSPHRASE + "\n")
+    with pytest.raises(InputError, match="'Trần Văn Bình' is already a person of this station"):
+        station.users.add(decomposed, "operator", "mật khẩu mới", NOW, (decomposed, PASSPHRASE))
 
 
 def test_not_a_station_folder(tmp_path):

@@ -24,7 +24,8 @@ def known_log(folder):
         event(at(25, 5, 34), "tiem-vac-xin", "failed", reason="thiết bị không có"),
         event(at(25, 5, 40), "tin-gia", seconds=240, language="ede"),            # fake-news 4 min, Ê Đê
         event(at(25, 9, 0), "tiem-vac-xin", seconds=30, output="xe-loa"),        # covid 0.5 min
-        event(at(25, 10, 0), "tin-gia", seconds=90, trigger="urgent", approved_by="", priority="urgent"),
+        event(at(25, 10, 0), "tin-gia", seconds=90, trigger="urgent", approved_by="", priority="urgent",
+              ordered_by="Y Bhim Niê", order_reason="lũ quét ở buôn Ea Kao"),
     ]
     log = build_log(folder, sorted(events, key=lambda e: e.airing.start))
     log.clock = StepClock(at(25, 8, 0))
@@ -56,6 +57,17 @@ def test_figures_match_the_known_log(tmp_path):
                                                                           ("failed", "tiem-vac-xin")]
     assert [r["reason"] for r in report.devices] == ["rút cáp"]
     assert report.stations == ("xa-ea-tu",)
+
+
+def test_urgent_sections_say_who_ordered_and_why(tmp_path):
+    report = build_report(known_log(tmp_path).query(DAY1, DAY2, kind=None), DAY1, DAY2)
+    assert [r["ordered_by"] for r in report.urgent] == ["Y Bhim Niê"]
+    titled = {s.title: s for s in sections(report)}
+    for title in ("Urgent broadcasts", "Broadcasts aired before approval"):
+        [row] = titled[title].rows
+        assert dict(zip(titled[title].columns, row))["ordered by"] == "Y Bhim Niê"
+        assert dict(zip(titled[title].columns, row))["why ordered"] == "lũ quét ở buôn Ea Kao"
+    assert "ordered by" not in titled["Not aired in full"].columns
 
 
 def test_a_day_outside_the_range_is_left_out(tmp_path):

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from broadcaster.cli import cli
-from broadcaster.cli.output import console, describe_asset, table
+from broadcaster.cli.output import DATE, console, describe_asset, table
 from broadcaster.content.announcement import CLIP, language_name
 from broadcaster.content.library import APPROVED, REJECTED, RETIRED
 from broadcaster.messages import t
@@ -62,14 +62,14 @@ def add_command(station: Station, files: tuple[Path, ...], by: str, ident: str |
 @click.option("--status", type=click.Choice(STATUSES), help="Only this status.")
 @click.option("--topic", help="Only this topic.")
 @click.option("--lang", help="Only announcements with a variant in this language.")
-@click.option("--valid-on", type=click.DateTime(["%Y-%m-%d"]), help="Only those valid on this day.")
+@click.option("--valid-on", type=DATE, help="Only those valid on this day.")
 @click.pass_obj
 def list_command(station: Station, status: str | None, topic: str | None, lang: str | None,
-                 valid_on: dt.datetime | None) -> None:
+                 valid_on: dt.date | None) -> None:
     """List the announcements in the library, with their status and why they cannot air."""
     now = now_of(station)
     problems = station.sync(now)
-    today = valid_on.date() if valid_on else now.date()
+    today = valid_on or now.date()
     rows, notes_of = [], {}
     for e in station.library.entries():
         a = e.announcement

@@ -9,13 +9,12 @@ import click
 
 from broadcaster.airing_log import AIRING, KINDS, STATUSES, CHAIN_FIELDS, describe
 from broadcaster.cli import cli
-from broadcaster.cli.output import console, hms, table
-from broadcaster.messages import t
+from broadcaster.cli.output import DATE, console, hms, table
+from broadcaster.messages import counted, t
 from broadcaster.playout.clock import SystemClock
 from broadcaster.reports import records_csv, records_json
 from broadcaster.station import Station
 
-DATE = click.DateTime(["%Y-%m-%d"])
 
 
 def print_records(title: str, records: list[dict]) -> None:
@@ -37,13 +36,17 @@ def _print_other(title: str, records: list[dict]) -> None:
             describe(r) if r.get("kind") == AIRING else details(r)] for r in records])
 
 
+def _records(n: int) -> str:
+    return counted(n, "{n} record", "{n} records")
+
+
 def _range(station: Station, day, start, end) -> tuple[dt.date, dt.date]:
     if day and (start or end):
         raise click.UsageError(t("give either --date or --from/--to, not both"))
     today = SystemClock(station.config.tz).now().date()
     if day:
-        return day.date(), day.date()
-    return (start.date() if start else (end.date() if end else today)), (end.date() if end else today)
+        return day, day
+    return (start or end or today), (end or today)
 
 
 def _write(text: str, path: Path | None, bom: bool = False) -> None:
@@ -98,8 +101,9 @@ def verify_command(station: Station) -> None:
         console.print(t("the log is empty"))
     for c in checks:
         if c.intact:
-            console.print(t("{station}: intact, {n} records, the last is record {seq} with hash {hash}",
-                            station=c.station, n=c.records, seq=c.last_seq, hash=c.last_hash[:16]), markup=False)
+            console.print(t("{station}: intact, {records}, the last is record {seq} with hash {hash}",
+                            station=c.station, records=_records(c.records), seq=c.last_seq,
+                            hash=c.last_hash[:16]), markup=False)
         else:
             console.print(t("{station}: ALTERED: {path}: {problem}", station=c.station, path=c.path,
                             problem=c.problem), markup=False)
@@ -112,11 +116,11 @@ def verify_command(station: Station) -> None:
 @click.option("--to", "end", type=DATE, required=True, help="Last day.")
 @click.argument("path", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path))
 @click.pass_obj
-def export_command(station: Station, start: dt.datetime, end: dt.datetime, path: Path) -> None:
+def export_command(station: Station, start: dt.date, end: dt.date, path: Path) -> None:
     """Write the records of a date range, with their hash chain, to a bundle FILE for a supervisor."""
-    counts = station.airing_log.export(start.date(), end.date(), path)
+    counts = station.airing_log.export(start, end, path)
     for name, n in counts.items():
-        console.print(t("{station}: {n} records", station=name, n=n))
+        console.print(t("{station}: {records}", station=name, records=_records(n)))
     console.print(t("written to {path}", path=path))
 
 
@@ -127,8 +131,8 @@ def import_command(station: Station, paths: tuple[Path, ...]) -> None:
     """Merge bundles from other stations into this log; an altered bundle is refused whole."""
     result = station.airing_log.import_bundles(list(paths))
     for name in sorted(result.new):
-        console.print(t("{station}: {new} new records, {dup} already here", station=name, new=result.new[name],
-                        dup=result.duplicates[name]))
+        console.print(t("{station}: {new}, {dup} already here", station=name,
+                        new=counted(result.new[name], "{n} new record", "{n} new records"), dup=result.duplicates[name]))
 
 
 @log_group.command("archive")

@@ -8,8 +8,12 @@ import sys
 from rich.console import Console
 from rich.table import Table
 
+import click
+
+from broadcaster.errors import InputError
 from broadcaster.messages import t
 from broadcaster.render.cache import Asset
+from broadcaster.values import parse_date
 
 # In a terminal, tables fit its width; into a file or a pipe they are written whole.
 console = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 200)
@@ -40,3 +44,19 @@ def describe_asset(asset: Asset) -> str:
     line = t("{seconds:.1f} s, {lufs:.1f} LUFS, true peak {tp:.1f} dBTP, {engine}", seconds=asset.duration_s,
              lufs=asset.lufs, tp=asset.true_peak_dbtp, engine=asset.engine)
     return line + (t(" (fallback: {reason})", reason=asset.fallback) if asset.fallback else "")
+
+
+class DateType(click.ParamType):
+    """A day given as YYYY-MM-DD on the command line (every --date, --from, --to and --valid-on)."""
+
+    name = "YYYY-MM-DD"
+
+    def convert(self, value, param, ctx) -> dt.date:
+        """The day, or click's one-line error saying the form expected."""
+        try:
+            return parse_date(value, None, None, "")
+        except InputError:
+            self.fail(t("'{value}' is not a date; expected YYYY-MM-DD such as 2026-11-26", value=value), param, ctx)
+
+
+DATE = DateType()

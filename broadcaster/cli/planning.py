@@ -10,7 +10,8 @@ import click
 from rich.progress import Progress
 
 from broadcaster.cli import cli
-from broadcaster.cli.output import console, describe_asset, hms, table
+from broadcaster.cli.output import DATE, console, describe_asset, hms, table
+from broadcaster.errors import InputError
 from broadcaster.messages import t
 from broadcaster.playout.clock import SystemClock
 from broadcaster.outputs.loopfile import export_loop, loop_session
@@ -72,13 +73,13 @@ def print_plan(plan: Plan) -> None:
 
 
 @cli.command("plan")
-@click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), help="The day to plan (default today).")
+@click.option("--date", "day", type=DATE, help="The day to plan (default today).")
 @click.option("--week", is_flag=True, help="Seven days from that day.")
 @click.pass_obj
-def plan_command(station: Station, day: dt.datetime | None, week: bool) -> None:
+def plan_command(station: Station, day: dt.date | None, week: bool) -> None:
     """Show the plan of a day (or a week): what airs where and when, and what was left out and why."""
     now = SystemClock(station.config.tz).now()
-    first = day.date() if day else now.date()
+    first = day or now.date()
     schedule = station.schedule()
     for offset in range(7 if week else 1):
         print_plan(station.plan(first + dt.timedelta(days=offset), now, schedule))
@@ -91,13 +92,13 @@ def schedule() -> None:
 
 @schedule.command("check")
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), help="First day to check (default today).")
+@click.option("--date", "day", type=DATE, help="First day to check (default today).")
 @click.pass_obj
-def check_command(station: Station, files: tuple[Path, ...], day: dt.datetime | None) -> None:
+def check_command(station: Station, files: tuple[Path, ...], day: dt.date | None) -> None:
     """Check schedule files (default: the station's) and print the plan; exit 2 on any problem."""
     now = SystemClock(station.config.tz).now()
     checked = load_schedules(list(files)) if files else station.schedule()
-    first = day.date() if day else now.date()
+    first = day or now.date()
     plans = [station.plan(first + dt.timedelta(days=offset), now, checked) for offset in range(7)]
     print_plan(plans[0])
     later = sorted({p for plan in plans[1:] for p in plan.problems} - set(plans[0].problems))
@@ -111,16 +112,22 @@ def check_command(station: Station, files: tuple[Path, ...], day: dt.datetime | 
 @cli.command("export-loop")
 @click.argument("output")
 @click.option("--session", "name", help="The loop session, when the output has several.")
-@click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), help="The day whose content to use (default today).")
+@click.option("--date", "day", type=DATE, help="The day whose content to use (default today).")
 @click.option("--out", "target", type=click.Path(dir_okay=False, path_type=Path), help="The MP3 file to write.")
 @click.pass_obj
-def export_loop_command(station: Station, output: str, name: str | None, day: dt.datetime | None,
+def export_loop_command(station: Station, output: str, name: str | None, day: dt.date | None,
                         target: Path | None) -> None:
     """Write a vehicle's loop as one MP3 (items and gaps), for a USB stick in a portable loudspeaker."""
     now = SystemClock(station.config.tz).now()
-    when = day.date() if day else now.date()
+    when = day or now.date()
+    if target is not None and target.suffix.lower() != ".mp3":
+        raise InputError(t("the loop is written as MP3: give --out a file name ending in .mp3"), path=target)
     schedule = station.schedule()
     session = loop_session(schedule, output, name)
+    if not session.runs_on(when):
+        raise InputError(t("loop session '{name}' of output '{output}' does not run on {day}: give --date a day "
+                           "it runs", name=session.name, output=output, day=when.isoformat()),
+                         path=session.source, line=session.line)
     target = target or station.data_dir / "export" / f"{output}-{when.isoformat()}.mp3"
     material = station.material(now, schedule, schedule.outputs[session.output].profile)
     count, seconds, warnings = export_loop(session, material, when, station.config.tz,

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import signal
+import threading
+from contextlib import contextmanager
+from typing import Iterator
 
 import click
 
@@ -11,7 +15,7 @@ from broadcaster.cli.content import now_of, passphrase_of
 from broadcaster.cli.logs import print_records
 from broadcaster.cli.output import console, hms
 from broadcaster.demo import run_demo
-from broadcaster.errors import InputError
+from broadcaster.errors import BroadcasterError, InputError
 from broadcaster.messages import t
 from broadcaster.playout.clock import SystemClock
 from broadcaster.playout.events import BACK, STARTED, DeviceEvent
@@ -50,19 +54,38 @@ def _print_plan(plan: Plan) -> None:
         console.print(t("warning: {text}", text=warning), markup=False)
 
 
+@contextmanager
+def stopped_by_signals(stop: threading.Event) -> Iterator[None]:
+    """Set ``stop`` on SIGTERM (a service stop, a shutdown) and, on Windows, SIGBREAK, as Ctrl+C stops a run.
+    Handlers can only be set in the main thread; elsewhere nothing is changed."""
+    names = [name for name in ("SIGTERM", "SIGBREAK") if hasattr(signal, name)]
+    if threading.current_thread() is not threading.main_thread():
+        names = []
+    previous = {name: signal.signal(getattr(signal, name), lambda *_: stop.set()) for name in names}
+    try:
+        yield
+    finally:
+        for name, handler in previous.items():
+            signal.signal(getattr(signal, name), handler)
+
+
 @cli.command("run")
 @click.option("--operator", default="", metavar="NAME", help="The operator on duty (written into the log).")
 @click.option("--exit-when-idle", is_flag=True, help="Stop after the last airing of today instead of running on.")
 @click.pass_obj
 def run_command(station: Station, operator: str, exit_when_idle: bool) -> None:
-    """Air the schedule day after day on every output, logging every airing (Ctrl+C stops)."""
+    """Air the schedule day after day on every output, logging every airing (Ctrl+C or SIGTERM stops)."""
     clock = SystemClock(station.config.tz)
     console.print(t("{name}: on air, time zone {tz}", name=station.config.name, tz=station.config.timezone))
     runner = Runner(station, clock, [print_event], operator=operator,
                     say=lambda text: console.print(text, markup=False), on_plan=_print_plan)
+    stop = threading.Event()
     try:
-        runner.run(exit_when_idle=exit_when_idle)
+        with stopped_by_signals(stop):
+            runner.run(stop, exit_when_idle=exit_when_idle)
     except KeyboardInterrupt:
+        stop.set()
+    if stop.is_set():
         console.print(t("stopped"))
 
 
@@ -83,7 +106,7 @@ def urgent_command(station: Station, ident: str, outputs: tuple[str, ...], level
     now = now_of(station)
     mailbox = Mailbox(station.data_dir)
     if not mailbox.running():
-        raise click.UsageError(t("broadcaster run is not running on this station: start it first"))
+        raise BroadcasterError(t("broadcaster run is not running on this station: start it first"))
     if bool(every) != bool(until):
         raise click.UsageError(t("--every and --until go together"))
     every_s = parse_duration(every, None, None, "--every") if every else None

@@ -8,12 +8,10 @@ from pathlib import Path
 import click
 
 from broadcaster.cli import cli
-from broadcaster.cli.output import console, table
+from broadcaster.cli.output import DATE, console, table
 from broadcaster.messages import t
-from broadcaster.reports import build_report, sections, write_csv, write_html
+from broadcaster.reports import Report, build_report, sections, write_csv, write_html
 from broadcaster.station import Station
-
-DATE = click.DateTime(["%Y-%m-%d"])
 
 
 @cli.command("report")
@@ -24,10 +22,23 @@ DATE = click.DateTime(["%Y-%m-%d"])
 @click.option("--file", "path", type=click.Path(dir_okay=False, path_type=Path),
               help="Where to write the CSV or HTML (default report-FROM-TO.csv or .html here).")
 @click.pass_obj
-def report_command(station: Station, start: dt.datetime, end: dt.datetime, fmt: str, path: Path | None) -> None:
-    """Planned against aired, minutes per topic and language, urgent and unapproved airings, device trouble."""
-    first, last = start.date(), end.date()
+def report_command(station: Station, start: dt.date, end: dt.date, fmt: str, path: Path | None) -> None:
+    """Planned against aired, minutes per topic and language, urgent and unapproved airings, device trouble
+    (a warning, and exit code 1, when the log was altered)."""
+    first, last = start, end
     report = build_report(station.airing_log.query(first, last, kind=None), first, last)
+    altered = [c for c in station.airing_log.verify() if not c.intact]
+    for c in altered:
+        console.print(t("WARNING: the log was ALTERED ({station}: {path}: {problem}); this report may not be what "
+                        "was aired ('broadcaster log verify' checks it)", station=c.station, path=c.path,
+                        problem=c.problem), markup=False)
+    _print_or_write(station, report, fmt, path)
+    if altered:
+        raise click.exceptions.Exit(1)
+
+
+def _print_or_write(station: Station, report: Report, fmt: str, path: Path | None) -> None:
+    first, last = report.start, report.end
     if fmt == "table":
         console.print(t("Airing report from {start} to {end}", start=first.isoformat(), end=last.isoformat()))
         for section in sections(report, every_status=False):

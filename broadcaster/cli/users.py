@@ -7,7 +7,7 @@ import click
 from broadcaster.cli import cli
 from broadcaster.cli.content import now_of, passphrase_of
 from broadcaster.cli.output import table
-from broadcaster.content.users import ROLES
+from broadcaster.content.users import MIN_PASSPHRASE, ROLES
 from broadcaster.messages import t
 from broadcaster.station import Station
 
@@ -24,9 +24,14 @@ def user() -> None:
 @click.pass_obj
 def add_command(station: Station, name: str, role: str, admin: str | None) -> None:
     """Add a person with a role and a passphrase (asked for twice, never stored in clear)."""
-    allowed_by = (admin, passphrase_of(admin)) if admin else None
-    passphrase = click.prompt(t("New passphrase for {name}", name=name), hide_input=True,
-                              confirmation_prompt=t("Repeat for confirmation"), default="", show_default=False)
+    station.users.check_new(name, admin)  # before anyone types a passphrase
+    allowed_by = None
+    if admin:
+        allowed_by = (admin, passphrase_of(admin))
+        station.users.authenticate(*allowed_by, {"supervisor"}, t("add people"))
+    passphrase = click.prompt(t("New passphrase for {name} (at least {n} characters)", name=name, n=MIN_PASSPHRASE),
+                              hide_input=True, confirmation_prompt=t("Repeat for confirmation"), default="",
+                              show_default=False)
     station.users.add(name, role, passphrase, now_of(station), allowed_by)
     click.echo(t("{name} added as {role}", name=name, role=t(role)))
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from tinydb import Query
 
 from broadcaster.content.announcement import Announcement, Variant
+from broadcaster.content.users import person_name, same_person
 from broadcaster.errors import InputError
 from broadcaster.messages import marked, t
 from broadcaster.storage import Store
@@ -19,6 +20,7 @@ DRAFT, APPROVED, RETIRED, REJECTED = marked("draft"), marked("approved"), marked
 CHANGED = marked("changed since approval")
 # What put() did, and actions in the history besides the decisions.
 ADDED, UPDATED, UNCHANGED, EDITED = marked("added"), marked("updated"), marked("unchanged"), marked("edited")
+CHANGES = (ADDED, UPDATED, EDITED)  # history actions that change the content
 
 
 @dataclass(frozen=True)
@@ -149,7 +151,7 @@ class Library:
             if record is None:
                 raise unknown_announcement(ident, [r["announcement"]["id"] for r in table.all()])
             entry = self._entry(record)
-            _refuse(entry, action, by)
+            _refuse(entry, action, by, _changes(db, ident))
             decision = Decision(action, by, now.isoformat(timespec="seconds"), entry.fingerprint, reason)
             table.update({"decision": asdict(decision)}, doc_ids=[record.doc_id])
             _history(db, now, action, ident, by, entry.fingerprint, reason)
@@ -158,7 +160,9 @@ class Library:
     def check(self, ident: str, action: str, by: str) -> Entry:
         """The announcement, if ``by`` may take ``action`` on it now; else the InputError that decide raises."""
         entry = self.get(ident)
-        _refuse(entry, action, by)
+        with self.store.transaction() as db:
+            changes = _changes(db, ident)
+        _refuse(entry, action, by, changes)
         return entry
 
     def note(self, ident: str, action: str, by: str, now: dt.datetime, reason: str = "") -> None:
@@ -174,11 +178,25 @@ class Library:
         return [dict(r) for r in rows if ident is None or r["id"] == ident]
 
 
-def _refuse(entry: Entry, action: str, by: str) -> None:
-    author = entry.announcement.author
-    if action == APPROVED and author and author.casefold() == by.casefold():
-        raise InputError(t("{name} wrote '{id}' and cannot also approve it: another person must",
-                           name=by, id=entry.id))
+def _changes(db, ident: str) -> list[dict]:
+    """The history records that changed an announcement's content, oldest first."""
+    return [r for r in db.table("history").search(Query().id == ident) if r["action"] in CHANGES]
+
+
+def _refuse(entry: Entry, action: str, by: str, changes: list[dict]) -> None:
+    """Four eyes: the author, who added it and who made its current version may not approve it."""
+    if action == APPROVED:
+        author = entry.announcement.author
+        if author and same_person(author, by):
+            raise InputError(t("{name} wrote '{id}' and cannot also approve it: another person must",
+                               name=by, id=entry.id))
+        added = [r["by"] for r in changes if r["action"] == "added"]
+        if added and same_person(added[0], by):
+            raise InputError(t("{name} added '{id}' to the library and cannot also approve it: another person must",
+                               name=by, id=entry.id))
+        if changes and same_person(changes[-1]["by"], by):
+            raise InputError(t("{name} made the current version of '{id}' and cannot also approve it: another "
+                               "person must", name=by, id=entry.id))
     if entry.status == action:
         raise InputError(t("'{id}' is already {status}", id=entry.id, status=t(action)))
 
@@ -201,4 +219,4 @@ def unknown_announcement(ident: str, known) -> InputError:
 
 def _history(db, now: dt.datetime, action: str, ident: str, by: str, fingerprint: str, reason: str = "") -> None:
     db.table("history").insert({"v": 1, "at": now.isoformat(timespec="seconds"), "action": action, "id": ident,
-                                "by": by, "fingerprint": fingerprint, "reason": reason})
+                                "by": person_name(by), "fingerprint": fingerprint, "reason": reason})

@@ -13,7 +13,7 @@ from typing import Callable
 from broadcaster.airing_log import KeepingLog
 from broadcaster.atomic import remove_leftovers
 from broadcaster.errors import BroadcasterError, StorageError
-from broadcaster.messages import t
+from broadcaster.messages import counted, t
 from broadcaster.playout.clock import Clock, StepWatch
 from broadcaster.playout.engine import Listener, OutputSinks, PlayoutEngine
 from broadcaster.playout.events import FINAL, MISSING, STARTED, AiringEvent, DeviceEvent
@@ -188,8 +188,9 @@ class Runner:
             engine.stop()
             self.log.record("run-stop", operator=self.operator, pid=os.getpid())
             if self.log.kept:
-                raise StorageError(t("{n} records could not be written to the airing log; free some space on the "
-                                     "disk", n=len(self.log.kept)), path=station.airing_log.folder)
+                raise StorageError(t("{records} could not be written to the airing log; free some space on the disk",
+                                     records=counted(len(self.log.kept), "{n} record", "{n} records")),
+                                   path=station.airing_log.folder)
 
     def _clock_stepped(self, engine: PlayoutEngine, seconds: float) -> None:
         """The clock was set forward or back: what fell due goes on air now (or is missed past its grace),

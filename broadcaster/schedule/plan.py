@@ -63,6 +63,8 @@ class PlannedAiring:
     trigger: str = "schedule"
     on_interrupt: str = "replay"
     relay_url: str = ""  # a live stream relayed for the airing's length; asset_path is then its fallback
+    ordered_by: str = ""  # an urgent airing: who ordered it, and why
+    order_reason: str = ""
 
 
 @dataclass(frozen=True)

@@ -229,13 +229,15 @@ CLIPS = [
 USAGE = [
     Case(None, ("content", "add"), "Error: Missing argument 'FILES...'."),
     Case(None, ("plan", "--date", "2026-13-01"),
-         "Error: Invalid value for '--date': '2026-13-01' does not match the format '%Y-%m-%d'."),
+         "Error: Invalid value for '--date': '2026-13-01' is not a date; expected YYYY-MM-DD such as 2026-11-26"),
+    Case(None, ("plan", "--date", "26/11/2026"),
+         "Error: Invalid value for '--date': '26/11/2026' is not a date; expected YYYY-MM-DD such as 2026-11-26"),
     Case(None, ("content", "approve", "mott", "--by", "Trần Văn Bình"),
          "Error: unknown announcement 'mott' (did you mean 'mot'?); 'broadcaster content list' shows them"),
     Case(None, ("log", "--status", "heard"),
          "Error: Invalid value for '--status': 'heard' is not one of 'aired', 'partial', 'interrupted', 'failed', "
          "'missed', 'skipped'."),
-    Case(None, ("urgent", "mot"), "Error: broadcaster run is not running on this station: start it first"),
+    Case(None, ("urgent", "mot"), "Error: broadcaster run is not running on this station: start it first", code=1),
     Case("texts/empty.md", ("log", "import", "{file}"),
          "Error: {file}: not a log bundle (not the JSON that 'broadcaster log export' writes)"),
     Case("made:altered-bundle.json", ("log", "import", "{file}"),

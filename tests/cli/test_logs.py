@@ -100,6 +100,17 @@ def test_verify_names_the_tampered_record(station_dir, change, problem):
     assert result.output == f"{STATION_ID}: ALTERED: {path}: {problem}\n"
 
 
+def test_one_record_is_counted_in_the_singular(station_dir, tmp_path):
+    build_log(station_dir / "data" / "log", [event(at(24, 5, 30), "khau-hieu-5k")], station=STATION_ID)
+    assert _run(station_dir, ["log", "verify"]).output.startswith(f"{STATION_ID}: intact, 1 record, the last")
+    bundle = tmp_path / "mot.json"
+    result = _run(station_dir, ["log", "export", "--from", "2026-11-24", "--to", "2026-11-24", str(bundle)])
+    assert result.output == f"{STATION_ID}: 1 record\nwritten to {bundle}\n"
+    supervisor = tmp_path / "huyen"
+    assert _run(tmp_path, ["init", str(supervisor), "--name", "Phòng Văn hóa huyện"]).exit_code == 0
+    assert _run(supervisor, ["log", "import", str(bundle)]).output == f"{STATION_ID}: 1 new record, 0 already here\n"
+
+
 def test_export_then_import_at_the_supervisor(station_dir, tmp_path):
     _log(station_dir)
     bundle = tmp_path / "ea-tu-thang-11.json"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import os
 import re
 import shutil
@@ -49,6 +50,20 @@ def test_report_table(station_dir):
     for title in ("Airings per day and output", "Minutes aired per topic", "Minutes aired per language",
                   "Urgent broadcasts: none", "Broadcasts aired before approval: none", "Device trouble: none"):
         assert title in result.output
+
+
+def test_report_on_an_altered_log_warns_and_fails(station_dir):
+    station = _station_with_log(station_dir)
+    path = station_dir / "data" / "log" / "2026-11.0001.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["records"]["3"]["status"] = "aired"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["report", "--from", "2026-11-24", "--to", "2026-11-25"], obj=station)
+    assert result.exit_code == 1
+    assert result.output.startswith(
+        f"WARNING: the log was ALTERED (dai-truyen-thanh-xa-ea-tu: {path}: record 3 (tin-gia planned 2026-11-25 "
+        "05:30 on loa-xa) was altered); this report may not be what was aired ('broadcaster log verify' checks it)\n"
+        "Airing report from 2026-11-24 to 2026-11-25\n")
 
 
 def test_report_csv_keeps_vietnamese(station_dir, tmp_path):

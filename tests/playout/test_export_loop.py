@@ -32,6 +32,23 @@ def test_export_loop_writes_items_and_gaps_as_one_mp3(quick, tmp_path):
     assert not target.with_name(target.name + ".part").exists()
 
 
+def test_export_loop_refuses_a_day_the_loop_does_not_run_and_a_name_not_mp3(quick, tmp_path):
+    write_schedule(quick.root, "sessions:\n  - name: Xe loa\n    date: 2026-12-01\n    start: '08:00'\n"
+                               "    loop_until: '11:00'\n    output: xe-loa\n    items: [mot]\n")
+    path = quick.root / "schedules" / "lich.yaml"
+    target = tmp_path / "xe-loa.mp3"
+    result = CliRunner().invoke(cli, ["export-loop", "xe-loa", "--date", "2026-11-30", "--out", str(target)],
+                                obj=quick)
+    assert result.exit_code == 2
+    assert result.output == (f"Error: {path}:7: loop session 'Xe loa' of output 'xe-loa' does not run on 2026-11-30: "
+                             "give --date a day it runs\n")
+    wav = tmp_path / "xe-loa.wav"
+    result = CliRunner().invoke(cli, ["export-loop", "xe-loa", "--date", "2026-12-01", "--out", str(wav)], obj=quick)
+    assert result.exit_code == 2
+    assert result.output == f"Error: {wav}: the loop is written as MP3: give --out a file name ending in .mp3\n"
+    assert not target.exists() and not wav.exists()
+
+
 def test_export_loop_needs_a_loop_session(quick):
     write_schedule(quick.root, "sessions:\n  - name: Sáng\n    start: '05:30'\n    output: loa-xa\n    items: [mot]\n")
     result = CliRunner().invoke(cli, ["export-loop", "loa-xa"], obj=quick)

@@ -9,15 +9,17 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from broadcaster.airing_log import airing_fields
 from broadcaster.audiofile import read_wav
 from broadcaster.cli import cli
 from broadcaster.config import Profile
 from broadcaster.errors import InputError
+from broadcaster.playout.events import AiringEvent
 from broadcaster.playout.priority import DEFAULT_POLICY, PRIORITY
 from broadcaster.render.loudness import integrated_lufs
 from broadcaster.schedule.parser import load_schedules
 from broadcaster.station import Station
-from tests.helpers import NOW, approved_station
+from tests.helpers import NOW, PASSPHRASE, SUPERVISOR, approved_station
 from tests.render.test_profile import config
 
 PROFILES = """\
@@ -153,3 +155,15 @@ def test_an_urgent_airing_on_an_output_uses_its_profile(station_dir):
     for output, profile in request["profiles"].items():
         [airing] = station.urgent_airings(request, output, now, 0)
         assert airing.asset_path == station.asset(variant, profile).path
+
+
+def test_an_urgent_airing_carries_who_ordered_it_and_why(station_dir):
+    station = station_with_profiles(station_dir)
+    station.users.add("Y Bhim Niê", "operator", "mật khẩu của Bhim", NOW, (SUPERVISOR, PASSPHRASE))
+    now = dt.datetime.combine(NOW.date(), dt.time(10, 0), tzinfo=station.config.tz)
+    request = station.urgent_request("khau-hieu-5k", ["loa-xa"], PRIORITY, DEFAULT_POLICY[PRIORITY], None, None,
+                                     "Y Bhim Niê", "mật khẩu của Bhim", "dịch bệnh tăng", now)
+    request["id"] = "u1"
+    [airing] = station.urgent_airings(request, "loa-xa", now, 0)
+    record = airing_fields(AiringEvent("aired", airing, "loa-xa", now, airing.end))
+    assert (record["ordered_by"], record["order_reason"]) == ("Y Bhim Niê", "dịch bệnh tăng")

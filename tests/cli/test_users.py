@@ -1,0 +1,45 @@
+"""The user commands: the supervisor who allows a new person is checked before any new passphrase is asked."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from broadcaster.cli import cli
+from broadcaster.station import Station
+from tests.helpers import PASSPHRASE, SUPERVISOR, with_supervisor
+
+NEW = ["user", "add", "Y Bhim Niê", "--role", "operator", "--admin"]
+
+
+@pytest.fixture(autouse=True)
+def _asked(monkeypatch):
+    monkeypatch.delenv("BROADCASTER_PASSPHRASE", raising=False)
+
+
+def _invoke(station_dir, args: list[str], answers: str):
+    return CliRunner().invoke(cli, args, obj=Station(station_dir), input=answers)
+
+
+def test_an_unknown_admin_is_refused_before_any_passphrase(station_dir):
+    with_supervisor(station_dir)
+    result = _invoke(station_dir, [*NEW, "Trần Văn Bính"], "mật khẩu mới\n" * 3)
+    assert result.exit_code == 2
+    assert result.output == ("Error: 'Trần Văn Bính' is not a person of this station ('broadcaster user list' "
+                             "shows them)\n")
+
+
+def test_the_admins_passphrase_is_checked_before_the_new_one_is_asked(station_dir):
+    with_supervisor(station_dir)
+    result = _invoke(station_dir, [*NEW, SUPERVISOR], "sai mật khẩu\n" + "mật khẩu mới\n" * 2)
+    assert result.exit_code == 2
+    assert result.output == "Passphrase of Trần Văn Bình: \nError: wrong passphrase for Trần Văn Bình\n"
+
+
+def test_the_new_passphrase_prompt_says_its_minimum(station_dir):
+    with_supervisor(station_dir)
+    result = _invoke(station_dir, [*NEW, SUPERVISOR], PASSPHRASE + "\n" + "mật khẩu mới\n" * 2)
+    assert result.exit_code == 0, result.output
+    assert "New passphrase for Y Bhim Niê (at least 8 characters): " in result.output
+    assert result.output.endswith("Y Bhim Niê added as operator\n")
+    assert ("Y Bhim Niê", "operator") in Station(station_dir).users.names()
