@@ -10,7 +10,7 @@ import numpy as np
 
 from broadcaster.errors import DeviceError
 from broadcaster.messages import t
-from broadcaster.outputs.sinks import portaudio
+from broadcaster.outputs.sinks import match_device, portaudio
 
 BLOCK_S = 0.1  # read a tenth of a second at a time: the level meter moves ten times a second
 FULL_SCALE = 0.999  # a sample this loud hit the top of the converter's range: the sound clipped
@@ -39,10 +39,9 @@ def find_input_device(name: str | None) -> int:
             raise DeviceError(t("there is no microphone on this computer (no default recording device)"))
         return index
     devices = input_devices()
-    exact = [d["index"] for d in devices if d["name"] == name]
-    partial = [d["index"] for d in devices if name.casefold() in d["name"].casefold()]
-    if exact or len(partial) == 1:
-        return (exact or partial)[0]
+    index = match_device(name, devices)
+    if index is not None:
+        return index
     names = ", ".join(d["name"] for d in devices) or t("none")
     raise DeviceError(t("recording device '{name}' not found; devices that can record: {names}", name=name,
                         names=names))

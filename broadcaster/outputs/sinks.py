@@ -62,12 +62,18 @@ def find_device(name: str | None) -> int:
         if index is None or index < 0:
             raise DeviceError(t("there is no default sound device on this computer"))
         return index
-    exact = [d["index"] for d in devices if d["name"] == name]
-    partial = [d["index"] for d in devices if name.casefold() in d["name"].casefold()]
-    if exact or len(partial) == 1:
-        return (exact or partial)[0]
+    index = match_device(name, devices)
+    if index is not None:
+        return index
     names = ", ".join(d["name"] for d in devices) or t("none")
     raise DeviceError(t("sound device '{name}' not found; devices that can play: {names}", name=name, names=names))
+
+
+def match_device(name: str, devices: list[dict]) -> int | None:
+    """The index of the device called ``name`` among ``devices``: exactly, else by a part of one name only."""
+    exact = [d["index"] for d in devices if d["name"] == name]
+    partial = [d["index"] for d in devices if name.casefold() in d["name"].casefold()]
+    return (exact or partial)[0] if exact or len(partial) == 1 else None
 
 
 def check_device(name: str | None, channels: int = 1) -> int:
