@@ -1,0 +1,1 @@
+"""Keys, signed statements and their verification: trust that travels with the data."""
