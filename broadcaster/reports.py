@@ -74,10 +74,10 @@ class Section:
     rows: tuple[tuple[str, ...], ...]
 
 
-def _shares(totals: dict[str, float]) -> tuple[Share, ...]:
-    whole = sum(totals.values())
-    return tuple(Share(name, minutes, minutes / whole if whole else 0.0)
-                 for name, minutes in sorted(totals.items(), key=lambda kv: (-kv[1], kv[0])))
+def _shares(seconds: dict[str, float]) -> tuple[Share, ...]:
+    whole = sum(seconds.values())
+    return tuple(Share(name, s / 60, s / whole if whole else 0.0)
+                 for name, s in sorted(seconds.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 class _Tally:
@@ -85,21 +85,23 @@ class _Tally:
 
     def __init__(self):
         self.planned = self.urgent = 0
-        self.minutes = 0.0
+        self.seconds = 0.0
         self.counts = dict.fromkeys(STATUSES, 0)
         self.reasons: Counter[str] = Counter()
 
 
 def build_report(records: list[dict], start: dt.date, end: dt.date) -> Report:
-    """The report of ``start`` to ``end`` from log records of every kind (other days' records are ignored)."""
+    """The report of ``start`` to ``end`` from log records of every kind (other days' records are ignored); a
+    record may stand for ``n`` airings alike, its ``duration_s`` their sum (see AiringLog.report_records)."""
     if end < start:
         raise InputError(t("the dates are in the wrong order: {start} is after {end}",
                            start=start.isoformat(), end=end.isoformat()))
     first, last = start.isoformat(), end.isoformat()
     tallies: dict[tuple[str, str, str], _Tally] = defaultdict(_Tally)
+    # Seconds are added up and made minutes at the end: the same sum, however the records were folded.
     topics: dict[str, float] = defaultdict(float)
     languages: dict[str, float] = defaultdict(float)
-    topic_minutes: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    topic_seconds: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     stations: set[str] = set()
     urgent, before_approval, problems, devices = [], [], [], []
     # One pass: a year of a busy station is 100,000 records.
@@ -114,33 +116,34 @@ def build_report(records: list[dict], start: dt.date, end: dt.date) -> Report:
         if kind != AIRING:
             continue
         tally = tallies[(day, r.get("station", ""), r.get("output", ""))]
-        status, trigger = r.get("status"), r.get("trigger", "schedule")
+        status, trigger, n = r.get("status"), r.get("trigger", "schedule"), r.get("n", 1)
         if status in tally.counts:
-            tally.counts[status] += 1
+            tally.counts[status] += n
         if status != "aired":
             tally.reasons[f"{status}: {r.get('reason') or '-'}"] += 1
             problems.append(r)
         if trigger == "schedule":
-            tally.planned += 1
+            tally.planned += n
         elif trigger == "urgent":
-            tally.urgent += 1
+            tally.urgent += n
             urgent.append(r)
         if status in ON_AIR:
-            minutes = (r.get("duration_s") or 0.0) / 60.0
-            tally.minutes += minutes
+            seconds = r.get("duration_s") or 0.0
+            tally.seconds += seconds
             topic = r.get("topic") or "-"
-            topics[topic] += minutes
-            languages[r.get("language") or "-"] += minutes
-            topic_minutes[day][topic] += minutes
+            topics[topic] += seconds
+            languages[r.get("language") or "-"] += seconds
+            topic_seconds[day][topic] += seconds
             if r.get("before_approval"):
                 before_approval.append(r)
     days = tuple(DayOutput(day=day, station=station, output=output, planned=x.planned, counts=x.counts,
-                           urgent=x.urgent, minutes=x.minutes,
+                           urgent=x.urgent, minutes=x.seconds / 60,
                            reasons=tuple(f"{text} (×{n})" if n > 1 else text for text, n in sorted(x.reasons.items())))
                  for (day, station, output), x in sorted(tallies.items()))
     return Report(start=start, end=end, stations=tuple(sorted(stations)), days=days, topics=_shares(topics),
                   languages=_shares(languages),
-                  topic_minutes={day: dict(v) for day, v in sorted(topic_minutes.items()) if any(v.values())},
+                  topic_minutes={day: {topic: s / 60 for topic, s in v.items()} for day, v in sorted(topic_seconds.items())
+                                 if any(v.values())},
                   urgent=tuple(urgent), before_approval=tuple(before_approval), problems=tuple(problems),
                   devices=tuple(devices))
 

@@ -111,11 +111,32 @@ class Station:
         self.config
         return Users(self.data_dir / "users.json")
 
+    @property
+    def key_file(self) -> Path:
+        """The station's private key, made by ``init``."""
+        return self.data_dir / "keys" / "station.pem"
+
+    @cached_property
+    def station_key(self):
+        """The station's private key; None for a station made before stations had keys."""
+        from broadcaster.trust.keys import load_station_key
+
+        return load_station_key(self.key_file) if self.key_file.exists() else None
+
+    def make_key(self) -> None:
+        """Give the station its key pair (once: a station never changes its key by itself)."""
+        from broadcaster.trust.keys import new_key, write_station_key
+
+        if not self.key_file.exists():
+            write_station_key(self.key_file, new_key())
+            self.__dict__.pop("station_key", None)
+
     @cached_property
     def airing_log(self) -> AiringLog:
-        """The airing log (an import that was cut off is finished first)."""
+        """The airing log, signed with the station's key (a log kept by an older version is carried over first)."""
         self.config
-        log = AiringLog(self.data_dir / "log", station=self.config.id, clock=SystemClock(self.config.tz))
+        log = AiringLog(self.data_dir / "log", station=self.config.id, clock=SystemClock(self.config.tz),
+                        key=self.station_key)
         log.recover()
         return log
 
@@ -544,4 +565,6 @@ def init_station(root: Path, name: str) -> Station:
         (root / folder).mkdir(parents=True, exist_ok=True)
     (root / CONFIG_FILE).write_text(STATION_TEMPLATE.format(name=json.dumps(name, ensure_ascii=False)),
                                     encoding="utf-8")
-    return Station(root)
+    station = Station(root)
+    station.make_key()
+    return station

@@ -15,6 +15,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from broadcaster.station import Station
+
 ROOT = Path(__file__).resolve().parent.parent
 CAPTURE_DIR = Path(tempfile.mkdtemp(prefix="broadcaster-alsa-"))
 CAPTURE_DEVICES = ("loa_xa", "xe_loa_1", "cum_loa")
@@ -74,6 +76,7 @@ def station_dir(tmp_path: Path) -> Path:
         if (ROOT / name).is_dir():
             shutil.copytree(ROOT / name, target / name)
     shutil.copy2(ROOT / "station.yaml", target / "station.yaml")
+    Station(target).make_key()  # as 'init' does
     return target
 
 

@@ -65,3 +65,25 @@ def killed_while_replacing(*paths: Path) -> list[Path]:
     left = [t for p in paths for t in p.parent.iterdir() if t.name.startswith(p.name + ".") and t.suffix == ".tmp"]
     assert len(left) == len(paths)
     return left
+
+
+def digest(folder: Path) -> dict[str, str]:
+    """SHA-256 of every file under ``folder`` (lock files left out); an SQLite database by what it holds, its
+    -wal and -shm files left out: opening a database may fold them into it, which changes no record."""
+    import hashlib
+    import sqlite3
+
+    found = {}
+    for p in sorted(folder.rglob("*")):
+        if not p.is_file() or p.name.endswith((".lock", ".sqlite3-wal", ".sqlite3-shm")):
+            continue
+        content = p.read_bytes()
+        if p.suffix == ".sqlite3":
+            try:
+                db = sqlite3.connect(p)
+                content = "\n".join(db.iterdump()).encode()
+                db.close()
+            except sqlite3.Error:
+                pass  # not a database: its bytes
+        found[p.relative_to(folder).as_posix()] = hashlib.sha256(content).hexdigest()
+    return found

@@ -6,9 +6,12 @@ import datetime as dt
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
 from broadcaster.airing_log import AiringLog
 from broadcaster.playout.events import AiringEvent
 from broadcaster.schedule.plan import PlannedAiring
+from broadcaster.trust.keys import new_key
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -50,12 +53,30 @@ def at(day: int, hour: int = 5, minute: int = 30, month: int = 11) -> dt.datetim
     return dt.datetime(2026, month, day, hour, minute, tzinfo=TZ)
 
 
-def build_log(folder: Path, events: list[AiringEvent], station: str = "xa-ea-tu", segment_records: int = 500,
-              operator: str = "Nguyễn Văn An") -> AiringLog:
-    """A log with ``events`` appended, each written when its airing ended."""
+def build_log(folder: Path, events: list[AiringEvent], station: str = "xa-ea-tu", operator: str = "Nguyễn Văn An",
+              key: Ed25519PrivateKey | None = None) -> AiringLog:
+    """A log with ``events`` appended, each written when its airing ended, signed with ``key`` (a new one)."""
     clock = StepClock(events[0].airing.start if events else at(1))
-    log = AiringLog(folder, station=station, clock=clock, operator=operator, segment_records=segment_records)
+    log = AiringLog(folder, station=station, clock=clock, operator=operator, key=key or new_key())
     for e in events:
         clock.at = e.airing.end
         log.append(e)
     return log
+
+
+def tamper(db_path: Path, sql: str, *args) -> None:
+    """Change the log's database as someone with a SQLite tool would."""
+    import sqlite3
+
+    sqlite3.connect(db_path, isolation_level=None).execute(sql, args)
+
+
+def edit_record(db_path: Path, seq: int, **changes: object) -> None:
+    """Change fields of record ``seq`` in the log's database, leaving its hash and signature as they were."""
+    import json
+    import sqlite3
+
+    db = sqlite3.connect(db_path, isolation_level=None)
+    (body,) = db.execute("SELECT body FROM records WHERE seq = ?", (seq,)).fetchone()
+    record = {**json.loads(body), **changes}
+    db.execute("UPDATE records SET body = ? WHERE seq = ?", (json.dumps(record, ensure_ascii=False).encode(), seq))

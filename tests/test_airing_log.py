@@ -1,15 +1,18 @@
-"""The airing log: a hash chain in capped segments; tampering with the stored files is found and named."""
+"""The airing log: a signed hash chain in SQLite; tampering with the stored records is found and named."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from pathlib import Path
+import sqlite3
 
 import pytest
 
 from broadcaster.airing_log import GENESIS, RECORD_VERSION, AiringLog, record_hash
 from broadcaster.errors import InputError, StorageError
+from broadcaster.log_chain import record_signature
+from broadcaster.log_legacy import write_zip
+from broadcaster.trust.keys import new_key
 from tests.helpers import killed_while_replacing
 from tests.logdata import StepClock, at, build_log, event
 
@@ -19,19 +22,26 @@ def _month_of_mornings(days: range, month: int = 11) -> list:
             for d in days for i in range(2)]
 
 
-def _load(path: Path) -> dict:
-    return json.loads(path.read_text(encoding="utf-8"))
+def _db(log: AiringLog) -> sqlite3.Connection:
+    return sqlite3.connect(log.store.path, isolation_level=None)
 
 
-def _save(path: Path, data: dict) -> None:
-    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+def _edit(log: AiringLog, seq: int, change, station: str = "xa-ea-tu", rehash: bool = False, resign=None) -> None:
+    """Change record ``seq`` in the database as someone with a SQLite tool would."""
+    db = _db(log)
+    (body,) = db.execute("SELECT body FROM records WHERE station = ? AND seq = ?", (station, seq)).fetchone()
+    record = json.loads(body)
+    change(record)
+    if rehash:
+        record["hash"] = record_hash(record)
+    sig = record_signature(resign, record["hash"]) if resign else None
+    db.execute("UPDATE records SET body = ?, hash = ?, sig = coalesce(?, sig) WHERE station = ? AND seq = ?",
+               (json.dumps(record, ensure_ascii=False).encode(), record["hash"], sig, station, seq))
 
 
-def test_records_form_one_chain_across_segments_and_months(tmp_path):
-    log = build_log(tmp_path, _month_of_mornings(range(28, 31)) + _month_of_mornings(range(1, 4), 12),
-                    segment_records=4)
-    assert [p.name for p in log.segments()] == ["2026-11.0001.json", "2026-11.0002.json", "2026-12.0001.json",
-                                                "2026-12.0002.json"]
+def test_records_form_one_signed_chain_across_months(tmp_path):
+    key = new_key()
+    log = build_log(tmp_path, _month_of_mornings(range(28, 31)) + _month_of_mornings(range(1, 4), 12), key=key)
     records = [x.record for x in log.own_records()]
     assert [r["seq"] for r in records] == list(range(1, 13))
     assert records[0]["prev"] == GENESIS
@@ -39,8 +49,9 @@ def test_records_form_one_chain_across_segments_and_months(tmp_path):
         assert after["prev"] == before["hash"]
     for r in records:
         assert r["hash"] == record_hash(r) and r["v"] == RECORD_VERSION and r["station"] == "xa-ea-tu"
-    first_of_december = _load(tmp_path / "2026-12.0001.json")["records"]["7"]
-    assert first_of_december["prev"] == records[5]["hash"]
+        assert r["sig"] == record_signature(key, r["hash"])  # Ed25519 signatures are deterministic
+    (check,) = log.verify()
+    assert check.intact and check.records == 12 and check.unsigned == 0
 
 
 def test_airing_record_holds_what_a_supervisor_asks(tmp_path):
@@ -59,7 +70,7 @@ def test_airing_record_holds_what_a_supervisor_asks(tmp_path):
 
 def test_other_kinds_of_record_join_the_chain(tmp_path):
     clock = StepClock(at(25, 5, 0))
-    log = AiringLog(tmp_path, station="xa-ea-tu", clock=clock)
+    log = AiringLog(tmp_path, station="xa-ea-tu", clock=clock, key=new_key())
     log.record("run-start", operator="Nguyễn Văn An", version="0.1.0")
     log.record("device", output="loa-xa", device="USB Audio", state="missing", reason="không tìm thấy")
     log.record("audit", action="approve", item="khau-hieu-5k", by="Trần Văn Bình")
@@ -72,6 +83,8 @@ def test_other_kinds_of_record_join_the_chain(tmp_path):
         log.record("reboot")
     with pytest.raises(InputError, match="'seq' is written by the log itself"):
         log.record("audit", seq=7)
+    with pytest.raises(InputError, match="'sig' is written by the log itself"):
+        log.record("audit", sig="forged")
 
 
 def test_query_filters_and_orders(tmp_path):
@@ -91,85 +104,96 @@ def test_query_filters_and_orders(tmp_path):
 
 
 def test_verify_names_an_edited_record(tmp_path):
-    log = build_log(tmp_path, _month_of_mornings(range(1, 4)), segment_records=4)
-    path = tmp_path / "2026-11.0002.json"
-    data = _load(path)
-    data["records"]["6"]["status"] = "missed"  # someone turns an airing into a miss
-    _save(path, data)
+    log = build_log(tmp_path, _month_of_mornings(range(1, 4)))
+    _edit(log, 6, lambda r: r.update(status="missed"))  # someone turns an airing into a miss
     (check,) = log.verify()
-    assert not check.intact and check.path == path
+    assert not check.intact and check.path == log.store.path
     assert check.problem == "record 6 (gioi-thieu planned 2026-11-03 05:31 on loa-xa) was altered"
 
 
 def test_verify_names_an_edited_record_whose_hash_was_recomputed(tmp_path):
     log = build_log(tmp_path, _month_of_mornings(range(1, 4)))
-    path = tmp_path / "2026-11.0001.json"
-    data = _load(path)
-    data["records"]["3"]["duration_s"] = 600.0
-    data["records"]["3"]["hash"] = record_hash(data["records"]["3"])
-    _save(path, data)
-    assert log.verify()[0].problem == "record 3 was altered: record 4 holds another hash for it"
+    _edit(log, 3, lambda r: r.update(duration_s=600.0), rehash=True)
+    assert log.verify()[0].problem == ("record 3 (khau-hieu-5k planned 2026-11-02 05:30 on loa-xa) is not signed "
+                                       "by the station's key: it was forged or altered")
+
+
+def test_the_newest_record_rehashed_and_signed_with_another_key_is_found(tmp_path):
+    log = build_log(tmp_path, _month_of_mornings(range(1, 4)))
+    _edit(log, 6, lambda r: r.update(status="aired", duration_s=90.0), rehash=True, resign=new_key())
+    assert log.verify()[0].problem == ("record 6 (gioi-thieu planned 2026-11-03 05:31 on loa-xa) is not signed "
+                                       "by the station's key: it was forged or altered")
+
+
+def test_a_forged_record_without_a_signature_is_found(tmp_path):
+    log = build_log(tmp_path, _month_of_mornings(range(1, 3)))
+    db = _db(log)
+    db.execute("UPDATE records SET sig = NULL WHERE seq = 4")
+    assert log.verify()[0].problem == ("record 4 (gioi-thieu planned 2026-11-02 05:31 on loa-xa) has no signature, "
+                                       "though the records before it have: it was forged or altered")
+
+
+def test_a_record_whose_searched_fields_were_edited_is_found(tmp_path):
+    log = build_log(tmp_path, _month_of_mornings(range(1, 3)))
+    _db(log).execute("UPDATE records SET day = '2020-01-01' WHERE seq = 2")  # hidden from every report
+    assert log.query(dt.date(2026, 11, 1), dt.date(2026, 11, 1))[-1]["seq"] == 1
+    assert log.verify()[0].problem == ("record 2 (gioi-thieu planned 2026-11-01 05:31 on loa-xa) was altered: the "
+                                       "fields the log is searched by differ from the record")
 
 
 def test_verify_names_a_removed_record(tmp_path):
     log = build_log(tmp_path, _month_of_mornings(range(1, 4)))
-    path = tmp_path / "2026-11.0001.json"
-    data = _load(path)
-    del data["records"]["4"]
-    _save(path, data)
+    _db(log).execute("DELETE FROM records WHERE seq = 4")
     assert log.verify()[0].problem == ("record 4 was removed: record 5 (khau-hieu-5k planned 2026-11-03 05:30 "
                                        "on loa-xa) follows record 3")
 
 
-def test_verify_names_a_reordered_record(tmp_path):
+def test_verify_names_swapped_records(tmp_path):
     log = build_log(tmp_path, _month_of_mornings(range(1, 4)))
-    path = tmp_path / "2026-11.0001.json"
-    data = _load(path)
-    rows = data["records"]
-    order = ["1", "2", "4", "3", "5", "6"]
-    data["records"] = {k: rows[k] for k in order}
-    _save(path, data)
+    db = _db(log)
+    db.execute("UPDATE records SET seq = -3 WHERE seq = 3")
+    db.execute("UPDATE records SET seq = 3 WHERE seq = 4")
+    db.execute("UPDATE records SET seq = 4 WHERE seq = -3")
     assert log.verify()[0].problem == ("record 3 was moved: record 4 (gioi-thieu planned 2026-11-02 05:31 on "
                                        "loa-xa) comes before it")
 
 
-def test_verify_finds_a_whole_month_deleted(tmp_path):
-    log = build_log(tmp_path, _month_of_mornings(range(29, 31), 10) + _month_of_mornings(range(1, 3), 11)
-                    + _month_of_mornings(range(1, 2), 12))
-    (tmp_path / "2026-11.0001.json").unlink()
-    check = log.verify()[0]
-    assert check.problem == ("records 5 to 8 were removed: record 9 (khau-hieu-5k planned 2026-12-01 05:30 on "
-                             "loa-xa) follows record 4")
-    assert check.path == tmp_path / "2026-12.0001.json"
-
-
 def test_intact_log_reports_its_head(tmp_path):
-    log = build_log(tmp_path, _month_of_mornings(range(1, 4)), segment_records=2)
+    log = build_log(tmp_path, _month_of_mornings(range(1, 4)))
     (check,) = log.verify()
     last = list(log.own_records())[-1].record
     assert check.intact and (check.records, check.last_seq, check.last_hash) == (6, 6, last["hash"])
+    assert log.head() == (6, last["hash"])
 
 
-def test_record_from_a_newer_broadcaster_is_refused(tmp_path):
+def test_record_from_a_newer_schema_is_refused(tmp_path):
     log = build_log(tmp_path, _month_of_mornings(range(1, 2)))
-    path = tmp_path / "2026-11.0001.json"
-    data = _load(path)
-    data["records"]["2"]["v"] = RECORD_VERSION + 1
-    _save(path, data)
-    with pytest.raises(StorageError, match="record 2 was written by a newer broadcaster"):
-        log.records(dt.date(2026, 11, 1))
+    _db(log).execute("PRAGMA user_version = 99")
+    with pytest.raises(StorageError, match="the airing log was written by a newer broadcaster"):
+        AiringLog(tmp_path, station="xa-ea-tu").records(dt.date(2026, 11, 1))
 
 
-def test_append_after_a_full_segment_and_a_clock_set_back(tmp_path):
+@pytest.mark.parametrize("content", [b"", b"junk that is not a database" * 100, bytes(range(256)) * 64])
+def test_a_damaged_database_is_one_line_and_left_alone(tmp_path, content):
+    (tmp_path / "airing-log.sqlite3").write_bytes(content)
+    log = AiringLog(tmp_path, station="xa-ea-tu", clock=StepClock(at(1)))
+    if not content:  # an empty file is a new, empty database to SQLite
+        assert log.records(dt.date(2026, 11, 1)) == []
+        return
+    with pytest.raises(StorageError, match="the airing log is damaged .*restore it from a backup"):
+        log.record("run-start")
+    assert (tmp_path / "airing-log.sqlite3").read_bytes() == content
+
+
+def test_append_after_a_clock_set_back_continues_the_chain(tmp_path):
     clock = StepClock(at(30, 23, 59))
-    log = AiringLog(tmp_path, station="xa-ea-tu", clock=clock, segment_records=2)
+    log = AiringLog(tmp_path, station="xa-ea-tu", clock=clock, key=new_key())
     log.record("run-start")
     clock.at = at(1, 0, 1, 12)
     log.record("run-stop")
-    clock.at = at(30, 23, 58)  # the clock went back into November: December's segment goes on
+    clock.at = at(30, 23, 58)  # the clock went back into November
     log.record("run-start")
-    log.record("run-stop")
-    assert [p.name for p in log.segments()] == ["2026-11.0001.json", "2026-12.0001.json", "2026-12.0002.json"]
+    assert [r["seq"] for r in log.query(dt.date(2026, 11, 30), dt.date(2026, 12, 1), kind=None)] == [3, 1, 2]
     assert log.verify()[0].intact
 
 
@@ -189,7 +213,8 @@ def test_months_past_retention_are_archived_and_stay_verifiable(tmp_path):
                                          "archived"):
         log.archive(24, before="2024-08")
     assert log.archive(24) == ["2024-01", "2024-02", "2024-03", "2024-04", "2024-05"]
-    assert [p.name for p in log.archives()][0] == "2024-01.zip" and len(log.segments()) == 25
+    assert [p.name for p in log.archives()][0] == "2024-01.zip"
+    assert _db(log).execute("SELECT min(seq), count(*) FROM records").fetchone() == (6, 30)
     (check,) = log.verify()
     assert check.intact and check.records == 35  # 30 airings and 5 archive records
     old = log.query(dt.date(2024, 2, 1), dt.date(2024, 2, 29))
@@ -200,26 +225,30 @@ def test_months_past_retention_are_archived_and_stay_verifiable(tmp_path):
     moved = tmp_path.parent / "usb"
     (tmp_path / "archive").rename(moved)  # the archives go to a USB stick
     assert log.verify()[0].intact
-    (tmp_path / "2024-06.0001.json").unlink()  # but a live month cannot simply go
-    assert log.verify()[0].problem.startswith("records 1 to 6 were removed: record 7")
+    _db(log).execute("DELETE FROM records WHERE seq <= 8")  # but live records cannot simply go
+    assert log.verify()[0].problem.startswith("records 1 to 8 were removed: record 9")
+
+
+def test_an_archive_cut_off_before_it_took_the_records_out_counts_them_once(tmp_path):
+    log = build_log(tmp_path, _monthly(2024, 30))
+    log.clock = StepClock(at(15, 12, 0, 6).replace(year=2026))
+    assert log.archive(24, before="2024-02") == ["2024-01"]
+    # Killed after writing February's zip, before taking its records out of the database:
+    write_zip(tmp_path / "archive" / "2024-02.zip", "2024-02", log.query(dt.date(2024, 2, 1), dt.date(2024, 2, 29)))
+    assert [r["seq"] for r in log.query(dt.date(2024, 2, 1), dt.date(2024, 2, 29))] == [2]
+    assert log.verify()[0].intact
 
 
 def test_an_event_that_is_not_an_outcome_is_not_recorded(tmp_path):
     log = build_log(tmp_path, [event(at(25), "khau-hieu-5k", "started")])
-    assert log.segments() == [] and log.records(dt.date(2026, 11, 25)) == []
+    assert log.records(dt.date(2026, 11, 25)) == [] and log.verify() == []
 
 
-def test_temporary_files_left_in_the_log_by_a_killed_writer_are_removed_by_the_next_one(tmp_path):
-    log = build_log(tmp_path / "log", _month_of_mornings(range(28, 31)), segment_records=4)
+def test_half_written_archives_left_by_a_killed_writer_are_removed_by_the_next_one(tmp_path):
+    log = build_log(tmp_path / "log", _month_of_mornings(range(28, 31)))
     folder = log.folder
-    (folder / "sources" / "xe-loa-1").mkdir(parents=True)
-    # Killed while writing: a segment not yet created, the plan of an import, an archive and an imported month,
-    # and an export that the user asked for into the log's folder (no lock of ours covers it: it stays).
-    ours = [folder / "2026-12.0001.json", folder / "import-pending.json", folder / "archive" / "2026-10.zip",
-            folder / "sources" / "xe-loa-1" / "2026-11.json"]
     (folder / "archive").mkdir()
-    *leftovers, export = killed_while_replacing(*ours, folder / "ban-sao.json")
-    assert export.name.startswith("ban-sao.json.")
-    AiringLog(folder, station="xa-ea-tu").record("audit", action="schedule reloaded")
-    assert [p for p in leftovers if p.exists()] == [] and export.exists()
+    leftover, export = killed_while_replacing(folder / "archive" / "2026-10.zip", folder / "ban-sao.json")
+    AiringLog(folder, station="xa-ea-tu", key=log.key).record("audit", action="schedule reloaded")
+    assert not leftover.exists() and export.exists()  # an export the user asked for into the folder stays
     assert log.verify()[0].intact

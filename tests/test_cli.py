@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import unicodedata
 from pathlib import Path
 
@@ -13,7 +12,8 @@ from click.testing import CliRunner
 from broadcaster.cli import cli
 from broadcaster.errors import InputError
 from broadcaster.station import Station
-from tests.helpers import NOW, PASSPHRASE, SUPERVISOR, approved_station, with_supervisor, write_schedule
+from tests.helpers import (NOW, PASSPHRASE, SUPERVISOR, approved_station, digest, with_supervisor,
+                           write_schedule)
 
 
 def _commands(group: click.Group, prefix=()):
@@ -40,19 +40,14 @@ def test_version():
     assert result.output.strip() == f"broadcaster, version {__version__}"
 
 
-def _digest(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file() and not p.name.endswith(".lock")}
-
-
 def _fails(station_dir: Path, args: list[str], expected: str, code: int = 2, input: str | None = None) -> None:
-    before = _digest(station_dir)
+    before = digest(station_dir)
     result = CliRunner().invoke(cli, args, obj=Station(station_dir), input=input)
     assert result.exit_code == code, result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert "Traceback" not in result.output
     assert result.output.splitlines()[-1] == f"Error: {expected}"
-    assert _digest(station_dir) == before
+    assert digest(station_dir) == before
 
 
 def test_text_that_is_not_utf8_names_file_and_line(station_dir):
@@ -204,7 +199,7 @@ def test_content_add_checks_every_file_before_adding_any(station_dir):
            "--id names one announcement: give one clip at a time")
     good = station_dir / "audio" / "tot.txt"
     good.write_text("---\nid: tot\n---\nThông báo.\n", encoding="utf-8")
-    before = _digest(station_dir)
+    before = digest(station_dir)
     result = CliRunner().invoke(cli, ["content", "add", str(good), str(bad)], obj=Station(station_dir))
     assert result.exit_code == 2 and "hong.wav" in result.output.splitlines()[-1]
-    assert _digest(station_dir) == before
+    assert digest(station_dir) == before

@@ -33,9 +33,11 @@ def known_log(folder):
     return log
 
 
-def test_figures_match_the_known_log(tmp_path):
+@pytest.mark.parametrize("folded", [False, True], ids=["every record", "plain airings folded by the log"])
+def test_figures_match_the_known_log(tmp_path, folded):
     log = known_log(tmp_path)
-    report = build_report(log.query(DAY1, DAY2, kind=None), DAY1, DAY2)
+    records = log.report_records(DAY1, DAY2) if folded else log.query(DAY1, DAY2, kind=None)
+    report = build_report(records, DAY1, DAY2)
     rows = {(d.day, d.output): d for d in report.days}
     assert sorted(rows) == [("2026-11-24", "loa-xa"), ("2026-11-24", "xe-loa"), ("2026-11-25", "loa-xa"),
                             ("2026-11-25", "xe-loa")]
@@ -106,3 +108,19 @@ def test_html_is_self_contained_and_escapes_text(tmp_path):
     assert "&lt;loa&gt;" in page and "USB &amp; co" in page
     assert "Báo cáo phát thanh xã Ea Tu" in page and "@page { size: A4" in page
     assert [s.title for s in sections(report)][0] == "Airings per day and output"
+
+
+def test_a_report_of_folded_airings_is_the_report_of_every_airing(tmp_path):
+    outcomes = ["aired", "aired", "aired", "partial", "missed", "aired", "interrupted", "failed", "aired", "skipped"]
+    ids = ["khau-hieu-5k", "tiem-vac-xin", "gioi-thieu", "tin-gia"]
+    events = [event(at(20 + i % 7, 5 + i % 12, i % 60), ids[i % 4], outcomes[i % 10], seconds=30 + i % 90,
+                    output=("loa-xa", "xe-loa")[i % 2], language=("vie", "ede", "jra")[i % 3],
+                    trigger=("schedule", "schedule", "replay", "urgent")[i % 4], approved_by=("Trần Văn Bình", "")[i % 5 == 0],
+                    reason="" if outcomes[i % 10] == "aired" else "lý do", index=i)
+              for i in range(300)]
+    log = build_log(tmp_path, sorted(events, key=lambda e: e.airing.start))
+    first, last = dt.date(2026, 11, 20), dt.date(2026, 11, 26)
+    folded = log.report_records(first, last)
+    assert any(r.get("n", 1) > 1 for r in folded)  # the log folded some
+    assert [s.rows for s in sections(build_report(folded, first, last))] == \
+        [s.rows for s in sections(build_report(log.query(first, last, kind=None), first, last))]

@@ -93,10 +93,14 @@ def log_group(ctx: click.Context, day, start, end, output, topic, status, announ
 
 
 @log_group.command("verify")
+@click.option("--against", "witness", metavar="BUNDLE|SEQ:HASH",
+              help="Also prove that the log still extends what a witness saw: a bundle exported from this station "
+                   "earlier, or a head written down earlier (as this command prints it).")
 @click.pass_obj
-def verify_command(station: Station) -> None:
-    """Check the hash chain of the log and of every imported log; name the first altered record."""
-    checks = station.airing_log.verify()
+def verify_command(station: Station, witness: str | None) -> None:
+    """Check the hash chain and signatures of the log and of every imported log; name the first altered record."""
+    log = station.airing_log
+    checks = log.verify()
     if not checks:
         console.print(t("the log is empty"))
     for c in checks:
@@ -104,10 +108,23 @@ def verify_command(station: Station) -> None:
             console.print(t("{station}: intact, {records}, the last is record {seq} with hash {hash}",
                             station=c.station, records=_records(c.records), seq=c.last_seq,
                             hash=c.last_hash[:16]), markup=False)
+            if c.unsigned:
+                console.print(t("{station}: the first {records} were written before the station had a key: the "
+                                "chain alone vouches for them", station=c.station, records=_records(c.unsigned)),
+                              markup=False)
         else:
             console.print(t("{station}: ALTERED: {path}: {problem}", station=c.station, path=c.path,
                             problem=c.problem), markup=False)
-    if any(not c.intact for c in checks):
+    head = log.head()
+    if head:
+        console.print(t("head: {seq}:{hash} (write it down, or keep an export: 'log verify --against' proves the "
+                        "log still extends it)", seq=head[0], hash=head[1][:16]), markup=False)
+    problem = log.verify_against(witness) if witness else None
+    if witness:
+        console.print(t("against {witness}: {verdict}", witness=witness,
+                        verdict=t("ALTERED: {problem}", problem=problem) if problem else
+                        t("the log still holds every record the witness saw")), markup=False)
+    if problem or any(not c.intact for c in checks):
         raise click.exceptions.Exit(1)
 
 
@@ -133,6 +150,22 @@ def import_command(station: Station, paths: tuple[Path, ...]) -> None:
     for name in sorted(result.new):
         console.print(t("{station}: {new}, {dup} already here", station=name,
                         new=counted(result.new[name], "{n} new record", "{n} new records"), dup=result.duplicates[name]))
+    for name, key in sorted(result.pinned.items()):
+        console.print(t("{station}: first bundle of this station; its key {key} is pinned from now on: compare it "
+                        "with what 'broadcaster identity' shows at the station", station=name, key=key), markup=False)
+    for name, seq in sorted(result.replaced.items()):
+        console.print(t("{station}: the copies held from record {seq} on were not signed by the station; the bundle's "
+                        "signed ones took their place", station=name, seq=seq), markup=False)
+
+
+@log_group.command("pin")
+@click.argument("other")
+@click.argument("key_fingerprint", metavar="FINGERPRINT")
+@click.pass_obj
+def pin_command(station: Station, other: str, key_fingerprint: str) -> None:
+    """Expect the bundles of station OTHER to be signed by the key FINGERPRINT (as the station shows it)."""
+    station.airing_log.pin(other, key_fingerprint)
+    console.print(t("{station}: bundles must be signed by {key}", station=other, key=key_fingerprint), markup=False)
 
 
 @log_group.command("archive")

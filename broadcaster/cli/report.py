@@ -26,7 +26,7 @@ def report_command(station: Station, start: dt.date, end: dt.date, fmt: str, pat
     """Planned against aired, minutes per topic and language, urgent and unapproved airings, device trouble
     (a warning, and exit code 1, when the log was altered)."""
     first, last = start, end
-    report = build_report(station.airing_log.query(first, last, kind=None), first, last)
+    report = build_report(station.airing_log.report_records(first, last), first, last)
     altered = [c for c in station.airing_log.verify() if not c.intact]
     for c in altered:
         console.print(t("WARNING: the log was ALTERED ({station}: {path}: {problem}); this report may not be what "

@@ -241,8 +241,8 @@ USAGE = [
     Case("texts/empty.md", ("log", "import", "{file}"),
          "Error: {file}: not a log bundle (not the JSON that 'broadcaster log export' writes)"),
     Case("made:altered-bundle.json", ("log", "import", "{file}"),
-         "Error: {file}: xe-loa-1: record 2 (tiem-vac-xin planned 2026-11-02 07:00 on loa-xa) was altered; the bundle "
-         "was altered, nothing was imported"),
+         "Error: {file}: the bundle's signature does not verify: it was altered after it was exported; nothing was "
+         "imported"),
 ]
 
 RUNTIME = [

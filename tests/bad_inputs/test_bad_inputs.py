@@ -18,8 +18,8 @@ from click.testing import CliRunner
 from broadcaster.cli import cli
 from broadcaster.station import Station
 from tests.bad_inputs.cases import CASES, Case
-from tests.faults.conftest import SHORT_TONES, copy_station, digest, make_station, tone
-from tests.helpers import PASSPHRASE, SUPERVISOR
+from tests.faults.conftest import SHORT_TONES, copy_station, make_station, tone
+from tests.helpers import PASSPHRASE, SUPERVISOR, digest
 from tests.logdata import at, build_log, event
 
 CORPUS = Path(__file__).parent

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from broadcaster.cli import cli
 from broadcaster.station import Station
-from tests.logdata import at, build_log, event
+from tests.logdata import at, build_log, edit_record, event
 
 A4_POINTS = (595.0, 842.0)
 
@@ -24,7 +24,8 @@ def _station_with_log(station_dir: Path) -> Station:
     events = [event(at(24, 5, 30), "khau-hieu-5k", seconds=120), event(at(24, 5, 33), "gioi-thieu", seconds=60),
               event(at(25, 5, 30), "tin-gia", "missed", reason="chậm hơn 60 giây"),
               event(at(25, 9, 0), "tiem-vac-xin", seconds=90, output="xe-loa")]
-    build_log(station_dir / "data" / "log", events, station="dai-truyen-thanh-xa-ea-tu")
+    build_log(station_dir / "data" / "log", events, station="dai-truyen-thanh-xa-ea-tu",
+              key=Station(station_dir).station_key)
     return Station(station_dir)
 
 
@@ -54,10 +55,8 @@ def test_report_table(station_dir):
 
 def test_report_on_an_altered_log_warns_and_fails(station_dir):
     station = _station_with_log(station_dir)
-    path = station_dir / "data" / "log" / "2026-11.0001.json"
-    data = json.loads(path.read_text(encoding="utf-8"))
-    data["records"]["3"]["status"] = "aired"
-    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    path = station_dir / "data" / "log" / "airing-log.sqlite3"
+    edit_record(path, 3, status="aired")
     result = CliRunner().invoke(cli, ["report", "--from", "2026-11-24", "--to", "2026-11-25"], obj=station)
     assert result.exit_code == 1
     assert result.output.startswith(

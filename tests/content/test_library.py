@@ -18,7 +18,7 @@ from broadcaster.content.library import APPROVED, RETIRED
 from broadcaster.content.users import AuthError
 from broadcaster.station import Station
 from tests.content.test_clips import voice
-from tests.helpers import NOW, PASSPHRASE, SUPERVISOR, with_supervisor
+from tests.helpers import NOW, PASSPHRASE, SUPERVISOR, digest, with_supervisor
 
 IDS = ("thong-diep-5k", "tiem-vac-xin", "tin-gia")
 TZ = NOW.tzinfo
@@ -105,9 +105,8 @@ def test_plannable_is_exactly_approved_unaltered_and_valid(tmp_path_factory, ops
 
 def _digest(folder: Path) -> str:
     h = hashlib.sha256()
-    for p in sorted(folder.rglob("*")):
-        if p.is_file() and not p.name.endswith(".lock"):
-            h.update(p.name.encode() + p.read_bytes())
+    for name, sha in digest(folder).items():
+        h.update(name.encode() + sha.encode())
     return h.hexdigest()
 
 

@@ -93,7 +93,8 @@ class _Full:
         return getattr(self._f, name)
 
 
-@pytest.mark.parametrize("operation", OPERATIONS, ids=lambda o: o.name)
+# SQLite writes the airing log by itself, unseen by this injection: 'log import' meets a real full disk below.
+@pytest.mark.parametrize("operation", [o for o in OPERATIONS if o.name != "log import"], ids=lambda o: o.name)
 def test_each_file_written_meets_a_full_disk_in_turn(operation, tmp_path, monkeypatch):
     template = tmp_path / "before" / "xa"
     template.parent.mkdir()

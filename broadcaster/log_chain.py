@@ -1,0 +1,141 @@
+"""Log records as a chain: each holds a sequence number, the hash of the record before it, its own hash and
+the station's signature of that hash, so that editing, removing, reordering or forging a record is found."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from broadcaster.messages import marked, t
+from broadcaster.trust.keys import b64, sign, verifies
+
+RECORD_VERSION = 3  # 3: signed by the station key
+GENESIS = "0" * 64
+AIRING = marked("airing")
+RECORD_CONTEXT = b"broadcaster log record v1\n"   # what a record's signature signs, before its hash
+
+
+def record_hash(record: dict) -> str:
+    """SHA-256 of a record's canonical JSON, without its own hash and signature."""
+    body = {k: v for k, v in record.items() if k not in ("hash", "sig")}
+    text = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def record_signature(key: Ed25519PrivateKey, hash_: str) -> str:
+    """The station's signature of a record: of its hash, which covers every other field."""
+    return b64(sign(key, RECORD_CONTEXT + hash_.encode("ascii")))
+
+
+def record_signed(public: bytes, record: dict) -> bool:
+    """Whether ``record`` carries a signature of its hash by the key ``public``."""
+    try:
+        signature = base64.b64decode(str(record["sig"]), validate=True)
+        data = RECORD_CONTEXT + str(record["hash"]).encode("ascii")
+    except (KeyError, ValueError, UnicodeEncodeError):
+        return False
+    return verifies(public, signature, data)
+
+
+def describe(record: dict) -> str:
+    """A short phrase naming a record for a person."""
+    if not isinstance(record, dict):
+        return t("an unreadable record")
+    if record.get("kind") == AIRING:
+        return t("{id} planned {time} on {output}", id=record.get("announcement", "?"),
+                 time=str(record.get("planned_start", "?"))[:16].replace("T", " "), output=record.get("output", "?"))
+    return t("{kind} at {time}", kind=t(str(record.get("kind", "?"))),
+             time=str(record.get("at", "?"))[:16].replace("T", " "))
+
+
+@dataclass(frozen=True)
+class Located:
+    """A record and the file that holds it."""
+
+    record: dict
+    path: Path
+
+
+@dataclass(frozen=True)
+class ChainCheck:
+    """The result of checking one chain: how much was checked and the first problem, if any."""
+
+    station: str
+    records: int
+    last_seq: int
+    last_hash: str
+    problem: str | None = None
+    path: Path | None = None
+    unsigned: int = 0  # records written before the station had a key, checked by the chain alone
+
+    @property
+    def intact(self) -> bool:
+        """True when no record was altered, removed, reordered or forged."""
+        return self.problem is None
+
+
+def check_chain(items: Iterable[Located], station: str, first_seq: int = 1, first_prev: str = GENESIS,
+                public: bytes | None = None, last_seq: int | None = None) -> ChainCheck:
+    """Check records that should run from ``first_seq`` (linked to ``first_prev``) on, one after the other;
+    with ``public``, each must be signed by that key once one is (those before came before keys)."""
+    items = list(items)
+    present = {x.record.get("seq") for x in items if isinstance(x.record, dict)}
+    expected, prev_hash, count, unsigned, signing = first_seq, first_prev, 0, 0, False
+
+    def broken(problem: str, path: Path | None) -> ChainCheck:
+        return ChainCheck(station, count, expected - 1, prev_hash, problem, path, unsigned)
+
+    for x in items:
+        r = x.record if isinstance(x.record, dict) else {}
+        seq = r.get("seq")
+        if seq != expected:
+            if isinstance(seq, int) and seq < expected:
+                return broken(t("record {seq} ({what}) is out of order: it comes after record {after}",
+                                seq=seq, what=describe(r), after=expected - 1), x.path)
+            if expected in present:
+                return broken(t("record {seq} was moved: record {other} ({what}) comes before it",
+                                seq=expected, other=seq, what=describe(r)), x.path)
+            if isinstance(seq, int) and seq > expected + 1:
+                return broken(t("records {first} to {last} were removed: record {seq} ({what}) follows record "
+                                "{before}", first=expected, last=seq - 1, seq=seq, what=describe(r),
+                                before=expected - 1), x.path)
+            if isinstance(seq, int):
+                return broken(t("record {first} was removed: record {seq} ({what}) follows record {before}",
+                                first=expected, seq=seq, what=describe(r), before=expected - 1), x.path)
+            return broken(t("record {seq} ({what}) was altered", seq=expected, what=describe(r)), x.path)
+        if record_hash(r) != r.get("hash"):
+            return broken(t("record {seq} ({what}) was altered", seq=seq, what=describe(r)), x.path)
+        if r.get("prev") != prev_hash:
+            if expected == first_seq:
+                return broken(t("record {seq} ({what}) does not follow the record before it", seq=seq,
+                                what=describe(r)), x.path)
+            return broken(t("record {seq} was altered: record {next} holds another hash for it",
+                            seq=seq - 1, next=seq), x.path)
+        if r.get("station") != station:
+            return broken(t("record {seq} ({what}) was altered: it names station '{other}'", seq=seq,
+                            what=describe(r), other=r.get("station")), x.path)
+        if public is not None:
+            if "sig" in r and not record_signed(public, r):
+                return broken(t("record {seq} ({what}) is not signed by the station's key: it was forged or "
+                                "altered", seq=seq, what=describe(r)), x.path)
+            if "sig" not in r and signing:
+                return broken(t("record {seq} ({what}) has no signature, though the records before it have: it "
+                                "was forged or altered", seq=seq, what=describe(r)), x.path)
+            signing = signing or "sig" in r
+            unsigned += not signing
+        prev_hash = r["hash"]
+        expected += 1
+        count += 1
+    if last_seq is not None and expected - 1 < last_seq:
+        path = items[-1].path if items else None
+        if last_seq > expected:
+            return broken(t("records {first} to {last} were removed from the end", first=expected, last=last_seq),
+                          path)
+        return broken(t("record {seq} was removed from the end", seq=expected), path)
+    return ChainCheck(station, count, expected - 1, prev_hash, unsigned=unsigned)
