@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import os
 import shutil
+from contextlib import closing
 import sqlite3
 import subprocess
 import sys
@@ -198,7 +199,8 @@ def copy_station(template: Path, root: Path) -> Station:
     shutil.copytree(template, root, ignore=shutil.ignore_patterns("*.lock", "*.sqlite3", "*.sqlite3-wal",
                                                                    "*.sqlite3-shm"))
     for path in template.rglob("*.sqlite3"):
-        with sqlite3.connect(path) as source, sqlite3.connect(root / path.relative_to(template)) as target:
+        with closing(sqlite3.connect(path)) as source, \
+                closing(sqlite3.connect(root / path.relative_to(template))) as target:
             source.backup(target)
     return Station(root)
 
