@@ -12,10 +12,10 @@ import datetime as dt
 import json
 import os
 import shutil
-from contextlib import closing
 import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
