@@ -5,12 +5,13 @@ Every record carries a sequence number, the hash of the record before it, its ow
 key's signature of that hash (:mod:`broadcaster.log_chain`), so that editing, removing, reordering or
 forging a record breaks the chain where it happened. Whoever holds the station's PC holds its key too:
 against that person, an exported bundle or a head written down elsewhere is the witness
-(:meth:`AiringLog.verify_against`). Months past the retention period can be moved into
+(:mod:`broadcaster.log_checks`). Months past the retention period can be moved into
 ``log/archive/YYYY-MM.zip``; an archive record in the chain keeps them verifiable.
 """
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import re
 import threading
@@ -22,9 +23,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from broadcaster.atomic import remove_leftovers
 from broadcaster.errors import InputError, StorageError
-from broadcaster.log_chain import (AIRING, GENESIS, RECORD_VERSION, ChainCheck, Located, check_chain, describe,
-                                   record_hash, record_signature)
-from broadcaster.log_store import COLUMNS, QUOTED, LogStore, columns, row_record
+from broadcaster.log_chain import (AIRING, GENESIS, RECORD_VERSION, ChainCheck, Located, describe, record_hash,
+                                   record_signature)
+from broadcaster.log_store import LogStore, row_record
 from broadcaster.messages import marked, t
 from broadcaster.playout.clock import Clock, SystemClock
 from broadcaster.playout.events import AiringEvent
@@ -250,46 +251,10 @@ class AiringLog:
     def verify(self) -> list[ChainCheck]:
         """Check the station's own chain and every imported one, signatures included; each result names its
         first problem."""
-        self.recover()
-        own = list(self.own_records())
-        results = []
-        if own:
-            first = own[0].record if isinstance(own[0].record, dict) else {}
-            # Archives moved off this computer: the chain starts where an archive record, itself chained, says.
-            anchored = any(r.get("action") == "archive" and r.get("last_seq") == first.get("seq", 0) - 1
-                           and r.get("last_hash") == first.get("prev") for r in (x.record for x in own)
-                           if isinstance(r, dict) and r.get("kind") == "audit")
-            start = (first.get("seq", 1), first.get("prev")) if anchored else (1, GENESIS)
-            check = check_chain(own, self.station, *start, self.public_key)
-            if self.public_key is None and any(isinstance(x.record, dict) and "sig" in x.record for x in own):
-                check = ChainCheck(self.station, 0, 0, "", t("the station's key is missing, so the signatures of its "
-                                                             "records cannot be checked"), self.store.path)
-            results.append(self._indexed(check))
-        pins = self.pins()
-        for station in self.sources():
-            items = self.source_records(station)
-            bundles = self._bundles(station)
-            first = min((b[0] for b in bundles), default=1)
-            first_prev = next((x.record.get("prev") for x in items if x.record.get("seq") == first), GENESIS)
-            results.append(self._indexed(check_chain(items, station, first, first_prev, pins.get(station),
-                                                     last_seq=max((b[1] for b in bundles), default=None))))
-        return results
+        from broadcaster.log_checks import chains
 
-    def _indexed(self, check: ChainCheck) -> ChainCheck:
-        """``check``, or the first row whose searched columns differ from its record (a query would miss it)."""
-        station = check.station
-        if not check.intact:
-            return check
-        with self.store.reading() as db:
-            for row in db.execute(f"SELECT seq, {QUOTED}, hash, body, sig FROM records WHERE station = ?",
-                                  (station,)):
-                record = row_record(row[-2], row[-1])
-                if not isinstance(record, dict) or record.get("seq") != row[0] or record.get("hash") != row[-3] \
-                        or columns(record) != tuple(row[1:len(COLUMNS) + 1]):
-                    return ChainCheck(station, 0, 0, "", t("record {seq} ({what}) was altered: the fields the log "
-                                                           "is searched by differ from the record", seq=row[0],
-                                                           what=describe(record)), self.store.path)
-        return check
+        self.recover()
+        return chains(self)
 
     def head(self) -> tuple[int, str] | None:
         """The last sequence number and hash of the station's own chain (write it down: it is a witness)."""
@@ -300,20 +265,19 @@ class AiringLog:
     def verify_against(self, witness: str | Path) -> str | None:
         """Whether today's log still extends what a witness saw: a bundle exported from this log, or a head
         written down ('SEQ:HASH', the hash's first 16 or more hex digits). None, or the first problem."""
-        from broadcaster.log_witness import witnessed
+        from broadcaster.log_checks import witnessed
 
         self.recover()
         return witnessed(self, witness)
 
     def pins(self) -> dict[str, bytes]:
         """The public keys pinned for other stations: on their first import, or by hand."""
-        import base64
-
         with self.store.reading() as db:
             return {s: base64.b64decode(k) for s, k in db.execute("SELECT station, public_key FROM stations "
                                                                    "WHERE public_key IS NOT NULL")}
 
-    def _bundles(self, station: str) -> list[tuple[int, int]]:
+    def bundles(self, station: str) -> list[tuple[int, int]]:
+        """(first, last) sequence numbers of each bundle of ``station`` imported here."""
         with self.store.reading() as db:
             return db.execute("SELECT first, last FROM bundles WHERE station = ?", (station,)).fetchall()
 

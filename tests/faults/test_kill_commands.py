@@ -48,7 +48,7 @@ def state(root: Path) -> dict:
         "log": [(x.record["seq"], x.record["kind"], x.record.get("action"), x.record.get("item"),
                  x.record.get("detail")) for x in log.own_records()],
         "sources": {s: records for s, records in sources.items() if records},
-        "bundles": {s: sorted(log._bundles(s)) for s in sources},
+        "bundles": {s: sorted(log.bundles(s)) for s in sources},
     }
 
 
