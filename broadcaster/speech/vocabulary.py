@@ -74,6 +74,37 @@ ABBREVIATIONS = {
     "HTX": "hợp tác xã",
     "KCN": "khu công nghiệp",
     "AIDS": "ết",
+    "HCM": "Hồ Chí Minh",
+    "Đ/c": "đồng chí",
+    "đ/c": "đồng chí",
+    "SĐT": "số điện thoại",
+    "TNHH": "trách nhiệm hữu hạn",
+    "Cty": "công ty",
+    "THPTQG": "trung học phổ thông quốc gia",
+    "GDĐT": "Giáo dục và Đào tạo",
+    "GD&ĐT": "Giáo dục và Đào tạo",
+    "NN&PTNT": "Nông nghiệp và Phát triển nông thôn",
+    "NNPTNT": "Nông nghiệp và Phát triển nông thôn",
+    "LĐTBXH": "Lao động, Thương binh và Xã hội",
+    "LĐ-TB&XH": "Lao động, Thương binh và Xã hội",
+    "TN&MT": "Tài nguyên và Môi trường",
+    "TNMT": "Tài nguyên và Môi trường",
+    "KH&ĐT": "Kế hoạch và Đầu tư",
+    "GTVT": "Giao thông vận tải",
+    "CAND": "Công an nhân dân",
+    "QĐND": "Quân đội nhân dân",
+    "CHXHCN": "Cộng hòa xã hội chủ nghĩa",
+    "KT-XH": "kinh tế, xã hội",
+    "KTXH": "kinh tế, xã hội",
+    "PCTT&TKCN": "Phòng chống thiên tai và Tìm kiếm cứu nạn",
+    "PCTT": "phòng chống thiên tai",
+    "TKCN": "tìm kiếm cứu nạn",
+    "ATGT": "an toàn giao thông",
+    "QL": "quốc lộ",
+    "ĐBSCL": "Đồng bằng sông Cửu Long",
+    "THCS&THPT": "trung học cơ sở và trung học phổ thông",
+    "GPMB": "giải phóng mặt bằng",
+    "NTM": "nông thôn mới",
 }
 
 # Health terms and names written in several ways: a regular expression (case-insensitive) and its reading.
@@ -112,7 +143,11 @@ UNITS = {
     "m²": "mét vuông",
     "m3": "mét khối",
     "m³": "mét khối",
-    "cm": "xen ti mét",
+    "cm2": "xăng ti mét vuông",
+    "cm²": "xăng ti mét vuông",
+    "cm3": "xăng ti mét khối",
+    "km3": "ki lô mét khối",
+    "cm": "xăng ti mét",
     "mm": "mi li mét",
     "m": "mét",
     "ha": "héc ta",
@@ -124,6 +159,11 @@ UNITS = {
     "VND": "đồng",
     "đ": "đồng",
     "USD": "đô la Mỹ",
+    "mm/h": "mi li mét trên giờ",
+    "độ C": "độ xê",
+    "m/s": "mét trên giây",
+    "kWh": "ki lô oát giờ",
+    "MW": "mê ga oát",
 }
 
 # Letters as they are spelled aloud in codes and unknown acronyms ("NQ-CP": "en quy xê pê").
@@ -147,11 +187,26 @@ SYMBOLS = {
 }
 
 # Words after which a/b is a date (ngày 07 và 08/12) rather than a ratio (15/15 huyện).
-DATE_CONTEXT = {"ngày", "mồng", "và", "đến", "tới", "từ", "hoặc", "sáng", "trưa", "chiều", "tối", "đêm", "hôm",
-                "-", "–"}
+TIME_OF_DAY = {"sáng", "trưa", "chiều", "tối", "đêm", "khuya", "hôm"}
+DATE_CONTEXT = {"ngày", "mồng", "mùng", "và", "đến", "tới", "từ", "hoặc", "-", "–", *TIME_OF_DAY}
+# Words after which "29-12" is a date ("đêm 29-12"); elsewhere "3-5 người" is a range.
+DAY_DASH_CONTEXT = {"ngày", "mồng", "mùng", *TIME_OF_DAY}
 # Words after which digits are a telephone number, read digit by digit ("gọi 115"); "gọi" alone only
 # before an emergency number, since "kêu gọi 100% người dân" is a quantity.
 CALL_CONTEXT = (r"số điện thoại", r"điện thoại", r"đường dây nóng", r"hotline", r"tổng đài",
                 r"gọi(?:\s+(?:đến|tới))?\s+số", r"gọi(?=\s+11\d(?!\d))")
-# Words after which a Roman numeral is a number ("Đại hội XIII", "lần thứ XVII", "khóa XV", "mục II").
-ROMAN_CONTEXT = (r"thứ", r"khóa", r"khoá", r"đại hội", r"hội nghị", r"kỳ", r"mục", r"phần", r"chương")
+# Words after which a number of three digits or more is to be dialled or copied, digit by digit, not a
+# quantity ("gọi 115", "mã số thuế 0101234567", "mã bưu chính 700000"); lower case, regular expressions.
+DIAL_CONTEXT = (r"gọi(?:\s+ngay)?(?:\s+(?:đến|tới|cho))?", r"điện thoại", r"đt", r"sđt", r"hotline", r"đường dây nóng",
+                r"tổng đài", r"fax", r"liên hệ", r"mã số thuế", r"mst", r"mã bưu chính", r"mã bưu điện", r"mã số",
+                r"số tài khoản", r"tài khoản", r"stk", r"căn cước(?:\s+công dân)?", r"cccd", r"cmnd",
+                r"chứng minh nhân dân", r"mã định danh", r"cấp cứu", r"cứu hỏa", r"cứu hoả", r"cứu nạn",
+                r"công an", r"cảnh sát")
+# Words after which a Roman numeral is a number ("Đại hội XIII", "lần thứ XVII", "khóa XV", "mục II",
+# "thế kỷ XXI", "quý I/2025").
+ROMAN_CONTEXT = (r"thứ", r"khóa", r"khoá", r"đại hội", r"hội nghị", r"kỳ", r"mục", r"phần", r"chương", r"thế kỷ",
+                 r"thế kỉ", r"quý", r"giai đoạn", r"cấp độ", r"loại", r"nhóm", r"hạng", r"tập", r"trung ương",
+                 r"vùng", r"khu vực", r"điều")
+# Address abbreviations before a place's name or number ("q.Cầu Giấy", "kp. 4", "tx. Tân Uyên").
+ADDRESS_WORDS = {"tp": "thành phố", "tx": "thị xã", "tt": "thị trấn", "kp": "khu phố", "q": "quận", "p": "phường",
+                 "h": "huyện", "x": "xã", "t": "tỉnh"}
