@@ -109,10 +109,21 @@ class TextNormaliser:
         return _tidy("".join(out))
 
     def explain(self, text: str) -> list[Reading]:
-        """Every token a rule read in ``text``, in order: what is written, what is said, which rule, the line."""
+        """Every token a rule read in ``text`` (ordinary words aside), in order: what is written, what is said,
+        which rule, the line."""
         text = _prepare(text)
-        return [Reading(m.group(0), spoken.strip(), m.lastgroup, text.count("\n", 0, m.start()) + 1)
-                for m, spoken in self._scan(text)]
+        readings = (Reading(m.group(0), spoken.strip(), m.lastgroup, text.count("\n", 0, m.start()) + 1)
+                    for m, spoken in self._scan(text))
+        # A word the acronym rule left alone is an ordinary word: not worth a line.
+        return [r for r in readings if r.rule != "acronym" or r.spoken != r.written]
+
+    def unknown(self, text: str) -> list[Reading]:
+        """The tokens of ``text`` no rule or entry could read as words (spelled out or left as written), once each."""
+        found: dict[str, Reading] = {}
+        for reading in self.explain(text):
+            if reading.spelled:
+                found.setdefault(reading.written, reading)
+        return list(found.values())
 
     def key(self) -> str:
         """The rules' version and a fingerprint of the station's dictionary, e.g. 'vi-1;dictionary=3f2a...'."""

@@ -27,7 +27,9 @@ ROMAN = re.compile(r"^C{0,3}(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
 SYLLABLE = re.compile(r"^(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|kr|[bcdghklmnpqrstvx])?[aeiouy]{1,3}"
                       r"(ch|ng|nh|[cmnptk])?$")
 WORD_BEFORE = re.compile(r"([^\W\d_]+|[-–])\s*$")
-DIAL_BEFORE = re.compile(r"(?<!\w)(?:" + "|".join(DIAL_CONTEXT) + r")(?:\s+(?:là|số))*\s*:?\s*$")
+# The context word may be followed by other numbers of a list: "gọi 113, 114 hoặc 115".
+DIAL_BEFORE = re.compile(r"(?<!\w)(?:" + "|".join(DIAL_CONTEXT) + r")(?:\s+(?:là|số))*\s*:?\s*"
+                         r"(?:[\d .+]{3,}?\s*(?:,|hoặc|và|/)\s*)*$")
 # After a clock time ("9h", "10h30", "9h2p") a dash and another time is a range: "đến".
 TIME_OR_NUMBER_BEFORE = re.compile(r"\d(?:[hHgpms']|ph)?\d{0,2}[ps]?\s*$")
 
