@@ -26,7 +26,7 @@ def _rules() -> dict[str, str]:
         "email": t("an e-mail address"),
         "web": t("a web address: its host, 'chấm' for the dots"),
         "term": t("a health term or a name"),
-        "call": t("a number to call after 'điện thoại', 'gọi số'...: digit by digit"),
+        "call": t("a number to call or copy after 'điện thoại', 'mã số thuế'...: digit by digit"),
         "address": t("an address abbreviation before a place"),
         "roman_after": t("a Roman numeral after 'khóa', 'thế kỷ', 'quý', 'lần thứ'..."),
         "roman_heading": t("a Roman numeral that numbers a heading"),
@@ -44,6 +44,7 @@ def _rules() -> dict[str, str]:
         "abbreviation": t("an unknown abbreviation, left as written"),
         "acronym": t("a word in capitals: spelled when it is not a Vietnamese syllable"),
         "dash": t("a dash: 'đến' between numbers, else a pause"),
+        "per": t("'/' between a quantity and a unit: 'trên'"),
         "symbol": t("a symbol"),
     }
 

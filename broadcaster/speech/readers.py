@@ -16,7 +16,7 @@ from broadcaster.speech.numbers import (
     DECIMAL_COMMA, read_day, read_decimal, read_digits, read_month, read_number, read_ordinal,
 )
 from broadcaster.speech.vocabulary import (
-    ADDRESS_WORDS, CALL_CONTEXT, DATE_CONTEXT, DAY_DASH_CONTEXT, DIAL_CONTEXT, LETTER_NAMES, ROMAN_CONTEXT,
+    ADDRESS_WORDS, CALL_CONTEXT, PER, DATE_CONTEXT, DAY_DASH_CONTEXT, DIAL_CONTEXT, HOLIDAY, LETTER_NAMES, ROMAN_CONTEXT,
     SYMBOLS, TERMS, TIME_OF_DAY, UNITS,
 )
 
@@ -75,8 +75,8 @@ def is_syllable(word: str) -> bool:
 
 def _date(day: int, month: int, year: str | None, before: str) -> str:
     """'ngày mồng một tháng bảy năm ...'; 'ngày' is not said after 'ngày', 'mồng' or a time of day
-    ('sáng mồng tám tháng ba'), nor 'mồng' after 'mồng' or 'mùng'."""
-    words = [] if before in ("ngày", "mồng", "mùng") or before in TIME_OF_DAY else ["ngày"]
+    ('sáng mồng tám tháng ba') or a holiday ('Quốc khánh mồng hai tháng chín'), nor 'mồng' after 'mồng' or 'mùng'."""
+    words = [] if before in ("ngày", "mồng", "mùng") or before in TIME_OF_DAY or before in HOLIDAY else ["ngày"]
     words.append(read_number(day) if before in ("mồng", "mùng") else read_day(day))
     words += ["tháng", read_month(month)]
     if year:
@@ -338,6 +338,10 @@ def _read_dash(m: re.Match, text: str) -> str:
     return " "  # a hyphen inside a name
 
 
+def _read_per(m: re.Match, text: str) -> str:
+    return f" trên {UNITS.get(m.group(1), m.group(1))}"
+
+
 def _read_symbol(m: re.Match, text: str) -> str:
     return SYMBOLS[m.group(0)]
 
@@ -393,5 +397,6 @@ RULES = (
          _read_abbreviation),
     Rule("acronym", r"(?<!\w)[^\W\d_]{2,}(?!\w)", _read_acronym),
     Rule("dash", r"[-–—]", _read_dash),
+    Rule("per", r"(?<=[^\W\d_])/(" + alternatives(set(PER) - {"%", "°", "°C"}) + r")(?!\w)", _read_per),
     Rule("symbol", alternatives(SYMBOLS), _read_symbol),
 )

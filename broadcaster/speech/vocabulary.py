@@ -78,6 +78,8 @@ ABBREVIATIONS = {
     "Đ/c": "đồng chí",
     "đ/c": "đồng chí",
     "SĐT": "số điện thoại",
+    "ĐT:": "điện thoại:",
+    "MST": "mã số thuế",
     "TNHH": "trách nhiệm hữu hạn",
     "Cty": "công ty",
     "THPTQG": "trung học phổ thông quốc gia",
@@ -166,6 +168,9 @@ UNITS = {
     "MW": "mê ga oát",
 }
 
+# What may follow a unit after "/", read "trên": "25.000đ/kg", "5,2 tấn/ha", "10 lít/người".
+PER = (*UNITS, "tấn", "người", "hộ", "lượt", "giờ", "con", "lít")
+
 # Letters as they are spelled aloud in codes and unknown acronyms ("NQ-CP": "en quy xê pê").
 LETTER_NAMES = {
     "A": "a", "Ă": "á", "Â": "ớ", "B": "bê", "C": "xê", "D": "dê", "Đ": "đê", "E": "e", "Ê": "ê", "F": "ép",
@@ -188,12 +193,16 @@ SYMBOLS = {
 
 # Words after which a/b is a date (ngày 07 và 08/12) rather than a ratio (15/15 huyện).
 TIME_OF_DAY = {"sáng", "trưa", "chiều", "tối", "đêm", "khuya", "hôm"}
-DATE_CONTEXT = {"ngày", "mồng", "mùng", "và", "đến", "tới", "từ", "hoặc", "-", "–", *TIME_OF_DAY}
+# "Quốc khánh 2/9", "dịp 30/4": a day of the calendar, not a fraction; said without "ngày", like a time of day.
+HOLIDAY = {"khánh", "niệm", "dịp", "lễ", "tết"}
+DATE_CONTEXT = {"ngày", "mồng", "mùng", "và", "đến", "tới", "từ", "hoặc", "-", "–", "vào", "trước", "sau",
+                *TIME_OF_DAY, *HOLIDAY}
 # Words after which "29-12" is a date ("đêm 29-12"); elsewhere "3-5 người" is a range.
-DAY_DASH_CONTEXT = {"ngày", "mồng", "mùng", *TIME_OF_DAY}
+DAY_DASH_CONTEXT = {"ngày", "mồng", "mùng", *TIME_OF_DAY, *HOLIDAY}
 # Words after which digits are a telephone number, read digit by digit ("gọi 115"); "gọi" alone only
 # before an emergency number, since "kêu gọi 100% người dân" is a quantity.
-CALL_CONTEXT = (r"số điện thoại", r"điện thoại", r"đường dây nóng", r"hotline", r"tổng đài",
+CALL_CONTEXT = (r"số điện thoại", r"điện thoại", r"đường dây nóng", r"hotline", r"tổng đài", r"mã số thuế",
+                r"mã bưu chính", r"số tài khoản", r"tài khoản", r"mã định danh",
                 r"gọi(?:\s+(?:đến|tới))?\s+số", r"gọi(?=\s+11\d(?!\d))")
 # Words after which a number of three digits or more is to be dialled or copied, digit by digit, not a
 # quantity ("gọi 115", "mã số thuế 0101234567", "mã bưu chính 700000"); lower case, regular expressions.

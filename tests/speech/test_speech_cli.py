@@ -78,7 +78,8 @@ def test_speak_text_explain_names_each_token_and_its_rule(tmp_path):
     result = CliRunner().invoke(cli, ["speak-text", "--explain", "-"], obj=Station(tmp_path), input=text)
     assert result.exit_code == 0
     assert result.output == (
-        "line 1: Gọi 115 → Gọi một một năm (a number to call after 'điện thoại', 'gọi số'...: digit by digit)\n"
+        "line 1: Gọi 115 → Gọi một một năm (a number to call or copy after 'điện thoại', "
+        "'mã số thuế'...: digit by digit)\n"
         "line 1: 9h2m2s → chín giờ hai phút hai giây (a clock time)\n"
         "line 2: 8/3 → tám tháng ba (a date after a word of time, else a fraction or a ratio)\n"
         "line 2: XKLĐ → ích ca e lờ đê (a word in capitals: spelled when it is not a Vietnamese syllable)\n")
