@@ -339,7 +339,16 @@ def _read_dash(m: re.Match, text: str) -> str:
 
 
 def _read_per(m: re.Match, text: str) -> str:
+    """'đồng/người/ngày': 'đồng trên người trên ngày'; the heading of a form 'ngày/tháng/năm' keeps a pause."""
+    if _word_before(text, m.start()) in ("ngày", "tháng"):
+        return f", {m.group(1)}"
     return f" trên {UNITS.get(m.group(1), m.group(1))}"
+
+
+def _read_plate(m: re.Match, text: str) -> str:
+    """A vehicle's number plate, '47A-123.45': the province, the series spelled, the number digit by digit."""
+    series = " ".join(read_digits(run) if run.isdigit() else spell(run) for run in re.findall(r"\d+|\D+", m.group(2)))
+    return f"{read_number(int(m.group(1)))} {series}, " + ", ".join(read_digits(g) for g in re.split(r"\.", m.group(3)))
 
 
 def _read_symbol(m: re.Match, text: str) -> str:
@@ -382,6 +391,7 @@ RULES = (
     # A document number: "68/NQ-CP", "117/2020/NĐ-CP", "02-NQ/TU", "30/2021/QH15".
     Rule("code", r"(?<![\w/])\d+(?:/\d+)?[/-][A-ZĐ][\wĐđ]*(?:[/-][A-ZĐ][\wĐđ]*)*", _read_code),
     Rule("score", r"(?i:(tỷ số|tỉ số|đội hình|sơ đồ))\s+(\d+(?:\s*[-–]\s*\d+)+)(?![\w/])", _read_score),
+    Rule("plate", r"(?<![\w.])(\d{2})([A-Z]{1,2}\d?)-(\d{3}\.\d{2}|\d{4,5})(?![\w.])", _read_plate),
     Rule("phone", r"(?<![\w.,+])" + _PHONE, _read_phone),
     Rule("month_range", r"(?<![\w/])(\d{1,2})\s*[-–]\s*(\d{1,2})/(\d{4})(?![\d/])", _read_month_range),
     Rule("day_range", r"(?<![\w/])(\d{1,2})\s*[-–]\s*(\d{1,2})/(\d{1,2})(?:/(\d{4}))?(?![\d/])", _read_day_range),

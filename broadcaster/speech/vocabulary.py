@@ -129,6 +129,7 @@ TERMS = (
     (r"facebook", "Phây búc"),
     (r"youtube", "Diu túp"),
     (r"internet", "in tơ nét"),
+    (r"độ\s(?-i:C)", "độ xê"),  # "5-8 độ C"; "Độc lập" is not one
 )
 
 # Units after a number ("2,5 kg", "95%", "38°C").
@@ -169,7 +170,7 @@ UNITS = {
 }
 
 # What may follow a unit after "/", read "trên": "25.000đ/kg", "5,2 tấn/ha", "10 lít/người".
-PER = (*UNITS, "tấn", "người", "hộ", "lượt", "giờ", "con", "lít")
+PER = (*UNITS, "tấn", "người", "hộ", "lượt", "giờ", "con", "lít", "ngày", "tuần", "tháng", "năm")
 
 # Letters as they are spelled aloud in codes and unknown acronyms ("NQ-CP": "en quy xê pê").
 LETTER_NAMES = {

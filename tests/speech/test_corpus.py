@@ -161,6 +161,11 @@ FIGURES = [
     ("cách bờ 300 km", "cách bờ ba trăm ki lô mét."),
     ("độ sâu 10 km", "độ sâu mười ki lô mét."),
     ("1 USD", "một đô la Mỹ."),
+    ("Mức hỗ trợ: 50.000 đồng/người/ngày", "Mức hỗ trợ: năm mươi nghìn đồng trên người trên ngày."),
+    ("thu nhập 65 triệu đồng/người/năm", "thu nhập sáu mươi lăm triệu đồng trên người trên năm."),
+    ("nhiệt độ thấp nhất 5-8 độ C", "nhiệt độ thấp nhất năm đến tám độ xê."),
+    ("giá lúa 7.500 - 8.000 đ/kg", "giá lúa bảy nghìn năm trăm đến tám nghìn đồng trên ki lô gam."),
+    ("ghi rõ ngày/tháng/năm sinh", "ghi rõ ngày, tháng, năm sinh."),
 ]
 
 ROMANS = [
@@ -222,6 +227,8 @@ IDENTIFIERS = [
     ("mã định danh 123456", "mã định danh một hai ba, bốn năm sáu."),
     ("mã số 001", "mã số không không một."),
     ("hộ số 12 được hỗ trợ", "hộ số mười hai được hỗ trợ."),
+    ("xe mang biển số 47A-123.45", "xe mang biển số bốn mươi bảy a, một hai ba, bốn năm."),
+    ("xe máy biển số 51G1-12345", "xe máy biển số năm mươi mốt giê một, một hai ba bốn năm."),
     ("Quyết định số 1234/QĐ-UBND", "Quyết định số một nghìn hai trăm ba mươi tư trên quy đê u bê en dê."),
 ]
 
