@@ -69,8 +69,8 @@ def _warn_unknown_words(station: Station, ann: Announcement) -> None:
         if variant.kind != TEXT:
             continue
         for reading in station.normaliser.unknown(variant.text):
-            console.print(t("warning: {id}: '{written}' (line {line} of the text) can only be spelled out ('{spoken}'); "
-                            "if it is read otherwise, add a line '{written}: how it is read' to {where}",
+            console.print(t("warning: {id}: '{written}' (line {line} of the text) can only be spelled out "
+                            "('{spoken}'); if it is read otherwise, add a line '{written}: how it is read' to {where}",
                             id=ann.id, line=reading.line, written=reading.written, spoken=reading.spoken,
                             where=where), markup=False)
 

@@ -16,7 +16,8 @@ from broadcaster.speech.numbers import (
     DECIMAL_COMMA, read_day, read_decimal, read_digits, read_month, read_number, read_ordinal,
 )
 from broadcaster.speech.vocabulary import (
-    ADDRESS_WORDS, CALL_CONTEXT, PER, DATE_CONTEXT, DAY_DASH_CONTEXT, DIAL_CONTEXT, HOLIDAY, LETTER_NAMES, ROMAN_CONTEXT,
+    ADDRESS_WORDS, CALL_CONTEXT, DATE_CONTEXT, DAY_DASH_CONTEXT, DIAL_CONTEXT, HOLIDAY, LETTER_NAMES, PER,
+    ROMAN_CONTEXT,
     SYMBOLS, TERMS, TIME_OF_DAY, UNITS,
 )
 
@@ -395,7 +396,8 @@ RULES = (
     Rule("phone", r"(?<![\w.,+])" + _PHONE, _read_phone),
     Rule("month_range", r"(?<![\w/])(\d{1,2})\s*[-–]\s*(\d{1,2})/(\d{4})(?![\d/])", _read_month_range),
     Rule("day_range", r"(?<![\w/])(\d{1,2})\s*[-–]\s*(\d{1,2})/(\d{1,2})(?:/(\d{4}))?(?![\d/])", _read_day_range),
-    Rule("full_date", r"(?<![\w/.])(\d{1,2})(?:(?P<sep>[/.-])(\d{1,2})(?P=sep)|\s[-–]\s(\d{1,2})\s[-–]\s)(\d{4})(?![\d/])",
+    Rule("full_date", r"(?<![\w/.])(\d{1,2})(?:(?P<sep>[/.-])(\d{1,2})(?P=sep)|\s[-–]\s(\d{1,2})\s[-–]\s)"
+         r"(\d{4})(?![\d/])",
          _read_full_date),
     Rule("month_year", r"(?<![\w/])(\d{1,2})/(\d{4})(?![\d/])", _read_month_year),
     Rule("slash", r"(?<![\w/])(\d+)/(\d+)(?![\d/])", _read_slash),
