@@ -32,6 +32,7 @@ def _rules() -> dict[str, str]:
         "roman_heading": t("a Roman numeral that numbers a heading"),
         "code": t("a document number: the number, 'trên', the letters spelled"),
         "score": t("a score or a formation: the numbers one after the other"),
+        "road": t("a road and its number"),
         "plate": t("a vehicle's number plate"),
         "phone": t("a telephone number: digit by digit, in groups"),
         "month_range": t("a range of months"),

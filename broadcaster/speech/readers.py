@@ -17,7 +17,7 @@ from broadcaster.speech.numbers import (
 )
 from broadcaster.speech.vocabulary import (
     ADDRESS_WORDS, CALL_CONTEXT, DATE_CONTEXT, DAY_DASH_CONTEXT, DIAL_CONTEXT, HOLIDAY, LETTER_NAMES, PER,
-    ROMAN_CONTEXT,
+    ROADS, ROMAN_CONTEXT,
     SYMBOLS, TERMS, TIME_OF_DAY, UNITS,
 )
 
@@ -346,6 +346,11 @@ def _read_per(m: re.Match, text: str) -> str:
     return f" trên {UNITS.get(m.group(1), m.group(1))}"
 
 
+def _read_road(m: re.Match, text: str) -> str:
+    """'QL14' 'quốc lộ mười bốn', 'ĐT 741' 'đường tỉnh bảy trăm bốn mươi mốt', 'QL1A' 'quốc lộ một A'."""
+    return f"{ROADS[m.group(1)]} {read_number(int(m.group(2)))}" + (f" {m.group(3)}" if m.group(3) else "")
+
+
 def _read_plate(m: re.Match, text: str) -> str:
     """A vehicle's number plate, '47A-123.45': the province, the series spelled, the number digit by digit."""
     series = " ".join(read_digits(run) if run.isdigit() else spell(run) for run in re.findall(r"\d+|\D+", m.group(2)))
@@ -374,7 +379,7 @@ def _term_pattern() -> str:
 _FIGURE = (r"(?P<figure>(?:(?<![\w.,)\-–])[-−](?=\d))?(?:\d{1,3}(?:,\d{3})+\.\d+|\d{1,3}(?:,\d{3}){2,}(?![\d.])"
            r"|(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+|\.\d{1,2}(?![\d.]))?))")
 # A clock time: "9h", "7h30", "9h2m2s", "21g26p", "12h24p30s", "7:00", "01:20:30".
-_CLOCK = (r"(\d{1,2})(?:(?:[hH]|g(?=\d))(?:(\d{1,2})(?:ph|[pm'])?(?:(\d{1,2})s)?)?"
+_CLOCK = (r"(\d{1,2})(?:(?:[hH]|g(?=\d)|\s[hH](?=\d))(?:(\d{1,2})(?:ph|[pm'])?(?:(\d{1,2})s)?)?"
           r"|:(\d{2})(?::(\d{2}))?)")
 _PHONE = (r"(?:\+\d{1,3}(?:[ .-]?\d){7,12}|0(?:[ .-]?\d){8,10}|1[89]00[ .-]?\d{3,4}(?:[ .-]?\d{2,4})?)"
           r"(?![\w,]|\.\d)")
@@ -392,6 +397,7 @@ RULES = (
     # A document number: "68/NQ-CP", "117/2020/NĐ-CP", "02-NQ/TU", "30/2021/QH15".
     Rule("code", r"(?<![\w/])\d+(?:/\d+)?[/-][A-ZĐ][\wĐđ]*(?:[/-][A-ZĐ][\wĐđ]*)*", _read_code),
     Rule("score", r"(?i:(tỷ số|tỉ số|đội hình|sơ đồ))\s+(\d+(?:\s*[-–]\s*\d+)+)(?![\w/])", _read_score),
+    Rule("road", r"(?<!\w)(" + alternatives(ROADS) + r")\.?\s?([1-9]\d{0,3})([A-Z])?(?!\w)", _read_road),
     Rule("plate", r"(?<![\w.])(\d{2})([A-Z]{1,2}\d?)-(\d{3}\.\d{2}|\d{4,5})(?![\w.])", _read_plate),
     Rule("phone", r"(?<![\w.,+])" + _PHONE, _read_phone),
     Rule("month_range", r"(?<![\w/])(\d{1,2})\s*[-–]\s*(\d{1,2})/(\d{4})(?![\d/])", _read_month_range),

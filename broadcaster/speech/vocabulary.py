@@ -102,7 +102,6 @@ ABBREVIATIONS = {
     "PCTT": "phòng chống thiên tai",
     "TKCN": "tìm kiếm cứu nạn",
     "ATGT": "an toàn giao thông",
-    "QL": "quốc lộ",
     "ĐBSCL": "Đồng bằng sông Cửu Long",
     "THCS&THPT": "trung học cơ sở và trung học phổ thông",
     "GPMB": "giải phóng mặt bằng",
@@ -217,6 +216,8 @@ DIAL_CONTEXT = (r"gọi(?:\s+ngay)?(?:\s+(?:đến|tới|cho))?", r"điện tho�
 ROMAN_CONTEXT = (r"thứ", r"khóa", r"khoá", r"đại hội", r"hội nghị", r"kỳ", r"mục", r"phần", r"chương", r"thế kỷ",
                  r"thế kỉ", r"quý", r"giai đoạn", r"cấp độ", r"loại", r"nhóm", r"hạng", r"tập", r"trung ương",
                  r"vùng", r"khu vực", r"điều")
+# Roads, before their number ("QL14", "ĐT 741", "TL.8").
+ROADS = {"QL": "quốc lộ", "ĐT": "đường tỉnh", "TL": "tỉnh lộ", "ĐH": "đường huyện", "HL": "hương lộ"}
 # Address abbreviations before a place's name or number ("q.Cầu Giấy", "kp. 4", "tx. Tân Uyên").
 ADDRESS_WORDS = {"tp": "thành phố", "tx": "thị xã", "tt": "thị trấn", "kp": "khu phố", "q": "quận", "p": "phường",
                  "h": "huyện", "x": "xã", "t": "tỉnh"}

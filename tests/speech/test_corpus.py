@@ -37,6 +37,7 @@ TIMES = [
     ("trước 11h30 hằng ngày", "trước mười một giờ ba mươi phút hằng ngày."),
     ("lúc 9h20p", "lúc chín giờ hai mươi phút."),
     ("lúc 7g30", "lúc bảy giờ ba mươi phút."),
+    ("bây giờ là 10 h30", "bây giờ là mười giờ ba mươi phút."),
     ("đến 17:00 cùng ngày", "đến mười bảy giờ cùng ngày."),
     ("nhận hồ sơ đến 16 giờ 30", "nhận hồ sơ đến mười sáu giờ ba mươi."),
     ("chương trình kéo dài 2h30", "chương trình kéo dài hai giờ ba mươi phút."),
@@ -259,6 +260,8 @@ ADDRESSES = [
     ("thôn 3, x. Ea Tu, TP. Buôn Ma Thuột", "thôn ba, xã Ea Tu, thành phố Buôn Ma Thuột."),
     ("Tổ dân phố 7, P. Tân Lợi", "Tổ dân phố bảy, phường Tân Lợi."),
     ("Km 15, QL 14", "Km mười lăm, quốc lộ mười bốn."),
+    ("sạt lở trên QL14 và ĐT 741", "sạt lở trên quốc lộ mười bốn và đường tỉnh bảy trăm bốn mươi mốt."),
+    ("Quốc lộ 1A, QL.1A", "Quốc lộ một A, quốc lộ một A."),
     ("tại UBND P. Thành Công", "tại Ủy ban nhân dân phường Thành Công."),
 ]
 
