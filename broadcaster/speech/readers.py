@@ -230,6 +230,8 @@ def _read_day_dash(m: re.Match, text: str) -> str:
 def _read_slash(m: re.Match, text: str) -> str:
     """A date after 'ngày', 'và', 'đến'...; otherwise a fraction (1/2 'một phần hai') or a ratio ('trên')."""
     a, b = int(m.group(1)), int(m.group(2))
+    if m.group(3):
+        return f"{read_number(a)} trên {read_number(b)} giờ"  # "trực 24/24h"
     before = _word_before(text, m.start())
     if before in DATE_CONTEXT and _is_date(a, b):
         return _date(a, b, None, before)
@@ -406,7 +408,7 @@ RULES = (
          r"(\d{4})(?![\d/])",
          _read_full_date),
     Rule("month_year", r"(?<![\w/])(\d{1,2})/(\d{4})(?![\d/])", _read_month_year),
-    Rule("slash", r"(?<![\w/])(\d+)/(\d+)(?![\d/])", _read_slash),
+    Rule("slash", r"(?<![\w/])(\d+)/(\d+)(?:(h)(?!\w))?(?![\d/])", _read_slash),
     Rule("time", r"(?<![\w:.,/])" + _CLOCK + r"(?![\w:]|[.,]\d)", _read_time),
     Rule("day_dash", r"(?<![\w/.-])(\d{1,2})-(\d{1,2})(?![\w/.-])", _read_day_dash),
     Rule("number", _FIGURE + r"(?:\s?(?P<unit>" + alternatives(UNITS) + r")(?!\w))?", _read_number),

@@ -183,6 +183,8 @@ LETTER_NAMES = {
 SYMBOLS = {
     "./.": ".",  # the end mark of an official document
     "%": " phần trăm ",
+    "°C": " độ xê ",  # after a range, "35-37°C"
+    "°": " độ ",
     "+": " cộng ",
     "&": " và ",
     "=": " bằng ",

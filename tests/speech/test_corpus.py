@@ -57,6 +57,7 @@ TIME_RANGES = [
     ("phát thanh 2 buổi: 5h30 - 6h00 và 17h00 - 17h30",
      "phát thanh hai buổi: năm giờ ba mươi phút đến sáu giờ và mười bảy giờ đến mười bảy giờ ba mươi phút."),
     ("trực 24/24 giờ", "trực hai mươi tư trên hai mươi tư giờ."),
+    ("Trạm Y tế trực cấp cứu 24/24h", "Trạm Y tế trực cấp cứu hai mươi tư trên hai mươi tư giờ."),
 ]
 
 DATES = [
@@ -166,6 +167,8 @@ FIGURES = [
     ("Mức hỗ trợ: 50.000 đồng/người/ngày", "Mức hỗ trợ: năm mươi nghìn đồng trên người trên ngày."),
     ("thu nhập 65 triệu đồng/người/năm", "thu nhập sáu mươi lăm triệu đồng trên người trên năm."),
     ("nhiệt độ thấp nhất 5-8 độ C", "nhiệt độ thấp nhất năm đến tám độ xê."),
+    ("Nhiệt độ cao nhất 35-37°C", "Nhiệt độ cao nhất ba mươi lăm đến ba mươi bảy độ xê."),
+    ("Sóng biển cao 2-4m", "Sóng biển cao hai đến bốn mét."),
     ("giá lúa 7.500 - 8.000 đ/kg", "giá lúa bảy nghìn năm trăm đến tám nghìn đồng trên ki lô gam."),
     ("ghi rõ ngày/tháng/năm sinh", "ghi rõ ngày, tháng, năm sinh."),
 ]
