@@ -105,7 +105,7 @@ def group_digits(digits: str) -> list[str]:
 def telephone(number: str) -> str:
     """Digit by digit, a pause between the groups it is written in; '+' is 'cộng'; a lone leading '0' is
     said with the group after it ('0 24 24 24 24': 'không hai bốn, hai bốn, ...')."""
-    groups = [g for g in re.split(r"[ .-]", number.lstrip("+")) if g]
+    groups = [g for g in re.split(r"[ .()-]", number.lstrip("+")) if g]
     if len(groups) > 1 and groups[0] == "0":
         groups[:2] = [groups[0] + groups[1]]
     if number.startswith("+") and len(groups) == 1:
@@ -383,7 +383,7 @@ _FIGURE = (r"(?P<figure>(?:(?<![\w.,)\-–])[-−](?=\d))?(?:\d{1,3}(?:,\d{3})+\
 # A clock time: "9h", "7h30", "9h2m2s", "21g26p", "12h24p30s", "7:00", "01:20:30".
 _CLOCK = (r"(\d{1,2})(?:(?:[hH]|g(?=\d)|\s[hH](?=\d))(?:(\d{1,2})(?:ph|[pm'])?(?:(\d{1,2})s)?)?"
           r"|:(\d{2})(?::(\d{2}))?)")
-_PHONE = (r"(?:\+\d{1,3}(?:[ .-]?\d){7,12}|0(?:[ .-]?\d){8,10}|1[89]00[ .-]?\d{3,4}(?:[ .-]?\d{2,4})?)"
+_PHONE = (r"(?:\+\d{1,3}(?:[ .-]?\d){7,12}|0(?:[ .-]?\d){8,10}|\(0\d{2,3}\)\s?\d(?:[ .-]?\d){5,7}|1[89]00[ .-]?\d{3,4}(?:[ .-]?\d{2,4})?)"
           r"(?![\w,]|\.\d)")
 RULES = (
     Rule("email", r"(?<![\w.])([\w.+-]+)@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)", _read_email),

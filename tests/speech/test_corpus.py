@@ -220,6 +220,7 @@ PHONES = [
     ("Tổng đài 1800 1567 (miễn phí)", "Tổng đài một tám không không, một năm sáu bảy (miễn phí)."),
     ("số hotline 0236.3822.115", "số hotline không hai ba sáu, ba tám hai hai, một một năm."),
     ("gọi số 111 để được hỗ trợ", "gọi số một một một để được hỗ trợ."),
+    ("Điện thoại liên hệ: (0262) 3 852 115", "Điện thoại liên hệ: không hai sáu hai, ba, tám năm hai, một một năm."),
     ("Zalo 0912345678", "Da lô không chín một hai, ba bốn năm, sáu bảy tám."),
 ]
 
