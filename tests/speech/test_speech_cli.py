@@ -109,3 +109,12 @@ def test_content_add_names_the_station_dictionary_when_there_is_one(station_dir)
     result = CliRunner().invoke(cli, ["content", "add", str(path)], obj=Station(station_dir))
     assert result.exit_code == 0
     assert result.output.splitlines()[1].endswith(f"to the station's dictionary {station_dir / 'tu-dien.yaml'}")
+
+
+def test_speak_text_of_a_folder_or_a_binary_file_is_refused_in_one_line(tmp_path):
+    result = CliRunner().invoke(cli, ["speak-text", str(tmp_path)], obj=Station(tmp_path))
+    assert result.exit_code == 2 and result.output == f"Error: {tmp_path}: this is a folder, not a file\n"
+    binary = tmp_path / "khong-phai-van-ban.txt"
+    binary.write_bytes(b"\x00\x01\x02ELF\x00")
+    result = CliRunner().invoke(cli, ["speak-text", str(binary)], obj=Station(tmp_path))
+    assert result.exit_code == 2 and result.output.startswith(f"Error: {binary}")
