@@ -27,6 +27,10 @@ ABBREVIATIONS = {
     "PCT": "Phó Chủ tịch",
     "CVP": "Chánh Văn phòng",
     "PCVP": "Phó Chánh Văn phòng",
+    # In signature blocks "Q." is "quyền" (acting) and "P." is "phó" (deputy), not a ward or a district.
+    **{f"{short} {title}": f"{said} {title}" for short, said in (("Q.", "quyền"), ("P.", "phó"))
+       for title in ("Chủ tịch", "CHỦ TỊCH", "Giám đốc", "GIÁM ĐỐC", "Trưởng", "TRƯỞNG", "Hiệu trưởng",
+                     "HIỆU TRƯỞNG")},
     "KT.": "ký thay",
     "TM.": "thay mặt",
     "T/M": "thay mặt",

@@ -267,6 +267,8 @@ ADDRESSES = [
     ("sạt lở trên QL14 và ĐT 741", "sạt lở trên quốc lộ mười bốn và đường tỉnh bảy trăm bốn mươi mốt."),
     ("Quốc lộ 1A, QL.1A", "Quốc lộ một A, quốc lộ một A."),
     ("tại UBND P. Thành Công", "tại Ủy ban nhân dân phường Thành Công."),
+    ("KT. CHỦ TỊCH\nQ. CHỦ TỊCH", "ký thay CHỦ TỊCH\nquyền CHỦ TỊCH."),
+    ("P. Trưởng phòng Văn hóa", "phó Trưởng phòng Văn hóa."),
 ]
 
 ABBREVIATIONS = [
