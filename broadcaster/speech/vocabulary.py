@@ -31,6 +31,11 @@ ABBREVIATIONS = {
     **{f"{short} {title}": f"{said} {title}" for short, said in (("Q.", "quyền"), ("P.", "phó"))
        for title in ("Chủ tịch", "CHỦ TỊCH", "Giám đốc", "GIÁM ĐỐC", "Trưởng", "TRƯỞNG", "Hiệu trưởng",
                      "HIỆU TRƯỞNG")},
+    "Lưu: VT": "Lưu: văn thư",
+    "STTTT": "Sở Thông tin và Truyền thông",
+    "TTBCXB": "Thông tin, Báo chí, Xuất bản",
+    "CPCVP": "Chánh, Phó Chánh Văn phòng",
+    "HCTC": "Hành chính, Tổ chức",
     "KT.": "ký thay",
     "TM.": "thay mặt",
     "T/M": "thay mặt",

@@ -292,6 +292,9 @@ ABBREVIATIONS = [
     ("ngày hội CAND", "ngày hội Công an nhân dân."),
     ("thành lập QĐND Việt Nam", "thành lập Quân đội nhân dân Việt Nam."),
     ("kỳ thi THPTQG", "kỳ thi trung học phổ thông quốc gia."),
+    ("- Lưu: VT, STTTT.", "Lưu: văn thư, Sở Thông tin và Truyền thông."),
+    ("- CVP, CPCVP UBND tỉnh;", "Chánh Văn phòng, Chánh, Phó Chánh Văn phòng Ủy ban nhân dân tỉnh;"),
+    ("Phòng TTBCXB, Phòng HCTC", "Phòng Thông tin, Báo chí, Xuất bản, Phòng Hành chính, Tổ chức."),
 ]
 
 SCORES_AND_WEB = [
