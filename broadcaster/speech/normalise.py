@@ -5,11 +5,14 @@ it (a rule's output is never scanned again). The station's dictionary comes firs
 override any rule. Conventions, chosen once and kept everywhere:
 
 - numbers: "mốt, tư, lăm, linh, mươi, nghìn, triệu, tỷ" (1.500 "một nghìn năm trăm", 2,5 "hai phẩy năm");
-- dates: "ngày mồng một tháng bảy năm hai nghìn không trăm hai mươi mốt"; "ngày" is said when missing;
+- dates: "ngày mồng một tháng bảy năm hai nghìn không trăm hai mươi mốt"; "ngày" is said when missing,
+  except after a time of day or a holiday ("sáng mùng 8/3": "sáng mùng tám tháng ba");
+- times: "giờ", then "phút" and "giây" when there are minutes and seconds ("9h2m2s", "01:20:30");
 - document numbers are read as written: the number, "trên" for "/", the letters spelled
   ("68/NQ-CP": "sáu mươi tám trên en quy xê pê"). The name of the document type is already said
   before the number ("Nghị quyết số ..."), and spelling works for every issuer's code, known or not;
-- telephone numbers digit by digit, in the groups they are written in.
+- telephone numbers, and numbers after a word of calling or of an identifier ("gọi", "mã số thuế"),
+  digit by digit, in the groups they are written in (unbroken: in the groups people say them).
 
 The rules themselves are in readers.py.
 """
