@@ -31,6 +31,8 @@ WORD_BEFORE = re.compile(r"([^\W\d_]+|[-–])\s*$")
 # The context word may be followed by other numbers of a list: "gọi 113, 114 hoặc 115".
 DIAL_BEFORE = re.compile(r"(?<!\w)(?:" + "|".join(DIAL_CONTEXT) + r")(?:\s+(?:là|số))*\s*:?\s*"
                          r"(?:[\d .+]{3,}?\s*(?:,|hoặc|và|/)\s*)*$")
+# Words after which "20g" is a time, not grams.
+HOUR_BEFORE = {"lúc", "vào", "từ", "đến", "tới", "trước", "sau"}
 # After a clock time ("9h", "10h30", "9h2p") a dash and another time is a range: "đến".
 TIME_OR_NUMBER_BEFORE = re.compile(r"\d(?:[hHgpms']|ph)?\d{0,2}[ps]?\s*$")
 
@@ -304,6 +306,8 @@ def _read_number(m: re.Match, text: str) -> str:
             spoken = read_ordinal(n)
         else:
             spoken = read_number(n)  # leading zeros are not said: '07 ca' is 'bảy ca'
+    if unit == "g" and not fraction and int(whole) <= 24 and _word_before(text, m.start()) in HOUR_BEFORE:
+        return f"{spoken} giờ"  # "lúc 20g": 'g' is "giờ" after a word of time, a gram elsewhere
     return sign + (f"{spoken} {UNITS[unit]}" if unit else spoken)
 
 

@@ -37,6 +37,8 @@ TIMES = [
     ("trước 11h30 hằng ngày", "trước mười một giờ ba mươi phút hằng ngày."),
     ("lúc 9h20p", "lúc chín giờ hai mươi phút."),
     ("lúc 7g30", "lúc bảy giờ ba mươi phút."),
+    ("bắn pháo hoa lúc 21g", "bắn pháo hoa lúc hai mươi mốt giờ."),
+    ("mỗi người 500g gạo, 20g muối", "mỗi người năm trăm gam gạo, hai mươi gam muối."),
     ("bây giờ là 10 h30", "bây giờ là mười giờ ba mươi phút."),
     ("đến 17:00 cùng ngày", "đến mười bảy giờ cùng ngày."),
     ("nhận hồ sơ đến 16 giờ 30", "nhận hồ sơ đến mười sáu giờ ba mươi."),
