@@ -60,9 +60,10 @@ def _explain(readings: list[Reading]) -> None:
 
 def _texts(station: Station, source: str) -> list[str]:
     """The texts to speak of a file, of standard input ('-') or of an announcement in the library."""
-    if source == STDIN:
-        return [click.get_text_stream("stdin").read()]
     path = Path(source)
+    if source == STDIN:  # bytes, decoded as a file is (UTF-8 or a legacy Vietnamese encoding, whatever the console's)
+        text, _ = decode_announcement_text(click.get_binary_stream("stdin").read(), path)
+        return [parse_header(text, path)[1]]
     if path.exists():  # any text file, an announcement's header or not, its name an id or not (a folder: refused)
         text, _ = decode_announcement_text(read_file_bytes(path, MAX_TEXT_BYTES), path)
         return [parse_header(text, path)[1]]
