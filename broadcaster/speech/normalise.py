@@ -117,8 +117,8 @@ class TextNormaliser:
         text = _prepare(text)
         readings = (Reading(m.group(0), spoken.strip(), m.lastgroup, text.count("\n", 0, m.start()) + 1)
                     for m, spoken in self._scan(text))
-        # A word the acronym rule left alone is an ordinary word: not worth a line.
-        return [r for r in readings if r.rule != "acronym" or r.spoken != r.written]
+        # A word left as written that needs no dictionary entry ("THÔNG", "xã." ending a sentence) is not worth a line.
+        return [r for r in readings if r.spoken != r.written or r.spelled]
 
     def unknown(self, text: str) -> list[Reading]:
         """The tokens of ``text`` no rule or entry could read as words (spelled out or left as written), once each."""

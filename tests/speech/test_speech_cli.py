@@ -74,7 +74,7 @@ def test_speak_text_in_a_station_uses_its_dictionary(station_dir):
 
 
 def test_speak_text_explain_names_each_token_and_its_rule(tmp_path):
-    text = "Gọi 115 lúc 9h2m2s\nsáng mùng 8/3 XKLĐ"
+    text = "THÔNG BÁO của xã. Gọi 115 lúc 9h2m2s\nsáng mùng 8/3 XKLĐ"  # ordinary words are not listed
     result = CliRunner().invoke(cli, ["speak-text", "--explain", "-"], obj=Station(tmp_path), input=text)
     assert result.exit_code == 0
     assert result.output == (
