@@ -31,6 +31,7 @@ WORD_BEFORE = re.compile(r"([^\W\d_]+|[-–])\s*$")
 # The context word may be followed by other numbers of a list: "gọi 113, 114 hoặc 115".
 DIAL_BEFORE = re.compile(r"(?<!\w)(?:" + "|".join(DIAL_CONTEXT) + r")(?:\s+(?:là|số))*\s*:?\s*"
                          r"(?:[\d .+]{3,}?\s*(?:,|hoặc|và|/)\s*)*$")
+HALF_DAY = {"am": "ây em", "pm": "pi em"}
 # Words after which "20g" is a time, not grams.
 HOUR_BEFORE = {"lúc", "vào", "từ", "đến", "tới", "trước", "sau"}
 # After a clock time ("9h", "10h30", "9h2p") a dash and another time is a range: "đến".
@@ -254,6 +255,8 @@ def _read_time(m: re.Match, text: str) -> str:
         words += [read_number(minute), "phút"]
     if second:
         words += [read_number(second), "giây"]
+    if m.group("half"):
+        words.append(HALF_DAY[m.group("half").lower()])  # "10h30am": said the English way
     return " ".join(words)
 
 
@@ -414,7 +417,7 @@ RULES = (
          _read_full_date),
     Rule("month_year", r"(?<![\w/])(\d{1,2})/(\d{4})(?![\d/])", _read_month_year),
     Rule("slash", r"(?<![\w/])(\d+)/(\d+)(?:(h)(?!\w))?(?![\d/])", _read_slash),
-    Rule("time", r"(?<![\w:.,/])" + _CLOCK + r"(?![\w:]|[.,]\d)", _read_time),
+    Rule("time", r"(?<![\w:.,/])" + _CLOCK + r"(?:\s?(?P<half>[ap]m|[AP]M))?(?![\w:]|[.,]\d)", _read_time),
     Rule("day_dash", r"(?<![\w/.-])(\d{1,2})-(\d{1,2})(?![\w/.-])", _read_day_dash),
     Rule("number", _FIGURE + r"(?:\s?(?P<unit>" + alternatives(UNITS) + r")(?!\w))?", _read_number),
     # A word of a few letters, not all capitals, before a dot and a letter: an abbreviation no rule knows.

@@ -40,6 +40,8 @@ TIMES = [
     ("bắn pháo hoa lúc 21g", "bắn pháo hoa lúc hai mươi mốt giờ."),
     ("mỗi người 500g gạo, 20g muối", "mỗi người năm trăm gam gạo, hai mươi gam muối."),
     ("bây giờ là 10 h30", "bây giờ là mười giờ ba mươi phút."),
+    ("bây giờ là 10 h30am", "bây giờ là mười giờ ba mươi phút ây em."),
+    ("lúc 7:30 PM", "lúc bảy giờ ba mươi phút pi em."),
     ("đến 17:00 cùng ngày", "đến mười bảy giờ cùng ngày."),
     ("nhận hồ sơ đến 16 giờ 30", "nhận hồ sơ đến mười sáu giờ ba mươi."),
     ("chương trình kéo dài 2h30", "chương trình kéo dài hai giờ ba mươi phút."),
