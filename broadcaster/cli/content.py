@@ -10,7 +10,7 @@ import click
 
 from broadcaster.cli import cli
 from broadcaster.cli.output import DATE, console, describe_asset, table
-from broadcaster.content.announcement import CLIP, language_name
+from broadcaster.content.announcement import CLIP, TEXT, Announcement, language_name
 from broadcaster.content.library import APPROVED, REJECTED, RETIRED
 from broadcaster.messages import t
 from broadcaster.playout.clock import SystemClock
@@ -56,6 +56,23 @@ def add_command(station: Station, files: tuple[Path, ...], by: str, ident: str |
         entry, outcome = station.add(ann, now, by)
         console.print(t("{id}: {outcome} ({status})", id=entry.id, outcome=t(outcome), status=t(entry.status)),
                       markup=False)
+        _warn_unknown_words(station, ann)
+
+
+def _warn_unknown_words(station: Station, ann: Announcement) -> None:
+    """Name the tokens of a text that could only be spelled out, and how a dictionary entry fixes them."""
+    dictionary = station.config.speech.dictionary
+    where = (t("the station's dictionary {path}", path=dictionary) if dictionary else
+             t("a dictionary file such as tu-dien.yaml, named under 'speech:' in station.yaml as "
+               "'dictionary: tu-dien.yaml'"))
+    for variant in ann.variants:
+        if variant.kind != TEXT:
+            continue
+        for reading in station.normaliser.unknown(variant.text):
+            console.print(t("warning: {id}: '{written}' (line {line} of the text) can only be spelled out "
+                            "('{spoken}'); if it is read otherwise, add a line '{written}: how it is read' to {where}",
+                            id=ann.id, line=reading.line, written=reading.written, spoken=reading.spoken,
+                            where=where), markup=False)
 
 
 @content.command("list")

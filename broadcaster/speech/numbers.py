@@ -11,7 +11,7 @@ UNIT_AFTER_TENS = {1: "mốt", 4: "tư", 5: "lăm"}
 UNIT_AFTER_TEN = {5: "lăm"}
 # "linh" (Northern, as national radio says it) marks a missing tens digit: 105 is "một trăm linh năm".
 ZERO_TENS = "linh"
-DECIMAL_COMMA, DECIMAL_POINT = "phẩy", "chấm"
+DECIMAL_COMMA = "phẩy"  # the decimal mark is said "phẩy", whether written "," or "."
 ORDINALS = {1: "nhất", 4: "tư"}
 MONTHS = {4: "tư"}
 SMALL_DAY = "mồng"  # days 1 to 10 of a month: "mồng một", "mồng mười"

@@ -27,6 +27,15 @@ ABBREVIATIONS = {
     "PCT": "Phó Chủ tịch",
     "CVP": "Chánh Văn phòng",
     "PCVP": "Phó Chánh Văn phòng",
+    # In signature blocks "Q." is "quyền" (acting) and "P." is "phó" (deputy), not a ward or a district.
+    **{f"{short} {title}": f"{said} {title}" for short, said in (("Q.", "quyền"), ("P.", "phó"))
+       for title in ("Chủ tịch", "CHỦ TỊCH", "Giám đốc", "GIÁM ĐỐC", "Trưởng", "TRƯỞNG", "Hiệu trưởng",
+                     "HIỆU TRƯỞNG")},
+    "Lưu: VT": "Lưu: văn thư",
+    "STTTT": "Sở Thông tin và Truyền thông",
+    "TTBCXB": "Thông tin, Báo chí, Xuất bản",
+    "CPCVP": "Chánh, Phó Chánh Văn phòng",
+    "HCTC": "Hành chính, Tổ chức",
     "KT.": "ký thay",
     "TM.": "thay mặt",
     "T/M": "thay mặt",
@@ -74,6 +83,38 @@ ABBREVIATIONS = {
     "HTX": "hợp tác xã",
     "KCN": "khu công nghiệp",
     "AIDS": "ết",
+    "HCM": "Hồ Chí Minh",
+    "Đ/c": "đồng chí",
+    "đ/c": "đồng chí",
+    "SĐT": "số điện thoại",
+    "ĐT:": "điện thoại:",
+    "MST": "mã số thuế",
+    "TNHH": "trách nhiệm hữu hạn",
+    "Cty": "công ty",
+    "THPTQG": "trung học phổ thông quốc gia",
+    "GDĐT": "Giáo dục và Đào tạo",
+    "GD&ĐT": "Giáo dục và Đào tạo",
+    "NN&PTNT": "Nông nghiệp và Phát triển nông thôn",
+    "NNPTNT": "Nông nghiệp và Phát triển nông thôn",
+    "LĐTBXH": "Lao động, Thương binh và Xã hội",
+    "LĐ-TB&XH": "Lao động, Thương binh và Xã hội",
+    "TN&MT": "Tài nguyên và Môi trường",
+    "TNMT": "Tài nguyên và Môi trường",
+    "KH&ĐT": "Kế hoạch và Đầu tư",
+    "GTVT": "Giao thông vận tải",
+    "CAND": "Công an nhân dân",
+    "QĐND": "Quân đội nhân dân",
+    "CHXHCN": "Cộng hòa xã hội chủ nghĩa",
+    "KT-XH": "kinh tế, xã hội",
+    "KTXH": "kinh tế, xã hội",
+    "PCTT&TKCN": "Phòng chống thiên tai và Tìm kiếm cứu nạn",
+    "PCTT": "phòng chống thiên tai",
+    "TKCN": "tìm kiếm cứu nạn",
+    "ATGT": "an toàn giao thông",
+    "ĐBSCL": "Đồng bằng sông Cửu Long",
+    "THCS&THPT": "trung học cơ sở và trung học phổ thông",
+    "GPMB": "giải phóng mặt bằng",
+    "NTM": "nông thôn mới",
 }
 
 # Health terms and names written in several ways: a regular expression (case-insensitive) and its reading.
@@ -96,6 +137,7 @@ TERMS = (
     (r"facebook", "Phây búc"),
     (r"youtube", "Diu túp"),
     (r"internet", "in tơ nét"),
+    (r"độ\s(?-i:C)", "độ xê"),  # "5-8 độ C"; "Độc lập" is not one
 )
 
 # Units after a number ("2,5 kg", "95%", "38°C").
@@ -112,7 +154,11 @@ UNITS = {
     "m²": "mét vuông",
     "m3": "mét khối",
     "m³": "mét khối",
-    "cm": "xen ti mét",
+    "cm2": "xăng ti mét vuông",
+    "cm²": "xăng ti mét vuông",
+    "cm3": "xăng ti mét khối",
+    "km3": "ki lô mét khối",
+    "cm": "xăng ti mét",
     "mm": "mi li mét",
     "m": "mét",
     "ha": "héc ta",
@@ -124,7 +170,15 @@ UNITS = {
     "VND": "đồng",
     "đ": "đồng",
     "USD": "đô la Mỹ",
+    "mm/h": "mi li mét trên giờ",
+    "độ C": "độ xê",
+    "m/s": "mét trên giây",
+    "kWh": "ki lô oát giờ",
+    "MW": "mê ga oát",
 }
+
+# What may follow a unit after "/", read "trên": "25.000đ/kg", "5,2 tấn/ha", "10 lít/người".
+PER = (*UNITS, "tấn", "người", "hộ", "lượt", "giờ", "con", "lít", "ngày", "tuần", "tháng", "năm")
 
 # Letters as they are spelled aloud in codes and unknown acronyms ("NQ-CP": "en quy xê pê").
 LETTER_NAMES = {
@@ -138,6 +192,8 @@ LETTER_NAMES = {
 SYMBOLS = {
     "./.": ".",  # the end mark of an official document
     "%": " phần trăm ",
+    "°C": " độ xê ",  # after a range, "35-37°C"
+    "°": " độ ",
     "+": " cộng ",
     "&": " và ",
     "=": " bằng ",
@@ -147,11 +203,32 @@ SYMBOLS = {
 }
 
 # Words after which a/b is a date (ngày 07 và 08/12) rather than a ratio (15/15 huyện).
-DATE_CONTEXT = {"ngày", "mồng", "và", "đến", "tới", "từ", "hoặc", "sáng", "trưa", "chiều", "tối", "đêm", "hôm",
-                "-", "–"}
+TIME_OF_DAY = {"sáng", "trưa", "chiều", "tối", "đêm", "khuya", "hôm"}
+# "Quốc khánh 2/9", "dịp 30/4": a day of the calendar, not a fraction; said without "ngày", like a time of day.
+HOLIDAY = {"khánh", "niệm", "dịp", "lễ", "tết"}
+DATE_CONTEXT = {"ngày", "mồng", "mùng", "và", "đến", "tới", "từ", "hoặc", "-", "–", "vào", "trước", "sau",
+                *TIME_OF_DAY, *HOLIDAY}
+# Words after which "29-12" is a date ("đêm 29-12"); elsewhere "3-5 người" is a range.
+DAY_DASH_CONTEXT = {"ngày", "mồng", "mùng", *TIME_OF_DAY, *HOLIDAY}
 # Words after which digits are a telephone number, read digit by digit ("gọi 115"); "gọi" alone only
 # before an emergency number, since "kêu gọi 100% người dân" is a quantity.
-CALL_CONTEXT = (r"số điện thoại", r"điện thoại", r"đường dây nóng", r"hotline", r"tổng đài",
+CALL_CONTEXT = (r"số điện thoại", r"điện thoại", r"đường dây nóng", r"hotline", r"tổng đài", r"mã số thuế",
+                r"mã bưu chính", r"số tài khoản", r"tài khoản", r"mã định danh",
                 r"gọi(?:\s+(?:đến|tới))?\s+số", r"gọi(?=\s+11\d(?!\d))")
-# Words after which a Roman numeral is a number ("Đại hội XIII", "lần thứ XVII", "khóa XV", "mục II").
-ROMAN_CONTEXT = (r"thứ", r"khóa", r"khoá", r"đại hội", r"hội nghị", r"kỳ", r"mục", r"phần", r"chương")
+# Words after which a number of three digits or more is to be dialled or copied, digit by digit, not a
+# quantity ("gọi 115", "mã số thuế 0101234567", "mã bưu chính 700000"); lower case, regular expressions.
+DIAL_CONTEXT = (r"gọi(?:\s+ngay)?(?:\s+(?:đến|tới|cho))?", r"điện thoại", r"đt", r"sđt", r"hotline", r"đường dây nóng",
+                r"tổng đài", r"fax", r"liên hệ", r"mã số thuế", r"mst", r"mã bưu chính", r"mã bưu điện", r"mã số",
+                r"số tài khoản", r"tài khoản", r"stk", r"căn cước(?:\s+công dân)?", r"cccd", r"cmnd",
+                r"chứng minh nhân dân", r"mã định danh", r"cấp cứu", r"cứu hỏa", r"cứu hoả", r"cứu nạn",
+                r"công an", r"cảnh sát")
+# Words after which a Roman numeral is a number ("Đại hội XIII", "lần thứ XVII", "khóa XV", "mục II",
+# "thế kỷ XXI", "quý I/2025").
+ROMAN_CONTEXT = (r"thứ", r"khóa", r"khoá", r"đại hội", r"hội nghị", r"kỳ", r"mục", r"phần", r"chương", r"thế kỷ",
+                 r"thế kỉ", r"quý", r"giai đoạn", r"cấp độ", r"loại", r"nhóm", r"hạng", r"tập", r"trung ương",
+                 r"vùng", r"khu vực", r"điều")
+# Roads, before their number ("QL14", "ĐT 741", "TL.8").
+ROADS = {"QL": "quốc lộ", "ĐT": "đường tỉnh", "TL": "tỉnh lộ", "ĐH": "đường huyện", "HL": "hương lộ"}
+# Address abbreviations before a place's name or number ("q.Cầu Giấy", "kp. 4", "tx. Tân Uyên").
+ADDRESS_WORDS = {"tp": "thành phố", "tx": "thị xã", "tt": "thị trấn", "kp": "khu phố", "q": "quận", "p": "phường",
+                 "h": "huyện", "x": "xã", "t": "tỉnh"}

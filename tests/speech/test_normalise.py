@@ -12,7 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from broadcaster.speech.normalise import TextNormaliser, is_syllable, roman_value, spell
+from broadcaster.speech.normalise import TextNormaliser
+from broadcaster.speech.readers import is_syllable, roman_value, spell
 
 Y2020 = "hai nghìn không trăm hai mươi"
 Y2021 = "hai nghìn không trăm hai mươi mốt"

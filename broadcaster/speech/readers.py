@@ -1,0 +1,430 @@
+"""The rules of the text normaliser: a pattern for what is written and a function that says it.
+
+Each reader gets the match of its own rule and the whole text, for the words before the match: the
+context words listed in vocabulary.py decide what an ambiguous token is (a date or a fraction, a
+quantity or a number to dial). The README lists these rules.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Callable
+
+from broadcaster.speech.numbers import (
+    DECIMAL_COMMA, read_day, read_decimal, read_digits, read_month, read_number, read_ordinal,
+)
+from broadcaster.speech.vocabulary import (
+    ADDRESS_WORDS, CALL_CONTEXT, DATE_CONTEXT, DAY_DASH_CONTEXT, DIAL_CONTEXT, HOLIDAY, LETTER_NAMES, PER,
+    ROADS, ROMAN_CONTEXT,
+    SYMBOLS, TERMS, TIME_OF_DAY, UNITS,
+)
+
+ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+ROMAN = re.compile(r"^C{0,3}(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
+# The shape of a Vietnamese syllable without its marks: an all-capital word of another shape is an
+# acronym, spelled letter by letter ("KGVX"), while "THÔNG BÁO" is read as words.
+SYLLABLE = re.compile(r"^(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|kr|[bcdghklmnpqrstvx])?[aeiouy]{1,3}"
+                      r"(ch|ng|nh|[cmnptk])?$")
+WORD_BEFORE = re.compile(r"([^\W\d_]+|[-–])\s*$")
+# The context word may be followed by other numbers of a list: "gọi 113, 114 hoặc 115".
+DIAL_BEFORE = re.compile(r"(?<!\w)(?:" + "|".join(DIAL_CONTEXT) + r")(?:\s+(?:là|số))*\s*:?\s*"
+                         r"(?:[\d .+]{3,}?\s*(?:,|hoặc|và|/)\s*)*$")
+HALF_DAY = {"am": "ây em", "pm": "pi em"}
+# Words after which "20g" is a time, not grams.
+HOUR_BEFORE = {"lúc", "vào", "từ", "đến", "tới", "trước", "sau"}
+# After a clock time ("9h", "10h30", "9h2p") a dash and another time is a range: "đến".
+TIME_OR_NUMBER_BEFORE = re.compile(r"\d(?:[hHgpms']|ph)?\d{0,2}[ps]?\s*$")
+
+
+def alternatives(words) -> str:
+    """A regular expression matching any of ``words``, the longest first."""
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+def _word_before(text: str, position: int) -> str:
+    """The word (or dash) just before ``position``, lower-cased; '' when there is none."""
+    found = WORD_BEFORE.search(text, max(0, position - 40), position)
+    return found.group(1).lower() if found else ""
+
+
+def _to_dial(text: str, position: int) -> bool:
+    """Whether the words before ``position`` ask for a number to dial or to copy ('gọi', 'mã số thuế')."""
+    return bool(DIAL_BEFORE.search(text[max(0, position - 40):position].lower()))
+
+
+def spell(letters: str) -> str:
+    """Letters and digits as spelled aloud: 'TTg' 'tê tê giê', 'QH15' 'quy hát mười lăm'."""
+    words = []
+    for run in re.findall(r"\d+|[^\W\d_]", letters):
+        words.append(read_number(int(run)) if run.isdigit() else LETTER_NAMES.get(run.upper(), run))
+    return " ".join(words)
+
+
+def roman_value(numeral: str) -> int | None:
+    """The value of a Roman numeral up to 399, or None when it is not one."""
+    if not numeral or not ROMAN.match(numeral):
+        return None
+    values = [ROMAN_VALUES[c] for c in numeral]
+    return sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
+
+
+def is_syllable(word: str) -> bool:
+    """Whether ``word`` has the shape of one Vietnamese syllable (marks and case ignored)."""
+    bare = "".join(c for c in unicodedata.normalize("NFD", word.lower().replace("đ", "d"))
+                   if not unicodedata.combining(c))
+    return bool(SYLLABLE.match(bare))
+
+
+def _date(day: int, month: int, year: str | None, before: str) -> str:
+    """'ngày mồng một tháng bảy năm ...'; 'ngày' is not said after 'ngày', 'mồng' or a time of day
+    ('sáng mồng tám tháng ba') or a holiday ('Quốc khánh mồng hai tháng chín'), nor 'mồng' after 'mồng' or 'mùng'."""
+    words = [] if before in ("ngày", "mồng", "mùng") or before in TIME_OF_DAY or before in HOLIDAY else ["ngày"]
+    words.append(read_number(day) if before in ("mồng", "mùng") else read_day(day))
+    words += ["tháng", read_month(month)]
+    if year:
+        words += ["năm", read_number(int(year))]
+    return " ".join(words)
+
+
+def _is_date(day: int, month: int) -> bool:
+    return 1 <= day <= 31 and 1 <= month <= 12
+
+
+def group_digits(digits: str) -> list[str]:
+    """An unbroken number to dial in the groups people say: 4-3-3 (mobile), 4-4-3 (landline), 4-4 (1900)."""
+    n = len(digits)
+    sizes = {8: (4, 4), 10: (4, 3, 3), 11: (4, 4, 3)}.get(n) or (3,) * (n // 3) + ((n % 3,) if n % 3 else ())
+    groups, start = [], 0
+    for size in sizes:
+        groups.append(digits[start:start + size])
+        start += size
+    if len(groups) > 1 and len(groups[-1]) == 1:  # '1234567' is 'một hai ba, bốn năm sáu bảy'
+        groups[-2:] = [groups[-2] + groups[-1]]
+    return groups
+
+
+def telephone(number: str) -> str:
+    """Digit by digit, a pause between the groups it is written in; '+' is 'cộng'; a lone leading '0' is
+    said with the group after it ('0 24 24 24 24': 'không hai bốn, hai bốn, ...')."""
+    groups = [g for g in re.split(r"[ .()-]", number.lstrip("+")) if g]
+    if len(groups) > 1 and groups[0] == "0":
+        groups[:2] = [groups[0] + groups[1]]
+    if number.startswith("+") and len(groups) == 1:
+        groups = [groups[0][:2], *group_digits(groups[0][2:])]  # '+84912345678': the country, then the rest
+    elif len(groups) == 1 and len(groups[0]) > 4:
+        groups = group_digits(groups[0])
+    return ("cộng " if number.startswith("+") else "") + ", ".join(read_digits(g) for g in groups)
+
+
+# Each reader gets the match of its own rule and the whole text (for the words before the match).
+
+def _read_term(m: re.Match, text: str) -> str:
+    written = m.group(0)
+    spoken = next(said for pattern, said in TERMS if re.fullmatch(pattern, written, re.IGNORECASE))
+    # "Vắc-xin" opens a sentence and keeps its capital; "F0" is all capitals and is not a name.
+    return spoken[0].upper() + spoken[1:] if written[0].isupper() and not written.isupper() else spoken
+
+
+def _read_web(m: re.Match, text: str) -> str:
+    """The host of a web address, 'chấm' for its dots; a path cannot be typed from a loudspeaker."""
+    return _host(m.group(1))
+
+
+def _host(host: str) -> str:
+    """A host name, 'chấm' for its dots."""
+    return " chấm ".join(_label(part) for part in host.split("."))
+
+
+def _label(part: str) -> str:
+    """A label of a host: one without a vowel is spelled, as it is said ("vtv" "vê tê vê", "vn" "vê en");
+    digits are read one by one ("vtv24" "vê tê vê hai bốn")."""
+    if not re.search(r"[aeiouy]", part, re.IGNORECASE):
+        return " ".join(read_digits(run) if run.isdigit() else spell(run) for run in re.findall(r"\d+|\D+", part))
+    return re.sub(r"\d+", lambda digits: f" {read_digits(digits.group())} ", part).strip()
+
+
+def _read_call(m: re.Match, text: str) -> str:
+    return f"{m.group(1)} {telephone(m.group(2))}"
+
+
+def _read_phone(m: re.Match, text: str) -> str:
+    return telephone(m.group(0))
+
+
+def _read_address(m: re.Match, text: str) -> str:
+    """'q.', 'p.', 'tx.' ... before a place's name or number: 'quận', 'phường', 'thị xã'."""
+    after = text[m.end():m.end() + 1]
+    if after.isalpha() and not after.isupper():
+        return m.group(0)  # "x. bà con": not an address
+    return ADDRESS_WORDS[m.group(1).lower()]
+
+
+def _read_roman_after(m: re.Match, text: str) -> str:
+    value = roman_value(m.group(2))
+    if value is None:
+        return m.group(0)
+    spoken = f"{m.group(1)} {read_ordinal(value) if m.group(1).lower() == 'thứ' else read_number(value)}"
+    return spoken + (f" năm {read_number(int(m.group(3)))}" if m.group(3) else "")  # "quý I/2025"
+
+
+def _read_roman_heading(m: re.Match, text: str) -> str:
+    value = roman_value(m.group(1))
+    return read_number(value) if value else m.group(1)
+
+
+def _read_code(m: re.Match, text: str) -> str:
+    words = []
+    for part in re.findall(r"\d+|[^\W\d_][^\W_]*|/", m.group(0)):
+        if part == "/":
+            words.append("trên")
+        elif part.isdigit():
+            words.append(read_number(int(part)))
+        else:
+            words.append(spell(part))
+    return " ".join(words)
+
+
+def _read_month_range(m: re.Match, text: str) -> str:
+    """'từ 01-12/2025': 'từ tháng một đến tháng mười hai năm ...'."""
+    first, last, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    if not (1 <= first <= 12 and 1 <= last <= 12):
+        return f"{read_number(first)} đến {read_number(last)} trên {read_number(year)}"
+    prefix = "" if _word_before(text, m.start()) == "tháng" else "tháng "
+    return f"{prefix}{read_month(first)} đến tháng {read_month(last)} năm {read_number(year)}"
+
+
+def _read_day_range(m: re.Match, text: str) -> str:
+    first, last, month, year = int(m.group(1)), int(m.group(2)), int(m.group(3)), m.group(4)
+    if not (_is_date(first, month) and _is_date(last, month)):
+        return " ".join([read_number(first), "đến", read_number(last), "trên", read_number(month)]
+                        + (["trên", read_number(int(year))] if year else []))
+    before = _word_before(text, m.start())
+    start = [] if before in ("ngày", "mồng", "mùng") else ["ngày"]
+    start.append(read_number(first) if before in ("mồng", "mùng") else read_day(first))
+    return " ".join([*start, "đến", _date(last, month, year, "ngày")])
+
+
+def _read_full_date(m: re.Match, text: str) -> str:
+    day, month, year = int(m.group(1)), int(m.group(3) or m.group(4)), m.group(5)
+    if not _is_date(day, month):
+        return " trên ".join(read_number(n) for n in (day, month, int(year)))
+    return _date(day, month, year, _word_before(text, m.start()))
+
+
+def _read_month_year(m: re.Match, text: str) -> str:
+    month, year = int(m.group(1)), int(m.group(2))
+    if not 1 <= month <= 12:
+        return f"{read_number(month)} trên {read_number(year)}"
+    prefix = "" if _word_before(text, m.start()) == "tháng" else "tháng "
+    return f"{prefix}{read_month(month)} năm {read_number(year)}"
+
+
+def _read_day_dash(m: re.Match, text: str) -> str:
+    """'đêm 29-12' after a word of time is a date; otherwise the dash rule reads it ('3-5 người')."""
+    day, month = int(m.group(1)), int(m.group(2))
+    before = _word_before(text, m.start())
+    if before in DAY_DASH_CONTEXT and _is_date(day, month):
+        return _date(day, month, None, before)
+    return f"{read_number(day)} đến {read_number(month)}"
+
+
+def _read_slash(m: re.Match, text: str) -> str:
+    """A date after 'ngày', 'và', 'đến'...; otherwise a fraction (1/2 'một phần hai') or a ratio ('trên')."""
+    a, b = int(m.group(1)), int(m.group(2))
+    if m.group(3):
+        return f"{read_number(a)} trên {read_number(b)} giờ"  # "trực 24/24h"
+    before = _word_before(text, m.start())
+    if before in DATE_CONTEXT and _is_date(a, b):
+        return _date(a, b, None, before)
+    if 0 < a < b <= 10:
+        return f"{read_number(a)} phần {read_month(b)}"
+    return f"{read_number(a)} trên {read_number(b)}"
+
+
+def _read_time(m: re.Match, text: str) -> str:
+    """'9h2m2s', '21g26p', '12h24p30s', '01:20:30': hours, minutes and seconds in words."""
+    hour = int(m.group(1))
+    minute = int(m.group(2) or m.group(4) or 0)
+    second = int(m.group(3) or m.group(5) or 0)
+    if hour > 24 or minute > 59 or second > 59:
+        return " ".join(read_number(int(n)) for n in m.groups()[:5] if n)
+    words = [read_number(hour), "giờ"]
+    if minute or second:
+        words += [read_number(minute), "phút"]
+    if second:
+        words += [read_number(second), "giây"]
+    if m.group("half"):
+        words.append(HALF_DAY[m.group("half").lower()])  # "10h30am": said the English way
+    return " ".join(words)
+
+
+def _read_fraction(fraction: str, grouped: bool) -> str:
+    """Decimals of an exact figure ('1.234,56') or of more than two digits, digit by digit."""
+    return read_digits(fraction) if grouped or len(fraction) > 2 else ""
+
+
+def _read_number(m: re.Match, text: str) -> str:
+    written, unit = m.group("figure"), m.group("unit")
+    sign = "âm " if written[0] in "-−" else ""
+    written = written.lstrip("-−")
+    # Two separators: the last one is the decimal mark ("1.234,56", "1,123.56"); several commas and no
+    # point are English thousands ("1,234,567"); otherwise a comma is the decimal mark, as Vietnamese
+    # writes it, and a point between groups of three marks thousands.
+    if "," in written and ("." in written or written.count(",") > 1):
+        mark = max(written.rfind(","), written.rfind("."))
+        if written.count(",") > 1 and "." not in written:
+            mark = len(written)
+        whole, fraction = re.sub(r"[.,]", "", written[:mark]), written[mark + 1:]
+        grouped = True
+    elif "," in written:
+        whole, fraction = written.split(",")
+        grouped = False
+    elif re.fullmatch(r"\d+\.\d{1,2}", written):
+        whole, fraction = written.split(".")
+        grouped = False
+    else:
+        whole, fraction, grouped = written.replace(".", ""), "", "." in written
+    if fraction:
+        digits = _read_fraction(fraction, grouped)
+        spoken = (f"{read_number(int(whole))} {DECIMAL_COMMA} {digits}" if digits
+                  else read_decimal(whole, fraction, DECIMAL_COMMA))
+    elif grouped:
+        spoken = read_number(int(whole))
+    elif not unit and not sign and len(whole) >= 3 and _to_dial(text, m.start()):
+        spoken = telephone(whole)  # "gọi 115", "mã số thuế 0101234567", "mã bưu chính 700000"
+    elif (whole.startswith("0") and len(whole) > 2) or len(whole) > 15:
+        spoken = read_digits(whole)  # a code or an account number, not a quantity: '001', '012345678901'
+    else:
+        n = int(whole)
+        before = _word_before(text, m.start())
+        if sign:
+            spoken = read_number(n)
+        elif before == "ngày" and 1 <= n <= 31:
+            spoken = read_day(n)
+        elif before == "tháng" and 1 <= n <= 12:
+            spoken = read_month(n)
+        elif before == "thứ":
+            spoken = read_ordinal(n)
+        else:
+            spoken = read_number(n)  # leading zeros are not said: '07 ca' is 'bảy ca'
+    if unit == "g" and not fraction and int(whole) <= 24 and _word_before(text, m.start()) in HOUR_BEFORE:
+        return f"{spoken} giờ"  # "lúc 20g": 'g' is "giờ" after a word of time, a gram elsewhere
+    return sign + (f"{spoken} {UNITS[unit]}" if unit else spoken)
+
+
+def _read_abbreviation(m: re.Match, text: str) -> str:
+    """A short word with a dot that no rule knows ('Cty.', 'Tr.'): left as written (explain flags it)."""
+    return m.group(0)
+
+
+def _read_score(m: re.Match, text: str) -> str:
+    """'tỷ số 2 - 1', 'đội hình 4-2-3-1': the numbers one after the other, no 'đến'."""
+    return f"{m.group(1)} " + " ".join(read_number(int(n)) for n in re.findall(r"\d+", m.group(2)))
+
+
+def _read_email(m: re.Match, text: str) -> str:
+    """'abc@gmail.com': the name as written (its digits one by one), 'a còng', the host as a web address."""
+    name = re.sub(r"\d+", lambda digits: f" {read_digits(digits.group())} ", m.group(1)).strip()
+    return f"{name} a còng {_host(m.group(2))}"
+
+
+def _read_acronym(m: re.Match, text: str) -> str:
+    word = m.group(0)
+    return spell(word) if word.isupper() and not is_syllable(word) else word
+
+
+def _read_dash(m: re.Match, text: str) -> str:
+    start, end = m.start(), m.end()
+    line_start = text.rfind("\n", 0, start) + 1
+    if not text[line_start:start].strip():
+        return ""  # a bullet at the start of a line
+    after = text[end:].lstrip()[:1]
+    if after.isdigit() and TIME_OR_NUMBER_BEFORE.search(text, max(0, start - 12), start):
+        return " đến "  # 2021 - 2025, 07/12 - 18/12, 9h - 10h
+    if m.group(0) != "-" or text[start - 1:start].isspace() or text[end:end + 1].isspace():
+        return ", "  # "kinh tế - xã hội": a short pause
+    return " "  # a hyphen inside a name
+
+
+def _read_per(m: re.Match, text: str) -> str:
+    """'đồng/người/ngày': 'đồng trên người trên ngày'; the heading of a form 'ngày/tháng/năm' keeps a pause."""
+    if _word_before(text, m.start()) in ("ngày", "tháng"):
+        return f", {m.group(1)}"
+    return f" trên {UNITS.get(m.group(1), m.group(1))}"
+
+
+def _read_road(m: re.Match, text: str) -> str:
+    """'QL14' 'quốc lộ mười bốn', 'ĐT 741' 'đường tỉnh bảy trăm bốn mươi mốt', 'QL1A' 'quốc lộ một A'."""
+    return f"{ROADS[m.group(1)]} {read_number(int(m.group(2)))}" + (f" {m.group(3)}" if m.group(3) else "")
+
+
+def _read_plate(m: re.Match, text: str) -> str:
+    """A vehicle's number plate, '47A-123.45': the province, the series spelled, the number digit by digit."""
+    series = " ".join(read_digits(run) if run.isdigit() else spell(run) for run in re.findall(r"\d+|\D+", m.group(2)))
+    return f"{read_number(int(m.group(1)))} {series}, " + ", ".join(read_digits(g) for g in re.split(r"\.", m.group(3)))
+
+
+def _read_symbol(m: re.Match, text: str) -> str:
+    return SYMBOLS[m.group(0)]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A pattern and the function that reads what it matches."""
+
+    name: str
+    pattern: str
+    read: Callable[[re.Match, str], str]
+
+
+def _term_pattern() -> str:
+    return r"(?<!\w)(?i:" + "|".join(pattern for pattern, _ in TERMS) + r")(?!\w)"
+
+
+# A figure: Vietnamese ("1.234,56", "2,5"), English ("1,234,567", "2,342.08"), a point decimal ("40.1"),
+# and a minus sign when nothing stands before it ("-1.234,56", "-5°C").
+_FIGURE = (r"(?P<figure>(?:(?<![\w.,)\-–])[-−](?=\d))?(?:\d{1,3}(?:,\d{3})+\.\d+|\d{1,3}(?:,\d{3}){2,}(?![\d.])"
+           r"|(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+|\.\d{1,2}(?![\d.]))?))")
+# A clock time: "9h", "7h30", "9h2m2s", "21g26p", "12h24p30s", "7:00", "01:20:30".
+_CLOCK = (r"(\d{1,2})(?:(?:[hH]|g(?=\d)|\s[hH](?=\d))(?:(\d{1,2})(?:ph|[pm'])?(?:(\d{1,2})s)?)?"
+          r"|:(\d{2})(?::(\d{2}))?)")
+# A telephone number: "+84 ...", "0" and 9 to 11 digits, "(0262) 3 852 115", "1900 1234", "1800.1090".
+_PHONE = (r"(?:\+\d{1,3}(?:[ .-]?\d){7,12}|0(?:[ .-]?\d){8,10}|\(0\d{2,3}\)\s?\d(?:[ .-]?\d){5,7}"
+          r"|1[89]00[ .-]?\d{3,4}(?:[ .-]?\d{2,4})?)(?![\w,]|\.\d)")
+RULES = (
+    Rule("email", r"(?<![\w.])([\w.+-]+)@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)", _read_email),
+    Rule("web", r"<?(?:https?://)?((?:www\.)?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:vn|com|net|org|info))(?![\w.])"
+         r"(?:/[^\s<>]*)?>?", _read_web),
+    Rule("term", _term_pattern(), _read_term),
+    Rule("call", r"(?i:((?:" + "|".join(CALL_CONTEXT) + r")(?:\s+(?:đến|tới))?(?:\s+số)?:?))\s+(\+?\d(?:[ .]?\d){2,})",
+         _read_call),
+    Rule("address", r"(?<![\w.])(?i:(" + alternatives(ADDRESS_WORDS) + r"))\s?\.\s*(?=[^\W_])", _read_address),
+    Rule("roman_after", r"(?<!\w)(?i:(" + "|".join(ROMAN_CONTEXT) + r"))\s+([IVXLC]+)(?:/(\d{4}))?(?!\w)",
+         _read_roman_after),
+    Rule("roman_heading", r"(?<![^\n])\s*([IVX]{1,4})(?=[.)\-–]\s)", _read_roman_heading),
+    # A document number: "68/NQ-CP", "117/2020/NĐ-CP", "02-NQ/TU", "30/2021/QH15".
+    Rule("code", r"(?<![\w/])\d+(?:/\d+)?[/-][A-ZĐ][\wĐđ]*(?:[/-][A-ZĐ][\wĐđ]*)*", _read_code),
+    Rule("score", r"(?i:(tỷ số|tỉ số|đội hình|sơ đồ))\s+(\d+(?:\s*[-–]\s*\d+)+)(?![\w/])", _read_score),
+    Rule("road", r"(?<!\w)(" + alternatives(ROADS) + r")\.?\s?([1-9]\d{0,3})([A-Z])?(?!\w)", _read_road),
+    Rule("plate", r"(?<![\w.])(\d{2})([A-Z]{1,2}\d?)-(\d{3}\.\d{2}|\d{4,5})(?![\w.])", _read_plate),
+    Rule("phone", r"(?<![\w.,+])" + _PHONE, _read_phone),
+    Rule("month_range", r"(?<![\w/])(\d{1,2})\s*[-–]\s*(\d{1,2})/(\d{4})(?![\d/])", _read_month_range),
+    Rule("day_range", r"(?<![\w/])(\d{1,2})\s*[-–]\s*(\d{1,2})/(\d{1,2})(?:/(\d{4}))?(?![\d/])", _read_day_range),
+    Rule("full_date", r"(?<![\w/.])(\d{1,2})(?:(?P<sep>[/.-])(\d{1,2})(?P=sep)|\s[-–]\s(\d{1,2})\s[-–]\s)"
+         r"(\d{4})(?![\d/])",
+         _read_full_date),
+    Rule("month_year", r"(?<![\w/])(\d{1,2})/(\d{4})(?![\d/])", _read_month_year),
+    Rule("slash", r"(?<![\w/])(\d+)/(\d+)(?:(h)(?!\w))?(?![\d/])", _read_slash),
+    Rule("time", r"(?<![\w:.,/])" + _CLOCK + r"(?:\s?(?P<half>[ap]m|[AP]M))?(?![\w:]|[.,]\d)", _read_time),
+    Rule("day_dash", r"(?<![\w/.-])(\d{1,2})-(\d{1,2})(?![\w/.-])", _read_day_dash),
+    Rule("number", _FIGURE + r"(?:\s?(?P<unit>" + alternatives(UNITS) + r")(?!\w))?", _read_number),
+    # A word of a few letters, not all capitals, before a dot and a letter: an abbreviation no rule knows.
+    Rule("abbreviation", r"(?<![\w.])(?=[^\W\d_]{0,4}[a-zà-ỹđ])[^\W\d_]{1,5}\.(?=[ \t]?[^\W\d_])",
+         _read_abbreviation),
+    Rule("acronym", r"(?<!\w)[^\W\d_]{2,}(?!\w)", _read_acronym),
+    Rule("dash", r"[-–—]", _read_dash),
+    Rule("per", r"(?<=[^\W\d_])/(" + alternatives(set(PER) - {"%", "°", "°C"}) + r")(?!\w)", _read_per),
+    Rule("symbol", alternatives(SYMBOLS), _read_symbol),
+)
