@@ -9,7 +9,6 @@ import socket
 import struct
 import time
 from dataclasses import asdict, dataclass
-from pathlib import Path
 from typing import Callable
 
 from broadcaster import __version__
@@ -197,30 +196,25 @@ def clock_health(server: str, timeout: float = NTP_TIMEOUT_S) -> Check:
 
 
 def next_airing_health(station: Station, now: dt.datetime, schedule: Schedule) -> Check:
-    """The next airing (today or tomorrow) and whether its audio is rendered; what cannot air today."""
-    warnings: tuple[str, ...] = ()
+    """The next airing planned (today or tomorrow), and the items of today's schedule left out of the plan
+    (their audio not rendered, not approved, expired): a warning, with the first reason."""
+    left_out: tuple[str, ...] = ()
     upcoming = None
     for day in (now.date(), now.date() + dt.timedelta(days=1)):
         plan = station.plan(day, now, schedule)
         if day == now.date():
-            warnings = plan.warnings
+            left_out = plan.warnings
         upcoming = next((a for a in plan.airings if a.start >= now), None)
         if upcoming:
             break
-    if upcoming is None:
-        return Check("next", WARNING, t("next airing: nothing planned today or tomorrow"),
-                     {"announcement": None, "output": None, "start": None, "rendered": None, "unplanned": len(warnings)})
-    rendered = bool(upcoming.relay_url) or bool(upcoming.asset_path) and Path(upcoming.asset_path).is_file()
-    data = {"announcement": upcoming.announcement, "output": upcoming.output,
-            "start": upcoming.start.isoformat(timespec="seconds"), "rendered": rendered, "unplanned": len(warnings)}
+    data = {"announcement": upcoming and upcoming.announcement, "output": upcoming and upcoming.output,
+            "start": upcoming and upcoming.start.isoformat(timespec="seconds"), "left_out": list(left_out)}
     line = t("next airing: {id} on {output} at {time}", id=upcoming.announcement, output=upcoming.output,
-             time=upcoming.start.strftime("%Y-%m-%d %H:%M"))
-    if not rendered:
-        return Check("next", FAILING, line + t(" — its audio is missing"), data)
-    if warnings:
-        return Check("next", WARNING, line + t("; {n} cannot air today: {first}", n=len(warnings), first=warnings[0]),
-                     data)
-    return Check("next", OK, line, data)
+             time=upcoming.start.strftime("%Y-%m-%d %H:%M")) if upcoming else \
+        t("next airing: nothing planned today or tomorrow")
+    if left_out:
+        line += t("; {n} left out today: {first}", n=len(left_out), first=left_out[0])
+    return Check("next", WARNING if left_out or not upcoming else OK, line, data)
 
 
 def last_airing_health(station: Station, now: dt.datetime) -> Check:
