@@ -10,12 +10,12 @@ from broadcaster.cli import cli
 from broadcaster.cli.content import now_of
 from broadcaster.cli.output import console
 from broadcaster.health import FAILING, OK, WARNING, station_health
-from broadcaster.messages import t
+from broadcaster.messages import marked, t
 from broadcaster.outputs.sinks import probe_device
 from broadcaster.station import Station
 
-MARKS = {OK: "ok", WARNING: "WARNING", FAILING: "FAILING"}
-VERDICTS = {OK: "healthy", WARNING: "warnings", FAILING: "FAILING"}
+MARKS = {OK: marked("ok"), WARNING: marked("WARNING"), FAILING: marked("FAILING")}
+VERDICTS = {OK: marked("healthy"), WARNING: marked("warnings"), FAILING: marked("FAILING")}
 
 
 @cli.command("health")
