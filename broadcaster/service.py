@@ -76,10 +76,15 @@ def run_command_line(station: Station, windows: bool) -> list[str]:
     return [*head, "--station", str(station.root.absolute()), "run", *tail]
 
 
+def _literal(text: str) -> str:
+    """``text`` in a unit setting, its % signs not taken for systemd's specifiers."""
+    return text.replace("%", "%%")
+
+
 def _unit_word(word: str) -> str:
     """One word of an ExecStart line: quoted when it has spaces; systemd's specifiers (%) and variables ($)
     taken literally."""
-    word = word.replace("%", "%%").replace("$", "$$")
+    word = _literal(word).replace("$", "$$")
     if any(c in word for c in ' \t"\\\''):
         word = '"' + word.replace("\\", "\\\\").replace('"', '\\"') + '"'
     return word
@@ -89,12 +94,12 @@ def systemd_unit(station: Station, user: str, command: list[str], per_user: bool
     """The unit text: `run` started after the sound system, restarted on failure, watched by systemd's
     watchdog (run tells it it is alive), its output kept (and rotated) by journald."""
     after = "sound.target" + (f" {SOUND_USER_SERVICES}" if per_user else "")
-    lines = ["[Unit]", f"Description=broadcaster: {station.config.name}", f"After={after}",
+    lines = ["[Unit]", f"Description=broadcaster: {_literal(station.config.name)}", f"After={after}",
              "Wants=sound.target", "StartLimitIntervalSec=0", "",
              "[Service]", "Type=notify", "NotifyAccess=main"]
     if not per_user:
         lines.append(f"User={user}")
-    lines += [f"WorkingDirectory={_unit_word(str(station.root.absolute()))}",
+    lines += [f"WorkingDirectory={_literal(str(station.root.absolute()))}",
               "Environment=PYTHONUNBUFFERED=1", f"ExecStart={' '.join(map(_unit_word, command))}",
               "Restart=on-failure", f"RestartSec={RESTART_S}", f"WatchdogSec={WATCHDOG_S}", "TimeoutStopSec=30",
               "", "[Install]", f"WantedBy={'default.target' if per_user else 'multi-user.target'}", ""]

@@ -79,6 +79,8 @@ def test_paths_with_spaces_and_percent_signs_are_quoted_in_the_unit(tmp_path):
     (tmp_path / "station.yaml").write_text("name: Đài xã\n", encoding="utf-8")
     unit = systemd_unit(station, "radio", ["/opt/b/bin/broadcaster", "--station", "/srv/Đài 100%", "run"])
     assert 'ExecStart=/opt/b/bin/broadcaster --station "/srv/Đài 100%%" run' in unit.splitlines()
+    (tmp_path / "station.yaml").write_text("name: Đài 100% xã\n", encoding="utf-8")
+    assert "Description=broadcaster: Đài 100%% xã" in systemd_unit(Station(tmp_path), "radio", ["b"]).splitlines()
 
 
 FAKE = """#!/bin/sh
