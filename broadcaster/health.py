@@ -74,7 +74,8 @@ def station_health(station: Station, now: dt.datetime, probe: Probe | None = Non
     clock (against ``ntp_server``, if one is given), next and last airing, log and version."""
     try:
         schedule = station.schedule()
-        planned = [*device_health(station, schedule, probe), *_guarded(lambda: next_airing_health(station, now, schedule))]
+        planned = [*device_health(station, schedule, probe),
+                   *_guarded(lambda: next_airing_health(station, now, schedule))]
     except BroadcasterError as exc:  # a schedule that cannot be read is itself the failing check
         planned = [Check("schedule", FAILING, str(exc), {"problem": str(exc)})]
     checks = [*planned, disk_health(station, now), clock_health(ntp_server, ntp_timeout), running_health(station),

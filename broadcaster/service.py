@@ -153,7 +153,8 @@ def service_for(station: Station, user: str | None = None, windows: bool = sys.p
     cannot be one, or root."""
     user = user or default_user(windows)
     if installing and (not user.strip() or any(c in user for c in "\n\r\t\"<>&") or (not windows and " " in user)):
-        raise InputError(t("'{user}' cannot be a user name", user=repr(user)[1:-1]))  # a line break shows as \n, on one line
+        # repr: a line break shows as \n, and the message stays on one line
+        raise InputError(t("'{user}' cannot be a user name", user=repr(user)[1:-1]))
     if installing and not windows and not per_user and user == "root":
         raise InputError(t("the service must not run as root: choose a user with --user"))
     name = service_name(station)

@@ -66,7 +66,8 @@ def test_a_station_whose_run_airs_and_whose_log_is_intact_is_healthy(station, ru
     disk = next(c for c in health.checks if c.name == "disk")
     assert disk.status == OK and disk.data["days_left"] > 1000
     # The log is about five days old: it grows by its size over those days.
-    assert disk.data["log_bytes_per_day"] == round(disk.data["log_bytes"] / ((NOW - at(20, 5, 31)).total_seconds() / 86400))
+    days = (NOW - at(20, 5, 31)).total_seconds() / 86400
+    assert disk.data["log_bytes_per_day"] == round(disk.data["log_bytes"] / days)
     assert (health.status, health.exit_code) == (OK, 0)
 
 
@@ -74,12 +75,14 @@ def test_devices_are_opened_when_run_does_not_hold_them_and_a_missing_one_fails(
     write_schedule(station.root, "06:00", ["gioi-thieu"], device="loa_da_thao")
     schedule = (station.root / "schedules" / "test.yaml").read_text(encoding="utf-8")
     (station.root / "schedules" / "test.yaml").write_text(
-        schedule.replace("    device: loa_da_thao\n", "    device: loa_da_thao\n    backup: xe_loa_1\n"), encoding="utf-8")
+        schedule.replace("    device: loa_da_thao\n", "    device: loa_da_thao\n    backup: xe_loa_1\n"),
+        encoding="utf-8")
     probed = []
     health = station_health(station, NOW, lambda name, channels: probed.append((name, channels)))
     devices = [(c.status, c.message) for c in health.checks if c.name == "device"]
     assert devices[0][0] == WARNING  # the backup works: a warning, not a failure
-    assert devices[0][1].startswith("loa-xa: loa_da_thao: sound device 'loa_da_thao' not found; devices that can play: ")
+    assert devices[0][1].startswith(
+        "loa-xa: loa_da_thao: sound device 'loa_da_thao' not found; devices that can play: ")
     assert devices[1] == (OK, "loa-xa: xe_loa_1: opens")
     assert probed == [("xe_loa_1", 1)]
     assert _by_name(health)["run"] == (WARNING, "broadcaster run is not running")

@@ -3,7 +3,6 @@ systemctl into a unit folder of the test's own, the Windows task, sd_notify, and
 
 from __future__ import annotations
 
-import os
 import socket
 import sys
 import xml.etree.ElementTree as ET
@@ -125,7 +124,8 @@ def test_install_status_and_uninstall_through_systemctl(station_dir, tmp_path):
     result = _cli(station_dir, "status", "--unit-dir", str(units), "--tool", tool)
     assert (result.exit_code, result.output) == (1, f"{NAME}: not installed\n")
     result = _cli(station_dir, "uninstall", "--unit-dir", str(units), "--tool", tool)
-    assert (result.exit_code, result.output) == (1, f"Error: {units / (NAME + '.service')}: the service is not installed\n")
+    assert (result.exit_code, result.output) == (
+        1, f"Error: {units / (NAME + '.service')}: the service is not installed\n")
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="a shell script stands in for systemctl")
@@ -133,7 +133,8 @@ def test_a_service_that_stopped_and_a_refused_start_exit_1(station_dir, tmp_path
     tool, _ = _fake(tmp_path, active="failed", refuse="Access denied")
     units = tmp_path / "units"
     result = _cli(station_dir, "install", "--user", "radio", "--unit-dir", str(units), "--tool", tool)
-    assert (result.exit_code, result.output) == (1, f"Error: '{tool} start {NAME}' failed: Failed to start: Access denied\n")
+    assert (result.exit_code, result.output) == (
+        1, f"Error: '{tool} start {NAME}' failed: Failed to start: Access denied\n")
     result = _cli(station_dir, "status", "--unit-dir", str(units), "--tool", tool)
     assert (result.exit_code, result.output) == (1, f"{NAME}: not running, starts at boot (failed)\n")
 
