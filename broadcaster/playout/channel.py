@@ -34,7 +34,7 @@ MAX_AHEAD_S = 0.25      # never more audio written than this ahead of the clock
 FADE_S = 0.5            # an interrupted item fades out over this long
 JOURNAL_EVERY_S = 0.5   # how often the on-air journal notes that the item still plays
 RELAY_STALL_S = 3.0     # a relayed stream that says nothing this long is taken as down
-PROBE_S = 20.0          # an idle output's device is checked this often (a lost one is failed over within a minute)
+PROBE_S = 20.0          # run checks an idle output's device this often (a lost one is failed over within a minute)
 PROBE_CLEAR_S = 2.0     # ... unless an item is due (its stream opens) within this long
 
 
@@ -67,7 +67,7 @@ class Channel:
 
     def __init__(self, name: str, sinks: list[Sink], clock: Clock, rate: int, gain_db: float,
                  emit: Callable[[object], None], journal: Path,
-                 gate: Callable[[PlannedAiring], str | None] = lambda airing: None, probe_s: float = PROBE_S):
+                 gate: Callable[[PlannedAiring], str | None] = lambda airing: None, probe_s: float | None = None):
         self.name = name
         self.sinks = sinks
         self.clock = clock
@@ -86,7 +86,7 @@ class Channel:
         self._stream_time = Timeline(rate)
         self._since = 0.0  # the monotonic time at which the item on air was first heard
         self._down: set[str] = set()  # devices reported failed that have not worked since
-        self.probe_s = probe_s
+        self.probe_s = probe_s  # None: idle devices are not probed (a demo, a test of the engine alone)
         self._probed = time.monotonic()  # devices were just checked at start-up
         self._thread = threading.Thread(target=self._run, name=f"channel-{name}", daemon=True)
 
@@ -170,8 +170,8 @@ class Channel:
                         if wait is None or wait > KEEP_OPEN_S or not self._is_open() \
                                 or not self._sink.writes_silence:
                             self._close()
-                            probe = time.monotonic() - self._probed >= self.probe_s and (
-                                wait is None or wait > PROBE_CLEAR_S)
+                            probe = self.probe_s is not None and time.monotonic() - self._probed >= self.probe_s \
+                                and (wait is None or wait > PROBE_CLEAR_S)
                             if not probe:
                                 self._cv.wait(timeout=min(wait, 1.0) if wait is not None else 1.0)
                                 continue

@@ -13,7 +13,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.date import DateTrigger
 
 from broadcaster.outputs.sinks import Sink
-from broadcaster.playout.channel import PREROLL_S, PROBE_S, Channel
+from broadcaster.playout.channel import PREROLL_S, Channel
 from broadcaster.playout.clock import Clock
 from broadcaster.playout.events import MISSED, PARTIAL, STARTED, AiringEvent, airing_from_record
 from broadcaster.playout.priority import DEFAULT_POLICY, Policy
@@ -37,7 +37,7 @@ class PlayoutEngine:
 
     def __init__(self, outputs: dict[str, OutputSinks], clock: Clock, rate: int, journal: Path,
                  grace_s: float = DEFAULT_GRACE_S, gate: Callable[[PlannedAiring], str | None] = lambda a: None,
-                 probe_s: float = PROBE_S):
+                 probe_s: float | None = None):
         self.clock = clock
         self.probe_s = probe_s
         self.rate = rate
