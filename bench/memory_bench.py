@@ -40,6 +40,9 @@ class NullSink:
     def describe(self) -> str:
         return "null"
 
+    def probe(self) -> None:
+        pass
+
     def open(self, rate: int) -> None:
         pass
 

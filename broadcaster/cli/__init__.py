@@ -85,5 +85,5 @@ def main() -> None:
     cli(prog_name="broadcaster")
 
 
-from broadcaster.cli import (content, devices, logs, planning, playout, record, report, setup,  # noqa: E402,F401
-                             speech, users)  # (register commands)
+from broadcaster.cli import (content, devices, health, logs, planning, playout, record, report,  # noqa: E402,F401
+                             service, setup, speech, users)  # (register commands)

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+import logging
 import sys
+from contextlib import contextmanager
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
+from typing import Iterator
 
 from rich.console import Console
 from rich.table import Table
@@ -28,6 +34,51 @@ def table(title: str, columns: list[str], rows: list[list[str]]) -> None:
     for row in rows:
         tab.add_row(*row)
     console.print(tab)
+
+
+LOG_BYTES = 1_000_000  # a copy of the console is rotated at this size ...
+LOG_BACKUPS = 5        # ... keeping this many older files
+
+
+class _Copy(io.TextIOBase):
+    """A text stream that writes to ``stream`` and each whole line, timed, to a rotating log file."""
+
+    def __init__(self, stream, handler: logging.Handler):
+        self.stream = stream
+        self.handler = handler
+        self.pending = ""
+
+    def write(self, text: str) -> int:
+        """Write through, and log the lines it completes."""
+        self.stream.write(text)
+        self.pending += text
+        *lines, self.pending = self.pending.split("\n")
+        for line in lines:
+            self.handler.emit(logging.LogRecord("broadcaster", logging.INFO, "", 0, line, None, None))
+        return len(text)
+
+    def flush(self) -> None:
+        """Flush the console."""
+        self.stream.flush()
+
+
+@contextmanager
+def console_copied_to(path: Path | None) -> Iterator[None]:
+    """While the block runs, keep a copy of what the console says in ``path`` (rotated: never more than
+    LOG_BACKUPS + 1 files of LOG_BYTES); nothing when ``path`` is None."""
+    if path is None:
+        yield
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handler = RotatingFileHandler(path, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+    previous = console.file
+    console.file = _Copy(previous, handler)
+    try:
+        yield
+    finally:
+        console.file = previous
+        handler.close()
 
 
 def hms(value: str | dt.datetime | None) -> str:

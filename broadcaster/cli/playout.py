@@ -6,6 +6,7 @@ import datetime as dt
 import signal
 import threading
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Iterator
 
 import click
@@ -13,12 +14,13 @@ import click
 from broadcaster.cli import cli
 from broadcaster.cli.content import now_of, passphrase_of
 from broadcaster.cli.logs import print_records
-from broadcaster.cli.output import console, hms
+from broadcaster.cli.output import console, console_copied_to, hms
 from broadcaster.demo import run_demo
 from broadcaster.errors import BroadcasterError, InputError
 from broadcaster.messages import t
 from broadcaster.playout.clock import SystemClock
 from broadcaster.playout.events import BACK, STARTED, DeviceEvent
+from broadcaster.playout.channel import PROBE_S
 from broadcaster.playout.mailbox import Mailbox
 from broadcaster.playout.priority import DEFAULT_POLICY, EMERGENCY, PRIORITY, parse_policy
 from broadcaster.playout.runner import Runner
@@ -72,21 +74,27 @@ def stopped_by_signals(stop: threading.Event) -> Iterator[None]:
 @cli.command("run")
 @click.option("--operator", default="", metavar="NAME", help="The operator on duty (written into the log).")
 @click.option("--exit-when-idle", is_flag=True, help="Stop after the last airing of today instead of running on.")
+@click.option("--log-file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Also write what run says to FILE, rotated at 1 MB (5 kept); for a service without journald.")
+@click.option("--probe-every", type=click.FloatRange(1, 50), default=PROBE_S, show_default=True, metavar="SECONDS",
+              help="How often an idle output's device is checked, without a sound (a lost one is failed over).")
 @click.pass_obj
-def run_command(station: Station, operator: str, exit_when_idle: bool) -> None:
+def run_command(station: Station, operator: str, exit_when_idle: bool, log_file: Path | None,
+                probe_every: float) -> None:
     """Air the schedule day after day on every output, logging every airing (Ctrl+C or SIGTERM stops)."""
     clock = SystemClock(station.config.tz)
-    console.print(t("{name}: on air, time zone {tz}", name=station.config.name, tz=station.config.timezone))
-    runner = Runner(station, clock, [print_event], operator=operator,
-                    say=lambda text: console.print(text, markup=False), on_plan=_print_plan)
-    stop = threading.Event()
-    try:
-        with stopped_by_signals(stop):
-            runner.run(stop, exit_when_idle=exit_when_idle)
-    except KeyboardInterrupt:
-        stop.set()
-    if stop.is_set():
-        console.print(t("stopped"))
+    with console_copied_to(log_file):
+        console.print(t("{name}: on air, time zone {tz}", name=station.config.name, tz=station.config.timezone))
+        runner = Runner(station, clock, [print_event], operator=operator,
+                        say=lambda text: console.print(text, markup=False), on_plan=_print_plan, probe_s=probe_every)
+        stop = threading.Event()
+        try:
+            with stopped_by_signals(stop):
+                runner.run(stop, exit_when_idle=exit_when_idle)
+        except KeyboardInterrupt:
+            stop.set()
+        if stop.is_set():
+            console.print(t("stopped"))
 
 
 @cli.command("urgent")

@@ -13,7 +13,7 @@ import numpy as np
 
 from broadcaster.errors import DeviceError
 from broadcaster.messages import t
-from broadcaster.outputs.sinks import check_device, portaudio, stream_held_s
+from broadcaster.outputs.sinks import check_device, portaudio, probe_device, stream_held_s
 from broadcaster.outputs.timeline import Timeline
 
 BLOCK_S = 0.01   # the shared stream is written in 10 ms blocks
@@ -63,6 +63,13 @@ class DeviceMixer:
                                     have=self._rate, got=rate))
             with self._cv:
                 self._parts[key] = _Part(channels)
+
+    def probe(self) -> None:
+        """Check, without a sound, that the device is there and opens; a stream already running is proof
+        enough (a second one could find the device busy). DeviceError if not."""
+        with self._life:
+            if self._thread is None:
+                probe_device(self.device, self.width)
 
     def put(self, key: int, block: np.ndarray) -> None:
         """Queue an output's mono block, just after what it wrote before (or, when it ran dry or is new,
@@ -200,6 +207,10 @@ class MixerSink:
         """Take the output's channels of the device's shared stream."""
         self.mixer.attach(id(self), self.channels, rate)
         self._open = True
+
+    def probe(self) -> None:
+        """Check the shared device, without a sound; DeviceError if it is gone."""
+        self.mixer.probe()
 
     def write(self, block: np.ndarray) -> None:
         """Queue a block on the output's channels."""

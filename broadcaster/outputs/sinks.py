@@ -23,6 +23,9 @@ class Sink(Protocol):
     def describe(self) -> str:
         """A short human description, e.g. 'sound device "loa_xa"'."""
 
+    def probe(self) -> None:
+        """Check, without a sound, that the sink could be opened now; DeviceError if not."""
+
     def open(self, rate: int) -> None:
         """Get ready to play mono float32 audio at ``rate``; DeviceError when the device is not there."""
 
@@ -86,6 +89,20 @@ def check_device(name: str | None, channels: int = 1) -> int:
     return index
 
 
+def probe_device(name: str | None, channels: int = 1) -> int:
+    """Check that the device called ``name`` is listed and opens, without a sound: a stream is opened and
+    closed again, never started. Its index; DeviceError when it is missing or will not open."""
+    sd = portaudio()
+    index = check_device(name, channels)
+    try:
+        sd.OutputStream(device=index, channels=channels, dtype="float32").close()
+    except sd.PortAudioError as exc:
+        raise DeviceError(t("{device} cannot be opened: {reason}", device=t("sound device '{name}'",
+                                                                              name=name or "default"),
+                            reason=exc)) from None
+    return index
+
+
 def stream_held_s(stream, rate: int) -> float | None:
     """How long a PortAudio output stream holds before the next frame written is heard: its output latency
     less the room in its buffer; None when it cannot say."""
@@ -134,6 +151,10 @@ class SoundDeviceSink:
             self._stream.write(np.ascontiguousarray(block, dtype=np.float32).reshape(-1, 1))
         except sd.PortAudioError as exc:
             raise DeviceError(t("{device} failed: {reason}", device=self.describe(), reason=exc)) from None
+
+    def probe(self) -> None:
+        """Check, without a sound, that the device is still there and opens; DeviceError if not."""
+        probe_device(self.device)
 
     def held_s(self) -> float | None:
         """The stream's output latency less the room in its buffer."""
@@ -191,6 +212,9 @@ class WavFileSink:
             self._file.write(block)
         except (OSError, RuntimeError, soundfile.SoundFileError) as exc:
             raise DeviceError(t("{sink} cannot be written: {reason}", sink=self.describe(), reason=exc)) from None
+
+    def probe(self) -> None:
+        """A file is not probed: it is created when the first item plays."""
 
     def held_s(self) -> None:
         """A file has no clock."""

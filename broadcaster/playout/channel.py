@@ -34,6 +34,8 @@ MAX_AHEAD_S = 0.25      # never more audio written than this ahead of the clock
 FADE_S = 0.5            # an interrupted item fades out over this long
 JOURNAL_EVERY_S = 0.5   # how often the on-air journal notes that the item still plays
 RELAY_STALL_S = 3.0     # a relayed stream that says nothing this long is taken as down
+PROBE_S = 20.0          # run checks an idle output's device this often (a lost one is failed over within a minute)
+PROBE_CLEAR_S = 2.0     # ... unless an item is due (its stream opens) within this long
 
 
 @dataclass(order=True)
@@ -65,7 +67,7 @@ class Channel:
 
     def __init__(self, name: str, sinks: list[Sink], clock: Clock, rate: int, gain_db: float,
                  emit: Callable[[object], None], journal: Path,
-                 gate: Callable[[PlannedAiring], str | None] = lambda airing: None):
+                 gate: Callable[[PlannedAiring], str | None] = lambda airing: None, probe_s: float | None = None):
         self.name = name
         self.sinks = sinks
         self.clock = clock
@@ -84,6 +86,8 @@ class Channel:
         self._stream_time = Timeline(rate)
         self._since = 0.0  # the monotonic time at which the item on air was first heard
         self._down: set[str] = set()  # devices reported failed that have not worked since
+        self.probe_s = probe_s  # None: idle devices are not probed (a demo, a test of the engine alone)
+        self._probed = time.monotonic()  # devices were just checked at start-up
         self._thread = threading.Thread(target=self._run, name=f"channel-{name}", daemon=True)
 
     # -- control, from other threads ------------------------------------------------------------
@@ -160,15 +164,22 @@ class Channel:
                         (self.sinks, gain_db), self._next_sinks = self._next_sinks, None
                         self.gain = 10 ** (gain_db / 20)
                     item = self._pick()
+                    probe = False
                     if item is None:
                         wait = self._until_next()
                         if wait is None or wait > KEEP_OPEN_S or not self._is_open() \
                                 or not self._sink.writes_silence:
                             self._close()
-                            self._cv.wait(timeout=min(wait, 1.0) if wait is not None else 1.0)
-                            continue
+                            probe = self.probe_s is not None and time.monotonic() - self._probed >= self.probe_s \
+                                and (wait is None or wait > PROBE_CLEAR_S)
+                            if not probe:
+                                self._cv.wait(timeout=min(wait, 1.0) if wait is not None else 1.0)
+                                continue
                     else:
                         self._on_air, self._on_air_late_s = item, 0.0
+                if probe:
+                    self._probe()
+                    continue
                 if item is None:
                     try:
                         self._silence(BLOCK_S)
@@ -335,6 +346,24 @@ class Channel:
         if device in self._down:
             self._down.discard(device)
             self.emit(DeviceEvent(self.name, device, "", state=BACK))
+
+    def _probe(self) -> None:
+        """While idle, check without a sound the device the next item would play on; if it is gone, report
+        it and put the first device that answers in its place, so the next item starts there."""
+        self._probed = time.monotonic()
+        failed, working = [], None
+        for sink in self.sinks:
+            try:
+                sink.probe()
+            except DeviceError as exc:
+                failed.append((sink, exc.message))
+                continue
+            working = sink
+            break
+        for sink, reason in failed:
+            self._trouble(sink.describe(), reason, working.describe() if working else "")
+        while working is not None and self.sinks[0] is not working:
+            self._rotate()
 
     def _rotate(self) -> None:
         """After a failure, try the next device first from now on."""

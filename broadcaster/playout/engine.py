@@ -36,15 +36,17 @@ class PlayoutEngine:
     """Airs plans and urgent items on their outputs and reports every outcome."""
 
     def __init__(self, outputs: dict[str, OutputSinks], clock: Clock, rate: int, journal: Path,
-                 grace_s: float = DEFAULT_GRACE_S, gate: Callable[[PlannedAiring], str | None] = lambda a: None):
+                 grace_s: float = DEFAULT_GRACE_S, gate: Callable[[PlannedAiring], str | None] = lambda a: None,
+                 probe_s: float | None = None):
         self.clock = clock
+        self.probe_s = probe_s
         self.rate = rate
         self.grace_s = grace_s
         self.journal = Path(journal)
         self.gate = gate
         self.listeners: list[tuple[Listener, bool]] = []
-        self.channels = {name: Channel(name, list(o.sinks), clock, rate, o.gain_db, self._emit, self.journal, gate)
-                         for name, o in outputs.items()}
+        self.channels = {name: Channel(name, list(o.sinks), clock, rate, o.gain_db, self._emit, self.journal, gate,
+                                       probe_s) for name, o in outputs.items()}
         self._scheduled: dict[str, PlannedAiring] = {}
         self._scheduler = BackgroundScheduler(timezone=clock.tz)
 
@@ -56,7 +58,7 @@ class PlayoutEngine:
                 self.channels[name].change_sinks(list(o.sinks), o.gain_db)
                 continue
             self.channels[name] = Channel(name, list(o.sinks), self.clock, self.rate, o.gain_db, self._emit,
-                                          self.journal, self.gate)
+                                          self.journal, self.gate, self.probe_s)
             if self._scheduler.running:
                 self.channels[name].start()
 

@@ -14,6 +14,7 @@ from broadcaster.airing_log import KeepingLog
 from broadcaster.atomic import remove_leftovers
 from broadcaster.errors import BroadcasterError, StorageError
 from broadcaster.messages import counted, t
+from broadcaster.playout.channel import PROBE_S
 from broadcaster.playout.clock import Clock, StepWatch
 from broadcaster.playout.engine import Listener, OutputSinks, PlayoutEngine
 from broadcaster.playout.events import FINAL, MISSING, STARTED, AiringEvent, DeviceEvent
@@ -23,11 +24,13 @@ from broadcaster.outputs.mixer import DeviceMixer, mixers_for
 from broadcaster.outputs.sinks import check_device
 from broadcaster.schedule.model import Schedule
 from broadcaster.schedule.plan import Plan, PlannedAiring
+from broadcaster.sdnotify import READY, STOPPING, WATCHDOG, notify
 from broadcaster.station import Station
 
 POLL_S = 0.2
 WATCH_FILES_S = 2.0
 WATCHDOG_LATE_S = 1.0
+ALIVE_S = 5.0  # how often a service manager's watchdog is told that run is alive
 
 
 def log_listener(station: Station) -> Listener:
@@ -54,10 +57,12 @@ def output_sinks(station: Station, schedule: Schedule, mixers: dict[str | None, 
             if only is None or name in only}
 
 
-def build_engine(station: Station, clock: Clock, outputs: dict[str, OutputSinks]) -> PlayoutEngine:
-    """An engine for these outputs."""
+def build_engine(station: Station, clock: Clock, outputs: dict[str, OutputSinks],
+                 probe_s: float = PROBE_S) -> PlayoutEngine:
+    """An engine for these outputs, checking idle devices every ``probe_s`` seconds."""
     return PlayoutEngine(outputs, clock, station.config.profile.sample_rate, station.data_dir / "onair",
-                         station.config.grace_s, gate=lambda airing: station.gate(airing, clock.now()))
+                         station.config.grace_s, gate=lambda airing: station.gate(airing, clock.now()),
+                         probe_s=probe_s)
 
 
 @dataclass(frozen=True)
@@ -123,8 +128,10 @@ class Runner:
     """`broadcaster run`: one process for every output of a station."""
 
     def __init__(self, station: Station, clock: Clock, listeners: list[Listener], operator: str = "",
-                 say: Callable[[str], None] = lambda text: None, on_plan: Callable[[Plan], None] = lambda p: None):
+                 say: Callable[[str], None] = lambda text: None, on_plan: Callable[[Plan], None] = lambda p: None,
+                 probe_s: float = PROBE_S):
         self.station = station
+        self.probe_s = probe_s
         self.clock = clock
         self.listeners = listeners
         self.operator = operator
@@ -148,7 +155,7 @@ class Runner:
         station, clock = self.station, self.clock
         schedule = station.schedule()
         outputs = output_sinks(station, schedule, self.mixers)
-        engine = build_engine(station, clock, outputs)
+        engine = build_engine(station, clock, outputs, self.probe_s)
         self._check_devices(schedule, engine, outputs)
         engine.subscribe(self._log_event)
         engine.subscribe(lambda event: self._say_next(engine, event), started=True)
@@ -164,10 +171,14 @@ class Runner:
         self._load(engine, day, schedule)
         signature = _signature(station)
         engine.start()
-        last_watch = 0.0
+        notify(READY)
+        last_watch = last_alive = 0.0
         watch = StepWatch(clock)
         try:
             while not stop.wait(POLL_S):
+                if time.monotonic() - last_alive >= ALIVE_S:
+                    last_alive = time.monotonic()
+                    notify(WATCHDOG)
                 stepped = watch.stepped()
                 if stepped:
                     self._clock_stepped(engine, stepped)
@@ -185,6 +196,7 @@ class Runner:
                 if exit_when_idle and not engine.pending():
                     break
         finally:
+            notify(STOPPING)
             engine.stop()
             self.log.record("run-stop", operator=self.operator, pid=os.getpid())
             if self.log.kept:

@@ -238,6 +238,12 @@ USAGE = [
          "Error: Invalid value for '--status': 'heard' is not one of 'aired', 'partial', 'interrupted', 'failed', "
          "'missed', 'skipped'."),
     Case(None, ("urgent", "mot"), "Error: broadcaster run is not running on this station: start it first", code=1),
+    Case(None, ("run", "--probe-every", "0"), "Error: Invalid value for '--probe-every': 0.0 is not in the range "
+         "1<=x<=50."),
+    Case(None, ("service", "install", "--user", "root", "--dry-run"),
+         "Error: the service must not run as root: choose a user with --user"),
+    Case(None, ("service", "install", "--user", "Lê Thị\nHoa", "--dry-run"),
+         "Error: 'Lê Thị\\nHoa' cannot be a user name"),
     Case("texts/empty.md", ("log", "import", "{file}"),
          "Error: {file}: not a log bundle (not the JSON that 'broadcaster log export' writes)"),
     Case("made:altered-bundle.json", ("log", "import", "{file}"),
