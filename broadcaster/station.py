@@ -8,6 +8,8 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
 from broadcaster.airing_log import AiringLog
 from broadcaster.config import CONFIG_FILE, Profile, StationConfig, load_config
 from broadcaster.content.announcement import CLIP, LANGUAGE_PATTERN, Announcement, Variant
@@ -29,6 +31,7 @@ from broadcaster.schedule.plan import CHIME_PREFIX, Material, Plan, PlannedAirin
 from broadcaster.speech.engine import SpeechEngine, SpokenText
 from broadcaster.speech.factory import speech_engines
 from broadcaster.speech.normalise import TextNormaliser, load_dictionary
+from broadcaster.trust.keys import fingerprint, load_station_key, new_key, public_raw, write_station_key
 
 FOLDERS = ("scripts_text", "audio", "schedules", "data")
 EDITED_BY_FILE = "(file edited)"
@@ -88,6 +91,27 @@ class Station:
         return self.root / "data"
 
     @property
+    def keys_dir(self) -> Path:
+        """The station's private key and the admin's public key."""
+        return self.data_dir / "keys"
+
+    @property
+    def station_key_path(self) -> Path:
+        """The station's private key (PEM), made by ``init`` or ``upgrade``."""
+        return self.keys_dir / "station.pem"
+
+    @cached_property
+    def station_key(self) -> Ed25519PrivateKey:
+        """The station's private key: it signs rendered audio and the airing log."""
+        return load_station_key(self.station_key_path)
+
+    def identity(self) -> dict[str, str]:
+        """What a district pins: the station's name, its key's fingerprint and the admin's (the root of trust)."""
+        return {"name": self.config.name,
+                "station": fingerprint(public_raw(self.station_key)),
+                "admin": self.users.admin_fingerprint()}
+
+    @property
     def clips_dir(self) -> Path:
         """The library's own copies of recorded clips, named by their hash."""
         return self.data_dir / "clips"
@@ -109,7 +133,7 @@ class Station:
     def users(self) -> Users:
         """The people of the station and their roles."""
         self.config
-        return Users(self.data_dir / "users.json")
+        return Users(self.data_dir / "users.json", self.keys_dir / "admin.pub")
 
     @cached_property
     def airing_log(self) -> AiringLog:
@@ -542,6 +566,8 @@ def init_station(root: Path, name: str) -> Station:
         raise InputError(t("this is a file, not a folder"), path=root)
     for folder in FOLDERS:
         (root / folder).mkdir(parents=True, exist_ok=True)
+    station = Station(root)
+    write_station_key(station.station_key_path, new_key())
     (root / CONFIG_FILE).write_text(STATION_TEMPLATE.format(name=json.dumps(name, ensure_ascii=False)),
-                                    encoding="utf-8")
-    return Station(root)
+                                    encoding="utf-8")  # last: a station cut off before it has a key is made again
+    return station

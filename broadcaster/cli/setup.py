@@ -9,7 +9,7 @@ import click
 from broadcaster.cli import cli
 from broadcaster.cli.output import console
 from broadcaster.messages import t
-from broadcaster.station import init_station
+from broadcaster.station import Station, init_station
 
 
 @cli.command("init")
@@ -20,3 +20,17 @@ def init_command(folder: Path, name: str) -> None:
     station = init_station(folder, name)
     console.print(t("Created station '{name}' in {folder}. Put texts in scripts_text/, schedules in schedules/.",
                     name=station.config.name, folder=folder))
+    console.print(t("Station key: {fingerprint}", fingerprint=station.identity()["station"]))
+    console.print(t("Next: add the admin, the first supervisor, whose key is the station's root of trust: "
+                    "broadcaster user add NAME --role supervisor"))
+
+
+@cli.command("identity")
+@click.pass_obj
+def identity_command(station: Station) -> None:
+    """Show the station's identity for a district to pin: its name, its key and its admin's key."""
+    identity = station.identity()
+    console.print(t("Station: {name}", name=identity["name"]))
+    console.print(t("Station key: {fingerprint}", fingerprint=identity["station"]))
+    console.print(t("Admin (root of trust): {fingerprint}", fingerprint=identity["admin"] or t(
+        "none yet: broadcaster user add NAME --role supervisor")))

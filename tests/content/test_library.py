@@ -106,7 +106,7 @@ def test_plannable_is_exactly_approved_unaltered_and_valid(tmp_path_factory, ops
 def _digest(folder: Path) -> str:
     h = hashlib.sha256()
     for p in sorted(folder.rglob("*")):
-        if p.is_file() and not p.name.endswith(".lock"):
+        if p.is_file() and not p.name.endswith(".lock") and p.name != "tries.json":  # wrong passphrases are recorded
             h.update(p.name.encode() + p.read_bytes())
     return h.hexdigest()
 
@@ -126,13 +126,14 @@ def test_approval_needs_a_supervisor_with_the_right_passphrase(tmp_path, who, pa
     assert err.value.message == message
     assert _digest(station.root) == before
     assert station.library.get("tin-gia").status == "draft"
+    assert len(station.users._failures(SUPERVISOR)) == (1 if "wrong" in message else 0)  # recorded
 
 
 def test_passphrases_are_not_stored_in_clear(tmp_path):
     station = empty_station(tmp_path / "s")
     stored = (station.data_dir / "users.json").read_text(encoding="utf-8")
     assert PASSPHRASE not in stored and PASSPHRASE.encode().hex() not in stored
-    assert '"scrypt"' in stored
+    assert '"scrypt"' in stored and '"sealed"' in stored
 
 
 def test_an_edit_on_disk_withdraws_approval_and_is_recorded(tmp_path):
