@@ -118,11 +118,8 @@ class Station:
 
     @cached_property
     def library(self) -> Library:
-        """The content library; approvals cover the processing profiles and the voice."""
-        # What is said depends on the engine and voice and on the normaliser with the station's dictionary.
-        profiles = ",".join(f"{name}:{profile.key()}" for name, profile in self.profiles.items())
-        processing = f"{profiles}|{self.speech_engines[0].key()}|{self.normaliser.key()}"
-        return Library(self.data_dir / "library.json", processing)
+        """The content library; a decision counts when signed by a person of the signed users file."""
+        return Library(self.data_dir / "library.json", self.users.trusted)
 
     @property
     def profiles(self) -> dict[str, Profile]:
@@ -327,14 +324,14 @@ class Station:
     def decide(self, ident: str, action: str, by: str, passphrase: str, now: dt.datetime, reason: str = "") -> Entry:
         """A supervisor approves, retires or rejects the current version; approving renders it too."""
         verbs = {APPROVED: t("approve"), RETIRED: t("retire"), REJECTED: t("reject")}
-        name = self.users.authenticate(by, passphrase, {"supervisor"}, verbs[action])
+        signer = self.users.unlock(by, passphrase, {"supervisor"}, verbs[action])
         self.entry(ident, now)
         if action == APPROVED:
             # Rendered before the approval is written: an approval cut off by a power cut is no approval,
             # rather than an approved announcement without audio (which approving again would refuse).
-            for variant in self.library.check(ident, action, name).announcement.variants:
+            for variant in self.library.check(ident, action, signer.name).announcement.variants:
                 self.render_all(variant)
-        entry = self.library.decide(ident, action, name, now, reason)
+        entry = self.library.decide(ident, action, signer, now, reason)
         if action == APPROVED:
             for variant in entry.announcement.variants:
                 self.render_all(variant)  # the version approved (found in the cache, unless edited meanwhile)

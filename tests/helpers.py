@@ -10,6 +10,7 @@ from pathlib import Path
 
 from broadcaster.atomic import replacing
 from broadcaster.content.library import APPROVED
+from broadcaster.content.users import Signer
 from broadcaster.station import Station
 
 NOW = dt.datetime(2026, 11, 25, 5, 0, tzinfo=dt.timezone(dt.timedelta(hours=7)))
@@ -25,6 +26,11 @@ def with_supervisor(root: Path) -> Station:
     return station
 
 
+def supervisor(station: Station) -> Signer:
+    """SUPERVISOR with their key opened, to sign decisions."""
+    return station.users.unlock(SUPERVISOR, PASSPHRASE, {"supervisor"}, "approve")
+
+
 def approved_station(root: Path, ids: tuple[str, ...] = ("gioi-thieu", "khau-hieu-5k"), render: bool = True) -> Station:
     """The station at ``root`` with the given sample texts added and approved (approval renders them)."""
     station = with_supervisor(root)
@@ -33,7 +39,7 @@ def approved_station(root: Path, ids: tuple[str, ...] = ("gioi-thieu", "khau-hie
         if render:
             station.decide(ident, APPROVED, SUPERVISOR, PASSPHRASE, NOW)
         else:
-            station.library.decide(ident, APPROVED, SUPERVISOR, NOW)
+            station.library.decide(ident, APPROVED, supervisor(station), NOW)
     return station
 
 

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import hashlib
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+from typing import Callable
 
 from tinydb import Query
 
 from broadcaster.content.announcement import Announcement, Variant
-from broadcaster.content.users import person_name, same_person
+from broadcaster.content.users import Person, Signer, person_name, same_person
 from broadcaster.errors import InputError
 from broadcaster.messages import marked, t
 from broadcaster.storage import Store
+from broadcaster.trust import statements
 
 DRAFT, APPROVED, RETIRED, REJECTED = marked("draft"), marked("approved"), marked("retired"), marked("rejected")
-CHANGED = marked("changed since approval")
+CHANGED, UNVERIFIED = marked("changed since approval"), marked("unverified")
 # What put() did, and actions in the history besides the decisions.
 ADDED, UPDATED, UNCHANGED, EDITED = marked("added"), marked("updated"), marked("unchanged"), marked("edited")
 CHANGES = (ADDED, UPDATED, EDITED)  # history actions that change the content
@@ -32,15 +33,18 @@ class Decision:
     at: str
     fingerprint: str
     reason: str = ""
+    statement: dict | None = None  # the same, signed by the supervisor (what is trusted)
 
 
 @dataclass(frozen=True)
 class Entry:
-    """An announcement as the library holds it, the last decision on it, and its current fingerprint."""
+    """An announcement as the library holds it, the last decision on it, its current fingerprint, and why the
+    decision does not verify ('' when it does)."""
 
     announcement: Announcement
     decision: Decision | None
     fingerprint: str
+    doubt: str = ""
 
     @property
     def id(self) -> str:
@@ -52,13 +56,15 @@ class Entry:
         """draft, approved, retired, rejected, or changed since approval (which airs as little as a draft)."""
         if self.decision is None:
             return DRAFT
+        if self.doubt:
+            return UNVERIFIED
         if self.decision.fingerprint != self.fingerprint:
             return CHANGED if self.decision.action == APPROVED else DRAFT
         return self.decision.action
 
     @property
     def approved(self) -> bool:
-        """True only when exactly this version, with this processing, was approved and not retired since."""
+        """True only when exactly this version was approved, in a signed decision, and not retired since."""
         return self.status == APPROVED
 
     @property
@@ -68,24 +74,24 @@ class Entry:
 
 
 class Library:
-    """Announcements in one TinyDB file, safe to share between processes.
+    """Announcements in one TinyDB file, safe to share between processes; a decision counts only when it
+    is signed by a person whose record verifies (``trusted``: public key -> person)."""
 
-    ``processing`` names how audio will be processed; an approval covers it, so changing the loudness
-    target or the voice asks for approval again.
-    """
-
-    def __init__(self, path: Path, processing: str):
+    def __init__(self, path: Path, trusted: Callable[[], dict[str, Person]] = dict):
         self.store = Store(path)
-        self.processing = processing
+        self.trusted = trusted
 
-    def _entry(self, record: dict) -> Entry:
+    def _entry(self, record: dict, trusted: dict[str, Person] | None = None) -> Entry:
         ann = Announcement.from_record(record["announcement"])
         decision = record.get("decision")
-        return Entry(ann, Decision(**decision) if decision else None, self.fingerprint(ann))
+        decision = Decision(**decision) if decision else None
+        doubt = _doubt(ann, decision, self.trusted() if trusted is None else trusted) if decision else ""
+        return Entry(ann, decision, self.fingerprint(ann), doubt)
 
-    def fingerprint(self, ann: Announcement) -> str:
-        """What an approval covers: the exact content and the processing."""
-        return hashlib.sha256(f"{ann.content_fingerprint()}|{self.processing}".encode()).hexdigest()
+    @staticmethod
+    def fingerprint(ann: Announcement) -> str:
+        """What an approval covers: what is said (text or clip, title, topic, author), not how it is processed."""
+        return ann.content_fingerprint()
 
     def put(self, ann: Announcement, now: dt.datetime, by: str, action: str = ADDED) -> str:
         """Store a new or changed announcement; returns 'added', 'updated' or 'unchanged'."""
@@ -134,7 +140,8 @@ class Library:
         """Every announcement, ordered by id."""
         with self.store.transaction() as db:
             records = db.table("announcements").all()
-        return sorted((self._entry(r) for r in records), key=lambda e: e.id)
+        trusted = self.trusted()
+        return sorted((self._entry(r, trusted) for r in records), key=lambda e: e.id)
 
     def get(self, ident: str) -> Entry:
         """One announcement, or an InputError that suggests the nearest id."""
@@ -143,18 +150,22 @@ class Library:
             raise unknown_announcement(ident, self.ids())
         return entry
 
-    def decide(self, ident: str, action: str, by: str, now: dt.datetime, reason: str = "") -> Entry:
-        """Record a supervisor's decision on the current version (who may decide is checked by the caller)."""
+    def decide(self, ident: str, action: str, by: Signer, now: dt.datetime, reason: str = "") -> Entry:
+        """Record a supervisor's signed decision on the current version (their passphrase was checked by the
+        caller, who opened their key)."""
         with self.store.transaction() as db:
             table = db.table("announcements")
             record = table.get(Query().announcement.id == ident)
             if record is None:
                 raise unknown_announcement(ident, [r["announcement"]["id"] for r in table.all()])
             entry = self._entry(record)
-            _refuse(entry, action, by, _changes(db, ident))
-            decision = Decision(action, by, now.isoformat(timespec="seconds"), entry.fingerprint, reason)
+            _refuse(entry, action, by.name, _changes(db, ident))
+            at = now.isoformat(timespec="seconds")
+            statement = statements.signed({"kind": "decision", "action": action, "id": ident, "by": by.name,
+                                           "at": at, "fingerprint": entry.fingerprint, "reason": reason}, by.key)
+            decision = Decision(action, by.name, at, entry.fingerprint, reason, statement)
             table.update({"decision": asdict(decision)}, doc_ids=[record.doc_id])
-            _history(db, now, action, ident, by, entry.fingerprint, reason)
+            _history(db, now, action, ident, by.name, entry.fingerprint, reason)
         return Entry(entry.announcement, decision, entry.fingerprint)
 
     def check(self, ident: str, action: str, by: str) -> Entry:
@@ -176,6 +187,24 @@ class Library:
         with self.store.transaction() as db:
             rows = db.table("history").all()
         return [dict(r) for r in rows if ident is None or r["id"] == ident]
+
+
+def _doubt(ann: Announcement, decision: Decision, trusted: dict[str, Person]) -> str:
+    """Why ``decision`` cannot be trusted: unsigned, signed by someone not a supervisor of the station,
+    saying something else than the record, or an approval by the announcement's author; '' when it holds."""
+    signed = decision.statement
+    verdict = statements.check(signed, trusted)
+    if not verdict:
+        return verdict.reason
+    person = trusted[signed[statements.SIGNER]]
+    said = {k: signed.get(k) for k in ("kind", "action", "id", "by", "at", "fingerprint", "reason")}
+    if said != {"kind": "decision", "id": ann.id, **{k: v for k, v in asdict(decision).items() if k != "statement"}}:
+        return t("the record says something else than its signed decision")
+    if person.role != "supervisor" or not same_person(person.name, decision.by):
+        return t("the decision is signed by {name}, who is not its supervisor", name=person.name)
+    if decision.action == APPROVED and ann.author and same_person(ann.author, person.name):
+        return t("approved by its own author")
+    return ""
 
 
 def _changes(db, ident: str) -> list[dict]:

@@ -27,7 +27,7 @@ from broadcaster.content.library import APPROVED
 from broadcaster.station import Station, init_station
 from broadcaster.storage import Store
 from tests.conftest import ROOT
-from tests.helpers import NOW, PASSPHRASE, SUPERVISOR, with_supervisor
+from tests.helpers import NOW, PASSPHRASE, SUPERVISOR, supervisor, with_supervisor
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 RATE = 44100
@@ -180,7 +180,7 @@ def make_station(root: Path, texts: dict[str, str] = {}, tones: dict[str, tuple[
         soundfile.write(path, tone(frequency, seconds), RATE, subtype="PCM_16")
         station.add_file(path, NOW, by=AUTHOR, ident=ident, language="vie")
     for ident in [*texts, *tones]:
-        entry = station.library.decide(ident, APPROVED, SUPERVISOR, NOW)
+        entry = station.library.decide(ident, APPROVED, supervisor(station), NOW)
         if render:
             for variant in entry.announcement.variants:
                 station.render(variant)
