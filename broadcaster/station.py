@@ -17,7 +17,7 @@ from broadcaster.content.clips import CLIP_EXTENSIONS, decode_clip, file_sha256,
 from broadcaster.content.library import (APPROVED, EDITED, REJECTED, RETIRED, Entry, Library, merged,
                                          unknown_announcement)
 from broadcaster.content.textfile import build, check_topic, read_announcement, read_sidecar
-from broadcaster.content.users import Users
+from broadcaster.content.users import Signer, Users
 from broadcaster.errors import BroadcasterError, InputError
 from broadcaster.messages import marked, t
 from broadcaster.outputs.mixer import DeviceMixer, MixerSink
@@ -234,21 +234,29 @@ class Station:
                              path=path)
         return self.read_text(path)
 
-    def add(self, ann: Announcement, now: dt.datetime, by: str = "") -> tuple[Entry, str]:
-        """Put what :meth:`read_file` read into the library; returns the entry and 'added', 'updated' or
-        'unchanged'."""
+    def add(self, ann: Announcement, now: dt.datetime, by: str = "", signer: Signer | None = None) -> tuple[Entry, str]:
+        """Put what :meth:`read_file` read into the library, the version signed by ``signer`` (who proved
+        who they are) when given, else made by nobody until claimed; returns the entry and 'added',
+        'updated' or 'unchanged'."""
         variant = ann.variants[0]
+        by = signer.name if signer else by or ann.author
         if variant.kind == CLIP:
             keep_clip(self._source(variant.source), self.clips_dir, variant.clip_sha256)
-            outcome = self.library.add_variant(ann.id, variant, now, by or ann.author, ann)
+            outcome = self.library.add_variant(ann.id, variant, now, by, ann, signer=signer)
         else:
-            outcome = self.library.add_text(ann, now, by or ann.author)
+            outcome = self.library.add_text(ann, now, by, signer=signer)
         return self.library.get(ann.id), outcome
 
     def add_file(self, path: Path, now: dt.datetime, by: str = "", ident: str | None = None,
-                 language: str | None = None) -> tuple[Entry, str]:
+                 language: str | None = None, signer: Signer | None = None) -> tuple[Entry, str]:
         """Read, check and add a text or a clip."""
-        return self.add(self.read_file(path, ident, language), now, by)
+        return self.add(self.read_file(path, ident, language), now, by, signer)
+
+    def claim(self, ident: str, by: str, passphrase: str, now: dt.datetime) -> Entry:
+        """An officer (or supervisor) signs the current version as theirs: a text edited outside the program
+        has a maker again, and can be approved by someone else."""
+        signer = self.users.unlock(by, passphrase, {"officer", "supervisor"}, t("claim a version"))
+        return self.library.claim(self.entry(ident, now).id, signer, now)
 
     def sync(self, now: dt.datetime, only: str | None = None) -> dict[str, str]:
         """Take in new texts in scripts_text/ (as drafts) and edits of the library's source files (or of

@@ -16,14 +16,22 @@ from broadcaster.station import Station
 NOW = dt.datetime(2026, 11, 25, 5, 0, tzinfo=dt.timezone(dt.timedelta(hours=7)))
 SUPERVISOR = "Trần Văn Bình"
 PASSPHRASE = "mật khẩu giám sát"
+OFFICER, OFFICER_PASSPHRASE = "Lê Thị Soạn", "mật khẩu cán bộ soạn"
 
 
 def with_supervisor(root: Path) -> Station:
-    """The station at ``root`` with the supervisor SUPERVISOR (passphrase PASSPHRASE)."""
+    """The station at ``root`` with the supervisor SUPERVISOR (passphrase PASSPHRASE), its admin, and the
+    officer OFFICER who writes texts."""
     station = Station(root)
     if SUPERVISOR not in dict(station.users.names()):
         station.users.add(SUPERVISOR, "supervisor", PASSPHRASE, NOW, None)
+        station.users.add(OFFICER, "officer", OFFICER_PASSPHRASE, NOW, (SUPERVISOR, PASSPHRASE))
     return station
+
+
+def officer(station: Station) -> Signer:
+    """OFFICER with their key opened, to sign the versions they make."""
+    return station.users.unlock(OFFICER, OFFICER_PASSPHRASE, {"officer"}, "add")
 
 
 def supervisor(station: Station) -> Signer:
@@ -34,8 +42,9 @@ def supervisor(station: Station) -> Signer:
 def approved_station(root: Path, ids: tuple[str, ...] = ("gioi-thieu", "khau-hieu-5k"), render: bool = True) -> Station:
     """The station at ``root`` with the given sample texts added and approved (approval renders them)."""
     station = with_supervisor(root)
+    maker = officer(station)
     for ident in ids:
-        station.add_file(root / "scripts_text" / f"{ident}.md", NOW)
+        station.add_file(root / "scripts_text" / f"{ident}.md", NOW, signer=maker)
         if render:
             station.decide(ident, APPROVED, SUPERVISOR, PASSPHRASE, NOW)
         else:

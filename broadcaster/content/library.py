@@ -21,7 +21,8 @@ DRAFT, APPROVED, RETIRED, REJECTED = marked("draft"), marked("approved"), marked
 CHANGED, UNVERIFIED = marked("changed since approval"), marked("unverified")
 # What put() did, and actions in the history besides the decisions.
 ADDED, UPDATED, UNCHANGED, EDITED = marked("added"), marked("updated"), marked("unchanged"), marked("edited")
-CHANGES = (ADDED, UPDATED, EDITED)  # history actions that change the content
+CLAIMED = marked("claimed")
+CHANGES = (ADDED, UPDATED, EDITED, CLAIMED)  # history actions that make a version (a claim makes it someone's)
 
 
 @dataclass(frozen=True)
@@ -93,8 +94,9 @@ class Library:
         """What an approval covers: what is said (text or clip, title, topic, author), not how it is processed."""
         return ann.content_fingerprint()
 
-    def put(self, ann: Announcement, now: dt.datetime, by: str, action: str = ADDED) -> str:
-        """Store a new or changed announcement; returns 'added', 'updated' or 'unchanged'."""
+    def put(self, ann: Announcement, now: dt.datetime, by: str, action: str = ADDED, signer: Signer | None = None) -> str:
+        """Store a new or changed announcement, the version signed by ``signer`` (its maker) when given;
+        returns 'added', 'updated' or 'unchanged'."""
         with self.store.transaction() as db:
             table = db.table("announcements")
             old = table.get(Query().announcement.id == ann.id)
@@ -106,25 +108,54 @@ class Library:
             else:
                 table.update(record, doc_ids=[old.doc_id])
                 action = UPDATED if action == ADDED else action
-            _history(db, now, action, ann.id, by, self.fingerprint(ann))
+            _history(db, now, action, ann.id, signer.name if signer else by, self.fingerprint(ann), signer=signer)
             return ADDED if old is None else UPDATED
 
-    def add_text(self, ann: Announcement, now: dt.datetime, by: str) -> str:
+    def add_text(self, ann: Announcement, now: dt.datetime, by: str, signer: Signer | None = None) -> str:
         """Add or update from a text file: its metadata and text replace the old; clips are kept."""
         old = self.find(ann.id)
         if old is not None:
             ann = merged(old.announcement, ann)
-        return self.put(ann, now, by)
+        return self.put(ann, now, by, signer=signer)
 
     def add_variant(self, ident: str, variant: Variant, now: dt.datetime, by: str,
-                    new: Announcement | None = None) -> str:
+                    new: Announcement | None = None, signer: Signer | None = None) -> str:
         """Add a clip variant to an announcement, or create ``new`` with it when the id is not known."""
         old = self.find(ident)
         if old is None:
             if new is None:
                 raise unknown_announcement(ident, self.ids())
-            return self.put(replace(new, variants=(variant,)), now, by)
-        return self.put(old.announcement.with_variant(variant), now, by)
+            return self.put(replace(new, variants=(variant,)), now, by, signer=signer)
+        return self.put(old.announcement.with_variant(variant), now, by, signer=signer)
+
+    def claim(self, ident: str, signer: Signer, now: dt.datetime) -> Entry:
+        """An officer makes the current version theirs (e.g. a text edited outside the program), signed."""
+        entry = self.get(ident)
+        if self.maker(ident) is not None and same_person(self.maker(ident), signer.name):
+            raise InputError(t("{name} already made the current version of '{id}'", name=signer.name, id=ident))
+        with self.store.transaction() as db:
+            _history(db, now, CLAIMED, ident, signer.name, entry.fingerprint, signer=signer)
+        return entry
+
+    def maker(self, ident: str) -> str | None:
+        """Who made the current version: the person whose signed statement says so; None when nobody signed
+        it (changed outside the program, or added with no name and passphrase) or the signature fails."""
+        entry = self.get(ident)
+        trusted = self.trusted()
+        with self.store.transaction() as db:
+            changes = _changes(db, ident)
+        for change in reversed(changes):
+            if change.get("fingerprint") != entry.fingerprint:
+                return None  # the last change made this version: later records cannot be older
+            signed = change.get("statement")
+            said = {"kind": "version", "id": ident, "fingerprint": entry.fingerprint, "at": change.get("at"),
+                    "by": change.get("by")}
+            if statements.check(signed, trusted) and {k: signed.get(k) for k in said} == said \
+                    and same_person(trusted[signed[statements.SIGNER]].name, change["by"]):
+                return trusted[signed[statements.SIGNER]].name
+            if change["action"] != CLAIMED:
+                return None
+        return None
 
     def find(self, ident: str) -> Entry | None:
         """One announcement, or None."""
@@ -152,7 +183,9 @@ class Library:
 
     def decide(self, ident: str, action: str, by: Signer, now: dt.datetime, reason: str = "") -> Entry:
         """Record a supervisor's signed decision on the current version (their passphrase was checked by the
-        caller, who opened their key)."""
+        caller, who opened their key); an approval needs a maker (someone who signed the version) other
+        than the approver."""
+        maker = self.maker(ident) if self.find(ident) is not None else None
         with self.store.transaction() as db:
             table = db.table("announcements")
             record = table.get(Query().announcement.id == ident)
@@ -161,8 +194,11 @@ class Library:
             entry = self._entry(record)
             _refuse(entry, action, by.name, _changes(db, ident))
             at = now.isoformat(timespec="seconds")
+            if action == APPROVED:
+                _refuse_unmade(entry, maker, by.name)
             statement = statements.signed({"kind": "decision", "action": action, "id": ident, "by": by.name,
-                                           "at": at, "fingerprint": entry.fingerprint, "reason": reason}, by.key)
+                                           "at": at, "fingerprint": entry.fingerprint, "reason": reason,
+                                           "maker": maker or ""}, by.key)
             decision = Decision(action, by.name, at, entry.fingerprint, reason, statement)
             table.update({"decision": asdict(decision)}, doc_ids=[record.doc_id])
             _history(db, now, action, ident, by.name, entry.fingerprint, reason)
@@ -174,6 +210,8 @@ class Library:
         with self.store.transaction() as db:
             changes = _changes(db, ident)
         _refuse(entry, action, by, changes)
+        if action == APPROVED:
+            _refuse_unmade(entry, self.maker(ident), by)
         return entry
 
     def note(self, ident: str, action: str, by: str, now: dt.datetime, reason: str = "") -> None:
@@ -204,6 +242,8 @@ def _doubt(ann: Announcement, decision: Decision, trusted: dict[str, Person]) ->
         return t("the decision is signed by {name}, who is not its supervisor", name=person.name)
     if decision.action == APPROVED and ann.author and same_person(ann.author, person.name):
         return t("approved by its own author")
+    if decision.action == APPROVED and (not signed.get("maker") or same_person(str(signed["maker"]), person.name)):
+        return t("approved by its own maker, or with no maker")
     return ""
 
 
@@ -230,6 +270,17 @@ def _refuse(entry: Entry, action: str, by: str, changes: list[dict]) -> None:
         raise InputError(t("'{id}' is already {status}", id=entry.id, status=t(action)))
 
 
+def _refuse_unmade(entry: Entry, maker: str | None, by: str) -> None:
+    """Four eyes on authenticated names: a version nobody signed cannot be approved; its maker cannot."""
+    if maker is None:
+        raise InputError(t("nobody signed the current version of '{id}' (changed outside the program, or added "
+                           "without --by): an officer claims it first: broadcaster content claim {id} --by NAME",
+                           id=entry.id))
+    if same_person(maker, by):
+        raise InputError(t("{name} made the current version of '{id}' and cannot also approve it: another "
+                           "person must", name=by, id=entry.id))
+
+
 def merged(old: Announcement, new: Announcement) -> Announcement:
     """``new`` (read from a text file) with the variants of ``old`` in other languages (its clips) kept."""
     for variant in old.variants:
@@ -246,6 +297,11 @@ def unknown_announcement(ident: str, known) -> InputError:
                         id=ident, hint=hint))
 
 
-def _history(db, now: dt.datetime, action: str, ident: str, by: str, fingerprint: str, reason: str = "") -> None:
-    db.table("history").insert({"v": 1, "at": now.isoformat(timespec="seconds"), "action": action, "id": ident,
-                                "by": person_name(by), "fingerprint": fingerprint, "reason": reason})
+def _history(db, now: dt.datetime, action: str, ident: str, by: str, fingerprint: str, reason: str = "",
+             signer: Signer | None = None) -> None:
+    record = {"v": 1, "at": now.isoformat(timespec="seconds"), "action": action, "id": ident,
+              "by": person_name(by), "fingerprint": fingerprint, "reason": reason}
+    if signer is not None:  # a version made by someone who proved who they are
+        record["statement"] = statements.signed({"kind": "version", "id": ident, "fingerprint": fingerprint,
+                                                 "at": record["at"], "by": record["by"]}, signer.key)
+    db.table("history").insert(record)

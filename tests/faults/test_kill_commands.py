@@ -24,7 +24,7 @@ from broadcaster.cli import cli
 from broadcaster.station import Station
 from tests.faults.conftest import (AUTHOR, RATE, changes_made, copy_station, crash, make_station, open_everything,
                                    tone)
-from tests.helpers import PASSPHRASE, SUPERVISOR
+from tests.helpers import PASSPHRASE, SUPERVISOR, officer
 from tests.logdata import at, build_log, event
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="SIGKILL is POSIX")
@@ -101,7 +101,7 @@ def _approve(root: Path) -> list[str]:
     station = make_station(root)
     path = root / "scripts_text" / "lich-tiem.md"
     path.write_text(f"---\nid: lich-tiem\ntitle: Lịch tiêm\nauthor: {AUTHOR}\n---\n{TEXT}\n", encoding="utf-8")
-    station.add_file(path, dt.datetime.now(station.config.tz))
+    station.add_file(path, dt.datetime.now(station.config.tz), signer=officer(station))
     return ["content", "approve", "lich-tiem", "--by", SUPERVISOR]
 
 
