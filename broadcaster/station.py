@@ -102,7 +102,11 @@ class Station:
 
     @cached_property
     def station_key(self) -> Ed25519PrivateKey:
-        """The station's private key: it signs rendered audio and the airing log."""
+        """The station's private key: it signs rendered audio and the airing log (made when missing: a
+        station set up before keys, or whose key was deleted, gets a new one, and a new fingerprint)."""
+        self.config  # only inside a station folder
+        if not self.station_key_path.exists():
+            write_station_key(self.station_key_path, new_key())
         return load_station_key(self.station_key_path)
 
     def identity(self) -> dict[str, str]:
@@ -143,7 +147,7 @@ class Station:
     @cached_property
     def cache(self) -> RenderCache:
         """Rendered audio."""
-        return RenderCache(self.data_dir / "render")
+        return RenderCache(self.data_dir / "render", lambda: self.station_key)
 
     @cached_property
     def speech_engines(self) -> tuple[SpeechEngine, ...]:
@@ -479,6 +483,10 @@ class Station:
         """Why ``airing`` may not go on air now (its content changed or was withdrawn), or None."""
         if airing.relay_url or airing.announcement.startswith(CHIME_PREFIX):
             return None  # station signals and relays of an official station carry no library content
+        if airing.asset_path:
+            tampered = self.cache.tampered(airing.asset_path)
+            if tampered:
+                return tampered
         try:
             problems = self.sync(now, only=airing.announcement)
             entry = self.library.get(airing.announcement)

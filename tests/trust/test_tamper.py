@@ -4,6 +4,7 @@ never airs; an approval covers what is said, not how it is processed."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -114,3 +115,24 @@ def test_decide_signs_with_the_supervisors_key(station):
     decision = station.library.get("gioi-thieu").decision
     assert decision.action == APPROVED and statements.check(decision.statement)
     assert decision.statement[statements.SIGNER] in station.users.trusted()
+
+
+def test_a_rendered_wav_swapped_on_disk_never_goes_to_a_device(station):
+    plan = Station(station.root).plan(NOW.date(), NOW)
+    airing = next(a for a in plan.airings if a.announcement == "gioi-thieu")
+    assert station.gate(airing, NOW) is None
+    other = next(a for a in plan.airings if a.announcement == "khau-hieu-5k")
+    Path(airing.asset_path).write_bytes(Path(other.asset_path).read_bytes())  # approved audio, wrong words
+    assert station.gate(airing, NOW) == \
+        "its rendered audio was changed on disk: render it again ('broadcaster render')"
+
+
+def test_a_rendered_description_resealed_by_another_key_is_refused(station):
+    plan = Station(station.root).plan(NOW.date(), NOW)
+    airing = next(a for a in plan.airings if a.announcement == "gioi-thieu")
+    meta = Path(airing.asset_path).with_suffix(".json")
+    description = json.loads(meta.read_text(encoding="utf-8"))
+    description["sha256"] = "0" * 64
+    meta.write_text(json.dumps(description), encoding="utf-8")
+    assert station.gate(airing, NOW) == \
+        "the seal of its rendered audio does not verify: render it again ('broadcaster render')"
