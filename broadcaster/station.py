@@ -17,7 +17,7 @@ from broadcaster.content.clips import CLIP_EXTENSIONS, decode_clip, file_sha256,
 from broadcaster.content.library import (APPROVED, EDITED, REJECTED, RETIRED, Entry, Library, merged,
                                          unknown_announcement)
 from broadcaster.content.textfile import build, check_topic, read_announcement, read_sidecar
-from broadcaster.content.users import Signer, Users
+from broadcaster.content.users import Signer, Users, same_person
 from broadcaster.errors import BroadcasterError, InputError
 from broadcaster.messages import marked, t
 from broadcaster.outputs.mixer import DeviceMixer, MixerSink
@@ -31,9 +31,11 @@ from broadcaster.schedule.plan import CHIME_PREFIX, Material, Plan, PlannedAirin
 from broadcaster.speech.engine import SpeechEngine, SpokenText
 from broadcaster.speech.factory import speech_engines
 from broadcaster.speech.normalise import TextNormaliser, load_dictionary
-from broadcaster.trust.keys import fingerprint, load_station_key, new_key, public_raw, write_station_key
+from broadcaster.trust import statements
+from broadcaster.trust.keys import b64, fingerprint, load_station_key, new_key, public_raw, write_station_key
 
 FOLDERS = ("scripts_text", "audio", "schedules", "data")
+ORDER_MAX_AGE_S = 600  # an urgent order older than this when `run` takes it is refused (a copied old file)
 EDITED_BY_FILE = "(file edited)"
 
 STATION_TEMPLATE = """\
@@ -528,19 +530,44 @@ class Station:
         if level != EMERGENCY and quiet is not None and quiet.contains(now.time()):
             raise InputError(t("it is quiet hours ({start}–{end}): only an emergency may air now",
                                start=quiet.start.strftime("%H:%M"), end=quiet.end.strftime("%H:%M")))
-        name = self.users.authenticate(by, passphrase, {"operator", "supervisor"}, t("air urgent announcements")) \
-            if by else ""
+        signer = self.users.unlock(by, passphrase, {"operator", "supervisor"}, t("air urgent announcements")) \
+            if by else None
         outputs = outputs or sorted(schedule.outputs)
         profiles = {output: schedule.outputs[output].profile for output in outputs}
         for variant in entry.announcement.variants:
             for profile in sorted(set(profiles.values())):
                 self.render(variant, profile)
         if before:
-            self.library.note(ident, marked("emergency before approval"), name, now, reason)
-        return {"announcement": ident, "fingerprint": entry.fingerprint, "outputs": outputs, "profiles": profiles,
-                "level": level, "policy": str(policy), "every_s": every_s,
-                "until": until.isoformat() if until else None, "by": name, "reason": reason,
-                "before_approval": before}
+            self.library.note(ident, marked("emergency before approval"), signer.name, now, reason)
+        order = {"kind": "urgent", "announcement": ident, "fingerprint": entry.fingerprint, "outputs": outputs,
+                 "profiles": profiles, "level": level, "policy": str(policy), "every_s": every_s,
+                 "until": until.isoformat() if until else None, "by": signer.name if signer else "",
+                 "reason": reason, "before_approval": before, "ordered": now.isoformat()}
+        # Signed by who ordered it; an order of approved content with no name, by the station.
+        return statements.signed(order, signer.key if signer else self.station_key)
+
+    def verified_order(self, request: object, now: dt.datetime) -> dict:
+        """The urgent order in a request file, when its signature holds: by the operator or supervisor it
+        names, or (approved content only, nobody named) by this station; recent (a copied old file airs
+        nothing). Else an InputError saying why."""
+        body = {k: v for k, v in request.items() if k not in ("id", "sent")} if isinstance(request, dict) else None
+        verdict = statements.check(body)
+        if not verdict:
+            raise InputError(t("the urgent order does not verify: {reason}", reason=verdict.reason))
+        person = self.users.trusted().get(body[statements.SIGNER])
+        if person is not None:
+            if person.role not in ("operator", "supervisor") or not same_person(person.name, str(body.get("by"))):
+                raise InputError(t("the urgent order is signed by {name}, who did not give it", name=person.name))
+        elif body[statements.SIGNER] != b64(public_raw(self.station_key)) or body.get("by") \
+                or body.get("before_approval") is not False:
+            raise InputError(t("the urgent order is not signed by a person of this station who may order it"))
+        try:
+            age = (now - dt.datetime.fromisoformat(str(body.get("ordered")))).total_seconds()
+        except (TypeError, ValueError):
+            age = None
+        if body.get("kind") != "urgent" or age is None or not -60 <= age <= ORDER_MAX_AGE_S:
+            raise InputError(t("the urgent order is not a fresh order (made {at})", at=body.get("ordered")))
+        return {**body, "id": str(request.get("id", ""))}
 
     def urgent_airings(self, request: dict, output: str, at: dt.datetime, n: int) -> list[PlannedAiring]:
         """The airings of an urgent request on one output at ``at`` (its variants back to back)."""

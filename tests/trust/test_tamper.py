@@ -3,6 +3,7 @@ never airs; an approval covers what is said, not how it is processed."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -11,9 +12,11 @@ from click.testing import CliRunner
 
 from broadcaster.cli import cli
 from broadcaster.content.library import APPROVED
+from broadcaster.errors import InputError
+from broadcaster.playout.priority import DEFAULT_POLICY, PRIORITY
 from broadcaster.station import Station
 from broadcaster.trust import keys, statements
-from tests.helpers import NOW, approved_station, write_schedule
+from tests.helpers import NOW, SUPERVISOR, approved_station, write_schedule
 
 IDS = ("gioi-thieu", "khau-hieu-5k")
 
@@ -136,3 +139,48 @@ def test_a_rendered_description_resealed_by_another_key_is_refused(station):
     meta.write_text(json.dumps(description), encoding="utf-8")
     assert station.gate(airing, NOW) == \
         "the seal of its rendered audio does not verify: render it again ('broadcaster render')"
+
+
+def _order(station: Station, **changes) -> dict:
+    request = station.urgent_request("gioi-thieu", [], PRIORITY, DEFAULT_POLICY[PRIORITY], None, None, "", "", "",
+                                     NOW)
+    return {**request, "id": "x", "sent": NOW.isoformat(), **changes}
+
+
+def test_an_urgent_order_signed_by_the_station_verifies(station):
+    order = station.verified_order(_order(station), NOW)
+    assert (order["announcement"], order["id"]) == ("gioi-thieu", "x")
+
+
+@pytest.mark.parametrize("change, reason", [
+    ({"signature": "AAAA"}, "the urgent order does not verify: its signature does not match what it says"),
+    ({"announcement": "thong-diep-5k"}, "the urgent order does not verify: its signature does not match what it says"),
+    ({"before_approval": True}, "the urgent order does not verify: its signature does not match what it says"),
+    ({"by": SUPERVISOR}, "the urgent order does not verify: its signature does not match what it says"),
+])
+def test_an_edited_urgent_order_airs_nothing(station, change, reason):
+    with pytest.raises(InputError) as err:
+        station.verified_order(_order(station, **change), NOW)
+    assert err.value.message == reason
+
+
+def test_a_request_file_with_no_signature_airs_nothing(station):
+    dropped = {"announcement": "thong-diep-5k", "outputs": ["loa-xa"], "level": "emergency", "by": SUPERVISOR,
+               "reason": "khẩn", "before_approval": True, "policy": "interrupt", "fingerprint": "x", "id": "y"}
+    with pytest.raises(InputError, match="the urgent order does not verify: it is not signed"):
+        station.verified_order(dropped, NOW)
+    for junk in ([], "chuỗi", 3, None):
+        with pytest.raises(InputError, match="it is not signed"):
+            station.verified_order(junk, NOW)
+
+
+def test_an_emergency_order_in_a_supervisors_name_signed_by_the_station_is_refused(station):
+    order = {k: v for k, v in _order(station).items() if k not in ("signer", "signature", "id", "sent")}
+    forged = statements.signed({**order, "by": SUPERVISOR, "before_approval": True}, station.station_key)
+    with pytest.raises(InputError, match="not signed by a person of this station who may order it"):
+        station.verified_order(forged, NOW)
+
+
+def test_an_old_order_copied_back_airs_nothing(station):
+    with pytest.raises(InputError, match="is not a fresh order"):
+        station.verified_order(_order(station), NOW + dt.timedelta(hours=1))
