@@ -111,6 +111,15 @@ class Station:
             write_station_key(self.station_key_path, new_key())
         return load_station_key(self.station_key_path)
 
+    def upgrade(self, admin: str, passphrase: str, now: dt.datetime) -> tuple[list[str], list[str], list[tuple]]:
+        """Bring a station set up before keys to keys, losing nothing: the station key, the admin's key (the
+        root of trust), the admin's signature on decisions carried over. Returns the ids carried over, those
+        that need a new decision, and the people (name, role) to add again with a new passphrase."""
+        self.station_key
+        signer = self.users.upgrade_admin(admin, passphrase, now)
+        carried, left = self.library.carry_over(signer, now)
+        return carried, left, [(p.name, p.role) for p in self.users.people() if not p.public]
+
     def identity(self) -> dict[str, str]:
         """What a district pins: the station's name, its key's fingerprint and the admin's (the root of trust)."""
         return {"name": self.config.name,

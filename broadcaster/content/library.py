@@ -137,6 +137,35 @@ class Library:
             _history(db, now, CLAIMED, ident, signer.name, entry.fingerprint, signer=signer)
         return entry
 
+    def carry_over(self, admin: Signer, now: dt.datetime) -> tuple[list[str], list[str]]:
+        """At the upgrade to keys: the admin signs each unsigned decision on a version not changed since it
+        was taken (an approval of what another person made and wrote); returns the ids carried over and
+        those that need a new decision."""
+        carried, left = [], []
+        with self.store.transaction() as db:
+            table = db.table("announcements")
+            for record in table.all():
+                entry = self._entry(record, {})
+                old = entry.decision
+                if old is None or old.statement is not None:
+                    continue
+                changes = _changes(db, entry.id)
+                maker = changes[-1]["by"] if changes else ""
+                if not changes or changes[-1]["at"] > old.at or same_person(maker, admin.name) \
+                        or (entry.announcement.author and same_person(entry.announcement.author, admin.name)):
+                    left.append(entry.id)
+                    continue
+                at = now.isoformat(timespec="seconds")
+                reason = t("carried over at the upgrade to keys: {action} by {name}", action=t(old.action), name=old.by)
+                statement = statements.signed({"kind": "decision", "action": old.action, "id": entry.id,
+                                               "by": admin.name, "at": at, "fingerprint": entry.fingerprint,
+                                               "reason": reason, "maker": maker}, admin.key)
+                decision = Decision(old.action, admin.name, at, entry.fingerprint, reason, statement)
+                table.update({"decision": asdict(decision)}, doc_ids=[record.doc_id])
+                _history(db, now, old.action, entry.id, admin.name, entry.fingerprint, reason)
+                carried.append(entry.id)
+        return carried, left
+
     def maker(self, ident: str) -> str | None:
         """Who made the current version: the person whose signed statement says so; None when nobody signed
         it (changed outside the program, or added with no name and passphrase) or the signature fails."""

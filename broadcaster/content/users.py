@@ -5,6 +5,8 @@ back to the admin: the first supervisor, whose key is the station's root of trus
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 import time
 import unicodedata
 from dataclasses import dataclass
@@ -21,6 +23,7 @@ from broadcaster.trust import keys, statements
 
 ROLES = (marked("operator"), marked("officer"), marked("supervisor"))
 MIN_PASSPHRASE = 8
+LEGACY_SCRYPT = {"n": 2 ** 14, "r": 8, "p": 1}  # the cost of passphrase hashes before keys: the floor for upgrade
 MAX_TRIES, LOCK_S = 5, 15 * 60  # this many wrong passphrases in a row lock a person out for this long
 PERSON = "person"
 
@@ -126,8 +129,39 @@ class Users:
             if first:  # written before the users file: a cut-off add leaves no person, and is made again
                 with replacing(self.root, "w", encoding="ascii", what=t("the admin key")) as f:
                     f.write(person["public"] + "\n")
+            table.remove(lambda r: isinstance(r.get("name"), str) and same_person(r["name"], name))  # before keys
             table.insert({"v": 2, PERSON: statements.signed(person, signer.key if signer else key),
                           "key": keys.seal(key, passphrase)})
+
+    def upgrade_admin(self, name: str, passphrase: str, now: dt.datetime) -> Signer:
+        """Make a supervisor of a station set up before keys its admin: their passphrase, checked against the
+        old scrypt hash (at no less than its old cost), seals their new key, which becomes the root of trust."""
+        with self.store.transaction() as db:
+            table = db.table("users")
+            if self.root_public() and any(isinstance(r.get(PERSON), dict) for r in table.all()):
+                raise InputError(t("this station already has an admin: {fingerprint}",
+                                   fingerprint=self.admin_fingerprint()))
+            old = next((r for r in table.all() if isinstance(r.get("name"), str) and same_person(r["name"], name)),
+                       None)
+            if old is None or old.get("role") != "supervisor":
+                raise AuthError(t("'{name}' is not a supervisor of this station from before keys", name=name))
+            try:
+                cost = {k: max(int(old["scrypt"][k]), LEGACY_SCRYPT[k]) for k in LEGACY_SCRYPT}
+                expected, salt = bytes.fromhex(old["hash"]), bytes.fromhex(old["salt"])
+            except (KeyError, TypeError, ValueError):
+                raise StorageError(t("the record of {name} is damaged", name=name), path=self.store.path) from None
+            got = hashlib.scrypt(passphrase.encode("utf-8"), salt=salt, dklen=32, maxmem=64 * 1024 * 1024, **cost)
+            if not hmac.compare_digest(got, expected):
+                raise AuthError(t("wrong passphrase for {name}", name=old["name"]))
+            key = keys.new_key()
+            person = {"kind": PERSON, "name": old["name"], "role": "supervisor",
+                      "public": keys.b64(keys.public_raw(key)), "added": now.isoformat(timespec="seconds"),
+                      "by": old["name"]}
+            with replacing(self.root, "w", encoding="ascii", what=t("the admin key")) as f:
+                f.write(person["public"] + "\n")
+            table.remove(doc_ids=[old.doc_id])
+            table.insert({"v": 2, PERSON: statements.signed(person, key), "key": keys.seal(key, passphrase)})
+        return Signer(old["name"], "supervisor", key)
 
     def check_new(self, name: str, admin: str | None) -> None:
         """Refuse, before anyone types a passphrase, a person who cannot be added: no name, a name taken, or
@@ -143,7 +177,7 @@ class Users:
             if not admin:
                 raise AuthError(t("adding a person needs a supervisor: give --admin NAME"))
             _person(people, admin, {"supervisor"}, t("add people"))
-        if any(same_person(n, name) for n in people):
+        if any(same_person(n, name) and p.public for n, p in people.items()):
             raise InputError(t("'{name}' is already a person of this station", name=name))
 
     def authenticate(self, name: str, passphrase: str, roles: set[str], action: str) -> str:
