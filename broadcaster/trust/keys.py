@@ -4,6 +4,7 @@ kept plain for ``run`` to use unattended; fingerprints that people read aloud an
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import os
 from pathlib import Path
@@ -63,8 +64,10 @@ def sign(key: Ed25519PrivateKey, data: bytes) -> bytes:
     return key.sign(data)
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def verifies(public: bytes, signature: bytes, data: bytes) -> bool:
-    """Whether ``signature`` is the signature of ``data`` by the key whose public half is ``public``."""
+    """Whether ``signature`` is the signature of ``data`` by the key whose public half is ``public`` (the
+    answer never changes: remembered, since a library is read several times by one command)."""
     try:
         Ed25519PublicKey.from_public_bytes(public).verify(signature, data)
     except (InvalidSignature, ValueError):
