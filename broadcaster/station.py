@@ -116,7 +116,11 @@ class Station:
         root of trust), the admin's signature on decisions carried over. Returns the ids carried over, those
         that need a new decision, and the people (name, role) to add again with a new passphrase."""
         self.station_key
-        signer = self.users.upgrade_admin(admin, passphrase, now)
+        if self.users.admin_fingerprint() and any(p.public for p in self.users.people()):
+            # done before, or cut off after the admin's key: the admin's passphrase finishes the job
+            signer = self.users.unlock(admin, passphrase, {"supervisor"}, t("sign the decisions carried over"))
+        else:
+            signer = self.users.upgrade_admin(admin, passphrase, now)
         carried, left = self.library.carry_over(signer, now)
         return carried, left, [(p.name, p.role) for p in self.users.people() if not p.public]
 

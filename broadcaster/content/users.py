@@ -15,7 +15,7 @@ from typing import Callable
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from broadcaster.atomic import replacing
+from broadcaster.atomic import remove_leftovers, replacing
 from broadcaster.errors import InputError, StorageError
 from broadcaster.messages import marked, t
 from broadcaster.storage import Store
@@ -127,6 +127,7 @@ class Users:
             table = db.table("users")
             self._refuse_new(table, name, admin[0] if admin else None)
             if first:  # written before the users file: a cut-off add leaves no person, and is made again
+                remove_leftovers(self.root.parent, lambda n: n == self.root.name)
                 with replacing(self.root, "w", encoding="ascii", what=t("the admin key")) as f:
                     f.write(person["public"] + "\n")
             table.remove(lambda r: isinstance(r.get("name"), str) and same_person(r["name"], name))  # before keys
@@ -157,6 +158,7 @@ class Users:
             person = {"kind": PERSON, "name": old["name"], "role": "supervisor",
                       "public": keys.b64(keys.public_raw(key)), "added": now.isoformat(timespec="seconds"),
                       "by": old["name"]}
+            remove_leftovers(self.root.parent, lambda n: n == self.root.name)  # of a writer killed before
             with replacing(self.root, "w", encoding="ascii", what=t("the admin key")) as f:
                 f.write(person["public"] + "\n")
             table.remove(doc_ids=[old.doc_id])

@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
-from broadcaster.atomic import replacing
+from broadcaster.atomic import remove_leftovers, replacing
 from broadcaster.errors import InputError, StorageError
 from broadcaster.messages import t
 
@@ -133,5 +133,6 @@ def write_station_key(path: Path, key: Ed25519PrivateKey) -> None:
     """Keep the station's private key in ``path`` (PKCS#8 PEM, unencrypted: ``run`` signs unattended)."""
     pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                             serialization.NoEncryption())
+    remove_leftovers(path.parent, lambda name: name == path.name)  # of a writer killed before
     with replacing(path, what=t("the station key")) as f:
         f.write(pem)
