@@ -23,6 +23,7 @@ LEAD_S = 3
 BUDGET_S = 40
 DEMO_APPROVER = "Giám sát viên (demo)"
 DEMO_PASSPHRASE = "demo-only-passphrase"
+DEMO_MAKER = "Cán bộ soạn tin (demo)"
 
 
 @dataclass
@@ -58,8 +59,10 @@ def prepare(station: Station, clock: Clock) -> Plan:
     """Import and approve the sample texts, render them, and plan the first session from now."""
     now = clock.now()
     station.users.add(DEMO_APPROVER, "supervisor", DEMO_PASSPHRASE, now, None)
+    station.users.add(DEMO_MAKER, "officer", DEMO_PASSPHRASE, now, (DEMO_APPROVER, DEMO_PASSPHRASE))
+    maker = station.users.unlock(DEMO_MAKER, DEMO_PASSPHRASE, {"officer"}, t("add content"))
     for path in sorted(station.scripts_dir.glob("*.md")) + sorted(station.scripts_dir.glob("*.txt")):
-        entry, _ = station.add_file(path, now)
+        entry, _ = station.add_file(path, now, signer=maker)
         station.decide(entry.id, APPROVED, DEMO_APPROVER, DEMO_PASSPHRASE, now)
     schedule = station.schedule()
     if not schedule.sessions:

@@ -8,6 +8,8 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
 from broadcaster.airing_log import AiringLog
 from broadcaster.config import CONFIG_FILE, Profile, StationConfig, load_config
 from broadcaster.content.announcement import CLIP, LANGUAGE_PATTERN, Announcement, Variant
@@ -15,7 +17,7 @@ from broadcaster.content.clips import CLIP_EXTENSIONS, decode_clip, file_sha256,
 from broadcaster.content.library import (APPROVED, EDITED, REJECTED, RETIRED, Entry, Library, merged,
                                          unknown_announcement)
 from broadcaster.content.textfile import build, check_topic, read_announcement, read_sidecar
-from broadcaster.content.users import Users
+from broadcaster.content.users import Signer, Users, same_person
 from broadcaster.errors import BroadcasterError, InputError
 from broadcaster.messages import marked, t
 from broadcaster.outputs.mixer import DeviceMixer, MixerSink
@@ -29,8 +31,11 @@ from broadcaster.schedule.plan import CHIME_PREFIX, Material, Plan, PlannedAirin
 from broadcaster.speech.engine import SpeechEngine, SpokenText
 from broadcaster.speech.factory import speech_engines
 from broadcaster.speech.normalise import TextNormaliser, load_dictionary
+from broadcaster.trust import statements
+from broadcaster.trust.keys import b64, fingerprint, load_station_key, new_key, public_raw, write_station_key
 
 FOLDERS = ("scripts_text", "audio", "schedules", "data")
+ORDER_MAX_AGE_S = 600  # an urgent order older than this when `run` takes it is refused (a copied old file)
 EDITED_BY_FILE = "(file edited)"
 
 STATION_TEMPLATE = """\
@@ -88,17 +93,52 @@ class Station:
         return self.root / "data"
 
     @property
+    def keys_dir(self) -> Path:
+        """The station's private key and the admin's public key."""
+        return self.data_dir / "keys"
+
+    @property
+    def station_key_path(self) -> Path:
+        """The station's private key (PEM), made by ``init`` or ``upgrade``."""
+        return self.keys_dir / "station.pem"
+
+    @cached_property
+    def station_key(self) -> Ed25519PrivateKey:
+        """The station's private key: it signs rendered audio and the airing log (made when missing: a
+        station set up before keys, or whose key was deleted, gets a new one, and a new fingerprint)."""
+        self.config  # only inside a station folder
+        if not self.station_key_path.exists():
+            write_station_key(self.station_key_path, new_key())
+        return load_station_key(self.station_key_path)
+
+    def upgrade(self, admin: str, passphrase: str, now: dt.datetime) -> tuple[list[str], list[str], list[tuple]]:
+        """Bring a station set up before keys to keys, losing nothing: the station key, the admin's key (the
+        root of trust), the admin's signature on decisions carried over. Returns the ids carried over, those
+        that need a new decision, and the people (name, role) to add again with a new passphrase."""
+        self.station_key
+        if self.users.admin_fingerprint() and any(p.public for p in self.users.people()):
+            # done before, or cut off after the admin's key: the admin's passphrase finishes the job
+            signer = self.users.unlock(admin, passphrase, {"supervisor"}, t("sign the decisions carried over"))
+        else:
+            signer = self.users.upgrade_admin(admin, passphrase, now)
+        carried, left = self.library.carry_over(signer, now)
+        return carried, left, [(p.name, p.role) for p in self.users.people() if not p.public]
+
+    def identity(self) -> dict[str, str]:
+        """What a district pins: the station's name, its key's fingerprint and the admin's (the root of trust)."""
+        return {"name": self.config.name,
+                "station": fingerprint(public_raw(self.station_key)),
+                "admin": self.users.admin_fingerprint()}
+
+    @property
     def clips_dir(self) -> Path:
         """The library's own copies of recorded clips, named by their hash."""
         return self.data_dir / "clips"
 
     @cached_property
     def library(self) -> Library:
-        """The content library; approvals cover the processing profiles and the voice."""
-        # What is said depends on the engine and voice and on the normaliser with the station's dictionary.
-        profiles = ",".join(f"{name}:{profile.key()}" for name, profile in self.profiles.items())
-        processing = f"{profiles}|{self.speech_engines[0].key()}|{self.normaliser.key()}"
-        return Library(self.data_dir / "library.json", processing)
+        """The content library; a decision counts when signed by a person of the signed users file."""
+        return Library(self.data_dir / "library.json", self.users.trusted)
 
     @property
     def profiles(self) -> dict[str, Profile]:
@@ -109,41 +149,21 @@ class Station:
     def users(self) -> Users:
         """The people of the station and their roles."""
         self.config
-        return Users(self.data_dir / "users.json")
-
-    @property
-    def key_file(self) -> Path:
-        """The station's private key, made by ``init``."""
-        return self.data_dir / "keys" / "station.pem"
-
-    @cached_property
-    def station_key(self):
-        """The station's private key; None for a station made before stations had keys."""
-        from broadcaster.trust.keys import load_station_key
-
-        return load_station_key(self.key_file) if self.key_file.exists() else None
-
-    def make_key(self) -> None:
-        """Give the station its key pair (once: a station never changes its key by itself)."""
-        from broadcaster.trust.keys import new_key, write_station_key
-
-        if not self.key_file.exists():
-            write_station_key(self.key_file, new_key())
-            self.__dict__.pop("station_key", None)
+        return Users(self.data_dir / "users.json", self.keys_dir / "admin.pub")
 
     @cached_property
     def airing_log(self) -> AiringLog:
         """The airing log, signed with the station's key (a log kept by an older version is carried over first)."""
         self.config
         log = AiringLog(self.data_dir / "log", station=self.config.id, clock=SystemClock(self.config.tz),
-                        key=self.station_key)
+                        key=self.station_key if self.station_key_path.exists() else None)
         log.recover()
         return log
 
     @cached_property
     def cache(self) -> RenderCache:
         """Rendered audio."""
-        return RenderCache(self.data_dir / "render")
+        return RenderCache(self.data_dir / "render", lambda: self.station_key)
 
     @cached_property
     def speech_engines(self) -> tuple[SpeechEngine, ...]:
@@ -234,21 +254,29 @@ class Station:
                              path=path)
         return self.read_text(path)
 
-    def add(self, ann: Announcement, now: dt.datetime, by: str = "") -> tuple[Entry, str]:
-        """Put what :meth:`read_file` read into the library; returns the entry and 'added', 'updated' or
-        'unchanged'."""
+    def add(self, ann: Announcement, now: dt.datetime, by: str = "", signer: Signer | None = None) -> tuple[Entry, str]:
+        """Put what :meth:`read_file` read into the library, the version signed by ``signer`` (who proved
+        who they are) when given, else made by nobody until claimed; returns the entry and 'added',
+        'updated' or 'unchanged'."""
         variant = ann.variants[0]
+        by = signer.name if signer else by or ann.author
         if variant.kind == CLIP:
             keep_clip(self._source(variant.source), self.clips_dir, variant.clip_sha256)
-            outcome = self.library.add_variant(ann.id, variant, now, by or ann.author, ann)
+            outcome = self.library.add_variant(ann.id, variant, now, by, ann, signer=signer)
         else:
-            outcome = self.library.add_text(ann, now, by or ann.author)
+            outcome = self.library.add_text(ann, now, by, signer=signer)
         return self.library.get(ann.id), outcome
 
     def add_file(self, path: Path, now: dt.datetime, by: str = "", ident: str | None = None,
-                 language: str | None = None) -> tuple[Entry, str]:
+                 language: str | None = None, signer: Signer | None = None) -> tuple[Entry, str]:
         """Read, check and add a text or a clip."""
-        return self.add(self.read_file(path, ident, language), now, by)
+        return self.add(self.read_file(path, ident, language), now, by, signer)
+
+    def claim(self, ident: str, by: str, passphrase: str, now: dt.datetime) -> Entry:
+        """An officer (or supervisor) signs the current version as theirs: a text edited outside the program
+        has a maker again, and can be approved by someone else."""
+        signer = self.users.unlock(by, passphrase, {"officer", "supervisor"}, t("claim a version"))
+        return self.library.claim(self.entry(ident, now).id, signer, now)
 
     def sync(self, now: dt.datetime, only: str | None = None) -> dict[str, str]:
         """Take in new texts in scripts_text/ (as drafts) and edits of the library's source files (or of
@@ -324,14 +352,14 @@ class Station:
     def decide(self, ident: str, action: str, by: str, passphrase: str, now: dt.datetime, reason: str = "") -> Entry:
         """A supervisor approves, retires or rejects the current version; approving renders it too."""
         verbs = {APPROVED: t("approve"), RETIRED: t("retire"), REJECTED: t("reject")}
-        name = self.users.authenticate(by, passphrase, {"supervisor"}, verbs[action])
+        signer = self.users.unlock(by, passphrase, {"supervisor"}, verbs[action])
         self.entry(ident, now)
         if action == APPROVED:
             # Rendered before the approval is written: an approval cut off by a power cut is no approval,
             # rather than an approved announcement without audio (which approving again would refuse).
-            for variant in self.library.check(ident, action, name).announcement.variants:
+            for variant in self.library.check(ident, action, signer.name).announcement.variants:
                 self.render_all(variant)
-        entry = self.library.decide(ident, action, name, now, reason)
+        entry = self.library.decide(ident, action, signer, now, reason)
         if action == APPROVED:
             for variant in entry.announcement.variants:
                 self.render_all(variant)  # the version approved (found in the cache, unless edited meanwhile)
@@ -471,6 +499,10 @@ class Station:
         """Why ``airing`` may not go on air now (its content changed or was withdrawn), or None."""
         if airing.relay_url or airing.announcement.startswith(CHIME_PREFIX):
             return None  # station signals and relays of an official station carry no library content
+        if airing.asset_path:
+            tampered = self.cache.tampered(airing.asset_path)
+            if tampered:
+                return tampered
         try:
             problems = self.sync(now, only=airing.announcement)
             entry = self.library.get(airing.announcement)
@@ -512,19 +544,44 @@ class Station:
         if level != EMERGENCY and quiet is not None and quiet.contains(now.time()):
             raise InputError(t("it is quiet hours ({start}–{end}): only an emergency may air now",
                                start=quiet.start.strftime("%H:%M"), end=quiet.end.strftime("%H:%M")))
-        name = self.users.authenticate(by, passphrase, {"operator", "supervisor"}, t("air urgent announcements")) \
-            if by else ""
+        signer = self.users.unlock(by, passphrase, {"operator", "supervisor"}, t("air urgent announcements")) \
+            if by else None
         outputs = outputs or sorted(schedule.outputs)
         profiles = {output: schedule.outputs[output].profile for output in outputs}
         for variant in entry.announcement.variants:
             for profile in sorted(set(profiles.values())):
                 self.render(variant, profile)
         if before:
-            self.library.note(ident, marked("emergency before approval"), name, now, reason)
-        return {"announcement": ident, "fingerprint": entry.fingerprint, "outputs": outputs, "profiles": profiles,
-                "level": level, "policy": str(policy), "every_s": every_s,
-                "until": until.isoformat() if until else None, "by": name, "reason": reason,
-                "before_approval": before}
+            self.library.note(ident, marked("emergency before approval"), signer.name, now, reason)
+        order = {"kind": "urgent", "announcement": ident, "fingerprint": entry.fingerprint, "outputs": outputs,
+                 "profiles": profiles, "level": level, "policy": str(policy), "every_s": every_s,
+                 "until": until.isoformat() if until else None, "by": signer.name if signer else "",
+                 "reason": reason, "before_approval": before, "ordered": now.isoformat()}
+        # Signed by who ordered it; an order of approved content with no name, by the station.
+        return statements.signed(order, signer.key if signer else self.station_key)
+
+    def verified_order(self, request: object, now: dt.datetime) -> dict:
+        """The urgent order in a request file, when its signature holds: by the operator or supervisor it
+        names, or (approved content only, nobody named) by this station; recent (a copied old file airs
+        nothing). Else an InputError saying why."""
+        body = {k: v for k, v in request.items() if k not in ("id", "sent")} if isinstance(request, dict) else None
+        verdict = statements.check(body)
+        if not verdict:
+            raise InputError(t("the urgent order does not verify: {reason}", reason=verdict.reason))
+        person = self.users.trusted().get(body[statements.SIGNER])
+        if person is not None:
+            if person.role not in ("operator", "supervisor") or not same_person(person.name, str(body.get("by"))):
+                raise InputError(t("the urgent order is signed by {name}, who did not give it", name=person.name))
+        elif body[statements.SIGNER] != b64(public_raw(self.station_key)) or body.get("by") \
+                or body.get("before_approval") is not False:
+            raise InputError(t("the urgent order is not signed by a person of this station who may order it"))
+        try:
+            age = (now - dt.datetime.fromisoformat(str(body.get("ordered")))).total_seconds()
+        except (TypeError, ValueError):
+            age = None
+        if body.get("kind") != "urgent" or age is None or not -60 <= age <= ORDER_MAX_AGE_S:
+            raise InputError(t("the urgent order is not a fresh order (made {at})", at=body.get("ordered")))
+        return {**body, "id": str(request.get("id", ""))}
 
     def urgent_airings(self, request: dict, output: str, at: dt.datetime, n: int) -> list[PlannedAiring]:
         """The airings of an urgent request on one output at ``at`` (its variants back to back)."""
@@ -563,8 +620,8 @@ def init_station(root: Path, name: str) -> Station:
         raise InputError(t("this is a file, not a folder"), path=root)
     for folder in FOLDERS:
         (root / folder).mkdir(parents=True, exist_ok=True)
-    (root / CONFIG_FILE).write_text(STATION_TEMPLATE.format(name=json.dumps(name, ensure_ascii=False)),
-                                    encoding="utf-8")
     station = Station(root)
-    station.make_key()
+    write_station_key(station.station_key_path, new_key())
+    (root / CONFIG_FILE).write_text(STATION_TEMPLATE.format(name=json.dumps(name, ensure_ascii=False)),
+                                    encoding="utf-8")  # last: a station cut off before it has a key is made again
     return station

@@ -76,7 +76,7 @@ def station_dir(tmp_path: Path) -> Path:
         if (ROOT / name).is_dir():
             shutil.copytree(ROOT / name, target / name)
     shutil.copy2(ROOT / "station.yaml", target / "station.yaml")
-    Station(target).make_key()  # as 'init' does
+    Station(target).station_key  # made, as 'init' does
     return target
 
 

@@ -10,30 +10,45 @@ from pathlib import Path
 
 from broadcaster.atomic import replacing
 from broadcaster.content.library import APPROVED
+from broadcaster.content.users import Signer
 from broadcaster.station import Station
 
 NOW = dt.datetime(2026, 11, 25, 5, 0, tzinfo=dt.timezone(dt.timedelta(hours=7)))
 SUPERVISOR = "Trần Văn Bình"
 PASSPHRASE = "mật khẩu giám sát"
+OFFICER, OFFICER_PASSPHRASE = "Lê Thị Soạn", "mật khẩu cán bộ soạn"
 
 
 def with_supervisor(root: Path) -> Station:
-    """The station at ``root`` with the supervisor SUPERVISOR (passphrase PASSPHRASE)."""
+    """The station at ``root`` with the supervisor SUPERVISOR (passphrase PASSPHRASE), its admin, and the
+    officer OFFICER who writes texts."""
     station = Station(root)
     if SUPERVISOR not in dict(station.users.names()):
         station.users.add(SUPERVISOR, "supervisor", PASSPHRASE, NOW, None)
+        station.users.add(OFFICER, "officer", OFFICER_PASSPHRASE, NOW, (SUPERVISOR, PASSPHRASE))
     return station
+
+
+def officer(station: Station) -> Signer:
+    """OFFICER with their key opened, to sign the versions they make."""
+    return station.users.unlock(OFFICER, OFFICER_PASSPHRASE, {"officer"}, "add")
+
+
+def supervisor(station: Station) -> Signer:
+    """SUPERVISOR with their key opened, to sign decisions."""
+    return station.users.unlock(SUPERVISOR, PASSPHRASE, {"supervisor"}, "approve")
 
 
 def approved_station(root: Path, ids: tuple[str, ...] = ("gioi-thieu", "khau-hieu-5k"), render: bool = True) -> Station:
     """The station at ``root`` with the given sample texts added and approved (approval renders them)."""
     station = with_supervisor(root)
+    maker = officer(station)
     for ident in ids:
-        station.add_file(root / "scripts_text" / f"{ident}.md", NOW)
+        station.add_file(root / "scripts_text" / f"{ident}.md", NOW, signer=maker)
         if render:
             station.decide(ident, APPROVED, SUPERVISOR, PASSPHRASE, NOW)
         else:
-            station.library.decide(ident, APPROVED, SUPERVISOR, NOW)
+            station.library.decide(ident, APPROVED, supervisor(station), NOW)
     return station
 
 
@@ -68,15 +83,16 @@ def killed_while_replacing(*paths: Path) -> list[Path]:
 
 
 def digest(folder: Path) -> dict[str, str]:
-    """SHA-256 of every file under ``folder`` (lock files left out); an SQLite database by what it holds, its
-    -wal and -shm files left out: opening a database may fold them into it, which changes no record."""
+    """SHA-256 of every file under ``folder`` (lock files and the record of wrong passphrases left out); an
+    SQLite database by what it holds, its -wal and -shm files left out: opening a database may fold them
+    into it, which changes no record."""
     import hashlib
     import sqlite3
 
     found = {}
     for p in sorted(folder.rglob("*")):
-        if not p.is_file() or p.name.endswith((".lock", ".sqlite3-wal", ".sqlite3-shm")):
-            continue
+        if not p.is_file() or p.name.endswith((".lock", ".sqlite3-wal", ".sqlite3-shm")) or p.name == "tries.json":
+            continue  # (wrong passphrases are recorded in tries.json)
         content = p.read_bytes()
         if p.suffix == ".sqlite3":
             try:

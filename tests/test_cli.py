@@ -12,8 +12,8 @@ from click.testing import CliRunner
 from broadcaster.cli import cli
 from broadcaster.errors import InputError
 from broadcaster.station import Station
-from tests.helpers import (NOW, PASSPHRASE, SUPERVISOR, approved_station, digest, with_supervisor,
-                           write_schedule)
+from tests.helpers import (NOW, OFFICER, OFFICER_PASSPHRASE, PASSPHRASE, SUPERVISOR, approved_station, digest,
+                           with_supervisor, write_schedule)
 
 
 def _commands(group: click.Group, prefix=()):
@@ -103,14 +103,15 @@ def _text_without_author(station_dir: Path, line: str) -> Path:
     return path
 
 
-def _add(station: Station, path: Path, by: str) -> None:
-    result = CliRunner().invoke(cli, ["content", "add", str(path), "--by", by], obj=station, catch_exceptions=False)
+def _add(station: Station, path: Path, by: str, passphrase: str) -> None:
+    result = CliRunner().invoke(cli, ["content", "add", str(path), "--by", by], obj=station, input=passphrase + "\n",
+                                catch_exceptions=False)
     assert result.exit_code == 0, result.output
 
 
 def test_who_added_a_text_cannot_approve_it(station_dir):
     station = with_supervisor(station_dir)
-    _add(station, _text_without_author(station_dir, "Mời bà con đi họp."), SUPERVISOR)
+    _add(station, _text_without_author(station_dir, "Mời bà con đi họp."), SUPERVISOR, PASSPHRASE)
     _fails(station_dir, ["content", "approve", "hop-dan", "--by", SUPERVISOR],
            "Trần Văn Bình added 'hop-dan' to the library and cannot also approve it: another person must",
            input=PASSPHRASE + "\n")
@@ -121,9 +122,9 @@ def test_who_made_the_current_version_cannot_approve_it(station_dir):
     for name, passphrase in (LAN, HOA):
         station.users.add(name, "supervisor", passphrase, NOW, (SUPERVISOR, PASSPHRASE))
     path = _text_without_author(station_dir, "Mời bà con đi họp.")
-    _add(station, path, LAN[0])
+    _add(station, path, *LAN)
     _text_without_author(station_dir, "Mời bà con đi họp lúc 8 giờ.")
-    _add(station, path, SUPERVISOR)
+    _add(station, path, SUPERVISOR, PASSPHRASE)
     _fails(station_dir, ["content", "approve", "hop-dan", "--by", SUPERVISOR],
            "Trần Văn Bình made the current version of 'hop-dan' and cannot also approve it: another person must",
            input=PASSPHRASE + "\n")
@@ -139,11 +140,11 @@ def test_names_typed_decomposed_are_the_same_person(station_dir):
     decomposed = unicodedata.normalize("NFD", SUPERVISOR)
     assert decomposed != SUPERVISOR
     station = with_supervisor(station_dir)
-    _add(station, _text_without_author(station_dir, "Mời bà con đi họp."), "Nguyễn Thị Lan")
+    _add(station, _text_without_author(station_dir, "Mời bà con đi họp."), OFFICER, OFFICER_PASSPHRASE)
     result = CliRunner().invoke(cli, ["content", "approve", "hop-dan", "--by", decomposed], obj=station,
                                 input=PASSPHRASE + "\n", catch_exceptions=False)
     assert "hop-dan: approved by Trần Văn Bình\n" in result.output
-    _add(station, station_dir / "scripts_text" / "gioi-thieu.md", decomposed)
+    _add(station, station_dir / "scripts_text" / "gioi-thieu.md", decomposed, PASSPHRASE)
     assert station.library.history("gioi-thieu")[-1]["by"] == SUPERVISOR
     _fails(station_dir, ["content", "approve", "gioi-thieu", "--by", SUPERVISOR],
            "Trần Văn Bình added 'gioi-thieu' to the library and cannot also approve it: another person must",
@@ -168,6 +169,15 @@ def test_content_workflow_from_the_command_line(station_dir):
     result = runner.invoke(cli, ["content", "add", text], obj=station, catch_exceptions=False)
     assert result.output == "khau-hieu-5k: unchanged (draft)\n"
     with_supervisor(station_dir)
+    result = runner.invoke(cli, ["content", "approve", "khau-hieu-5k", "--by", SUPERVISOR], obj=station,
+                           input=PASSPHRASE + "\n")
+    assert result.exit_code == 2
+    assert result.output.endswith("Error: nobody signed the current version of 'khau-hieu-5k' (changed outside the "
+                                  "program, or added without --by): an officer claims it first: broadcaster content "
+                                  "claim khau-hieu-5k --by NAME\n")
+    result = runner.invoke(cli, ["content", "claim", "khau-hieu-5k", "--by", OFFICER], obj=station,
+                           input=OFFICER_PASSPHRASE + "\n")
+    assert result.output == f"Passphrase of {OFFICER}: \nkhau-hieu-5k: the current version is now made by {OFFICER}\n"
     result = runner.invoke(cli, ["content", "approve", "khau-hieu-5k", "--by", SUPERVISOR], obj=station,
                            input=PASSPHRASE + "\n", catch_exceptions=False)
     assert result.exit_code == 0, result.output

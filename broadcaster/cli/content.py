@@ -42,7 +42,8 @@ def content() -> None:
 
 @content.command("add")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--by", default="", metavar="NAME", help="Who adds (default: the author in the file).")
+@click.option("--by", default="", metavar="NAME",
+              help="Who adds, with their passphrase: they sign the version (without it, an officer must claim it).")
 @click.option("--id", "ident", metavar="ID", help="For a clip: the announcement it belongs to, or a new id.")
 @click.option("--lang", metavar="CODE", help="For a clip: its language, ISO 639-3 (vie, rad, jra, cmo, ...).")
 @click.pass_obj
@@ -51,9 +52,11 @@ def add_command(station: Station, files: tuple[Path, ...], by: str, ident: str |
     if ident and len(files) > 1:
         raise click.UsageError(t("--id names one announcement: give one clip at a time"))
     read = [station.read_file(path, ident, lang) for path in files]  # every file is checked before any is added
+    signer = station.users.unlock(by, passphrase_of(by), {"operator", "officer", "supervisor"}, t("add content")) \
+        if by else None
     now = now_of(station)
     for ann in read:
-        entry, outcome = station.add(ann, now, by)
+        entry, outcome = station.add(ann, now, signer=signer)
         console.print(t("{id}: {outcome} ({status})", id=entry.id, outcome=t(outcome), status=t(entry.status)),
                       markup=False)
         _warn_unknown_words(station, ann)
@@ -152,6 +155,18 @@ def _decide(station: Station, ident: str, action: str, by: str, reason: str = ""
                 console.print(t("  {lang}: {asset}", lang=t("{lang}, profile {profile}", lang=lang, profile=profile)
                                 if profile else lang, asset=describe_asset(station.asset(variant, profile))),
                               markup=False)
+
+
+@content.command("claim")
+@click.argument("ident", metavar="ID")
+@click.option("--by", "by", required=True, metavar="NAME", help="The officer who makes the current version theirs.")
+@click.pass_obj
+def claim_command(station: Station, ident: str, by: str) -> None:
+    """Sign the current version as yours (an officer, with their passphrase), e.g. after editing its file."""
+    station.entry(ident, now_of(station))  # an unknown id is reported before anyone types a passphrase
+    entry = station.claim(ident, by, passphrase_of(by), now_of(station))
+    console.print(t("{id}: the current version is now made by {name}", id=entry.id,
+                    name=station.library.maker(entry.id)), markup=False)
 
 
 @content.command("approve")

@@ -81,8 +81,20 @@ def plan_command(station: Station, day: dt.date | None, week: bool) -> None:
     now = SystemClock(station.config.tz).now()
     first = day or now.date()
     schedule = station.schedule()
-    for offset in range(7 if week else 1):
-        print_plan(station.plan(first + dt.timedelta(days=offset), now, schedule))
+    plans = [station.plan(first + dt.timedelta(days=offset), now, schedule) for offset in range(7 if week else 1)]
+    for plan in plans:
+        print_plan(plan)
+    _refuse_silence(plans)
+
+
+def _refuse_silence(plans: list[Plan]) -> None:
+    """Say loudly, and exit 1, when something planned will not air (a state of the station, not bad input)."""
+    left_out = sum(len(p.warnings) + len(p.problems) for p in plans)
+    if left_out:
+        console.print(t("NOT ON AIR: {n} planned item(s) will not air, for the reasons above. Approve what is left "
+                        "out ('broadcaster content approve ID --by NAME'), render it ('broadcaster render'), or take "
+                        "it out of the schedule.", n=left_out), markup=False, style="bold red")
+        raise click.exceptions.Exit(1)
 
 
 @cli.group()
@@ -106,6 +118,7 @@ def check_command(station: Station, files: tuple[Path, ...], day: dt.date | None
         console.print(t("problem later this week: {text}", text=problem), markup=False)
     if plans[0].problems or later:
         raise click.exceptions.Exit(2)
+    _refuse_silence(plans[:1])
     console.print(t("the schedule is fine"))
 
 

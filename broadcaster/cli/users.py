@@ -25,8 +25,9 @@ def user() -> None:
 def add_command(station: Station, name: str, role: str, admin: str | None) -> None:
     """Add a person with a role and a passphrase (asked for twice, never stored in clear)."""
     station.users.check_new(name, admin)  # before anyone types a passphrase
+    first = not station.users.names()
     allowed_by = None
-    if admin:
+    if admin and not first:
         allowed_by = (admin, passphrase_of(admin))
         station.users.authenticate(*allowed_by, {"supervisor"}, t("add people"))
     passphrase = click.prompt(t("New passphrase for {name} (at least {n} characters)", name=name, n=MIN_PASSPHRASE),
@@ -34,10 +35,15 @@ def add_command(station: Station, name: str, role: str, admin: str | None) -> No
                               show_default=False)
     station.users.add(name, role, passphrase, now_of(station), allowed_by)
     click.echo(t("{name} added as {role}", name=name, role=t(role)))
+    if first:
+        click.echo(t("{name} is the admin; the station's root of trust is {fingerprint}", name=name,
+                     fingerprint=station.users.admin_fingerprint()))
 
 
 @user.command("list")
 @click.pass_obj
 def list_command(station: Station) -> None:
-    """List the people of the station and their roles."""
-    table(t("People"), [t("name"), t("role")], [[name, t(role)] for name, role in station.users.names()])
+    """List the people of the station, their roles and keys; a record that does not verify says why."""
+    table(t("People"), [t("name"), t("role"), t("key")],
+          [[p.name, t(p.role), p.fingerprint if not p.reason else t("unverified: {reason}", reason=p.reason)]
+           for p in station.users.people()])

@@ -54,8 +54,9 @@ class Announcement:
     variants: tuple[Variant, ...] = ()
 
     def content_fingerprint(self) -> str:
-        """SHA-256 of the id, the validity window and every variant's exact content."""
-        covered = {"id": self.id, "valid_from": _iso(self.valid_from), "valid_until": _iso(self.valid_until),
+        """SHA-256 of what an approval covers: the id, title, topic, author, validity window and every
+        variant's exact content (not how it is processed: loudness, padding, profiles, filters, voice)."""
+        covered = {"id": self.id, "title": self.title, "topic": self.topic, "author": self.author, "valid_from": _iso(self.valid_from), "valid_until": _iso(self.valid_until),
                    "variants": sorted((v.covered() for v in self.variants), key=lambda c: (c["language"], c["kind"]))}
         return hashlib.sha256(json.dumps(covered, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
 

@@ -4,23 +4,25 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import hashlib
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+from typing import Callable
 
 from tinydb import Query
 
 from broadcaster.content.announcement import Announcement, Variant
-from broadcaster.content.users import person_name, same_person
+from broadcaster.content.users import Person, Signer, person_name, same_person
 from broadcaster.errors import InputError
 from broadcaster.messages import marked, t
 from broadcaster.storage import Store
+from broadcaster.trust import statements
 
 DRAFT, APPROVED, RETIRED, REJECTED = marked("draft"), marked("approved"), marked("retired"), marked("rejected")
-CHANGED = marked("changed since approval")
+CHANGED, UNVERIFIED = marked("changed since approval"), marked("unverified")
 # What put() did, and actions in the history besides the decisions.
 ADDED, UPDATED, UNCHANGED, EDITED = marked("added"), marked("updated"), marked("unchanged"), marked("edited")
-CHANGES = (ADDED, UPDATED, EDITED)  # history actions that change the content
+CLAIMED = marked("claimed")
+CHANGES = (ADDED, UPDATED, EDITED, CLAIMED)  # history actions that make a version (a claim makes it someone's)
 
 
 @dataclass(frozen=True)
@@ -32,15 +34,18 @@ class Decision:
     at: str
     fingerprint: str
     reason: str = ""
+    statement: dict | None = None  # the same, signed by the supervisor (what is trusted)
 
 
 @dataclass(frozen=True)
 class Entry:
-    """An announcement as the library holds it, the last decision on it, and its current fingerprint."""
+    """An announcement as the library holds it, the last decision on it, its current fingerprint, and why the
+    decision does not verify ('' when it does)."""
 
     announcement: Announcement
     decision: Decision | None
     fingerprint: str
+    doubt: str = ""
 
     @property
     def id(self) -> str:
@@ -52,13 +57,15 @@ class Entry:
         """draft, approved, retired, rejected, or changed since approval (which airs as little as a draft)."""
         if self.decision is None:
             return DRAFT
+        if self.doubt:
+            return UNVERIFIED
         if self.decision.fingerprint != self.fingerprint:
             return CHANGED if self.decision.action == APPROVED else DRAFT
         return self.decision.action
 
     @property
     def approved(self) -> bool:
-        """True only when exactly this version, with this processing, was approved and not retired since."""
+        """True only when exactly this version was approved, in a signed decision, and not retired since."""
         return self.status == APPROVED
 
     @property
@@ -68,27 +75,28 @@ class Entry:
 
 
 class Library:
-    """Announcements in one TinyDB file, safe to share between processes.
+    """Announcements in one TinyDB file, safe to share between processes; a decision counts only when it
+    is signed by a person whose record verifies (``trusted``: public key -> person)."""
 
-    ``processing`` names how audio will be processed; an approval covers it, so changing the loudness
-    target or the voice asks for approval again.
-    """
-
-    def __init__(self, path: Path, processing: str):
+    def __init__(self, path: Path, trusted: Callable[[], dict[str, Person]] = dict):
         self.store = Store(path)
-        self.processing = processing
+        self.trusted = trusted
 
-    def _entry(self, record: dict) -> Entry:
+    def _entry(self, record: dict, trusted: dict[str, Person] | None = None) -> Entry:
         ann = Announcement.from_record(record["announcement"])
         decision = record.get("decision")
-        return Entry(ann, Decision(**decision) if decision else None, self.fingerprint(ann))
+        decision = Decision(**decision) if decision else None
+        doubt = _doubt(ann, decision, self.trusted() if trusted is None else trusted) if decision else ""
+        return Entry(ann, decision, self.fingerprint(ann), doubt)
 
-    def fingerprint(self, ann: Announcement) -> str:
-        """What an approval covers: the exact content and the processing."""
-        return hashlib.sha256(f"{ann.content_fingerprint()}|{self.processing}".encode()).hexdigest()
+    @staticmethod
+    def fingerprint(ann: Announcement) -> str:
+        """What an approval covers: what is said (text or clip, title, topic, author), not how it is processed."""
+        return ann.content_fingerprint()
 
-    def put(self, ann: Announcement, now: dt.datetime, by: str, action: str = ADDED) -> str:
-        """Store a new or changed announcement; returns 'added', 'updated' or 'unchanged'."""
+    def put(self, ann: Announcement, now: dt.datetime, by: str, action: str = ADDED, signer: Signer | None = None) -> str:
+        """Store a new or changed announcement, the version signed by ``signer`` (its maker) when given;
+        returns 'added', 'updated' or 'unchanged'."""
         with self.store.transaction() as db:
             table = db.table("announcements")
             old = table.get(Query().announcement.id == ann.id)
@@ -100,25 +108,83 @@ class Library:
             else:
                 table.update(record, doc_ids=[old.doc_id])
                 action = UPDATED if action == ADDED else action
-            _history(db, now, action, ann.id, by, self.fingerprint(ann))
+            _history(db, now, action, ann.id, signer.name if signer else by, self.fingerprint(ann), signer=signer)
             return ADDED if old is None else UPDATED
 
-    def add_text(self, ann: Announcement, now: dt.datetime, by: str) -> str:
+    def add_text(self, ann: Announcement, now: dt.datetime, by: str, signer: Signer | None = None) -> str:
         """Add or update from a text file: its metadata and text replace the old; clips are kept."""
         old = self.find(ann.id)
         if old is not None:
             ann = merged(old.announcement, ann)
-        return self.put(ann, now, by)
+        return self.put(ann, now, by, signer=signer)
 
     def add_variant(self, ident: str, variant: Variant, now: dt.datetime, by: str,
-                    new: Announcement | None = None) -> str:
+                    new: Announcement | None = None, signer: Signer | None = None) -> str:
         """Add a clip variant to an announcement, or create ``new`` with it when the id is not known."""
         old = self.find(ident)
         if old is None:
             if new is None:
                 raise unknown_announcement(ident, self.ids())
-            return self.put(replace(new, variants=(variant,)), now, by)
-        return self.put(old.announcement.with_variant(variant), now, by)
+            return self.put(replace(new, variants=(variant,)), now, by, signer=signer)
+        return self.put(old.announcement.with_variant(variant), now, by, signer=signer)
+
+    def claim(self, ident: str, signer: Signer, now: dt.datetime) -> Entry:
+        """An officer makes the current version theirs (e.g. a text edited outside the program), signed."""
+        entry = self.get(ident)
+        if self.maker(ident) is not None and same_person(self.maker(ident), signer.name):
+            raise InputError(t("{name} already made the current version of '{id}'", name=signer.name, id=ident))
+        with self.store.transaction() as db:
+            _history(db, now, CLAIMED, ident, signer.name, entry.fingerprint, signer=signer)
+        return entry
+
+    def carry_over(self, admin: Signer, now: dt.datetime) -> tuple[list[str], list[str]]:
+        """At the upgrade to keys: the admin signs each unsigned decision on a version not changed since it
+        was taken (an approval of what another person made and wrote); returns the ids carried over and
+        those that need a new decision."""
+        carried, left = [], []
+        with self.store.transaction() as db:
+            table = db.table("announcements")
+            for record in table.all():
+                entry = self._entry(record, {})
+                old = entry.decision
+                if old is None or old.statement is not None:
+                    continue
+                changes = _changes(db, entry.id)
+                maker = changes[-1]["by"] if changes else ""
+                if not changes or changes[-1]["at"] > old.at or same_person(maker, admin.name) \
+                        or (entry.announcement.author and same_person(entry.announcement.author, admin.name)):
+                    left.append(entry.id)
+                    continue
+                at = now.isoformat(timespec="seconds")
+                reason = t("carried over at the upgrade to keys: {action} by {name}", action=t(old.action), name=old.by)
+                statement = statements.signed({"kind": "decision", "action": old.action, "id": entry.id,
+                                               "by": admin.name, "at": at, "fingerprint": entry.fingerprint,
+                                               "reason": reason, "maker": maker}, admin.key)
+                decision = Decision(old.action, admin.name, at, entry.fingerprint, reason, statement)
+                table.update({"decision": asdict(decision)}, doc_ids=[record.doc_id])
+                _history(db, now, old.action, entry.id, admin.name, entry.fingerprint, reason)
+                carried.append(entry.id)
+        return carried, left
+
+    def maker(self, ident: str) -> str | None:
+        """Who made the current version: the person whose signed statement says so; None when nobody signed
+        it (changed outside the program, or added with no name and passphrase) or the signature fails."""
+        entry = self.get(ident)
+        trusted = self.trusted()
+        with self.store.transaction() as db:
+            changes = _changes(db, ident)
+        for change in reversed(changes):
+            if change.get("fingerprint") != entry.fingerprint:
+                return None  # the last change made this version: later records cannot be older
+            signed = change.get("statement")
+            said = {"kind": "version", "id": ident, "fingerprint": entry.fingerprint, "at": change.get("at"),
+                    "by": change.get("by")}
+            if statements.check(signed, trusted) and {k: signed.get(k) for k in said} == said \
+                    and same_person(trusted[signed[statements.SIGNER]].name, change["by"]):
+                return trusted[signed[statements.SIGNER]].name
+            if change["action"] != CLAIMED:
+                return None
+        return None
 
     def find(self, ident: str) -> Entry | None:
         """One announcement, or None."""
@@ -134,7 +200,8 @@ class Library:
         """Every announcement, ordered by id."""
         with self.store.transaction() as db:
             records = db.table("announcements").all()
-        return sorted((self._entry(r) for r in records), key=lambda e: e.id)
+        trusted = self.trusted()
+        return sorted((self._entry(r, trusted) for r in records), key=lambda e: e.id)
 
     def get(self, ident: str) -> Entry:
         """One announcement, or an InputError that suggests the nearest id."""
@@ -143,18 +210,27 @@ class Library:
             raise unknown_announcement(ident, self.ids())
         return entry
 
-    def decide(self, ident: str, action: str, by: str, now: dt.datetime, reason: str = "") -> Entry:
-        """Record a supervisor's decision on the current version (who may decide is checked by the caller)."""
+    def decide(self, ident: str, action: str, by: Signer, now: dt.datetime, reason: str = "") -> Entry:
+        """Record a supervisor's signed decision on the current version (their passphrase was checked by the
+        caller, who opened their key); an approval needs a maker (someone who signed the version) other
+        than the approver."""
+        maker = self.maker(ident) if self.find(ident) is not None else None
         with self.store.transaction() as db:
             table = db.table("announcements")
             record = table.get(Query().announcement.id == ident)
             if record is None:
                 raise unknown_announcement(ident, [r["announcement"]["id"] for r in table.all()])
             entry = self._entry(record)
-            _refuse(entry, action, by, _changes(db, ident))
-            decision = Decision(action, by, now.isoformat(timespec="seconds"), entry.fingerprint, reason)
+            _refuse(entry, action, by.name, _changes(db, ident))
+            at = now.isoformat(timespec="seconds")
+            if action == APPROVED:
+                _refuse_unmade(entry, maker, by.name)
+            statement = statements.signed({"kind": "decision", "action": action, "id": ident, "by": by.name,
+                                           "at": at, "fingerprint": entry.fingerprint, "reason": reason,
+                                           "maker": maker or ""}, by.key)
+            decision = Decision(action, by.name, at, entry.fingerprint, reason, statement)
             table.update({"decision": asdict(decision)}, doc_ids=[record.doc_id])
-            _history(db, now, action, ident, by, entry.fingerprint, reason)
+            _history(db, now, action, ident, by.name, entry.fingerprint, reason)
         return Entry(entry.announcement, decision, entry.fingerprint)
 
     def check(self, ident: str, action: str, by: str) -> Entry:
@@ -163,6 +239,8 @@ class Library:
         with self.store.transaction() as db:
             changes = _changes(db, ident)
         _refuse(entry, action, by, changes)
+        if action == APPROVED:
+            _refuse_unmade(entry, self.maker(ident), by)
         return entry
 
     def note(self, ident: str, action: str, by: str, now: dt.datetime, reason: str = "") -> None:
@@ -176,6 +254,26 @@ class Library:
         with self.store.transaction() as db:
             rows = db.table("history").all()
         return [dict(r) for r in rows if ident is None or r["id"] == ident]
+
+
+def _doubt(ann: Announcement, decision: Decision, trusted: dict[str, Person]) -> str:
+    """Why ``decision`` cannot be trusted: unsigned, signed by someone not a supervisor of the station,
+    saying something else than the record, or an approval by the announcement's author; '' when it holds."""
+    signed = decision.statement
+    verdict = statements.check(signed, trusted)
+    if not verdict:
+        return verdict.reason
+    person = trusted[signed[statements.SIGNER]]
+    said = {k: signed.get(k) for k in ("kind", "action", "id", "by", "at", "fingerprint", "reason")}
+    if said != {"kind": "decision", "id": ann.id, **{k: v for k, v in asdict(decision).items() if k != "statement"}}:
+        return t("the record says something else than its signed decision")
+    if person.role != "supervisor" or not same_person(person.name, decision.by):
+        return t("the decision is signed by {name}, who is not its supervisor", name=person.name)
+    if decision.action == APPROVED and ann.author and same_person(ann.author, person.name):
+        return t("approved by its own author")
+    if decision.action == APPROVED and (not signed.get("maker") or same_person(str(signed["maker"]), person.name)):
+        return t("approved by its own maker, or with no maker")
+    return ""
 
 
 def _changes(db, ident: str) -> list[dict]:
@@ -201,6 +299,17 @@ def _refuse(entry: Entry, action: str, by: str, changes: list[dict]) -> None:
         raise InputError(t("'{id}' is already {status}", id=entry.id, status=t(action)))
 
 
+def _refuse_unmade(entry: Entry, maker: str | None, by: str) -> None:
+    """Four eyes on authenticated names: a version nobody signed cannot be approved; its maker cannot."""
+    if maker is None:
+        raise InputError(t("nobody signed the current version of '{id}' (changed outside the program, or added "
+                           "without --by): an officer claims it first: broadcaster content claim {id} --by NAME",
+                           id=entry.id))
+    if same_person(maker, by):
+        raise InputError(t("{name} made the current version of '{id}' and cannot also approve it: another "
+                           "person must", name=by, id=entry.id))
+
+
 def merged(old: Announcement, new: Announcement) -> Announcement:
     """``new`` (read from a text file) with the variants of ``old`` in other languages (its clips) kept."""
     for variant in old.variants:
@@ -217,6 +326,11 @@ def unknown_announcement(ident: str, known) -> InputError:
                         id=ident, hint=hint))
 
 
-def _history(db, now: dt.datetime, action: str, ident: str, by: str, fingerprint: str, reason: str = "") -> None:
-    db.table("history").insert({"v": 1, "at": now.isoformat(timespec="seconds"), "action": action, "id": ident,
-                                "by": person_name(by), "fingerprint": fingerprint, "reason": reason})
+def _history(db, now: dt.datetime, action: str, ident: str, by: str, fingerprint: str, reason: str = "",
+             signer: Signer | None = None) -> None:
+    record = {"v": 1, "at": now.isoformat(timespec="seconds"), "action": action, "id": ident,
+              "by": person_name(by), "fingerprint": fingerprint, "reason": reason}
+    if signer is not None:  # a version made by someone who proved who they are
+        record["statement"] = statements.signed({"kind": "version", "id": ident, "fingerprint": fingerprint,
+                                                 "at": record["at"], "by": record["by"]}, signer.key)
+    db.table("history").insert(record)

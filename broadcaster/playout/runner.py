@@ -257,6 +257,7 @@ class Runner:
     def _urgent(self, engine: PlayoutEngine, request: dict) -> None:
         now = self.clock.now()
         try:
+            request = self.station.verified_order(request, now)  # a file dropped in the folder airs nothing
             every = request.get("every_s")
             until = dt.datetime.fromisoformat(request["until"]) if request.get("until") else now
             times = [now]

@@ -9,18 +9,22 @@ import json
 import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from scipy.signal import resample_poly
 
 from broadcaster.atomic import replacing
 from broadcaster.audiofile import write_wav
 from broadcaster.config import Profile
 from broadcaster.content.clips import decode_clip
-from broadcaster.errors import SpeechError
+from broadcaster.errors import BroadcasterError, SpeechError
 from broadcaster.messages import t
 from broadcaster.render.processing import process
 from broadcaster.speech.engine import Speech, SpeechEngine, SpokenText
+from broadcaster.trust import keys
+from broadcaster.trust.statements import canonical
 
 KEY_LENGTH = 32
 ASSET_FILE = re.compile(r"([0-9a-f]{%d})\." % KEY_LENGTH)  # <key>.wav, <key>.json and their temporary files
@@ -41,6 +45,21 @@ class Asset:
     normaliser: str = ""
     spoken: str = ""
     fallback: str = ""  # why the engines before this one did not speak; empty when the first one did
+    sha256: str = ""  # of the WAV file as rendered
+    seal: str = ""  # the station's signature of the key and the sha256: audio swapped on disk never airs
+
+
+def _sealed(key: str, sha256: str) -> bytes:
+    return canonical({"kind": "render", "key": key, "sha256": sha256})
+
+
+def file_hash(path: Path) -> str:
+    """SHA-256 of a file's bytes, read in blocks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def cache_key(spoken: SpokenText, engine: SpeechEngine, profile: Profile) -> str:
@@ -64,20 +83,44 @@ def resample(speech: Speech, rate: int) -> np.ndarray:
 
 
 class RenderCache:
-    """Rendered assets in one folder: ``<key>.wav`` and its ``<key>.json`` description."""
+    """Rendered assets in one folder: ``<key>.wav`` and its ``<key>.json`` description, which holds the WAV's
+    hash sealed by the station's key."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, station_key: Callable[[], Ed25519PrivateKey]):
         self.folder = Path(folder)
+        self.station_key = station_key
 
     def find(self, key: str) -> Asset | None:
-        """The asset under ``key`` if both its files are there."""
+        """The asset under ``key`` if both its files are there and its description is sealed (one rendered
+        before seals, or damaged, is rendered again)."""
         meta, wav = self.folder / f"{key}.json", self.folder / f"{key}.wav"
         if not (meta.exists() and wav.exists()):
             return None
         try:
-            return Asset(**{**json.loads(meta.read_text(encoding="utf-8")), "path": str(wav)})
+            asset = Asset(**{**json.loads(meta.read_text(encoding="utf-8")), "path": str(wav)})
         except (ValueError, TypeError):
             return None  # a damaged description: render again
+        return asset if asset.seal and asset.key == key else None
+
+    def tampered(self, path: str) -> str:
+        """Why the rendered file at ``path`` may not go to a device (its bytes are not those the station
+        sealed when it rendered them); '' when it is intact."""
+        wav = Path(path)
+        asset = self.find(wav.stem) if wav.parent == self.folder and wav.suffix == ".wav" else None
+        if asset is None:
+            return t("its rendered audio has no seal of this station: render it again ('broadcaster render')")
+        try:
+            seal = keys.unb64(asset.seal, str(wav))
+        except BroadcasterError:
+            seal = b""
+        if not keys.verifies(keys.public_raw(self.station_key()), seal, _sealed(asset.key, asset.sha256)):
+            return t("the seal of its rendered audio does not verify: render it again ('broadcaster render')")
+        try:
+            if file_hash(wav) != asset.sha256:
+                return t("its rendered audio was changed on disk: render it again ('broadcaster render')")
+        except OSError as exc:
+            return t("the rendered audio cannot be read: {reason}", reason=exc.strerror or exc)
+        return ""
 
     def lookup(self, spoken: SpokenText, engines: tuple[SpeechEngine, ...], profile: Profile) -> Asset | None:
         """The asset of the first engine that has one (the configured engine's, else its fallback's)."""
@@ -120,8 +163,11 @@ class RenderCache:
         done = process(raw, profile, overwrite=True)
         wav = self.folder / f"{key}.wav"
         write_wav(wav, done.samples, profile.sample_rate)
+        sha = file_hash(wav)
+        seal = keys.b64(keys.sign(self.station_key(), _sealed(key, sha)))
         asset = Asset(key=key, path=str(wav), duration_s=round(len(done.samples) / profile.sample_rate, 3),
-                      lufs=round(done.lufs, 2), true_peak_dbtp=round(done.true_peak_dbtp, 2), **made)
+                      lufs=round(done.lufs, 2), true_peak_dbtp=round(done.true_peak_dbtp, 2), **made,
+                      sha256=sha, seal=seal)
         # The description is written last: an asset without it is not found, and is rendered again.
         with replacing(self.folder / f"{key}.json", "w", encoding="utf-8",
                        what=t("the description of the rendered audio")) as meta:

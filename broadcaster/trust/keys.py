@@ -4,6 +4,7 @@ kept plain for ``run`` to use unattended; fingerprints that people read aloud an
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import os
 from pathlib import Path
@@ -14,7 +15,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
-from broadcaster.atomic import replacing
+from broadcaster.atomic import remove_leftovers, replacing
 from broadcaster.errors import InputError, StorageError
 from broadcaster.messages import t
 
@@ -63,8 +64,10 @@ def sign(key: Ed25519PrivateKey, data: bytes) -> bytes:
     return key.sign(data)
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def verifies(public: bytes, signature: bytes, data: bytes) -> bool:
-    """Whether ``signature`` is the signature of ``data`` by the key whose public half is ``public``."""
+    """Whether ``signature`` is the signature of ``data`` by the key whose public half is ``public`` (the
+    answer never changes: remembered, since a library is read several times by one command)."""
     try:
         Ed25519PublicKey.from_public_bytes(public).verify(signature, data)
     except (InvalidSignature, ValueError):
@@ -130,5 +133,6 @@ def write_station_key(path: Path, key: Ed25519PrivateKey) -> None:
     """Keep the station's private key in ``path`` (PKCS#8 PEM, unencrypted: ``run`` signs unattended)."""
     pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                             serialization.NoEncryption())
+    remove_leftovers(path.parent, lambda name: name == path.name)  # of a writer killed before
     with replacing(path, what=t("the station key")) as f:
         f.write(pem)

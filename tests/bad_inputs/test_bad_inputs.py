@@ -19,7 +19,7 @@ from broadcaster.cli import cli
 from broadcaster.station import Station
 from tests.bad_inputs.cases import CASES, Case
 from tests.faults.conftest import SHORT_TONES, copy_station, make_station, tone
-from tests.helpers import PASSPHRASE, SUPERVISOR, digest
+from tests.helpers import OFFICER, OFFICER_PASSPHRASE, PASSPHRASE, SUPERVISOR, digest
 from tests.logdata import at, build_log, event
 
 CORPUS = Path(__file__).parent
@@ -92,7 +92,8 @@ def test_eight_channels_and_192_khz_are_accepted_and_converted(channels, rate, t
     soundfile.write(clip, np.repeat(samples[:, None], channels, axis=1), rate, subtype="PCM_16")
     runner = CliRunner()
     added = runner.invoke(cli, ["--station", str(station.root), "content", "add", str(clip), "--id", "ghi-am",
-                                "--lang", "rad"], catch_exceptions=False)
+                                "--lang", "rad", "--by", OFFICER], env={"BROADCASTER_PASSPHRASE": OFFICER_PASSPHRASE},
+                          catch_exceptions=False)
     assert (added.exit_code, added.output) == (0, "ghi-am: added (draft)\n")
     approved = runner.invoke(cli, ["--station", str(station.root), "content", "approve", "ghi-am", "--by", SUPERVISOR],
                              env={"BROADCASTER_PASSPHRASE": PASSPHRASE}, catch_exceptions=False)

@@ -77,13 +77,15 @@ def test_lang_and_the_variable_override_the_station(station_dir, broken):
 
 def test_a_whole_command_speaks_vietnamese(station_dir):
     result = _run(station_dir, ["--lang", "vi", "schedule", "check"])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # drafts in the schedule will not air: said loudly (issue 17)
     lines = result.output.splitlines()
     assert lines[0].startswith("Kế hoạch phát ngày ")
     assert "┃ bắt đầu " in lines[2] and " tiêu đề " in lines[2]
     schedule = station_dir / "schedules" / "hang-ngay.yaml"
     assert f"cảnh báo: 05:30 Buổi sáng: bỏ qua 'gioi-thieu': chưa được duyệt (bản nháp) ({schedule}:14)" in lines
-    assert lines[-1] == "lịch phát không có lỗi"
+    assert lines[-1] == ("KHÔNG PHÁT: 9 mục trong kế hoạch sẽ không được phát, vì các lý do trên. Hãy duyệt những gì "
+                         "bị bỏ qua ('broadcaster content approve MÃ --by TÊN'), dựng âm thanh ('broadcaster render'),"
+                         " hoặc bỏ chúng khỏi lịch phát.")
 
 
 def test_an_unknown_station_language_names_the_file_and_line_in_the_language_chosen(station_dir):

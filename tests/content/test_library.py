@@ -16,9 +16,10 @@ from hypothesis import strategies as st
 from broadcaster.cli import cli
 from broadcaster.content.library import APPROVED, RETIRED
 from broadcaster.content.users import AuthError
+from broadcaster.errors import InputError
 from broadcaster.station import Station
 from tests.content.test_clips import voice
-from tests.helpers import NOW, PASSPHRASE, SUPERVISOR, digest, with_supervisor
+from tests.helpers import NOW, OFFICER, OFFICER_PASSPHRASE, PASSPHRASE, SUPERVISOR, digest, officer, with_supervisor
 
 IDS = ("thong-diep-5k", "tiem-vac-xin", "tin-gia")
 TZ = NOW.tzinfo
@@ -87,6 +88,8 @@ def test_plannable_is_exactly_approved_unaltered_and_valid(tmp_path_factory, ops
                 (m["retired"] and m["retired_at"] == current)
             if already:
                 continue
+            if station.library.maker(ident) is None:  # an edit of the file has no maker until claimed
+                station.claim(ident, OFFICER, OFFICER_PASSPHRASE, NOW)
             station.decide(ident, action, SUPERVISOR, PASSPHRASE, NOW)
             if kind == "approve":
                 m["approved"], m["retired"] = current, False
@@ -125,19 +128,20 @@ def test_approval_needs_a_supervisor_with_the_right_passphrase(tmp_path, who, pa
     assert err.value.message == message
     assert _digest(station.root) == before
     assert station.library.get("tin-gia").status == "draft"
+    assert len(station.users._failures(SUPERVISOR)) == (1 if "wrong" in message else 0)  # recorded
 
 
 def test_passphrases_are_not_stored_in_clear(tmp_path):
     station = empty_station(tmp_path / "s")
     stored = (station.data_dir / "users.json").read_text(encoding="utf-8")
     assert PASSPHRASE not in stored and PASSPHRASE.encode().hex() not in stored
-    assert '"scrypt"' in stored
+    assert '"scrypt"' in stored and '"sealed"' in stored
 
 
 def test_an_edit_on_disk_withdraws_approval_and_is_recorded(tmp_path):
     station = empty_station(tmp_path / "s")
     path = write_text(station.root, "tin-gia", 1)
-    station.add_file(path, NOW)
+    station.add_file(path, NOW, signer=officer(station))
     station.decide("tin-gia", APPROVED, SUPERVISOR, PASSPHRASE, NOW)
     assert [a.announcement for a in station.plan(NOW.date(), NOW).airings] == ["tin-gia"]
     write_text(station.root, "tin-gia", 2)
@@ -154,7 +158,7 @@ def test_a_clip_variant_airs_after_the_vietnamese_text(tmp_path):
     station.add_file(write_text(station.root, "tin-gia", 1), NOW)
     clip = station.root / "audio" / "tin-gia-rad.wav"
     soundfile.write(clip, voice(2.0), 44100)
-    entry, outcome = station.add_file(clip, NOW, by="Y Bhim Niê", ident="tin-gia", language="rad")
+    entry, outcome = station.add_file(clip, NOW, ident="tin-gia", language="rad", signer=officer(station))
     assert outcome == "updated" and entry.announcement.languages() == ("vie", "rad")
     station.decide("tin-gia", APPROVED, SUPERVISOR, PASSPHRASE, NOW)
     airings = station.plan(NOW.date(), NOW).airings
@@ -212,5 +216,8 @@ def test_scripts_text_is_watched_new_files_come_in_as_drafts(tmp_path):
     assert [h["action"] for h in station.library.history("tin-gia")] == ["added"]
     # A file put in scripts_text can be approved by its id at once.
     write_text(station.root, "thong-diep-5k", 1)
+    with pytest.raises(InputError, match="nobody signed the current version of 'thong-diep-5k'"):
+        station.decide("thong-diep-5k", APPROVED, SUPERVISOR, PASSPHRASE, NOW)
+    station.claim("thong-diep-5k", OFFICER, OFFICER_PASSPHRASE, NOW)
     station.decide("thong-diep-5k", APPROVED, SUPERVISOR, PASSPHRASE, NOW)
     assert station.library.get("thong-diep-5k").approved

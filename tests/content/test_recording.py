@@ -20,7 +20,7 @@ from broadcaster.render.loudness import integrated_lufs
 from broadcaster.speech.espeak import EspeakEngine
 from broadcaster.station import Station
 from tests.conftest import MICROPHONE, microphone_hears, similarity
-from tests.helpers import NOW, PASSPHRASE, SUPERVISOR, approved_station, with_supervisor
+from tests.helpers import NOW, OFFICER, OFFICER_PASSPHRASE, PASSPHRASE, SUPERVISOR, approved_station, with_supervisor
 
 RATE = 44100
 TITLE = "Thông báo của Ủy ban nhân dân xã về lịch tiêm vắc-xin"
@@ -69,6 +69,7 @@ def test_a_new_announcement_is_recorded_trimmed_and_stored_as_a_draft_clip(stati
     assert (variant.language, variant.kind, variant.source) == ("rad", "clip", match.group(1))
     assert (station_dir / (match.group(1) + ".yaml")).exists()
     # Approved, it is rendered like any clip: processed to the station's loudness.
+    station.claim("thong-bao-tiem", OFFICER, OFFICER_PASSPHRASE, NOW)  # recorded at the PC: claimed, then approved
     station.decide("thong-bao-tiem", APPROVED, SUPERVISOR, PASSPHRASE, NOW)
     asset = station.asset(variant)
     rendered, _ = soundfile.read(asset.path, dtype="float32")

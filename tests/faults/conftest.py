@@ -28,7 +28,7 @@ from broadcaster.content.library import APPROVED
 from broadcaster.station import Station, init_station
 from broadcaster.storage import Store
 from tests.conftest import ROOT
-from tests.helpers import NOW, PASSPHRASE, SUPERVISOR, with_supervisor
+from tests.helpers import NOW, PASSPHRASE, SUPERVISOR, officer, supervisor, with_supervisor
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 RATE = 44100
@@ -172,16 +172,17 @@ def make_station(root: Path, texts: dict[str, str] = {}, tones: dict[str, tuple[
     config = (root / "station.yaml").read_text(encoding="utf-8").replace("engine: espeak", f"engine: {engine}")
     (root / "station.yaml").write_text(config + f"grace: {grace}\n", encoding="utf-8")
     station = with_supervisor(root)
+    maker = officer(station)
     for ident, text in texts.items():
         path = root / "scripts_text" / f"{ident}.md"
         path.write_text(f"---\nid: {ident}\ntitle: {text}\nauthor: {AUTHOR}\n---\n{text}\n", encoding="utf-8")
-        station.add_file(path, NOW)
+        station.add_file(path, NOW, signer=maker)
     for ident, (frequency, seconds) in tones.items():
         path = root / "audio" / f"{ident}.wav"
         soundfile.write(path, tone(frequency, seconds), RATE, subtype="PCM_16")
-        station.add_file(path, NOW, by=AUTHOR, ident=ident, language="vie")
+        station.add_file(path, NOW, ident=ident, language="vie", signer=maker)
     for ident in [*texts, *tones]:
-        entry = station.library.decide(ident, APPROVED, SUPERVISOR, NOW)
+        entry = station.library.decide(ident, APPROVED, supervisor(station), NOW)
         if render:
             for variant in entry.announcement.variants:
                 station.render(variant)

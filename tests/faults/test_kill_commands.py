@@ -24,8 +24,9 @@ from broadcaster.cli import cli
 from broadcaster.station import Station
 from tests.faults.conftest import (AUTHOR, RATE, changes_made, copy_station, crash, make_station, open_everything,
                                    tone)
-from tests.helpers import PASSPHRASE, SUPERVISOR
+from tests.helpers import PASSPHRASE, SUPERVISOR, officer
 from tests.logdata import at, build_log, event
+from tests.trust.test_upgrade import old_station
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="SIGKILL is POSIX")
 
@@ -42,6 +43,10 @@ def state(root: Path) -> dict:
     sources = {s: [(x.record["seq"], x.record["hash"]) for x in log.source_records(s)] for s in log.sources()}
     return {
         "library": {e.id: (e.status, e.fingerprint, e.decision.by if e.decision else None) for e in entries},
+        "makers": {e.id: station.library.maker(e.id) for e in entries},
+        "people": sorted((p.name, p.role, p.reason) for p in station.users.people()),
+        "admin": bool(station.users.admin_fingerprint()),  # keys are new in every copy: whether, not which
+        "station key": station.station_key_path.exists(),
         "history": [(h["action"], h["id"], h["by"], h["fingerprint"]) for h in station.library.history()],
         "ready": sorted(f"{e.id}/{v.language}" for e in entries if e.approved for v in e.announcement.variants
                         if station.asset(v) is not None),
@@ -101,7 +106,7 @@ def _approve(root: Path) -> list[str]:
     station = make_station(root)
     path = root / "scripts_text" / "lich-tiem.md"
     path.write_text(f"---\nid: lich-tiem\ntitle: Lịch tiêm\nauthor: {AUTHOR}\n---\n{TEXT}\n", encoding="utf-8")
-    station.add_file(path, dt.datetime.now(station.config.tz))
+    station.add_file(path, dt.datetime.now(station.config.tz), signer=officer(station))
     return ["content", "approve", "lich-tiem", "--by", SUPERVISOR]
 
 
@@ -123,6 +128,24 @@ def _bundles(folder: Path) -> list[Path]:
     return bundles
 
 
+def _claim(root: Path) -> list[str]:
+    station = make_station(root, texts={"lich-tiem": TEXT})
+    path = root / "scripts_text" / "lich-tiem.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("thôn 3", "thôn 4"), encoding="utf-8")
+    station.sync(dt.datetime.now(station.config.tz))  # edited outside the program: no maker
+    return ["content", "claim", "lich-tiem", "--by", SUPERVISOR]
+
+
+def _upgrade(root: Path) -> list[str]:
+    old_station(root)
+    return ["upgrade", "--admin", SUPERVISOR]
+
+
+def each_part_whole(before: dict, after: dict, now: dict) -> bool:
+    """The upgrade writes its keys, then the people, then the decisions: each whole, as before or after."""
+    return all(now[key] in (before[key], after[key]) for key in now)
+
+
 def _log_import(root: Path) -> list[str]:
     make_station(root)
     return ["log", "import", *map(str, _bundles(root.parent))]
@@ -130,7 +153,8 @@ def _log_import(root: Path) -> list[str]:
 
 OPERATIONS = [Operation("content add (new text)", _new_text), Operation("content add (edited text)", _edited_text),
               Operation("content add (clip)", _clip), Operation("content approve", _approve),
-              Operation("render", _render, each_asset_whole), Operation("log import", _log_import)]
+              Operation("render", _render, each_asset_whole), Operation("log import", _log_import),
+              Operation("content claim", _claim), Operation("upgrade", _upgrade, each_part_whole)]
 
 
 @pytest.mark.parametrize("operation", OPERATIONS, ids=lambda o: o.name)

@@ -15,7 +15,7 @@ from broadcaster.content.library import APPROVED
 from broadcaster.playout.clock import SystemClock
 from broadcaster.playout.runner import Runner
 from broadcaster.station import Station
-from tests.helpers import NOW, PASSPHRASE, SUPERVISOR, with_supervisor
+from tests.helpers import NOW, PASSPHRASE, SUPERVISOR, officer, with_supervisor
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 SHORT = {
@@ -47,10 +47,11 @@ def quick(tmp_path) -> Station:
     (root / "station.yaml").write_text((root / "station.yaml").read_text(encoding="utf-8") + "grace: 10s\n",
                                        encoding="utf-8")
     station = with_supervisor(root)
+    maker = officer(station)
     for ident, text in SHORT.items():
         (root / "scripts_text" / f"{ident}.md").write_text(
             f"---\nid: {ident}\ntitle: {text}\nauthor: Nguyễn Thị Lan\n---\n{text}\n", encoding="utf-8")
-        station.add_file(root / "scripts_text" / f"{ident}.md", NOW)
+        station.add_file(root / "scripts_text" / f"{ident}.md", NOW, signer=maker)
         station.decide(ident, APPROVED, SUPERVISOR, PASSPHRASE, NOW)
     write_schedule(root, "sessions: []\n")
     return Station(root)

@@ -15,7 +15,7 @@ from broadcaster.content.library import APPROVED
 from broadcaster.render.loudness import (_INTERPOLATOR, LoudnessMeter, integrated_lufs, limiter, normalise,
                                          peak_envelope, true_peak_dbtp, true_peaks)
 from broadcaster.render.processing import process
-from tests.helpers import NOW, PASSPHRASE, SUPERVISOR, approved_station
+from tests.helpers import NOW, PASSPHRASE, SUPERVISOR, approved_station, officer
 
 RATE = 44100
 
@@ -184,7 +184,7 @@ def test_an_imported_clip_is_processed_like_speech(station_dir):
     clip.parent.mkdir(exist_ok=True)
     soundfile.write(clip, np.concatenate([np.zeros(RATE, np.float32), speechlike(4, 0.05)]) + 0.2, RATE)
     station = approved_station(station_dir, ("khau-hieu-5k",), render=False)
-    station.add_file(clip, NOW, ident="khau-hieu-5k", language="rad")
+    station.add_file(clip, NOW, ident="khau-hieu-5k", language="rad", signer=officer(station))
     station.decide("khau-hieu-5k", APPROVED, SUPERVISOR, PASSPHRASE, NOW)
     asset = station.asset(station.library.get("khau-hieu-5k").announcement.variant("rad"))
     samples, rate = read_wav(asset.path)

@@ -137,11 +137,16 @@ def test_render_makes_every_profile_and_says_which(station_dir):
         pytest.approx(-14, abs=0.1)
 
 
-def test_changing_a_profile_is_a_change_of_what_was_approved(station_dir):
+def test_changing_a_profile_keeps_the_approval_and_renders_again(station_dir):
+    """An approval covers what is said, not how it is processed (issue 17)."""
     station_with_profiles(station_dir)
     path = station_dir / "station.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("target_lufs: -14", "target_lufs: -12"), encoding="utf-8")
-    assert not Station(station_dir).library.get("gioi-thieu").approved
+    station = Station(station_dir)
+    assert station.library.get("gioi-thieu").approved
+    variant = station.library.get("gioi-thieu").announcement.variants[0]
+    assert station.needs_render(variant, "xe-loa") and not station.needs_render(variant, "")
+    assert station.render(variant, "xe-loa")[0].lufs == pytest.approx(-12, abs=0.1)
 
 
 def test_an_urgent_airing_on_an_output_uses_its_profile(station_dir):

@@ -10,6 +10,7 @@ import time
 import numpy as np
 import pytest
 
+from broadcaster.trust.keys import new_key
 from broadcaster.config import Profile
 from broadcaster.errors import SpeechError
 from broadcaster.render.cache import RenderCache
@@ -149,7 +150,7 @@ def test_a_server_that_never_answers_falls_back_to_espeak_within_the_timeout(fak
     fake_google.script = ["hang", "hang"]
     engines = (_engine(fake_google, timeout_s=0.5, retries=1), EspeakEngine())
     started = time.monotonic()
-    asset, made = RenderCache(tmp_path).render(SpokenText(SHORT, "vie", "vi-1"), engines, Profile())
+    asset, made = RenderCache(tmp_path, new_key).render(SpokenText(SHORT, "vie", "vi-1"), engines, Profile())
     elapsed = time.monotonic() - started
     # Two attempts of 0.5 s, then espeak and the loudness processing (a fraction of a second); without
     # the timeout this would hang for ever.
@@ -179,7 +180,7 @@ def test_a_dns_lookup_that_hangs_falls_back_to_espeak_after_the_timeout(monkeypa
                EspeakEngine())
     started = time.monotonic()
     try:
-        asset, made = RenderCache(tmp_path).render(SpokenText(SHORT, "vie", "vi-1"), engines, Profile())
+        asset, made = RenderCache(tmp_path, new_key).render(SpokenText(SHORT, "vie", "vi-1"), engines, Profile())
     finally:
         elapsed = time.monotonic() - started
         released.set()
@@ -234,6 +235,6 @@ def test_an_answer_without_audio_is_a_failure(fake_google):
 def test_without_a_fallback_a_failure_of_gtts_is_an_error(fake_google, tmp_path):
     fake_google.script = ["403"]
     with pytest.raises(SpeechError) as caught:
-        RenderCache(tmp_path).render(SpokenText(SHORT, "vie", "vi-1"), (_engine(fake_google),), Profile())
+        RenderCache(tmp_path, new_key).render(SpokenText(SHORT, "vie", "vi-1"), (_engine(fake_google),), Profile())
     assert caught.value.message == "no speech engine could speak the text (gtts: gTTS was refused: HTTP 403)"
     assert list(tmp_path.iterdir()) == []

@@ -12,7 +12,7 @@ from broadcaster.speech.espeak import EspeakEngine
 from broadcaster.speech.gtts_engine import GttsEngine, split_text
 from broadcaster.station import Station
 from broadcaster.content.library import APPROVED
-from tests.helpers import NOW, PASSPHRASE, SUPERVISOR, approved_station, with_supervisor
+from tests.helpers import NOW, PASSPHRASE, SUPERVISOR, approved_station, officer, with_supervisor
 
 ESPEAK = EspeakEngine().key()
 
@@ -38,7 +38,7 @@ def test_the_cache_key_is_that_of_the_spoken_text(station_dir):
 def test_approval_falls_back_to_espeak_and_the_asset_says_so(station_dir, fake_google):
     fake_google.script = ["500"]
     station = _gtts_station(station_dir, fake_google)
-    station.add_file(station_dir / "scripts_text" / "khau-hieu-5k.md", NOW)
+    station.add_file(station_dir / "scripts_text" / "khau-hieu-5k.md", NOW, signer=officer(station))
     result = CliRunner().invoke(cli, ["content", "approve", "khau-hieu-5k", "--by", SUPERVISOR], obj=station,
                                 input=PASSPHRASE + "\n", catch_exceptions=False)
     assert result.exit_code == 0, result.output
@@ -55,7 +55,7 @@ def test_approval_falls_back_to_espeak_and_the_asset_says_so(station_dir, fake_g
 def test_render_tries_gtts_again_and_its_voice_replaces_the_fallback(station_dir, fake_google):
     fake_google.script = ["500"]
     station = _gtts_station(station_dir, fake_google)
-    station.add_file(station_dir / "scripts_text" / "khau-hieu-5k.md", NOW)
+    station.add_file(station_dir / "scripts_text" / "khau-hieu-5k.md", NOW, signer=officer(station))
     station.decide("khau-hieu-5k", APPROVED, SUPERVISOR, PASSPHRASE, NOW)
     assert station.asset(station.library.get("khau-hieu-5k").announcement.variants[0]).engine == ESPEAK
 
