@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 
 from rich.console import Console
@@ -15,19 +16,27 @@ from broadcaster.messages import t
 from broadcaster.render.cache import Asset
 from broadcaster.values import parse_date
 
-# In a terminal, tables fit its width; into a file or a pipe they are written whole.
+# In a terminal, tables fit its width; into a file or a pipe they are written whole (200 columns) unless
+# COLUMNS says how wide.
 console = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 200)
+# Cells up to this long (times, counts, ids, statuses) are never cut nor wrapped; longer text wraps.
+SHORT = 12
+
+
+def _width() -> int | None:
+    columns = os.environ.get("COLUMNS", "")
+    return int(columns) if columns.isdigit() and int(columns) > 0 else None
 
 
 def table(title: str, columns: list[str], rows: list[list[str]]) -> None:
-    """Print a table."""
+    """Print a table as wide as the terminal: short columns stay whole, long text wraps in its column."""
     tab = Table(title=title, title_justify="left")
     for i, column in enumerate(columns):
-        last = i == len(columns) - 1  # only the last column (free text) wraps; times and ids stay whole
-        tab.add_column(column, overflow="fold" if last else "ellipsis", no_wrap=not last)
+        short = all(len(row[i]) <= SHORT for row in rows)
+        tab.add_column(column, overflow="fold", no_wrap=short)
     for row in rows:
         tab.add_row(*row)
-    console.print(tab)
+    console.print(tab, width=_width())
 
 
 def hms(value: str | dt.datetime | None) -> str:
