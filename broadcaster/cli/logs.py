@@ -10,16 +10,21 @@ import click
 from broadcaster.airing_log import AIRING, KINDS, STATUSES, CHAIN_FIELDS, describe
 from broadcaster.cli import cli
 from broadcaster.cli.output import DATE, console, hms, table
-from broadcaster.messages import counted, t
+from broadcaster.messages import counted, marked, t
 from broadcaster.playout.clock import SystemClock
 from broadcaster.reports import records_csv, records_json
 from broadcaster.station import Station
 
 
 
+# What can set an airing off, as the log stores it.
+_TRIGGERS = (marked("schedule"), marked("urgent"), marked("replay"))
+
+
 def _how(r: dict) -> str:
     """What set an airing off (schedule, urgent, replay), and whether it aired before approval."""
-    how = t(r.get("trigger") or "schedule")
+    trigger = r.get("trigger") or "schedule"
+    how = t(trigger) if trigger in _TRIGGERS else trigger
     return t("{trigger}, NOT APPROVED", trigger=how) if r.get("before_approval") else how
 
 
