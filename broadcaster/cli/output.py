@@ -19,8 +19,10 @@ from broadcaster.values import parse_date
 # In a terminal, tables fit its width; into a file or a pipe they are written whole (200 columns) unless
 # COLUMNS says how wide.
 console = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 200)
-# Cells up to this long (times, counts, ids, statuses) are never cut nor wrapped; longer text wraps.
-SHORT = 12
+
+
+# The longest cell (a date) that a table keeps whole.
+WHOLE = 10
 
 
 def _width() -> int | None:
@@ -29,14 +31,27 @@ def _width() -> int | None:
 
 
 def table(title: str, columns: list[str], rows: list[list[str]]) -> None:
-    """Print a table as wide as the terminal: short columns stay whole, long text wraps in its column."""
+    """Print a table as wide as the terminal; when it does not fit, the widest columns (free text) wrap first,
+    between words, and numbers stay to the right."""
     tab = Table(title=title, title_justify="left")
     for i, column in enumerate(columns):
-        short = all(len(row[i]) <= SHORT for row in rows)
-        tab.add_column(column, overflow="fold", no_wrap=short)
+        cells = [row[i] for row in rows]
+        # Times, dates, counts and codes are never cut in two (the widest columns give way instead).
+        whole = len(column) <= WHOLE and all(len(cell) <= WHOLE and " " not in cell for cell in cells)
+        tab.add_column(column, overflow="fold", no_wrap=whole,
+                       justify="right" if cells and all(_number(cell) for cell in cells) else "left")
     for row in rows:
         tab.add_row(*row)
     console.print(tab, width=_width())
+
+
+def _number(text: str) -> bool:
+    return text.replace(".", "", 1).rstrip("%").isdigit()
+
+
+def note(text: str) -> None:
+    """A line of plain text under a table, wrapped to the terminal's width as the table is."""
+    console.print(text, markup=False, soft_wrap=False, width=_width())
 
 
 def hms(value: str | dt.datetime | None) -> str:

@@ -8,16 +8,16 @@ from pathlib import Path
 import click
 
 from broadcaster.cli import cli
-from broadcaster.cli.output import DATE, console, table
+from broadcaster.cli.output import DATE, console, note, table
 from broadcaster.messages import t
 from broadcaster.reports import (Report, altered_warning, build_report, rule, sections, write_csv, write_html,
                                  write_xlsx)
 from broadcaster.station import Station
 
-# Columns left out unless --wide, so that the tables fit 80 columns: the reasons of the per-day table (listed
-# again under "Not aired in full"), the title (the id names the text) and the operator; the station too when
-# the report is of one station.
-_NARROW_DROPS = ("reasons", "title", "operator")
+# Columns left out unless --wide, so that the tables fit 80 columns: the reasons of the per-day table (its last
+# column, listed again under "Not aired in full"), the title (the id names the text) and the operator; the
+# station too when the report is of one station, and the day when it is of one day.
+_NARROW_DROPS = ("title", "operator")
 
 
 @cli.command("report")
@@ -48,15 +48,17 @@ def _print_or_write(station: Station, report: Report, fmt: str, path: Path | Non
     first, last = report.start, report.end
     if fmt == "table":
         console.print(t("Airing report from {start} to {end}", start=first.isoformat(), end=last.isoformat()))
-        drops = () if wide else {t(name) for name in _NARROW_DROPS + (("station",) if len(report.stations) < 2 else ())}
+        drops = () if wide else {t(name) for name in _NARROW_DROPS + (("station",) if len(report.stations) < 2 else ())
+                                 + (("day",) if first == last else ())}
         for i, section in enumerate(sections(report, every_status=False)):
             if not section.rows:
                 console.print(t("{title}: none", title=section.title))
                 continue
-            keep = [j for j, c in enumerate(section.columns) if c not in drops]
+            keep = [j for j, c in enumerate(section.columns) if c not in drops
+                    and (wide or i or j < len(section.columns) - 1)]
             table(section.title, [section.columns[j] for j in keep], [[row[j] for j in keep] for row in section.rows])
             if i == 0:
-                console.print(rule(), markup=False)
+                note(rule())
         return
     path = path or Path(f"report-{first.isoformat()}-{last.isoformat()}.{fmt}")
     if fmt == "csv":
