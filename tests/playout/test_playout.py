@@ -25,6 +25,7 @@ from broadcaster.station import Station
 from tests.conftest import captured
 from tests.helpers import NOW, PASSPHRASE, SUPERVISOR, killed_while_replacing
 from tests.playout.conftest import TZ, at, write_schedule
+from tests.processes import spawn
 
 
 def wait_for(predicate, timeout: float = 60.0):
@@ -195,7 +196,7 @@ def test_killed_mid_air_is_logged_partial_and_replayed_on_restart(quick, clean_c
     write_schedule(quick.root, f"sessions:\n  - name: Sáng\n    start: '{at(3)}'\n    output: loa-xa\n"
                                "    items: [khan, hai]\n")
     command = [sys.executable, "-m", "broadcaster", "--station", str(quick.root), "run"]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, encoding="utf-8", env=os.environ)
+    process = spawn(command, stdout=subprocess.PIPE, text=True, encoding="utf-8", env=os.environ)
     for line in process.stdout:
         if "ON AIR loa-xa: khan" in line:
             break
