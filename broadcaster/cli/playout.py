@@ -48,8 +48,8 @@ def print_event(event: object) -> None:
     console.print(line + (f" — {event.reason}" if event.reason else ""), markup=False)
 
 
-def _print_plan(plan: Plan) -> None:
-    console.print(t("{day}: {n} airings planned", day=plan.day.isoformat(), n=len(plan.airings)))
+def _print_plan(plan: Plan, why: str) -> None:
+    console.print(t("{day}: {n} airings planned ({why})", day=plan.day.isoformat(), n=len(plan.airings), why=t(why)))
     for warning in plan.warnings:
         console.print(t("warning: {text}", text=warning), markup=False)
 
