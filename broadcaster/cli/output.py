@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
+from contextlib import contextmanager
+from typing import Iterator
 
 from rich.console import Console
 from rich.table import Table
@@ -19,6 +21,20 @@ from broadcaster.values import parse_date
 # In a terminal, tables fit its width; into a file or a pipe they are written whole (200 columns) unless
 # COLUMNS says how wide.
 console = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 200)
+
+
+# Progress bars and spinners go to stderr, and only to a terminal: what scripts and tests read stays as it is.
+progress_console = Console(stderr=True, highlight=False)
+
+
+@contextmanager
+def working(text: str) -> Iterator[None]:
+    """A spinner saying ``text`` while a slow call (rendering) runs; nothing without a text or a terminal."""
+    if text and progress_console.is_terminal:
+        with progress_console.status(text):
+            yield
+    else:
+        yield
 
 
 # The longest cell (a date) that a table keeps whole.

@@ -117,3 +117,22 @@ def test_report_files_of_an_altered_log_carry_the_warning(station_dir, tmp_path,
         assert f'<body><p class="altered" role="alert">{warning}</p>'.replace("'", "&#x27;") in path.read_text()
     else:
         assert path.read_text(encoding="utf-8-sig").splitlines()[0] == warning
+
+
+@pytest.mark.parametrize("terminal", [True, False])
+def test_the_rendering_spinner_is_drawn_on_a_terminal_only(monkeypatch, terminal):
+    import io
+
+    from rich.console import Console
+
+    from broadcaster.cli import output
+
+    stderr = io.StringIO()
+    monkeypatch.setattr(output, "progress_console", Console(file=stderr, force_terminal=terminal))
+    with output.working("rendering the audio…"):
+        pass
+    assert ("rendering the audio…" in stderr.getvalue()) is terminal
+    stderr.truncate(0)
+    with output.working(""):
+        pass
+    assert stderr.getvalue() == ""
