@@ -205,7 +205,8 @@ def sections(report: Report, every_status: bool = True) -> list[Section]:
     ]
 
 
-def _heading(report: Report, warnings: tuple[str, ...]) -> list[str]:
+def heading(report: Report, warnings: tuple[str, ...]) -> list[str]:
+    """The lines that head a report file: any altered-log warning, the period, what the CSV is for."""
     return [*warnings, t("Airing report from {start} to {end}", start=report.start.isoformat(),
                          end=report.end.isoformat()),
             t("CSV for programs: numbers with a '.' decimal point; for Excel use --format xlsx")]
@@ -216,7 +217,7 @@ def report_csv(report: Report, warnings: tuple[str, ...] = ()) -> str:
     (the per-day one followed by its rule), then a blank line."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerows([line] for line in _heading(report, warnings))
+    writer.writerows([line] for line in heading(report, warnings))
     writer.writerow([])
     for i, section in enumerate(sections(report)):
         writer.writerow([section.title])
@@ -236,52 +237,6 @@ def write_csv(report: Report, path: Path, warnings: tuple[str, ...] = ()) -> Non
 def write_html(report: Report, path: Path, title: str, warnings: tuple[str, ...] = ()) -> None:
     """Save the HTML report."""
     Path(path).write_text(report_html(report, title, warnings), encoding="utf-8")
-
-
-def _number(text: str) -> int | float | str:
-    """A cell as Excel should hold it: integers, decimals and shares as numbers, anything else as text."""
-    if text.isdigit():
-        return int(text)
-    if _numeric(text):
-        return float(text.rstrip("%")) / (100 if text.endswith("%") else 1)
-    return text
-
-
-def write_xlsx(report: Report, path: Path, warnings: tuple[str, ...] = ()) -> None:
-    """Save the report as an Excel workbook: a first sheet with the period, any warning and the rule, then one
-    sheet per table, numbers stored as numbers (Excel shows them with the reader's own decimal mark)."""
-    from openpyxl import Workbook  # only this format needs it
-    from openpyxl.styles import Font, PatternFill
-
-    book = Workbook()
-    cover = book.active
-    cover.title = t("report")[:31]
-    for line in _heading(report, warnings)[:-1] + [rule()]:
-        cover.append([line])
-    for row in cover.iter_rows(max_row=len(warnings)) if warnings else ():
-        row[0].font, row[0].fill = Font(bold=True, color="FFFFFF", size=14), PatternFill("solid", fgColor="C00000")
-    for section in sections(report, every_status=False):
-        sheet = book.create_sheet(_sheet_name(section.title, book.sheetnames))
-        if warnings:
-            sheet.append([warnings[0]])
-            sheet["A1"].font, sheet["A1"].fill = Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor="C00000")
-        sheet.append(list(section.columns))
-        for cell in sheet[sheet.max_row]:
-            cell.font = Font(bold=True)
-        for row in section.rows:
-            sheet.append([_number(c) for c in row])
-            for cell, text in zip(sheet[sheet.max_row], row):
-                if text.endswith("%") and _numeric(text):
-                    cell.number_format = "0.0%"
-    temporary = Path(path).with_name(Path(path).name + ".part")
-    book.save(temporary)
-    temporary.replace(path)  # a whole workbook or the old one, never half of one
-
-
-def _sheet_name(title: str, taken: list[str]) -> str:
-    # Excel allows 31 characters and none of []:*?/\ in a sheet's name.
-    name = "".join(" " if c in "[]:*?/\\" else c for c in title)[:31]
-    return name if name not in taken else f"{name[:28]} {len(taken)}"
 
 
 def _esc(value: object) -> str:
@@ -404,7 +359,7 @@ def report_html(report: Report, title: str, warnings: tuple[str, ...] = ()) -> s
             body.append(f'<p class="empty">{_esc(t("None."))}</p>')
             continue
         head = "".join(f"<th>{_esc(c)}</th>" for c in section.columns)
-        rows = "".join("<tr>" + "".join(f'<td class="n">{_esc(c)}</td>' if _numeric(c) else f"<td>{_esc(c)}</td>"
+        rows = "".join("<tr>" + "".join(f'<td class="n">{_esc(c)}</td>' if is_number(c) else f"<td>{_esc(c)}</td>"
                                          for c in row) + "</tr>" for row in section.rows)
         body.append(f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
         if section is first_section:
@@ -413,7 +368,8 @@ def report_html(report: Report, title: str, warnings: tuple[str, ...] = ()) -> s
             f"<title>{_esc(title)}</title><style>{STYLE}</style></head><body>{''.join(body)}</body></html>\n")
 
 
-def _numeric(text: str) -> bool:
+def is_number(text: str) -> bool:
+    """Whether a report cell is a count, a decimal or a share."""
     return text.replace(".", "", 1).rstrip("%").isdigit()
 
 

@@ -8,7 +8,8 @@ import datetime as dt
 import pytest
 
 from broadcaster.errors import InputError
-from broadcaster.reports import build_report, report_html, rule, sections, write_csv, write_xlsx
+from broadcaster.report_xlsx import write_xlsx
+from broadcaster.reports import build_report, report_html, rule, sections, write_csv
 from tests.logdata import StepClock, at, build_log, event
 
 DAY1, DAY2 = dt.date(2026, 11, 24), dt.date(2026, 11, 25)

@@ -16,6 +16,7 @@ import click
 from broadcaster.errors import InputError
 from broadcaster.messages import t
 from broadcaster.render.cache import Asset
+from broadcaster.reports import is_number
 from broadcaster.values import parse_date
 
 # In a terminal, tables fit its width; into a file or a pipe they are written whole (200 columns) unless
@@ -55,14 +56,10 @@ def table(title: str, columns: list[str], rows: list[list[str]]) -> None:
         # Times, dates, counts and codes are never cut in two (the widest columns give way instead).
         whole = len(column) <= WHOLE and all(len(cell) <= WHOLE and " " not in cell for cell in cells)
         tab.add_column(column, overflow="fold", no_wrap=whole,
-                       justify="right" if cells and all(_number(cell) for cell in cells) else "left")
+                       justify="right" if cells and all(is_number(cell) for cell in cells) else "left")
     for row in rows:
         tab.add_row(*row)
     console.print(tab, width=_width())
-
-
-def _number(text: str) -> bool:
-    return text.replace(".", "", 1).rstrip("%").isdigit()
 
 
 def note(text: str) -> None:

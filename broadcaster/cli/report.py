@@ -10,8 +10,8 @@ import click
 from broadcaster.cli import cli
 from broadcaster.cli.output import DATE, console, note, table
 from broadcaster.messages import t
-from broadcaster.reports import (Report, altered_warning, build_report, rule, sections, write_csv, write_html,
-                                 write_xlsx)
+from broadcaster.report_xlsx import write_xlsx
+from broadcaster.reports import Report, altered_warning, build_report, rule, sections, write_csv, write_html
 from broadcaster.station import Station
 
 # Columns left out unless --wide, so that the tables fit 80 columns: the reasons of the per-day table (its last
