@@ -10,7 +10,6 @@ import time
 
 import pytest
 
-from tests.conftest import ROOT
 from tests.faults.conftest import make_station, process_env
 from tests.processes import spawn
 
