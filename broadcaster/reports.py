@@ -1,8 +1,9 @@
 """Supervisor reports: pure functions over log records, shown as a table, CSV or a self-contained HTML page.
 
 "Planned" is counted from the log itself: every planned airing ends as exactly one airing record
-with trigger 'schedule' (aired, partial, interrupted, failed, missed or skipped); urgent airings and
-replays after a restart are extra attempts, counted as aired but not as planned.
+with trigger 'schedule' (aired, partial, interrupted, failed, missed or skipped), so the status columns
+add up to it (RULE); urgent airings and replays after a restart are extra attempts, counted in their
+own columns, never in the status columns nor in planned.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ class DayOutput:
     planned: int
     counts: dict[str, int]
     urgent: int
+    replays: int
     minutes: float
     reasons: tuple[str, ...]
 
@@ -84,7 +86,7 @@ class _Tally:
     """Counts for one day, station and output, gathered in one pass over the records."""
 
     def __init__(self):
-        self.planned = self.urgent = 0
+        self.planned = self.urgent = self.replays = 0
         self.seconds = 0.0
         self.counts = dict.fromkeys(STATUSES, 0)
         self.reasons: Counter[str] = Counter()
@@ -117,7 +119,7 @@ def build_report(records: list[dict], start: dt.date, end: dt.date) -> Report:
             continue
         tally = tallies[(day, r.get("station", ""), r.get("output", ""))]
         status, trigger, n = r.get("status"), r.get("trigger", "schedule"), r.get("n", 1)
-        if status in tally.counts:
+        if status in tally.counts and trigger == "schedule":
             tally.counts[status] += n
         if status != "aired":
             tally.reasons[f"{status}: {r.get('reason') or '-'}"] += 1
@@ -127,6 +129,8 @@ def build_report(records: list[dict], start: dt.date, end: dt.date) -> Report:
         elif trigger == "urgent":
             tally.urgent += n
             urgent.append(r)
+        else:
+            tally.replays += n
         if status in ON_AIR:
             seconds = r.get("duration_s") or 0.0
             tally.seconds += seconds
@@ -137,7 +141,7 @@ def build_report(records: list[dict], start: dt.date, end: dt.date) -> Report:
             if r.get("before_approval"):
                 before_approval.append(r)
     days = tuple(DayOutput(day=day, station=station, output=output, planned=x.planned, counts=x.counts,
-                           urgent=x.urgent, minutes=x.seconds / 60,
+                           urgent=x.urgent, replays=x.replays, minutes=x.seconds / 60,
                            reasons=tuple(f"{text} (×{n})" if n > 1 else text for text, n in sorted(x.reasons.items())))
                  for (day, station, output), x in sorted(tallies.items()))
     return Report(start=start, end=end, stations=tuple(sorted(stations)), days=days, topics=_shares(topics),
@@ -146,6 +150,18 @@ def build_report(records: list[dict], start: dt.date, end: dt.date) -> Report:
                                  if any(v.values())},
                   urgent=tuple(urgent), before_approval=tuple(before_approval), problems=tuple(problems),
                   devices=tuple(devices))
+
+
+def rule() -> str:
+    """How the counts of the per-day table add up, printed under it in every form of the report."""
+    return t("planned = {statuses}; urgent airings and replays after a restart are extra, outside this sum",
+             statuses=" + ".join(t(s) for s in STATUSES))
+
+
+def altered_warning(station: str, path: str, problem: str) -> str:
+    """The warning that heads a report (terminal, CSV, HTML, XLSX) when a log it reads from was altered."""
+    return t("WARNING: the log was ALTERED ({station}: {path}: {problem}); this report may not be what "
+             "was aired ('broadcaster log verify' checks it)", station=station, path=path, problem=problem)
 
 
 def _time(value: str | None) -> str:
@@ -170,9 +186,9 @@ def sections(report: Report, every_status: bool = True) -> list[Section]:
     return [
         Section(t("Airings per day and output"),
                 (t("day"), t("station"), t("output"), t("planned"), *(t(s) for s in statuses), t("urgent"),
-                 t("minutes aired"), t("reasons")),
+                 t("replays"), t("minutes aired"), t("reasons")),
                 tuple((d.day, d.station, d.output, str(d.planned), *(str(d.counts[s]) for s in statuses),
-                       str(d.urgent), f"{d.minutes:.1f}", "; ".join(d.reasons)) for d in report.days)),
+                       str(d.urgent), str(d.replays), f"{d.minutes:.1f}", "; ".join(d.reasons)) for d in report.days)),
         Section(t("Minutes aired per topic"), (t("topic"), t("minutes"), t("share")),
                 tuple((s.name, f"{s.minutes:.1f}", f"{s.share:.1%}") for s in report.topics)),
         Section(t("Minutes aired per language"), (t("language"), t("minutes"), t("share")),
@@ -189,29 +205,38 @@ def sections(report: Report, every_status: bool = True) -> list[Section]:
     ]
 
 
-def report_csv(report: Report) -> str:
-    """The report as CSV: each section a title line, a header and its rows, then a blank line."""
+def heading(report: Report, warnings: tuple[str, ...]) -> list[str]:
+    """The lines that head a report file: any altered-log warning, the period, what the CSV is for."""
+    return [*warnings, t("Airing report from {start} to {end}", start=report.start.isoformat(),
+                         end=report.end.isoformat()),
+            t("CSV for programs: numbers with a '.' decimal point; for Excel use --format xlsx")]
+
+
+def report_csv(report: Report, warnings: tuple[str, ...] = ()) -> str:
+    """The report as CSV: any altered-log warning first, then each section a title line, a header and its rows
+    (the per-day one followed by its rule), then a blank line."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([t("Airing report from {start} to {end}", start=report.start.isoformat(),
-                       end=report.end.isoformat())])
+    writer.writerows([line] for line in heading(report, warnings))
     writer.writerow([])
-    for section in sections(report):
+    for i, section in enumerate(sections(report)):
         writer.writerow([section.title])
         writer.writerow(section.columns)
         writer.writerows(section.rows)
+        if i == 0:
+            writer.writerow([rule()])
         writer.writerow([])
     return out.getvalue()
 
 
-def write_csv(report: Report, path: Path) -> None:
+def write_csv(report: Report, path: Path, warnings: tuple[str, ...] = ()) -> None:
     """Save the CSV with a byte-order mark, so that Excel reads the Vietnamese letters as UTF-8."""
-    Path(path).write_text(report_csv(report), encoding="utf-8-sig", newline="")
+    Path(path).write_text(report_csv(report, warnings), encoding="utf-8-sig", newline="")
 
 
-def write_html(report: Report, path: Path, title: str) -> None:
+def write_html(report: Report, path: Path, title: str, warnings: tuple[str, ...] = ()) -> None:
     """Save the HTML report."""
-    Path(path).write_text(report_html(report, title), encoding="utf-8")
+    Path(path).write_text(report_html(report, title, warnings), encoding="utf-8")
 
 
 def _esc(value: object) -> str:
@@ -314,30 +339,37 @@ th { background: #eee; } tr { break-inside: avoid; }
 td.n { text-align: right; font-variant-numeric: tabular-nums; } td:first-child { white-space: nowrap; }
 svg.chart { width: 100%; height: auto; break-inside: avoid; }
 svg.chart text { font-size: 11px; fill: #222; } svg.chart line.grid { stroke: #ddd; }
-p.empty { color: #666; font-style: italic; }
+p.empty { color: #666; font-style: italic; } p.rule { color: #444; margin-top: 0; }
+p.altered { background: #c00000; color: #fff; font-size: 14pt; font-weight: bold; padding: 3mm; margin: 0 0 4mm; }
 """
 
 
-def report_html(report: Report, title: str) -> str:
-    """The report as one HTML page with inline SVG charts: no script, no font or file from elsewhere."""
-    body = [f"<h1>{_esc(title)}</h1>",
+def report_html(report: Report, title: str, warnings: tuple[str, ...] = ()) -> str:
+    """The report as one HTML page with inline SVG charts: no script, no font or file from elsewhere; a warning
+    that the log was altered heads it in a red box."""
+    body = [*(f'<p class="altered" role="alert">{_esc(w)}</p>' for w in warnings), f"<h1>{_esc(title)}</h1>",
             f'<p class="meta">{_esc(t("From {start} to {end}; stations: {stations}", start=report.start.isoformat(), end=report.end.isoformat(), stations=", ".join(report.stations) or "-"))}</p>',
             f"<h2>{_esc(t('Minutes aired per topic per day'))}</h2>", topic_chart(report),
             f"<h2>{_esc(t('Planned and aired per output'))}</h2>", outputs_chart(report)]
-    for section in sections(report, every_status=False):
+    every = sections(report, every_status=False)
+    first_section = every[0]
+    for section in every:
         body.append(f"<h2>{_esc(section.title)}</h2>")
         if not section.rows:
             body.append(f'<p class="empty">{_esc(t("None."))}</p>')
             continue
         head = "".join(f"<th>{_esc(c)}</th>" for c in section.columns)
-        rows = "".join("<tr>" + "".join(f'<td class="n">{_esc(c)}</td>' if _numeric(c) else f"<td>{_esc(c)}</td>"
+        rows = "".join("<tr>" + "".join(f'<td class="n">{_esc(c)}</td>' if is_number(c) else f"<td>{_esc(c)}</td>"
                                          for c in row) + "</tr>" for row in section.rows)
         body.append(f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
+        if section is first_section:
+            body.append(f'<p class="rule">{_esc(rule())}</p>')
     return (f"<!DOCTYPE html>\n<html lang=\"{language()}\"><head><meta charset=\"utf-8\">"
             f"<title>{_esc(title)}</title><style>{STYLE}</style></head><body>{''.join(body)}</body></html>\n")
 
 
-def _numeric(text: str) -> bool:
+def is_number(text: str) -> bool:
+    """Whether a report cell is a count, a decimal or a share."""
     return text.replace(".", "", 1).rstrip("%").isdigit()
 
 

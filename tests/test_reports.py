@@ -8,14 +8,15 @@ import datetime as dt
 import pytest
 
 from broadcaster.errors import InputError
-from broadcaster.reports import build_report, report_html, sections, write_csv
+from broadcaster.report_xlsx import write_xlsx
+from broadcaster.reports import build_report, report_html, rule, sections, write_csv
 from tests.logdata import StepClock, at, build_log, event
 
 DAY1, DAY2 = dt.date(2026, 11, 24), dt.date(2026, 11, 25)
 
 
 def known_log(folder):
-    """Two days on two outputs: 7 planned, 6 aired (one urgent), 1 missed, 1 failed, 1 urgent before approval, 1 device record."""
+    """Two days on two outputs: 7 planned, 5 of them aired, 1 urgent aired, 1 missed, 1 failed, 1 urgent before approval, 1 device record."""
     events = [
         event(at(24, 5, 30), "khau-hieu-5k", seconds=120),                        # covid 2 min
         event(at(24, 5, 33), "gioi-thieu", seconds=60),                           # station 1 min
@@ -42,12 +43,14 @@ def test_figures_match_the_known_log(tmp_path, folded):
     assert sorted(rows) == [("2026-11-24", "loa-xa"), ("2026-11-24", "xe-loa"), ("2026-11-25", "loa-xa"),
                             ("2026-11-25", "xe-loa")]
     d = rows[("2026-11-25", "loa-xa")]
-    assert (d.planned, d.counts["aired"], d.counts["failed"], d.urgent) == (3, 3, 1, 1)
+    # The urgent airing is in its own column, not among the statuses: they add up to planned (reports.rule).
+    assert (d.planned, d.counts["aired"], d.counts["failed"], d.urgent) == (3, 2, 1, 1)
     assert d.minutes == pytest.approx(3 + 4 + 1.5)
     assert d.reasons == ("failed: thiết bị không có",)
     assert rows[("2026-11-24", "xe-loa")].counts["missed"] == 1 and rows[("2026-11-24", "xe-loa")].planned == 1
     assert sum(d.planned for d in report.days) == 7
-    assert sum(d.counts["aired"] for d in report.days) == 6
+    assert sum(d.counts["aired"] for d in report.days) == 5
+    assert all(d.planned == sum(d.counts.values()) for d in report.days)
     topics = {s.name: (round(s.minutes, 2), round(s.share, 4)) for s in report.topics}
     assert topics == {"covid-prevention": (5.5, round(5.5 / 12, 4)), "fake-news": (5.5, round(5.5 / 12, 4)),
                       "station": (1.0, round(1 / 12, 4))}
@@ -92,8 +95,10 @@ def test_csv_opens_in_excel_with_vietnamese_intact(tmp_path):
     assert raw.startswith(b"\xef\xbb\xbf")
     with path.open(encoding="utf-8-sig", newline="") as f:
         rows = list(csv.reader(f))
-    assert ["2026-11-25", "xa-ea-tu", "loa-xa", "3", "3", "0", "0", "1", "0", "0", "1", "8.5",
+    assert ["2026-11-25", "xa-ea-tu", "loa-xa", "3", "2", "0", "0", "1", "0", "0", "1", "0", "8.5",
             "failed: thiết bị không có"] in rows
+    assert [rule()] in rows and rows[1] == ["CSV for programs: numbers with a '.' decimal point; for Excel use "
+                                            "--format xlsx"]
     assert any("Cảnh giác với tin giả trên mạng" in row for row in rows)
     assert ["covid-prevention", "5.5", "45.8%"] in rows
 
@@ -124,3 +129,48 @@ def test_a_report_of_folded_airings_is_the_report_of_every_airing(tmp_path):
     assert any(r.get("n", 1) > 1 for r in folded)  # the log folded some
     assert [s.rows for s in sections(build_report(folded, first, last))] == \
         [s.rows for s in sections(build_report(log.query(first, last, kind=None), first, last))]
+
+
+def test_the_statuses_add_up_to_planned_and_the_rule_says_so(tmp_path):
+    events = [event(at(24, 5, 30), "khau-hieu-5k", "partial", seconds=20),
+              event(at(24, 5, 31), "khau-hieu-5k", seconds=60, trigger="replay"),
+              event(at(24, 5, 40), "tin-gia", "interrupted", seconds=10),
+              event(at(24, 5, 50), "tin-gia", seconds=60, trigger="urgent", priority="urgent"),
+              event(at(24, 6, 0), "gioi-thieu", "skipped"), event(at(24, 6, 5), "tiem-vac-xin", "missed")]
+    [d] = build_report(build_log(tmp_path, events).query(DAY1, DAY1, kind=None), DAY1, DAY1).days
+    assert (d.planned, d.counts, d.urgent, d.replays) == (
+        4, {"aired": 0, "partial": 1, "interrupted": 1, "failed": 0, "missed": 1, "skipped": 1}, 1, 1)
+    assert rule() == ("planned = aired + partial + interrupted + failed + missed + skipped; urgent airings and "
+                      "replays after a restart are extra, outside this sum")
+
+
+def test_xlsx_has_a_sheet_per_table_numbers_as_numbers_and_the_warning(tmp_path):
+    from openpyxl import load_workbook
+
+    report = build_report(known_log(tmp_path / "log").query(DAY1, DAY2, kind=None), DAY1, DAY2)
+    path = tmp_path / "báo cáo.xlsx"
+    write_xlsx(report, path, ("WARNING: the log was ALTERED",))
+    book = load_workbook(path)
+    assert book.sheetnames == ["report", "Airings per day and output", "Minutes aired per topic",
+                               "Minutes aired per language", "Not aired in full", "Urgent broadcasts",
+                               "Broadcasts aired before approva", "Device trouble"]  # Excel: 31 characters
+    assert [c.value for c in book["report"]["A"]] == ["WARNING: the log was ALTERED",
+                                                      "Airing report from 2026-11-24 to 2026-11-25", rule()]
+    days = book["Airings per day and output"]
+    assert days["A1"].value == "WARNING: the log was ALTERED" and days["A1"].fill.fgColor.rgb.endswith("C00000")
+    rows = [[c.value for c in row] for row in days.iter_rows(min_row=3)]
+    assert ["2026-11-25", "xa-ea-tu", "loa-xa", 3, 2, 1, 0, 1, 0, 8.5, "failed: thiết bị không có"] in rows
+    topics = book["Minutes aired per topic"]
+    share = next(row[2] for row in topics.iter_rows(min_row=3) if row[0].value == "covid-prevention")
+    assert share.value == pytest.approx(0.458) and share.number_format == "0.0%"
+    assert not path.with_name("báo cáo.xlsx.part").exists()
+
+
+def test_report_files_carry_the_altered_log_warning(tmp_path):
+    report = build_report(known_log(tmp_path / "log").query(DAY1, DAY2, kind=None), DAY1, DAY2)
+    page = report_html(report, "Báo cáo", ("WARNING: the log was ALTERED (x: y: z)",))
+    assert page.index('<p class="altered" role="alert">WARNING: the log was ALTERED (x: y: z)</p>') < page.index("<h1>")
+    path = tmp_path / "r.csv"
+    write_csv(report, path, ("WARNING: the log was ALTERED (x: y: z)",))
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        assert next(csv.reader(f)) == ["WARNING: the log was ALTERED (x: y: z)"]

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from broadcaster.cli import cli
-from broadcaster.cli.output import DATE, console, describe_asset, table
+from broadcaster.cli.output import DATE, console, describe_asset, table, working
 from broadcaster.content.announcement import CLIP, TEXT, Announcement, language_name
 from broadcaster.content.library import APPROVED, REJECTED, RETIRED
 from broadcaster.messages import t
@@ -145,7 +145,9 @@ def show_command(station: Station, ident: str) -> None:
 
 def _decide(station: Station, ident: str, action: str, by: str, reason: str = "") -> None:
     station.entry(ident, now_of(station))  # an unknown id is reported before anyone types a passphrase
-    entry = station.decide(ident, action, by, passphrase_of(by), now_of(station), reason)
+    passphrase = passphrase_of(by)  # asked before the spinner starts
+    with working(t("rendering the audio…") if action == APPROVED else ""):
+        entry = station.decide(ident, action, by, passphrase, now_of(station), reason)
     console.print(t("{id}: {status} by {name}", id=ident, status=t(entry.status), name=entry.decision.by),
                   markup=False)
     if action == APPROVED:

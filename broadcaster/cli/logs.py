@@ -10,21 +10,37 @@ import click
 from broadcaster.airing_log import AIRING, KINDS, STATUSES, CHAIN_FIELDS, describe
 from broadcaster.cli import cli
 from broadcaster.cli.output import DATE, console, hms, table
-from broadcaster.messages import counted, t
+from broadcaster.messages import counted, marked, t
 from broadcaster.playout.clock import SystemClock
 from broadcaster.reports import records_csv, records_json
 from broadcaster.station import Station
 
 
 
-def print_records(title: str, records: list[dict]) -> None:
-    """Airing records as a table."""
-    several = len({r.get("station") for r in records}) > 1
-    table(title, [t("day"), t("planned"), t("started"), t("ended"), *([t("station")] if several else []), t("output"),
-                  t("id"), t("status"), t("reason"), t("fingerprint")],
-          [[r["planned_start"][:10], hms(r["planned_start"]), hms(r["actual_start"]), hms(r["actual_end"]),
-            *([r.get("station", "")] if several else []), r["output"], r["announcement"], t(r["status"]),
-            r["reason"], r["fingerprint"][:12]] for r in records])
+# What can set an airing off, as the log stores it.
+_TRIGGERS = (marked("schedule"), marked("urgent"), marked("replay"))
+
+
+def _how(r: dict) -> str:
+    """What set an airing off (schedule, urgent, replay), and whether it aired before approval."""
+    trigger = r.get("trigger") or "schedule"
+    how = t(trigger) if trigger in _TRIGGERS else trigger
+    return t("{trigger}, NOT APPROVED", trigger=how) if r.get("before_approval") else how
+
+
+def print_records(title: str, records: list[dict], wide: bool = False) -> None:
+    """Airing records as a table; without ``wide``, the columns that fit 80 characters (the day only over
+    several days, the station only of several, no end time nor fingerprint)."""
+    days = wide or len({r["planned_start"][:10] for r in records}) > 1
+    several = wide or len({r.get("station") for r in records}) > 1
+    columns = [(t("day"), days, lambda r: r["planned_start"][:10]), (t("planned"), True, lambda r: hms(r["planned_start"])),
+               (t("started"), True, lambda r: hms(r["actual_start"])), (t("ended"), wide, lambda r: hms(r["actual_end"])),
+               (t("station"), several, lambda r: r.get("station", "")), (t("output"), True, lambda r: r["output"]),
+               (t("id"), True, lambda r: r["announcement"]), (t("lang"), True, lambda r: r.get("language") or "-"),
+               (t("by"), True, _how), (t("status"), True, lambda r: t(r["status"])),
+               (t("reason"), True, lambda r: r["reason"] or "-"), (t("fingerprint"), wide, lambda r: r["fingerprint"][:12])]
+    shown = [(name, cell) for name, show, cell in columns if show]
+    table(title, [name for name, _ in shown], [[cell(r) for _, cell in shown] for r in records])
 
 
 def _print_other(title: str, records: list[dict]) -> None:
@@ -72,9 +88,10 @@ def _write(text: str, path: Path | None, bom: bool = False) -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 @click.option("--file", "path", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the CSV or JSON to this file (a CSV file opens in Excel).")
+@click.option("--wide", is_flag=True, help="Every column (end time, fingerprint), however wide the terminal.")
 @click.pass_context
 def log_group(ctx: click.Context, day, start, end, output, topic, status, announcement, source, kind, fmt,
-              path) -> None:
+              path, wide) -> None:
     """The airing log: what was aired, when, where, and what failed; verify, export, import."""
     if ctx.invoked_subcommand is not None:
         return
@@ -89,7 +106,10 @@ def log_group(ctx: click.Context, day, start, end, output, topic, status, announ
     else:
         title = t("Airing log of {day}", day=first.isoformat()) if first == last else \
             t("Airing log from {start} to {end}", start=first.isoformat(), end=last.isoformat())
-        (print_records if kind == AIRING else _print_other)(title, records)
+        if kind == AIRING:
+            print_records(title, records, wide)
+        else:
+            _print_other(title, records)
 
 
 @log_group.command("verify")

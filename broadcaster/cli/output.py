@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import logging
+import os
 import sys
 from contextlib import contextmanager
 from logging.handlers import RotatingFileHandler
@@ -19,21 +20,55 @@ import click
 from broadcaster.errors import InputError
 from broadcaster.messages import t
 from broadcaster.render.cache import Asset
+from broadcaster.reports import is_number
 from broadcaster.values import parse_date
 
-# In a terminal, tables fit its width; into a file or a pipe they are written whole.
+# In a terminal, tables fit its width; into a file or a pipe they are written whole (200 columns) unless
+# COLUMNS says how wide.
 console = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 200)
 
 
+# Progress bars and spinners go to stderr, and only to a terminal: what scripts and tests read stays as it is.
+progress_console = Console(stderr=True, highlight=False)
+
+
+@contextmanager
+def working(text: str) -> Iterator[None]:
+    """A spinner saying ``text`` while a slow call (rendering) runs; nothing without a text or a terminal."""
+    if text and progress_console.is_terminal:
+        with progress_console.status(text):
+            yield
+    else:
+        yield
+
+
+# The longest cell (a date) that a table keeps whole.
+WHOLE = 10
+
+
+def _width() -> int | None:
+    columns = os.environ.get("COLUMNS", "")
+    return int(columns) if columns.isdigit() and int(columns) > 0 else None
+
+
 def table(title: str, columns: list[str], rows: list[list[str]]) -> None:
-    """Print a table."""
+    """Print a table as wide as the terminal; when it does not fit, the widest columns (free text) wrap first,
+    between words, and numbers stay to the right."""
     tab = Table(title=title, title_justify="left")
     for i, column in enumerate(columns):
-        last = i == len(columns) - 1  # only the last column (free text) wraps; times and ids stay whole
-        tab.add_column(column, overflow="fold" if last else "ellipsis", no_wrap=not last)
+        cells = [row[i] for row in rows]
+        # Times, dates, counts and codes are never cut in two (the widest columns give way instead).
+        whole = len(column) <= WHOLE and all(len(cell) <= WHOLE and " " not in cell for cell in cells)
+        tab.add_column(column, overflow="fold", no_wrap=whole,
+                       justify="right" if cells and all(is_number(cell) for cell in cells) else "left")
     for row in rows:
         tab.add_row(*row)
-    console.print(tab)
+    console.print(tab, width=_width())
+
+
+def note(text: str) -> None:
+    """A line of plain text under a table, wrapped to the terminal's width as the table is."""
+    console.print(text, markup=False, soft_wrap=False, width=_width())
 
 
 LOG_BYTES = 1_000_000  # a copy of the console is rotated at this size ...

@@ -10,7 +10,7 @@ import click
 from rich.progress import Progress
 
 from broadcaster.cli import cli
-from broadcaster.cli.output import DATE, console, describe_asset, hms, table
+from broadcaster.cli.output import DATE, console, describe_asset, hms, progress_console, table
 from broadcaster.errors import InputError
 from broadcaster.messages import t
 from broadcaster.playout.clock import SystemClock
@@ -37,12 +37,13 @@ def render_command(station: Station, dry_run: bool, clean: bool) -> None:
         console.print(t("{n} to render", n=len(todo)))
     else:
         made = 0
-        with Progress(console=console, transient=True) as progress:
+        # The bar is drawn on stderr, in a terminal only; the lines below it go to stdout as before.
+        with Progress(console=progress_console, transient=True, disable=not progress_console.is_terminal) as progress:
             task = progress.add_task(t("Rendering"), total=len(todo))
             for ident, v, profile in todo:
                 asset, now = station.render(v, profile)
                 made += now  # a fallback's audio is kept when the configured engine fails again
-                progress.console.print(t("{id} ({what}): {asset}", id=ident, what=_what(v.language, profile),
+                console.print(t("{id} ({what}): {asset}", id=ident, what=_what(v.language, profile),
                                          asset=describe_asset(asset)), markup=False)
                 progress.advance(task)
         console.print(t("{n} rendered", n=made))

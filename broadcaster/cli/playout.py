@@ -14,7 +14,7 @@ import click
 from broadcaster.cli import cli
 from broadcaster.cli.content import now_of, passphrase_of
 from broadcaster.cli.logs import print_records
-from broadcaster.cli.output import console, console_copied_to, hms
+from broadcaster.cli.output import console, console_copied_to, hms, working
 from broadcaster.demo import run_demo
 from broadcaster.errors import BroadcasterError, InputError
 from broadcaster.messages import t
@@ -50,8 +50,8 @@ def print_event(event: object) -> None:
     console.print(line + (f" — {event.reason}" if event.reason else ""), markup=False)
 
 
-def _print_plan(plan: Plan) -> None:
-    console.print(t("{day}: {n} airings planned", day=plan.day.isoformat(), n=len(plan.airings)))
+def _print_plan(plan: Plan, why: str) -> None:
+    console.print(t("{day}: {n} airings planned ({why})", day=plan.day.isoformat(), n=len(plan.airings), why=t(why)))
     for warning in plan.warnings:
         console.print(t("warning: {text}", text=warning), markup=False)
 
@@ -123,8 +123,10 @@ def urgent_command(station: Station, ident: str, outputs: tuple[str, ...], level
     if until_at is not None and until_at <= now:
         raise InputError(t("--until {until} has already passed today", until=until))
     chosen = parse_policy(policy) if policy else DEFAULT_POLICY[level]
-    request = station.urgent_request(ident, list(outputs), level, chosen, every_s, until_at, by,
-                                     passphrase_of(by) if by else "", reason, now)
+    passphrase = passphrase_of(by) if by else ""  # asked before the spinner starts
+    with working(t("rendering the audio…")):
+        request = station.urgent_request(ident, list(outputs), level, chosen, every_s, until_at, by, passphrase,
+                                         reason, now)
     mailbox.send(request, now)
     flag = t(" — AIRED BEFORE APPROVAL") if request["before_approval"] else ""
     console.print(t("sent: {id} ({level}, {policy}) on {outputs}{flag}", id=ident, level=t(level),

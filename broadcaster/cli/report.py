@@ -8,48 +8,63 @@ from pathlib import Path
 import click
 
 from broadcaster.cli import cli
-from broadcaster.cli.output import DATE, console, table
+from broadcaster.cli.output import DATE, console, note, table
 from broadcaster.messages import t
-from broadcaster.reports import Report, build_report, sections, write_csv, write_html
+from broadcaster.report_xlsx import write_xlsx
+from broadcaster.reports import Report, altered_warning, build_report, rule, sections, write_csv, write_html
 from broadcaster.station import Station
+
+# Columns left out unless --wide, so that the tables fit 80 columns: the reasons of the per-day table (its last
+# column, listed again under "Not aired in full"), the title (the id names the text) and the operator; the
+# station too when the report is of one station, and the day when it is of one day.
+_NARROW_DROPS = ("title", "operator")
 
 
 @cli.command("report")
 @click.option("--from", "start", type=DATE, required=True, help="First day.")
 @click.option("--to", "end", type=DATE, required=True, help="Last day.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "html"]), default="table", show_default=True,
-              help="A table here, a CSV for Excel, or an HTML page to read offline or print on A4.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "html", "xlsx"]), default="table",
+              show_default=True, help="A table here, an Excel workbook (one sheet per table), a CSV for programs, "
+                                      "or an HTML page to read offline or print on A4.")
 @click.option("--file", "path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Where to write the CSV or HTML (default report-FROM-TO.csv or .html here).")
+              help="Where to write the file (default report-FROM-TO.xlsx, .csv or .html here).")
+@click.option("--wide", is_flag=True, help="Every column, however wide the terminal.")
 @click.pass_obj
-def report_command(station: Station, start: dt.date, end: dt.date, fmt: str, path: Path | None) -> None:
+def report_command(station: Station, start: dt.date, end: dt.date, fmt: str, path: Path | None, wide: bool) -> None:
     """Planned against aired, minutes per topic and language, urgent and unapproved airings, device trouble
     (a warning, and exit code 1, when the log was altered)."""
-    first, last = start, end
-    report = build_report(station.airing_log.report_records(first, last), first, last)
-    altered = [c for c in station.airing_log.verify() if not c.intact]
-    for c in altered:
-        console.print(t("WARNING: the log was ALTERED ({station}: {path}: {problem}); this report may not be what "
-                        "was aired ('broadcaster log verify' checks it)", station=c.station, path=c.path,
-                        problem=c.problem), markup=False)
-    _print_or_write(station, report, fmt, path)
-    if altered:
+    report = build_report(station.airing_log.report_records(start, end), start, end)
+    warnings = tuple(altered_warning(c.station, c.path, c.problem) for c in station.airing_log.verify()
+                     if not c.intact)
+    for warning in warnings:
+        console.print(warning, markup=False, style="bold red")
+    _print_or_write(station, report, fmt, path, warnings, wide)
+    if warnings:
         raise click.exceptions.Exit(1)
 
 
-def _print_or_write(station: Station, report: Report, fmt: str, path: Path | None) -> None:
+def _print_or_write(station: Station, report: Report, fmt: str, path: Path | None, warnings: tuple[str, ...],
+                    wide: bool) -> None:
     first, last = report.start, report.end
     if fmt == "table":
         console.print(t("Airing report from {start} to {end}", start=first.isoformat(), end=last.isoformat()))
-        for section in sections(report, every_status=False):
-            if section.rows:
-                table(section.title, list(section.columns), [list(row) for row in section.rows])
-            else:
+        drops = () if wide else {t(name) for name in _NARROW_DROPS + (("station",) if len(report.stations) < 2 else ())
+                                 + (("day",) if first == last else ())}
+        for i, section in enumerate(sections(report, every_status=False)):
+            if not section.rows:
                 console.print(t("{title}: none", title=section.title))
+                continue
+            keep = [j for j, c in enumerate(section.columns) if c not in drops
+                    and (wide or i or j < len(section.columns) - 1)]
+            table(section.title, [section.columns[j] for j in keep], [[row[j] for j in keep] for row in section.rows])
+            if i == 0:
+                note(rule())
         return
     path = path or Path(f"report-{first.isoformat()}-{last.isoformat()}.{fmt}")
     if fmt == "csv":
-        write_csv(report, path)
+        write_csv(report, path, warnings)
+    elif fmt == "xlsx":
+        write_xlsx(report, path, warnings)
     else:
-        write_html(report, path, t("Airing report of {name}", name=station.config.name))
+        write_html(report, path, t("Airing report of {name}", name=station.config.name), warnings)
     console.print(t("written to {path}", path=path))

@@ -13,7 +13,7 @@ from typing import Callable
 from broadcaster.airing_log import KeepingLog
 from broadcaster.atomic import remove_leftovers
 from broadcaster.errors import BroadcasterError, StorageError
-from broadcaster.messages import counted, t
+from broadcaster.messages import counted, marked, t
 from broadcaster.playout.channel import PROBE_S
 from broadcaster.playout.clock import Clock, StepWatch
 from broadcaster.playout.engine import Listener, OutputSinks, PlayoutEngine
@@ -31,6 +31,8 @@ POLL_S = 0.2
 WATCH_FILES_S = 2.0
 WATCHDOG_LATE_S = 1.0
 ALIVE_S = 5.0  # how often a service manager's watchdog is told that run is alive
+# Why a plan is made (run prints it with the plan): at start, at midnight, or after the files changed.
+AT_START, NEW_DAY, FILES_CHANGED = marked("at start"), marked("a new day"), marked("schedules, texts or the library changed")
 
 
 def log_listener(station: Station) -> Listener:
@@ -128,8 +130,8 @@ class Runner:
     """`broadcaster run`: one process for every output of a station."""
 
     def __init__(self, station: Station, clock: Clock, listeners: list[Listener], operator: str = "",
-                 say: Callable[[str], None] = lambda text: None, on_plan: Callable[[Plan], None] = lambda p: None,
-                 probe_s: float = PROBE_S):
+                 say: Callable[[str], None] = lambda text: None,
+                 on_plan: Callable[[Plan, str], None] = lambda p, why: None, probe_s: float = PROBE_S):
         self.station = station
         self.probe_s = probe_s
         self.clock = clock
@@ -168,7 +170,7 @@ class Runner:
         self.log.record("run-start", operator=self.operator, pid=os.getpid())
         engine.recover(lambda airing, started: already_logged(station, airing, started))
         day = clock.now().date()
-        self._load(engine, day, schedule)
+        self._load(engine, day, schedule, AT_START)
         signature = _signature(station)
         engine.start()
         notify(READY)
@@ -191,8 +193,9 @@ class Runner:
                     self.log.flush()
                     new_signature = _signature(station)
                     if now.date() != day or new_signature != signature:
+                        why = NEW_DAY if now.date() != day else FILES_CHANGED
                         day, signature = now.date(), new_signature
-                        schedule = self._reload(engine, day, schedule)
+                        schedule = self._reload(engine, day, schedule, why)
                 if exit_when_idle and not engine.pending():
                     break
         finally:
@@ -227,16 +230,16 @@ class Runner:
                 self._log_event(event)
                 engine.channels[check.output].known_down(event.device)
 
-    def _load(self, engine: PlayoutEngine, day: dt.date, schedule: Schedule) -> None:
+    def _load(self, engine: PlayoutEngine, day: dt.date, schedule: Schedule, why: str) -> None:
         plan = self.station.plan(day, self.clock.now(), schedule)
-        self.on_plan(plan)
+        self.on_plan(plan, why)
         logged = day_records(self.station, day)
         kept = self.log.kept_airings()  # logged as soon as the disk lets them be
         done = {r["key"] for r in logged if r.get("status") in FINAL} | {e.airing.key for e in kept
                                                                          if e.status in FINAL}
         engine.load(plan, done, {r["key"] for r in logged} | {e.airing.key for e in kept})
 
-    def _reload(self, engine: PlayoutEngine, day: dt.date, schedule: Schedule) -> Schedule:
+    def _reload(self, engine: PlayoutEngine, day: dt.date, schedule: Schedule, why: str) -> Schedule:
         """Plan again from the files as they are now; a broken edit is refused and the old plan airs on."""
         try:
             new = self.station.schedule()
@@ -245,7 +248,7 @@ class Runner:
                 outputs = output_sinks(self.station, new, self.mixers, set(changed))
                 engine.set_outputs(outputs)
                 self._check_devices(replace(new, outputs=changed), engine, outputs)
-            self._load(engine, day, new)
+            self._load(engine, day, new, why)
         except BroadcasterError as exc:
             self.say(t("the edited schedule is refused, the previous one stays on air: {error}", error=str(exc)))
             self.log.record("audit", action="schedule refused", reason=str(exc))
@@ -282,8 +285,12 @@ class Runner:
         following = [a for a in engine.pending() if a.output == event.airing.output and a.key != event.airing.key]
         if following:
             a = following[0]
-            self.say(t("  next on {output}: {id} at {time}", output=a.output, id=a.announcement,
-                       time=a.start.strftime("%H:%M:%S")))
+            wait = (a.start - self.clock.now()).total_seconds()
+            # An item already due waits for this one to end: a time in the past would read as a fault.
+            self.say(t("  next on {output}: {id} right after this one", output=a.output, id=a.announcement)
+                     if wait <= 0 else
+                     t("  next on {output}: {id} at {time}, in {wait}", output=a.output, id=a.announcement,
+                       time=a.start.strftime("%H:%M:%S"), wait=countdown(wait)))
 
     def _watchdog(self, engine: PlayoutEngine) -> None:
         for airing in engine.overdue(WATCHDOG_LATE_S):
@@ -296,3 +303,13 @@ class Runner:
             self.log.record("alarm", output=airing.output, key=airing.key, announcement=airing.announcement,
                             late_s=round(late, 3))
 
+
+
+def countdown(seconds: float) -> str:
+    """'45 s', '12 min 05 s' or '2 h 03 min': how long until an item."""
+    seconds = int(seconds + 0.5)
+    if seconds < 60:
+        return t("{s} s", s=seconds)
+    if seconds < 3600:
+        return t("{m} min {s:02d} s", m=seconds // 60, s=seconds % 60)
+    return t("{h} h {m:02d} min", h=seconds // 3600, m=seconds % 3600 // 60)

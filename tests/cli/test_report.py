@@ -72,7 +72,7 @@ def test_report_csv_keeps_vietnamese(station_dir, tmp_path):
     assert result.output == f"written to {path}\n"
     with path.open(encoding="utf-8-sig", newline="") as f:
         rows = list(csv.reader(f))
-    assert ["2026-11-25", "dai-truyen-thanh-xa-ea-tu", "loa-xa", "1", "0", "0", "0", "0", "1", "0", "0", "0.0",
+    assert ["2026-11-25", "dai-truyen-thanh-xa-ea-tu", "loa-xa", "1", "0", "0", "0", "0", "1", "0", "0", "0", "0.0",
             "missed: chậm hơn 60 giây"] in rows
     assert ["covid-prevention", "3.5", "77.8%"] in rows
 

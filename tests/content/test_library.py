@@ -88,7 +88,8 @@ def test_plannable_is_exactly_approved_unaltered_and_valid(tmp_path_factory, ops
                 (m["retired"] and m["retired_at"] == current)
             if already:
                 continue
-            if station.library.maker(ident) is None:  # an edit of the file has no maker until claimed
+            station.sync(NOW, only=ident)  # the edit of the file is taken in: it has no maker until claimed
+            if station.library.maker(ident) is None:
                 station.claim(ident, OFFICER, OFFICER_PASSPHRASE, NOW)
             station.decide(ident, action, SUPERVISOR, PASSPHRASE, NOW)
             if kind == "approve":

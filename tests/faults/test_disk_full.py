@@ -30,6 +30,7 @@ from tests.faults.conftest import (ALSA, SHORT_TONES, Devices, airing_records, b
                                    heard_seconds, make_station, open_everything, soon, write_schedule)
 from tests.faults.test_kill_commands import OPERATIONS, _bundles, _clip_file, again, ends_well, state
 from tests.helpers import PASSPHRASE
+from tests.processes import spawn
 
 FULL = "No space left on device"
 
@@ -220,9 +221,9 @@ def _run_while_the_disk_fills(disk: Path, free_again_after: str | None) -> tuple
     write_schedule(station.root, {"loa-xa": "cap_a"},
                    [(f"Buổi {i}", (start + dt.timedelta(seconds=3 * i)).time(), "loa-xa", [ident])
                     for i, ident in enumerate(SHORT_TONES)])
-    process = subprocess.Popen([sys.executable, "-m", "broadcaster", "--station", str(station.root), "run",
-                                "--exit-when-idle"], cwd=ROOT, env=devices.env(), stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True, encoding="utf-8")
+    process = spawn([sys.executable, "-m", "broadcaster", "--station", str(station.root), "run",
+                    "--exit-when-idle"], cwd=ROOT, env=devices.env(), stdout=subprocess.PIPE,
+                   stderr=subprocess.STDOUT, text=True, encoding="utf-8")
     lines, filler = [], None
     for line in process.stdout:
         lines.append(line.rstrip("\n"))

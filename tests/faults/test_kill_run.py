@@ -20,6 +20,7 @@ from broadcaster.station import Station
 from tests.conftest import ROOT
 from tests.faults.conftest import (ALSA, TZ, Devices, airing_records, broadcaster, copy_station, heard_seconds,
                                    make_station, open_everything, soon, tone_frequency, write_schedule)
+from tests.processes import spawn
 
 pytestmark = [pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="SIGKILL is POSIX"), ALSA]
 
@@ -62,7 +63,7 @@ def test_fifty_kills_across_a_day_lose_nothing(day_station, tmp_path):
     survived, problems_after, mid_air = 0, {}, 0
     for kill in range(KILLS):
         with console.open("a", encoding="utf-8") as out:
-            process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+            process = spawn(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
             time.sleep(rng.uniform(*GAP_S))
             process.send_signal(signal.SIGKILL)
             process.wait(30)

@@ -12,6 +12,7 @@ import pytest
 from broadcaster.station import Station
 from tests.conftest import ROOT
 from tests.faults.conftest import make_station, process_env
+from tests.processes import spawn
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="Windows has no SIGTERM to send to a process")
 
@@ -21,9 +22,9 @@ def test_sigterm_logs_the_run_stop(tmp_path):
     make_station(root)
     (root / "schedules" / "trong.yaml").write_text("outputs:\n  loa-xa:\n    file: loa-xa.wav\nsessions: []\n",
                                                  encoding="utf-8")
-    process = subprocess.Popen([sys.executable, "-m", "broadcaster", "--station", str(root), "run",
-                                "--operator", "Y Bhim Niê"], cwd=ROOT, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True, encoding="utf-8", env=process_env())
+    process = spawn([sys.executable, "-m", "broadcaster", "--station", str(root), "run",
+                    "--operator", "Y Bhim Niê"], cwd=ROOT, stdout=subprocess.PIPE,
+                   stderr=subprocess.STDOUT, text=True, encoding="utf-8", env=process_env())
     try:
         assert "on air" in process.stdout.readline()
         deadline = time.monotonic() + 60

@@ -64,9 +64,10 @@ class Running:
         self.station = station
         self.said: list[str] = []
         self.events: list = []
+        self.plans: list = []  # (day, why) of each plan made
         self.stop = threading.Event()
         self.runner = Runner(station, SystemClock(TZ), [self.events.append], operator="Vận hành viên",
-                             say=self.said.append)
+                             say=self.said.append, on_plan=lambda plan, why: self.plans.append((plan.day, why)))
         self.thread = threading.Thread(target=self.runner.run, kwargs={"stop": self.stop, "exit_when_idle": False})
 
     def __enter__(self) -> "Running":

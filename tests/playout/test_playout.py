@@ -21,10 +21,12 @@ from broadcaster.cli import cli
 from broadcaster.playout.events import STARTED
 from broadcaster.playout.mailbox import Mailbox
 from broadcaster.playout.priority import EMERGENCY, PRIORITY, Policy
+from broadcaster.playout.runner import countdown
 from broadcaster.station import Station
 from tests.conftest import captured
 from tests.helpers import NOW, PASSPHRASE, SUPERVISOR, killed_while_replacing
 from tests.playout.conftest import TZ, at, write_schedule
+from tests.processes import spawn
 
 
 def wait_for(predicate, timeout: float = 60.0):
@@ -195,7 +197,7 @@ def test_killed_mid_air_is_logged_partial_and_replayed_on_restart(quick, clean_c
     write_schedule(quick.root, f"sessions:\n  - name: Sáng\n    start: '{at(3)}'\n    output: loa-xa\n"
                                "    items: [khan, hai]\n")
     command = [sys.executable, "-m", "broadcaster", "--station", str(quick.root), "run"]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, encoding="utf-8", env=os.environ)
+    process = spawn(command, stdout=subprocess.PIPE, text=True, encoding="utf-8", env=os.environ)
     for line in process.stdout:
         if "ON AIR loa-xa: khan" in line:
             break
@@ -225,6 +227,29 @@ def test_wait_policy_lets_a_short_remainder_finish_and_drop_policy_drops(quick, 
     cut = airings(quick)[0]
     assert 0.3 < cut["duration_s"] < 2.0
     assert any(s.startswith("  next on loa-xa: mot") for s in r.said)
+
+
+def test_run_says_why_it_plans_and_counts_down_to_a_next_item_never_in_the_past(quick, running, clean_captures):
+    later = at(40)
+    write_schedule(quick.root, f"sessions:\n  - name: Sáng\n    start: '{at(2)}'\n    output: loa-xa\n"
+                               f"    items: [khan]\n  - name: Trưa\n    start: '{later}'\n    output: loa-xa\n"
+                               "    items: [mot]\n")
+    with running(quick) as r:
+        wait_for(lambda: started(r, "khan"))
+        wait_for(lambda: any(s.startswith("  next on loa-xa: mot") for s in r.said))
+        said_at = dt.datetime.now(TZ)
+    [line] = [s for s in r.said if s.startswith("  next on loa-xa: mot")]
+    expected_start = dt.datetime.combine(said_at.date(), dt.time.fromisoformat(later), TZ)
+    assert line.startswith(f"  next on loa-xa: mot at {expected_start:%H:%M:%S}, in ")
+    seconds = int(line.rsplit(" in ", 1)[1].removesuffix(" s"))
+    assert 0 < seconds <= (expected_start - said_at).total_seconds() + 2
+    assert r.plans[0] == (said_at.date(), "at start")
+
+
+@pytest.mark.parametrize("seconds, text", [(0.4, "0 s"), (59.4, "59 s"), (61, "1 min 01 s"), (3599, "59 min 59 s"),
+                                           (7380, "2 h 03 min")])
+def test_countdown(seconds, text):
+    assert countdown(seconds) == text
 
 
 def test_restart_logs_as_missed_what_passed_beyond_its_grace(quick, running, clean_captures):
