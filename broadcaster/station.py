@@ -527,10 +527,15 @@ class Station:
         """What an output plays to: its WAV file, or its device then its backups (their channels, through
         the ``mixers`` of devices shared by channel)."""
         if output.file:
-            path = Path(output.file)
-            return (WavFileSink(path if path.is_absolute() else self.root / path),)
-        return tuple(MixerSink(mixers[device], output.channels) if output.channels else SoundDeviceSink(device)
-                     for device in (output.device, *output.backups))
+            return (WavFileSink(self._wav_path(output.file)),)
+        devices = tuple(MixerSink(mixers[device], output.channels) if output.channels else SoundDeviceSink(device)
+                        for device in (output.device, *output.backups))
+        return devices + ((WavFileSink(self._wav_path(output.backup_file)),) if output.backup_file else ())
+
+    def _wav_path(self, file: str) -> Path:
+        """A WAV output's path, relative to the station folder unless absolute."""
+        path = Path(file)
+        return path if path.is_absolute() else self.root / path
 
 
 def init_station(root: Path, name: str) -> Station:

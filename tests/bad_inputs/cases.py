@@ -80,6 +80,12 @@ SCHEDULES = [
          "Error: {file}:5: channel '0' must be a whole number from 1 to 256 (the device's first channel is 1)"),
     Case("schedules/channel-of-a-file.yaml", CHECK,
          "Error: {file}:5: 'channels' is for sound devices; a WAV file output has no channels"),
+    Case("schedules/file-not-wav.yaml", CHECK,
+         "Error: {file}:3: file 'ban-ghi.mp3' must be the path of a WAV file, ending in .wav"),
+    Case("schedules/backup-file-not-wav.yaml", CHECK,
+         "Error: {file}:4: file 'du-phong.ogg' must be the path of a WAV file, ending in .wav"),
+    Case("schedules/backup-a-map.yaml", CHECK,
+         "Error: {file}:4: backup must be a device name, '{{file: PATH.wav}}', or a list of '- ...' lines of these"),
     Case("schedules/channel-shared.yaml", CHECK,
          "Error: {file}:5: channel 2 of device 'Loa USB 7.1' is used by output 'thon-1' ({file}:2) and by output "
          "'thon-2'"),
