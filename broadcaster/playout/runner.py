@@ -17,6 +17,7 @@ from broadcaster.messages import counted, t
 from broadcaster.playout.clock import Clock, StepWatch
 from broadcaster.playout.engine import Listener, OutputSinks, PlayoutEngine
 from broadcaster.playout.events import FINAL, MISSING, STARTED, AiringEvent, DeviceEvent
+from broadcaster.playout.mailbox import FAILED as REPLY_FAILED, REFUSED as REPLY_REFUSED, STARTED as REPLY_STARTED
 from broadcaster.playout.mailbox import Mailbox
 from broadcaster.playout.priority import parse_policy
 from broadcaster.outputs.mixer import DeviceMixer, mixers_for
@@ -28,6 +29,7 @@ from broadcaster.station import Station
 POLL_S = 0.2
 WATCH_FILES_S = 2.0
 WATCHDOG_LATE_S = 1.0
+MAX_REPEAT_S = 24 * 3600
 
 
 def log_listener(station: Station) -> Listener:
@@ -112,6 +114,25 @@ def already_logged(station: Station, airing: PlannedAiring, started: dt.datetime
                for r in station.airing_log.records(airing.start.date()))
 
 
+def _checked_request(request: dict, now: dt.datetime) -> tuple[list[str], float | None, dt.datetime]:
+    """An urgent request's outputs, repeat interval and end, or ValueError saying what is wrong with it."""
+    outputs = request.get("outputs")
+    if not isinstance(outputs, list) or not outputs or not all(isinstance(o, str) for o in outputs):
+        raise ValueError(t("'outputs' must be a list of output names"))
+    for key in ("announcement", "level", "policy"):
+        if not isinstance(request.get(key), str):
+            raise ValueError(t("'{key}' must be a text", key=key))
+    every = request.get("every_s")
+    if every is not None and (isinstance(every, bool) or not isinstance(every, (int, float))
+                              or not 0 < every <= MAX_REPEAT_S):
+        raise ValueError(t("'every_s' must be a number of seconds from 1 to {top}", top=MAX_REPEAT_S))
+    until = dt.datetime.fromisoformat(request["until"]) if request.get("until") else now
+    if until.tzinfo is None:
+        raise ValueError(t("'until' must carry its time zone"))
+    # a repeat never runs past tomorrow, whatever the file says
+    return outputs, every, min(until, now + dt.timedelta(days=1))
+
+
 def _signature(station: Station) -> tuple:
     """What, when it changes, makes `run` plan again: schedules, texts, clips, the library."""
     files = [*station.schedules_dir.glob("*.y*ml"), *station.scripts_dir.glob("*"),
@@ -133,6 +154,7 @@ class Runner:
         self.mailbox = Mailbox(station.data_dir)
         self.log = KeepingLog(station.airing_log, say)
         self.alarmed: set[str] = set()
+        self.replied: set[str] = set()  # urgent requests whose sender was told how their airing went
         self.mixers: dict[str | None, DeviceMixer] = {}
 
     def run(self, stop: threading.Event | None = None, exit_when_idle: bool = False) -> None:
@@ -151,6 +173,7 @@ class Runner:
         engine = build_engine(station, clock, outputs)
         self._check_devices(schedule, engine, outputs)
         engine.subscribe(self._log_event)
+        engine.subscribe(self._reply_urgent, started=True)
         engine.subscribe(lambda event: self._say_next(engine, event), started=True)
         for listener in self.listeners:
             engine.subscribe(listener, started=True)
@@ -172,7 +195,7 @@ class Runner:
                 if stepped:
                     self._clock_stepped(engine, stepped)
                 now = clock.now()
-                for request in self.mailbox.take():
+                for request in self.mailbox.take(self._refused_request):
                     self._urgent(engine, request)
                 self._watchdog(engine)
                 if now.date() != day or time.monotonic() - last_watch >= WATCH_FILES_S:
@@ -242,25 +265,64 @@ class Runner:
             self.log.record("audit", action="schedule reloaded")
         return new
 
+    def _refused_request(self, name: str, reason: str) -> None:
+        """A request file `run` cannot use: said, logged with the file and the reason; `run` airs on."""
+        self.say(t("urgent request refused: {error}", error=f"{name}: {reason}"))
+        self.log.record("audit", action="urgent refused", file=name, reason=reason)
+
     def _urgent(self, engine: PlayoutEngine, request: dict) -> None:
         now = self.clock.now()
         try:
-            every = request.get("every_s")
-            until = dt.datetime.fromisoformat(request["until"]) if request.get("until") else now
-            times = [now]
-            while every and times[-1] + dt.timedelta(seconds=every) <= until:
-                times.append(times[-1] + dt.timedelta(seconds=every))
-            for output in request["outputs"]:
+            outputs, every, until = _checked_request(request, now)
+            times = None
+            for output in outputs:
                 profile = request.get("profiles", {}).get(output, "")  # the chime sounds like the output's items
                 chime = self.station.chime(self.station.config.chime, profile) if self.station.config.chime else None
+                first = self.station.urgent_airings(request, output, now, 0)
+                times = times or self._repeats(request, now, every, until, first, chime)
                 for n, at in enumerate(times):
-                    airings = self.station.urgent_airings(request, output, at, n)
+                    airings = first if n == 0 else self.station.urgent_airings(request, output, at, n)
                     engine.urgent(airings, parse_policy(request["policy"]), chime.asset_path if chime else None)
             self.say(t("urgent '{id}' ({level}) on {outputs}, {n} time(s)", id=request["announcement"],
-                       level=t(request["level"]), outputs=", ".join(request["outputs"]), n=len(times)))
-        except (BroadcasterError, KeyError, ValueError) as exc:
-            self.say(t("urgent request refused: {error}", error=exc))
-            self.log.record("audit", action="urgent refused", reason=str(exc))
+                       level=t(request["level"]), outputs=", ".join(outputs), n=len(times or [])))
+        except (BroadcasterError, KeyError, ValueError, TypeError, AttributeError) as exc:
+            reason = exc.message if isinstance(exc, BroadcasterError) else t("a malformed request ({error})", error=exc)
+            self._refused_request(str(request.get("file", "")), reason)
+            self.mailbox.reply(request.get("id"), REPLY_REFUSED, reason)
+
+    def _repeats(self, request: dict, now: dt.datetime, every: float | None, until: dt.datetime,
+                 first: list[PlannedAiring], chime) -> list[dt.datetime]:
+        """When an urgent request airs: now, then every ``every`` seconds until ``until``, never closer than
+        the item and its chime, nor more often than the station's airings per hour."""
+        if not every:
+            return [now]
+        length = sum((a.end - a.start).total_seconds() for a in first) + (chime.duration_s if chime else 0.0)
+        floor = max(length, 3600 / self.station.config.urgent_per_hour)
+        if every < floor:
+            self.say(t("urgent '{id}': repeats every {s:.0f} s, not {asked:.0f} s (the item with its chime, and "
+                       "at most {n} an hour)", id=request["announcement"], s=floor, asked=every,
+                       n=self.station.config.urgent_per_hour))
+            self.log.record("audit", action="urgent repeat raised", announcement=request["announcement"],
+                            asked_s=every, every_s=round(floor, 3))
+            every = floor
+        times = [now]
+        while times[-1] + dt.timedelta(seconds=every) <= until:
+            times.append(times[-1] + dt.timedelta(seconds=every))
+        return times
+
+    def _reply_urgent(self, event: object) -> None:
+        """Tell `urgent` whether its request's first airing went on air, or why not."""
+        if not isinstance(event, AiringEvent) or event.airing.trigger != "urgent":
+            return
+        parts = event.airing.key.split("/")
+        if len(parts) < 4 or not parts[3].startswith("0.") or parts[1] in self.replied:
+            return
+        if event.status == STARTED:
+            self.replied.add(parts[1])
+            self.mailbox.reply(parts[1], REPLY_STARTED)
+        elif event.status in FINAL:
+            self.replied.add(parts[1])
+            self.mailbox.reply(parts[1], REPLY_FAILED, event.reason or t(event.status))
 
     def _say_next(self, engine: PlayoutEngine, event: object) -> None:
         """When an item goes on air, say what follows it on that output."""

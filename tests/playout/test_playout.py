@@ -4,6 +4,7 @@ emergency interrupt and resume, priority insert, restart after a kill, device fa
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import signal
 import subprocess
@@ -177,6 +178,7 @@ def test_urgent_before_approval_needs_an_operator_and_is_flagged(quick, running,
                              input="mật khẩu vận hành\n", catch_exceptions=False)
         assert sent.exit_code == 0, sent.output
         assert "AIRED BEFORE APPROVAL" in sent.output
+        assert sent.output.splitlines()[-1] == "on air: lu-quet"  # `urgent` waited for `run` to say so
         wait_for(lambda: ("lu-quet", "aired", "urgent") in outcome(quick))
     record = airings(quick)[0]
     assert record["before_approval"] is True and record["approved_by"] == ""
@@ -271,3 +273,47 @@ def test_run_removes_what_a_killed_run_left_of_its_on_air_journal(quick, running
                                                 kind="run-start"))
     assert not leftover.exists()
     assert outcome(quick) == []  # nothing taken as having been on air
+
+
+def test_request_files_run_cannot_use_are_logged_as_refused_and_run_airs_on(quick, running, clean_captures):
+    folder = quick.data_dir / "requests"
+    folder.mkdir(parents=True, exist_ok=True)
+    now = dt.datetime.now(TZ)
+    good = quick.urgent_request("khan", ["loa-xa"], PRIORITY, Policy("next"), None, None, "", "", "", now)
+    bad = {"a-list.json": "[]", "junk.json": "\x00not json{", "b-outputs.json": '{"outputs": 5}',
+           "c-negative.json": json.dumps({**good, "id": "c", "every_s": -5}),
+           "d-huge.json": json.dumps({**good, "id": "d", "every_s": 1e300})}
+    with running(quick) as r:
+        wait_for(lambda: Mailbox(quick.data_dir).running(), timeout=10)
+        for name, text in bad.items():
+            (folder / name).write_text(text, encoding="utf-8")
+        Mailbox(quick.data_dir).send(good, now)
+        wait_for(lambda: ("khan", "aired", "urgent") in outcome(quick))
+    refused = {a["file"]: a["reason"] for a in quick.airing_log.query(
+        NOW.date() - dt.timedelta(days=400), dt.date(2100, 1, 1), kind="audit") if a.get("action") == "urgent refused"}
+    assert refused == {"a-list.json": "a request must be a JSON object",
+                       "junk.json": "Expecting value: line 1 column 1 (char 0)",
+                       "b-outputs.json": "a malformed request ('outputs' must be a list of output names)",
+                       "c-negative.json": "a malformed request ('every_s' must be a number of seconds from 1 to 86400)",
+                       "d-huge.json": "a malformed request ('every_s' must be a number of seconds from 1 to 86400)"}
+    assert not list(folder.glob("*.json"))
+
+
+def test_urgent_repeats_are_never_closer_than_the_station_allows(quick, running, clean_captures):
+    now = dt.datetime.now(TZ)
+    request = quick.urgent_request("khan", ["loa-xa"], PRIORITY, Policy("next"), 1.0,
+                                   now + dt.timedelta(minutes=30), "", "", "", now)
+    with running(quick) as r:
+        wait_for(lambda: Mailbox(quick.data_dir).running(), timeout=10)
+        Mailbox(quick.data_dir).send(request, now)
+        wait_for(lambda: any("time(s)" in line for line in r.said))
+    assert "urgent 'khan': repeats every 300 s, not 1 s (the item with its chime, and at most 12 an hour)" in r.said
+    assert any(line.startswith("urgent 'khan' (priority) on loa-xa, ") and line.endswith(" time(s)")
+               and int(line.split(", ")[-1].split()[0]) <= 7 for line in r.said)
+
+
+def test_a_second_run_refuses_before_saying_on_air(quick, running):
+    with running(quick):
+        wait_for(lambda: Mailbox(quick.data_dir).running(), timeout=10)
+        result = CliRunner().invoke(cli, ["run"], obj=Station(quick.root))
+    assert (result.exit_code, result.output) == (1, "Error: broadcaster run is already running on this station\n")
