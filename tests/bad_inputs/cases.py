@@ -9,6 +9,7 @@ schedule, configuration or database), before the station is hashed.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 
 
@@ -266,10 +267,26 @@ RUNTIME = [
          into="station.yaml"),
     Case("station/station-unknown-key.yaml", ("plan",),
          "Error: {station}/station.yaml:2: unknown key 'speach' in the station file (did you mean 'speech'?); "
-         "expected one of: audio, chime, grace, id, language, log, name, profiles, speech, timezone, topics",
+         "expected one of: audio, chime, grace, id, language, log, name, profiles, speech, timezone, topics, "
+         "urgent_per_hour",
          into="station.yaml"),
+    Case("station/station-urgent-per-hour.yaml", ("plan",),
+         "Error: {station}/station.yaml:2: 'urgent_per_hour' is 0; expected a value from 1 to 60", into="station.yaml"),
+    Case("station/library-wrong-shape.json", ("content", "list"),
+         "Error: {station}/data/library.json: the database is damaged (table 'entries' is not a table of records); "
+         "it was left as it is, restore it from a backup", code=1, into="data/library.json"),
+    Case("station/users-wrong-shape.json", ("user", "list"),
+         "Error: {station}/data/users.json: the database is damaged (table '_default' is not a table of records); "
+         "it was left as it is, restore it from a backup", code=1, into="data/users.json"),
     Case("station/station-language.yaml", ("plan",),
          "Error: {station}/station.yaml:2: unknown language 'vn'; expected one of: en, vi", into="station.yaml"),
 ]
 
-CASES = SCHEDULES + TEXTS + CLIPS + USAGE + RUNTIME
+NOT_PLAIN = "this is not a plain file (a device, a pipe, or a link to one); only plain files are read"
+# A link to /dev/zero and a named pipe (made by the test, POSIX only) would hang a reader or fill its memory.
+SPECIAL = [
+    Case("made:zero.md", ADD, f"Error: {{file}}: {NOT_PLAIN}"),
+    Case("made:pipe.yaml", CHECK, f"Error: {{file}}: {NOT_PLAIN}"),
+] if sys.platform != "win32" else []
+
+CASES = SCHEDULES + TEXTS + CLIPS + USAGE + RUNTIME + SPECIAL
