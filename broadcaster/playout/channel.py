@@ -296,9 +296,10 @@ class Channel:
                 else:
                     for path in files:
                         self._play_file(path, item, started)
+                played = self._describe()  # before a file sink closes, when the primary would be named
                 self._close_if_file()
-                self.emit(AiringEvent(AIRED, airing, self._describe(), started, self._heard_until(started), note))
-                self._works(self._describe())
+                self.emit(AiringEvent(AIRED, airing, played, started, self._heard_until(started), note))
+                self._works(played)
                 break
             except Interrupted as cut:
                 self.emit(AiringEvent(cut.status, airing, self._describe(), started,

@@ -30,6 +30,7 @@ POLL_S = 0.2
 WATCH_FILES_S = 2.0
 WATCHDOG_LATE_S = 1.0
 MAX_REPEAT_S = 24 * 3600
+DEAD_AIR_ALARM_S = 60.0
 
 
 def log_listener(station: Station) -> Listener:
@@ -154,6 +155,7 @@ class Runner:
         self.mailbox = Mailbox(station.data_dir)
         self.log = KeepingLog(station.airing_log, say)
         self.alarmed: set[str] = set()
+        self.silent: dict[str, Schedule] = {}  # outputs with no working device: their dead-air alarm lasts
         self.replied: set[str] = set()  # urgent requests whose sender was told how their airing went
         self.mixers: dict[str | None, DeviceMixer] = {}
 
@@ -187,7 +189,7 @@ class Runner:
         self._load(engine, day, schedule)
         signature = _signature(station)
         engine.start()
-        last_watch = 0.0
+        last_watch, last_alarm = 0.0, time.monotonic()
         watch = StepWatch(clock)
         try:
             while not stop.wait(POLL_S):
@@ -198,6 +200,9 @@ class Runner:
                 for request in self.mailbox.take(self._refused_request):
                     self._urgent(engine, request)
                 self._watchdog(engine)
+                if self.silent and time.monotonic() - last_alarm >= DEAD_AIR_ALARM_S:
+                    last_alarm = time.monotonic()
+                    self._still_silent()
                 if now.date() != day or time.monotonic() - last_watch >= WATCH_FILES_S:
                     last_watch = time.monotonic()
                     self.log.flush()
@@ -229,14 +234,36 @@ class Runner:
             self.log.record("device", **asdict(event))
 
     def _check_devices(self, schedule: Schedule, engine: PlayoutEngine, outputs: dict[str, OutputSinks]) -> None:
-        """Say and log each output's missing devices; the output's channel reports them no more."""
-        for check in device_checks(schedule):
+        """Say and log each output's missing devices; the output's channel reports them no more. An output
+        left with no device and no backup file is dead air: an alarm, said again until it has one."""
+        checks = device_checks(schedule)
+        for check in checks:
             if check.problem:
                 self.say(t("{output}: {reason}", output=check.output, reason=check.problem))
                 event = DeviceEvent(check.output, outputs[check.output].sinks[check.position].describe(),
                                     check.problem, state=MISSING)
                 self._log_event(event)
                 engine.channels[check.output].known_down(event.device)
+        for name in {c.output for c in checks}:
+            if schedule.outputs[name].backup_file is None and all(c.problem for c in checks if c.output == name):
+                self.silent[name] = schedule
+                self._dead_air_alarm(name)
+                self.log.record("alarm", output=name, reason="no working sound device")
+
+    def _dead_air_alarm(self, output: str) -> None:
+        self.say(t("ALARM: output {output} has no working sound device, nothing will be heard: plug one in and see "
+                   "`broadcaster devices`, or give the output a 'file:' or a backup ('backup: {{file: PATH.wav}}')",
+                   output=output))
+
+    def _still_silent(self) -> None:
+        """Say the dead-air alarm again for each output still without a device; log when one comes back."""
+        for name, schedule in list(self.silent.items()):
+            if all(c.problem for c in device_checks(replace(schedule, outputs={name: schedule.outputs[name]}))):
+                self._dead_air_alarm(name)
+            else:
+                del self.silent[name]
+                self.say(t("{output}: a sound device works again", output=name))
+                self.log.record("alarm", output=name, reason="sound device back")
 
     def _load(self, engine: PlayoutEngine, day: dt.date, schedule: Schedule) -> None:
         plan = self.station.plan(day, self.clock.now(), schedule)

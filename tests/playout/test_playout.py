@@ -317,3 +317,21 @@ def test_a_second_run_refuses_before_saying_on_air(quick, running):
         wait_for(lambda: Mailbox(quick.data_dir).running(), timeout=10)
         result = CliRunner().invoke(cli, ["run"], obj=Station(quick.root))
     assert (result.exit_code, result.output) == (1, "Error: broadcaster run is already running on this station\n")
+
+
+def test_an_output_without_a_device_raises_a_dead_air_alarm_and_a_backup_file_keeps_the_airing(
+        quick, running, clean_captures):
+    (quick.root / "schedules" / "lich.yaml").write_text(
+        f"outputs:\n  loa-xa:\n    device: khong_co_loa\n  xe-loa:\n    device: khong_co_loa_2\n"
+        f"    backup: {{file: du-phong.wav}}\nsessions:\n  - name: Sáng\n    start: '{at(2)}'\n    output: xe-loa\n"
+        f"    items: [mot]\n", encoding="utf-8")
+    with running(quick) as r:
+        wait_for(lambda: ("mot", "aired", "schedule") in outcome(quick))
+    assert ("ALARM: output loa-xa has no working sound device, nothing will be heard: plug one in and see "
+            "`broadcaster devices`, or give the output a 'file:' or a backup ('backup: {file: PATH.wav}')") in r.said
+    assert not any("ALARM: output xe-loa" in s for s in r.said)
+    alarms = quick.airing_log.query(NOW.date() - dt.timedelta(days=400), dt.date(2100, 1, 1), kind="alarm")
+    assert [(a["output"], a["reason"]) for a in alarms] == [("loa-xa", "no working sound device")]
+    assert [r["sink"] for r in airings(quick) if r["status"] == "aired"] == [f"WAV file {quick.root / 'du-phong.wav'}"]
+    played, _ = soundfile.read(quick.root / "du-phong.wav", dtype="float32")
+    assert best_match(played, asset_of(quick, "mot")) > 0.99
