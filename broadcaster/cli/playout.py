@@ -6,6 +6,7 @@ import datetime as dt
 import signal
 import threading
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Iterator
 
 import click
@@ -17,9 +18,11 @@ from broadcaster.cli.output import console, hms
 from broadcaster.demo import run_demo
 from broadcaster.errors import BroadcasterError, InputError
 from broadcaster.messages import t
+from broadcaster.outputs.sinks import SoundDeviceSink, WavFileSink
 from broadcaster.playout.clock import SystemClock
 from broadcaster.playout.events import BACK, STARTED, DeviceEvent
 from broadcaster.playout.mailbox import STARTED as REPLY_STARTED, Mailbox
+from broadcaster.playout.preview import preview
 from broadcaster.playout.priority import DEFAULT_POLICY, EMERGENCY, PRIORITY, parse_policy
 from broadcaster.playout.runner import Runner
 from broadcaster.schedule.parser import parse_duration, parse_time
@@ -136,6 +139,25 @@ def urgent_command(station: Station, ident: str, outputs: tuple[str, ...], level
     if reply.get("status") != REPLY_STARTED:
         raise BroadcasterError(t("'{id}' did not air: {reason}", id=ident, reason=reply.get("reason", "")))
     console.print(t("on air: {id}", id=ident), markup=False)
+
+
+@cli.command("play")
+@click.argument("ident", metavar="ID")
+@click.option("--lang", "language", metavar="CODE", help="The language variant to hear (default: the first).")
+@click.option("--device", metavar="NAME", help="The sound device (default: the computer's default one).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.wav",
+              help="Write the audio into this WAV file instead of playing it.")
+@click.pass_obj
+def play_command(station: Station, ident: str, language: str | None, device: str | None, out: Path | None) -> None:
+    """Hear an announcement as it would air (rendered first if need be), before approving or airing it."""
+    if out is not None and out.suffix.lower() != ".wav":
+        raise click.BadParameter(t("'{path}' must end in .wav", path=out), param_hint="--out")
+    if out is not None and device:
+        raise click.UsageError(t("--out and --device do not go together"))
+    sink = WavFileSink(out) if out is not None else SoundDeviceSink(device)
+    heard = preview(station, ident, language, sink, now_of(station))
+    console.print(t("played {id} ({lang}, {s:.1f} s) to {sink}", id=heard.ident, lang=heard.language,
+                    s=heard.duration_s, sink=heard.sink), markup=False)
 
 
 @cli.command("demo")
