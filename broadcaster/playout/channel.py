@@ -83,6 +83,7 @@ class Channel:
         self._next_sinks: tuple[list[Sink], float] | None = None
         self._stream_time = Timeline(rate)
         self._since = 0.0  # the monotonic time at which the item on air was first heard
+        self.faults = 0  # items that failed on an unexpected error of this output (run's exit code says so)
         self._down: set[str] = set()  # devices reported failed that have not worked since
         self._thread = threading.Thread(target=self._run, name=f"channel-{name}", daemon=True)
 
@@ -177,6 +178,12 @@ class Channel:
                     continue
                 try:
                     self._play(item)
+                except Exception as exc:  # noqa: BLE001  a fault of this output must neither kill it nor go unlogged
+                    self._close()
+                    self._journal(None, None)  # its outcome is logged here: a restart must not log it partial
+                    self.faults += 1
+                    self.emit(AiringEvent(FAILED, item.airing, self._describe(),
+                                          reason=t("the output failed: {error}", error=f"{type(exc).__name__}: {exc}")))
                 finally:
                     with self._cv:
                         self._on_air = None

@@ -20,6 +20,7 @@ from broadcaster.playout.events import FINAL, MISSING, STARTED, AiringEvent, Dev
 from broadcaster.playout.mailbox import FAILED as REPLY_FAILED, REFUSED as REPLY_REFUSED, STARTED as REPLY_STARTED
 from broadcaster.playout.mailbox import Mailbox
 from broadcaster.playout.priority import parse_policy
+from broadcaster.playout.reserve import LogReserve
 from broadcaster.outputs.mixer import DeviceMixer, mixers_for
 from broadcaster.outputs.sinks import check_device
 from broadcaster.schedule.model import Schedule
@@ -154,6 +155,7 @@ class Runner:
         self.on_plan = on_plan
         self.mailbox = Mailbox(station.data_dir)
         self.log = KeepingLog(station.airing_log, say)
+        self.reserve = LogReserve(station.data_dir)
         self.alarmed: set[str] = set()
         self.silent: dict[str, Schedule] = {}  # outputs with no working device: their dead-air alarm lasts
         self.replied: set[str] = set()  # urgent requests whose sender was told how their airing went
@@ -182,6 +184,12 @@ class Runner:
         # Only a run writes the on-air journal, and this one holds the run lock: a temporary file there is
         # a leftover of a run that was killed.
         remove_leftovers(engine.journal, lambda name: name.endswith(".json"))
+        held = self.reserve.take()  # what the last run aired but could not log, the disk being full
+        if held:
+            self.log.keep(held)
+            if not self.log.kept:
+                self.reserve.clear()
+        self.reserve.keep()
         station.airing_log.operator = self.operator
         self.log.record("run-start", operator=self.operator, pid=os.getpid())
         engine.recover(lambda airing, started: already_logged(station, airing, started))
@@ -215,10 +223,19 @@ class Runner:
         finally:
             engine.stop()
             self.log.record("run-stop", operator=self.operator, pid=os.getpid())
+            if self.log.kept and self.reserve.hold(self.log.kept):
+                raise StorageError(t("the disk is full: {records} kept in {reserve}, the next run logs them; free some "
+                                     "space on the disk", records=counted(len(self.log.kept), "{n} record",
+                                                                          "{n} records"),
+                                     reserve=self.reserve.path.name), path=station.airing_log.folder)
             if self.log.kept:
                 raise StorageError(t("{records} could not be written to the airing log; free some space on the disk",
                                      records=counted(len(self.log.kept), "{n} record", "{n} records")),
                                    path=station.airing_log.folder)
+            faults = sum(channel.faults for channel in engine.channels.values())
+            if faults:
+                raise BroadcasterError(t("{n} airing(s) failed on an unexpected error of an output; the log has each "
+                                         "one", n=faults))
 
     def _clock_stepped(self, engine: PlayoutEngine, seconds: float) -> None:
         """The clock was set forward or back: what fell due goes on air now (or is missed past its grace),
