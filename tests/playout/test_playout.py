@@ -335,3 +335,27 @@ def test_an_output_without_a_device_raises_a_dead_air_alarm_and_a_backup_file_ke
     assert [r["sink"] for r in airings(quick) if r["status"] == "aired"] == [f"WAV file {quick.root / 'du-phong.wav'}"]
     played, _ = soundfile.read(quick.root / "du-phong.wav", dtype="float32")
     assert best_match(played, asset_of(quick, "mot")) > 0.99
+
+
+def test_an_unexpected_fault_of_an_output_is_a_failed_airing_and_the_run_says_so(quick, clean_captures, monkeypatch):
+    from broadcaster.errors import BroadcasterError
+    from broadcaster.playout.channel import Channel
+    from broadcaster.playout.clock import SystemClock
+    from broadcaster.playout.runner import Runner
+
+    write_schedule(quick.root, f"sessions:\n  - name: Sáng\n    start: '{at(2)}'\n    output: loa-xa\n"
+                               "    items: [mot, hai]\n")
+    real = Channel._play_file
+
+    def faulty(self, path, item, started):
+        if item.airing.announcement == "mot":
+            raise RuntimeError("boom")
+        return real(self, path, item, started)
+
+    monkeypatch.setattr(Channel, "_play_file", faulty)
+    with pytest.raises(BroadcasterError) as raised:
+        Runner(quick, SystemClock(TZ), []).run(exit_when_idle=True)
+    assert raised.value.message == "1 airing(s) failed on an unexpected error of an output; the log has each one"
+    assert [(r["announcement"], r["status"], r["reason"]) for r in airings(quick)] == [
+        ("mot", "failed", "the output failed: RuntimeError: boom"), ("hai", "aired", "")]
+    assert not list((quick.data_dir / "onair").glob("*.json"))  # nothing left to be logged partial on restart
