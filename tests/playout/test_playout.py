@@ -359,3 +359,25 @@ def test_an_unexpected_fault_of_an_output_is_a_failed_airing_and_the_run_says_so
     assert [(r["announcement"], r["status"], r["reason"]) for r in airings(quick)] == [
         ("mot", "failed", "the output failed: RuntimeError: boom"), ("hai", "aired", "")]
     assert not list((quick.data_dir / "onair").glob("*.json"))  # nothing left to be logged partial on restart
+
+
+def test_urgent_that_does_not_air_says_why_and_exits_1(quick, running):
+    (quick.root / "schedules" / "lich.yaml").write_text(
+        "outputs:\n  loa-xa:\n    device: khong_co_loa\nsessions: []\n", encoding="utf-8")
+    with running(quick):
+        wait_for(lambda: Mailbox(quick.data_dir).running(), timeout=10)
+        result = CliRunner().invoke(cli, ["urgent", "mot", "--wait", "20"], obj=Station(quick.root))
+    assert result.exit_code == 1, result.output
+    assert result.output.splitlines()[-1].startswith("Error: 'mot' did not air: sound device 'khong_co_loa' not found")
+
+
+def test_urgent_that_run_does_not_answer_in_time_exits_1(quick, tmp_path):
+    mailbox = Mailbox(quick.data_dir)
+    mailbox.hold()  # a `run` that holds the lock but takes no request
+    try:
+        result = CliRunner().invoke(cli, ["urgent", "mot", "--wait", "0.5"], obj=quick)
+    finally:
+        mailbox.release()
+    assert result.exit_code == 1
+    assert result.output.splitlines()[-1] == ("Error: 'mot' has not gone on air within 0.5 s; see `broadcaster log` "
+                                              "and the screen of `broadcaster run`")
