@@ -66,11 +66,6 @@ class AtomicJSONStorage(Storage):
                   reason=exc.msg), path=self.path, line=exc.lineno) from None
         if not isinstance(data, dict):
             raise StorageError(t("the database is not a TinyDB file"), path=self.path)
-        for table, documents in data.items():
-            # valid JSON of the wrong shape would fail later, deep inside TinyDB, with a traceback
-            if not isinstance(documents, dict) or not all(isinstance(d, dict) for d in documents.values()):
-                raise StorageError(t("the database is damaged (table '{table}' is not a table of records); it was "
-                                     "left as it is, restore it from a backup", table=table), path=self.path)
         return data
 
     def write(self, data) -> None:
@@ -80,6 +75,16 @@ class AtomicJSONStorage(Storage):
 
     def close(self) -> None:
         """Nothing stays open between operations."""
+
+
+def _tables(data: dict | None, path: Path) -> dict | None:
+    """``data`` if it is TinyDB's tables of records: valid JSON of another shape would fail later, deep inside
+    TinyDB, with a traceback."""
+    for table, documents in (data or {}).items():
+        if not isinstance(documents, dict) or not all(isinstance(d, dict) for d in documents.values()):
+            raise StorageError(t("the database is damaged (table '{table}' is not a table of records); it was "
+                                 "left as it is, restore it from a backup", table=table), path=path)
+    return data
 
 
 class _TransactionStorage(Storage):
@@ -96,7 +101,7 @@ class _TransactionStorage(Storage):
     def read(self):
         """The data as it stands in this transaction."""
         if not self._loaded:
-            self._data, self._loaded = self._file.read(), True
+            self._data, self._loaded = _tables(self._file.read(), self._file.path), True
         return self._data
 
     def write(self, data) -> None:
@@ -141,7 +146,7 @@ class Store:
         """Every table as stored, parsed once under the lock (for bulk reads); None for a missing file."""
         try:
             with self._lock:
-                data = AtomicJSONStorage(self.path).read()
+                data = _tables(AtomicJSONStorage(self.path).read(), self.path)
         except Timeout:
             raise StorageError(t("the database is locked by another broadcaster process"),
                                path=self.path) from None

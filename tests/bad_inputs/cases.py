@@ -287,6 +287,7 @@ NOT_PLAIN = "this is not a plain file (a device, a pipe, or a link to one); only
 SPECIAL = [
     Case("made:zero.md", ADD, f"Error: {{file}}: {NOT_PLAIN}"),
     Case("made:pipe.yaml", CHECK, f"Error: {{file}}: {NOT_PLAIN}"),
+    Case("made:zero.wav", ADD_CLIP, f"Error: {{file}}: {NOT_PLAIN}"),
 ] if sys.platform != "win32" else []
 
 CASES = SCHEDULES + TEXTS + CLIPS + USAGE + RUNTIME + SPECIAL

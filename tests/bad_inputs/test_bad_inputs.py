@@ -57,6 +57,7 @@ def made(tmp_path_factory) -> Path:
     (folder / "altered-bundle.json").write_text(json.dumps(bundle, ensure_ascii=False), encoding="utf-8")
     if hasattr(os, "mkfifo"):
         (folder / "zero.md").symlink_to("/dev/zero")
+        (folder / "zero.wav").symlink_to("/dev/zero")
         os.mkfifo(folder / "pipe.yaml")
     return folder
 
