@@ -146,7 +146,7 @@ class Store:
         """Every table as stored, parsed once under the lock (for bulk reads); None for a missing file."""
         try:
             with self._lock:
-                data = _tables(AtomicJSONStorage(self.path).read(), self.path)
+                data = AtomicJSONStorage(self.path).read()
         except Timeout:
             raise StorageError(t("the database is locked by another broadcaster process"),
                                path=self.path) from None
