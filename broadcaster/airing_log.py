@@ -364,6 +364,12 @@ class KeepingLog:
         """Record something other than an airing, now or as soon as the log can take it."""
         self._write((kind, fields))
 
+    def keep(self, items: list[tuple[str, object]]) -> None:
+        """Write records kept by an earlier run (oldest first), now or as soon as the log can take them."""
+        with self._lock:
+            self.kept[:0] = items
+            self._flush()
+
     def flush(self) -> None:
         """Try again to write what was kept."""
         with self._lock:

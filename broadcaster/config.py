@@ -67,6 +67,7 @@ class StationConfig:
     topics: tuple[str, ...] = DEFAULT_TOPICS
     chime: str = ""
     grace_s: float = 600.0
+    urgent_per_hour: int = 12  # the most airings an urgent request's repeats make in an hour, per output
     id: str = ""
     log_retention_months: int = 24
     language: str = SOURCE_LANGUAGE  # of the program's messages; BROADCASTER_LANG and --lang override it
@@ -177,7 +178,7 @@ def parse_config(data: Any, path: Path) -> StationConfig:
         return StationConfig()
     root = expect_map(data, path, t("the station file"))
     check_keys(root, {"id", "name", "timezone", "language", "audio", "profiles", "speech", "log", "topics", "chime",
-                      "grace"}, path, t("the station file"))
+                      "grace", "urgent_per_hour"}, path, t("the station file"))
     values: dict[str, Any] = {}
     if "language" in root:
         values["language"] = _choice(root, "language", path, set(LANGUAGES), t("language"))
@@ -187,6 +188,8 @@ def parse_config(data: Any, path: Path) -> StationConfig:
         from broadcaster.schedule.parser import parse_duration  # the schedule's duration syntax, '10m'
 
         values["grace_s"] = parse_duration(root["grace"], path, line_of(root, "grace"), "grace")
+    if "urgent_per_hour" in root:
+        values["urgent_per_hour"] = _number(root, "urgent_per_hour", path, 1, 60, int)
     if "name" in root:
         values["name"] = _text(root, "name", path)
     if "id" in root:

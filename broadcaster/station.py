@@ -22,6 +22,7 @@ from broadcaster.errors import BroadcasterError, InputError
 from broadcaster.messages import marked, t
 from broadcaster.outputs.mixer import DeviceMixer, MixerSink
 from broadcaster.outputs.sinks import Sink, SoundDeviceSink, WavFileSink
+from broadcaster.playout.mailbox import ENVELOPE
 from broadcaster.playout.priority import EMERGENCY, Policy
 from broadcaster.playout.clock import SystemClock
 from broadcaster.render.cache import Asset, RenderCache, cache_key, clip_key
@@ -564,7 +565,7 @@ class Station:
         """The urgent order in a request file, when its signature holds: by the operator or supervisor it
         names, or (approved content only, nobody named) by this station; recent (a copied old file airs
         nothing). Else an InputError saying why."""
-        body = {k: v for k, v in request.items() if k not in ("id", "sent")} if isinstance(request, dict) else None
+        body = {k: v for k, v in request.items() if k not in ENVELOPE} if isinstance(request, dict) else None
         verdict = statements.check(body)
         if not verdict:
             raise InputError(t("the urgent order does not verify: {reason}", reason=verdict.reason))
@@ -605,10 +606,15 @@ class Station:
         """What an output plays to: its WAV file, or its device then its backups (their channels, through
         the ``mixers`` of devices shared by channel)."""
         if output.file:
-            path = Path(output.file)
-            return (WavFileSink(path if path.is_absolute() else self.root / path),)
-        return tuple(MixerSink(mixers[device], output.channels) if output.channels else SoundDeviceSink(device)
-                     for device in (output.device, *output.backups))
+            return (WavFileSink(self._wav_path(output.file)),)
+        devices = tuple(MixerSink(mixers[device], output.channels) if output.channels else SoundDeviceSink(device)
+                        for device in (output.device, *output.backups))
+        return devices + ((WavFileSink(self._wav_path(output.backup_file)),) if output.backup_file else ())
+
+    def _wav_path(self, file: str) -> Path:
+        """A WAV output's path, relative to the station folder unless absolute."""
+        path = Path(file)
+        return path if path.is_absolute() else self.root / path
 
 
 def init_station(root: Path, name: str) -> Station:

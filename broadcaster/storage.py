@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+import stat
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import orjson
 from filelock import FileLock, Timeout
@@ -13,13 +14,31 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 
 from broadcaster.atomic import remove_leftovers, replacing
-from broadcaster.errors import StorageError
+from broadcaster.errors import InputError, StorageError
 from broadcaster.messages import t
 
 SCHEMA_VERSION = 1
 META_TABLE = "_meta"
 LOCK_TIMEOUT_S = 30
 
+
+
+def read_regular(path: Path, limit: int, too_big: Callable[[int], str]) -> bytes:
+    """The bytes of a plain file of at most ``limit`` bytes; an InputError for a folder, a device, a pipe (or a
+    link to one: /dev/zero, a FIFO would hang or fill memory) or a bigger file. OSError passes through."""
+    info = path.stat()
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError(t("this is a folder, not a file"), path=path)
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(t("this is not a plain file (a device, a pipe, or a link to one); only plain files are read"),
+                         path=path)
+    if info.st_size > limit:
+        raise InputError(too_big(info.st_size), path=path)
+    with open(path, "rb") as f:
+        data = f.read(limit + 1)  # the file may grow between the check and the read
+    if len(data) > limit:
+        raise InputError(too_big(len(data)), path=path)
+    return data
 
 class AtomicJSONStorage(Storage):
     """A JSON file that is replaced whole (temp file, fsync, rename): a power cut leaves old or new."""
@@ -58,6 +77,16 @@ class AtomicJSONStorage(Storage):
         """Nothing stays open between operations."""
 
 
+def _tables(data: dict | None, path: Path) -> dict | None:
+    """``data`` if it is TinyDB's tables of records: valid JSON of another shape would fail later, deep inside
+    TinyDB, with a traceback."""
+    for table, documents in (data or {}).items():
+        if not isinstance(documents, dict) or not all(isinstance(d, dict) for d in documents.values()):
+            raise StorageError(t("the database is damaged (table '{table}' is not a table of records); it was "
+                                 "left as it is, restore it from a backup", table=table), path=path)
+    return data
+
+
 class _TransactionStorage(Storage):
     """An AtomicJSONStorage read once and written once, when the transaction ends without an error: the
     several writes of one change (a record and its history, a schema mark and a first record) reach the
@@ -72,7 +101,7 @@ class _TransactionStorage(Storage):
     def read(self):
         """The data as it stands in this transaction."""
         if not self._loaded:
-            self._data, self._loaded = self._file.read(), True
+            self._data, self._loaded = _tables(self._file.read(), self._file.path), True
         return self._data
 
     def write(self, data) -> None:

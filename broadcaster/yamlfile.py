@@ -13,6 +13,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from broadcaster.errors import InputError
 from broadcaster.messages import t
+from broadcaster.storage import read_regular
 
 MAX_YAML_BYTES = 1_000_000
 MAX_YAML_VALUES = 1_000_000  # values of a file with its aliases repeated out (a 1 MB file holds fewer)
@@ -93,11 +94,8 @@ def _count_values(data: Any, path: Path) -> None:
 def read_yaml_file(path: Path) -> Any:
     """Read a YAML file from disk; missing, oversized or non-UTF-8 files are InputErrors."""
     try:
-        size = path.stat().st_size
-        if size > MAX_YAML_BYTES:
-            raise InputError(t("the file is {size} bytes, more than a schedule or configuration can be",
-                               size=size), path=path)
-        data = path.read_bytes()
+        data = read_regular(path, MAX_YAML_BYTES, lambda size: t(
+            "the file is {size} bytes, more than a schedule or configuration can be", size=size))
     except FileNotFoundError:
         raise InputError(t("no such file"), path=path) from None
     except OSError as exc:

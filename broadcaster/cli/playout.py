@@ -18,10 +18,12 @@ from broadcaster.cli.output import console, console_copied_to, hms, working
 from broadcaster.demo import run_demo
 from broadcaster.errors import BroadcasterError, InputError
 from broadcaster.messages import t
+from broadcaster.outputs.sinks import SoundDeviceSink, WavFileSink
 from broadcaster.playout.clock import SystemClock
 from broadcaster.playout.events import BACK, STARTED, DeviceEvent
 from broadcaster.playout.channel import PROBE_S
-from broadcaster.playout.mailbox import Mailbox
+from broadcaster.playout.mailbox import STARTED as REPLY_STARTED, Mailbox
+from broadcaster.playout.preview import preview
 from broadcaster.playout.priority import DEFAULT_POLICY, EMERGENCY, PRIORITY, parse_policy
 from broadcaster.playout.runner import Runner
 from broadcaster.schedule.parser import parse_duration, parse_time
@@ -71,6 +73,9 @@ def stopped_by_signals(stop: threading.Event) -> Iterator[None]:
             signal.signal(getattr(signal, name), handler)
 
 
+URGENT_WAIT_S = 30.0  # a 'next' or 'wait:' policy may hold it back behind the item on air
+
+
 @cli.command("run")
 @click.option("--operator", default="", metavar="NAME", help="The operator on duty (written into the log).")
 @click.option("--exit-when-idle", is_flag=True, help="Stop after the last airing of today instead of running on.")
@@ -83,18 +88,21 @@ def run_command(station: Station, operator: str, exit_when_idle: bool, log_file:
                 probe_every: float) -> None:
     """Air the schedule day after day on every output, logging every airing (Ctrl+C or SIGTERM stops)."""
     clock = SystemClock(station.config.tz)
-    with console_copied_to(log_file):
-        console.print(t("{name}: on air, time zone {tz}", name=station.config.name, tz=station.config.timezone))
-        runner = Runner(station, clock, [print_event], operator=operator,
-                        say=lambda text: console.print(text, markup=False), on_plan=_print_plan, probe_s=probe_every)
-        stop = threading.Event()
-        try:
+    runner = Runner(station, clock, [print_event], operator=operator,
+                    say=lambda text: console.print(text, markup=False), on_plan=_print_plan, probe_s=probe_every)
+    runner.mailbox.hold()  # a second `run` refuses before it says it is on air
+    stop = threading.Event()
+    try:
+        with console_copied_to(log_file):
+            console.print(t("{name}: on air, time zone {tz}", name=station.config.name, tz=station.config.timezone))
             with stopped_by_signals(stop):
                 runner.run(stop, exit_when_idle=exit_when_idle)
-        except KeyboardInterrupt:
-            stop.set()
-        if stop.is_set():
-            console.print(t("stopped"))
+    except KeyboardInterrupt:
+        stop.set()
+    finally:
+        runner.mailbox.release()
+    if stop.is_set():
+        console.print(t("stopped"))
 
 
 @cli.command("urgent")
@@ -107,9 +115,11 @@ def run_command(station: Station, operator: str, exit_when_idle: bool, log_file:
 @click.option("--until", metavar="HH:MM", help="... until this time today.")
 @click.option("--by", default="", metavar="NAME", help="Operator or supervisor who orders it (asked for a passphrase).")
 @click.option("--reason", default="", help="Why (required to air an unapproved announcement in an emergency).")
+@click.option("--wait", "wait_s", type=click.FloatRange(0, 3600), default=URGENT_WAIT_S, show_default=True,
+              metavar="SECONDS", help="How long to wait for `run` to say the announcement went on air.")
 @click.pass_obj
 def urgent_command(station: Station, ident: str, outputs: tuple[str, ...], level: str, policy: str | None,
-                   every: str | None, until: str | None, by: str, reason: str) -> None:
+                   every: str | None, until: str | None, by: str, reason: str, wait_s: float) -> None:
     """Put an announcement on air now, while `run` is running, with the station's chime before it."""
     now = now_of(station)
     mailbox = Mailbox(station.data_dir)
@@ -127,10 +137,36 @@ def urgent_command(station: Station, ident: str, outputs: tuple[str, ...], level
     with working(t("rendering the audio…")):
         request = station.urgent_request(ident, list(outputs), level, chosen, every_s, until_at, by, passphrase,
                                          reason, now)
-    mailbox.send(request, now)
+    sent = mailbox.send(request, now)
     flag = t(" — AIRED BEFORE APPROVAL") if request["before_approval"] else ""
     console.print(t("sent: {id} ({level}, {policy}) on {outputs}{flag}", id=ident, level=t(level),
                     policy=str(chosen), outputs=", ".join(request["outputs"]), flag=flag), markup=False)
+    reply = mailbox.wait_reply(sent, wait_s)
+    if reply is None:
+        raise BroadcasterError(t("'{id}' has not gone on air within {s:g} s; see `broadcaster log` and the screen of "
+                                 "`broadcaster run`", id=ident, s=wait_s))
+    if reply.get("status") != REPLY_STARTED:
+        raise BroadcasterError(t("'{id}' did not air: {reason}", id=ident, reason=reply.get("reason", "")))
+    console.print(t("on air: {id}", id=ident), markup=False)
+
+
+@cli.command("play")
+@click.argument("ident", metavar="ID")
+@click.option("--lang", "language", metavar="CODE", help="The language variant to hear (default: the first).")
+@click.option("--device", metavar="NAME", help="The sound device (default: the computer's default one).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.wav",
+              help="Write the audio into this WAV file instead of playing it.")
+@click.pass_obj
+def play_command(station: Station, ident: str, language: str | None, device: str | None, out: Path | None) -> None:
+    """Hear an announcement as it would air (rendered first if need be), before approving or airing it."""
+    if out is not None and out.suffix.lower() != ".wav":
+        raise click.BadParameter(t("'{path}' must end in .wav", path=out), param_hint="--out")
+    if out is not None and device:
+        raise click.UsageError(t("--out and --device do not go together"))
+    sink = WavFileSink(out) if out is not None else SoundDeviceSink(device)
+    heard = preview(station, ident, language, sink, now_of(station))
+    console.print(t("played {id} ({lang}, {s:.1f} s) to {sink}", id=heard.ident, lang=heard.language,
+                    s=heard.duration_s, sink=heard.sink), markup=False)
 
 
 @cli.command("demo")

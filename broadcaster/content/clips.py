@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import stat
 import subprocess
 from pathlib import Path
 
@@ -167,9 +168,13 @@ def decode_clip(path: Path, rate: int) -> np.ndarray:
         raise InputError(t("'{ext}' is not an audio format broadcaster takes; use one of: {exts}",
                            ext=path.suffix or t("(no extension)"), exts=" ".join(CLIP_EXTENSIONS)), path=path)
     try:
-        size = path.stat().st_size
+        info = path.stat()
     except FileNotFoundError:
         raise InputError(t("no such file"), path=path) from None
+    if not stat.S_ISREG(info.st_mode):  # a device or a pipe would hang the decoder or fill memory
+        raise InputError(t("this is not a plain file (a device, a pipe, or a link to one); only plain files are read"),
+                         path=path)
+    size = info.st_size
     if size == 0:
         raise InputError(t("the clip is empty (0 bytes)"), path=path)
     if size > MAX_CLIP_BYTES:

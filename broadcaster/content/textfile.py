@@ -13,6 +13,7 @@ from broadcaster.content.announcement import (ID_PATTERN, LANGUAGE_PATTERN, SPOK
 from broadcaster.content.decoding import decode_announcement_text
 from broadcaster.errors import InputError
 from broadcaster.messages import t
+from broadcaster.storage import read_regular
 from broadcaster.values import parse_date
 
 
@@ -27,13 +28,8 @@ CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u
 def read_file_bytes(path: Path, limit: int) -> bytes:
     """The bytes of a file, or an InputError saying why it cannot be read."""
     try:
-        if path.is_dir():
-            raise InputError(t("this is a folder, not a file"), path=path)
-        size = path.stat().st_size
-        if size > limit:
-            raise InputError(t("the file is {size} bytes, more than the {limit} an announcement text may have",
-                               size=size, limit=limit), path=path)
-        return path.read_bytes()
+        return read_regular(path, limit, lambda size: t(
+            "the file is {size} bytes, more than the {limit} an announcement text may have", size=size, limit=limit))
     except FileNotFoundError:
         raise InputError(t("no such file"), path=path) from None
     except OSError as exc:

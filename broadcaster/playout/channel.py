@@ -85,6 +85,7 @@ class Channel:
         self._next_sinks: tuple[list[Sink], float] | None = None
         self._stream_time = Timeline(rate)
         self._since = 0.0  # the monotonic time at which the item on air was first heard
+        self.faults = 0  # items that failed on an unexpected error of this output (run's exit code says so)
         self._down: set[str] = set()  # devices reported failed that have not worked since
         self.probe_s = probe_s  # None: idle devices are not probed (a demo, a test of the engine alone)
         self._probed = time.monotonic()  # devices were just checked at start-up
@@ -188,6 +189,12 @@ class Channel:
                     continue
                 try:
                     self._play(item)
+                except Exception as exc:  # noqa: BLE001  a fault of this output must neither kill it nor go unlogged
+                    self._close()
+                    self._journal(None, None)  # its outcome is logged here: a restart must not log it partial
+                    self.faults += 1
+                    self.emit(AiringEvent(FAILED, item.airing, self._describe(),
+                                          reason=t("the output failed: {error}", error=f"{type(exc).__name__}: {exc}")))
                 finally:
                     with self._cv:
                         self._on_air = None
@@ -307,9 +314,10 @@ class Channel:
                 else:
                     for path in files:
                         self._play_file(path, item, started)
+                played = self._describe()  # before a file sink closes, when the primary would be named
                 self._close_if_file()
-                self.emit(AiringEvent(AIRED, airing, self._describe(), started, self._heard_until(started), note))
-                self._works(self._describe())
+                self.emit(AiringEvent(AIRED, airing, played, started, self._heard_until(started), note))
+                self._works(played)
                 break
             except Interrupted as cut:
                 self.emit(AiringEvent(cut.status, airing, self._describe(), started,

@@ -18,8 +18,10 @@ from broadcaster.playout.channel import PROBE_S
 from broadcaster.playout.clock import Clock, StepWatch
 from broadcaster.playout.engine import Listener, OutputSinks, PlayoutEngine
 from broadcaster.playout.events import FINAL, MISSING, STARTED, AiringEvent, DeviceEvent
+from broadcaster.playout.mailbox import FAILED as REPLY_FAILED, REFUSED as REPLY_REFUSED, STARTED as REPLY_STARTED
 from broadcaster.playout.mailbox import Mailbox
 from broadcaster.playout.priority import parse_policy
+from broadcaster.playout.reserve import LogReserve
 from broadcaster.outputs.mixer import DeviceMixer, mixers_for
 from broadcaster.outputs.sinks import check_device
 from broadcaster.schedule.model import Schedule
@@ -33,6 +35,8 @@ WATCHDOG_LATE_S = 1.0
 ALIVE_S = 5.0  # how often a service manager's watchdog is told that run is alive
 # Why a plan is made (run prints it with the plan): at start, at midnight, or after the files changed.
 AT_START, NEW_DAY, FILES_CHANGED = marked("at start"), marked("a new day"), marked("schedules, texts or the library changed")
+MAX_REPEAT_S = 24 * 3600
+DEAD_AIR_ALARM_S = 60.0
 
 
 def log_listener(station: Station) -> Listener:
@@ -119,6 +123,25 @@ def already_logged(station: Station, airing: PlannedAiring, started: dt.datetime
                for r in station.airing_log.records(airing.start.date()))
 
 
+def _checked_request(request: dict, now: dt.datetime) -> tuple[list[str], float | None, dt.datetime]:
+    """An urgent request's outputs, repeat interval and end, or ValueError saying what is wrong with it."""
+    outputs = request.get("outputs")
+    if not isinstance(outputs, list) or not outputs or not all(isinstance(o, str) for o in outputs):
+        raise ValueError(t("'outputs' must be a list of output names"))
+    for key in ("announcement", "level", "policy"):
+        if not isinstance(request.get(key), str):
+            raise ValueError(t("'{key}' must be a text", key=key))
+    every = request.get("every_s")
+    if every is not None and (isinstance(every, bool) or not isinstance(every, (int, float))
+                              or not 0 < every <= MAX_REPEAT_S):
+        raise ValueError(t("'every_s' must be a number of seconds from 1 to {top}", top=MAX_REPEAT_S))
+    until = dt.datetime.fromisoformat(request["until"]) if request.get("until") else now
+    if until.tzinfo is None:
+        raise ValueError(t("'until' must carry its time zone"))
+    # a repeat never runs past tomorrow, whatever the file says
+    return outputs, every, min(until, now + dt.timedelta(days=1))
+
+
 def _signature(station: Station) -> tuple:
     """What, when it changes, makes `run` plan again: schedules, texts, clips, the library."""
     files = [*station.schedules_dir.glob("*.y*ml"), *station.scripts_dir.glob("*"),
@@ -141,7 +164,10 @@ class Runner:
         self.on_plan = on_plan
         self.mailbox = Mailbox(station.data_dir)
         self.log = KeepingLog(station.airing_log, say)
+        self.reserve = LogReserve(station.data_dir)
         self.alarmed: set[str] = set()
+        self.silent: dict[str, Schedule] = {}  # outputs with no working device: their dead-air alarm lasts
+        self.replied: set[str] = set()  # urgent requests whose sender was told how their airing went
         self.mixers: dict[str | None, DeviceMixer] = {}
 
     def run(self, stop: threading.Event | None = None, exit_when_idle: bool = False) -> None:
@@ -160,12 +186,19 @@ class Runner:
         engine = build_engine(station, clock, outputs, self.probe_s)
         self._check_devices(schedule, engine, outputs)
         engine.subscribe(self._log_event)
+        engine.subscribe(self._reply_urgent, started=True)
         engine.subscribe(lambda event: self._say_next(engine, event), started=True)
         for listener in self.listeners:
             engine.subscribe(listener, started=True)
         # Only a run writes the on-air journal, and this one holds the run lock: a temporary file there is
         # a leftover of a run that was killed.
         remove_leftovers(engine.journal, lambda name: name.endswith(".json"))
+        held = self.reserve.take()  # what the last run aired but could not log, the disk being full
+        if held:
+            self.log.keep(held)
+            if not self.log.kept:
+                self.reserve.clear()
+        self.reserve.keep()
         station.airing_log.operator = self.operator
         self.log.record("run-start", operator=self.operator, pid=os.getpid())
         engine.recover(lambda airing, started: already_logged(station, airing, started))
@@ -175,6 +208,7 @@ class Runner:
         engine.start()
         notify(READY)
         last_watch = last_alive = 0.0
+        last_alarm = time.monotonic()
         watch = StepWatch(clock)
         try:
             while not stop.wait(POLL_S):
@@ -185,9 +219,12 @@ class Runner:
                 if stepped:
                     self._clock_stepped(engine, stepped)
                 now = clock.now()
-                for request in self.mailbox.take():
+                for request in self.mailbox.take(self._refused_request):
                     self._urgent(engine, request)
                 self._watchdog(engine)
+                if self.silent and time.monotonic() - last_alarm >= DEAD_AIR_ALARM_S:
+                    last_alarm = time.monotonic()
+                    self._still_silent()
                 if now.date() != day or time.monotonic() - last_watch >= WATCH_FILES_S:
                     last_watch = time.monotonic()
                     self.log.flush()
@@ -202,10 +239,19 @@ class Runner:
             notify(STOPPING)
             engine.stop()
             self.log.record("run-stop", operator=self.operator, pid=os.getpid())
+            if self.log.kept and self.reserve.hold(self.log.kept):
+                raise StorageError(t("the disk is full: {records} kept in {reserve}, the next run logs them; free some "
+                                     "space on the disk", records=counted(len(self.log.kept), "{n} record",
+                                                                          "{n} records"),
+                                     reserve=self.reserve.path.name), path=station.airing_log.folder)
             if self.log.kept:
                 raise StorageError(t("{records} could not be written to the airing log; free some space on the disk",
                                      records=counted(len(self.log.kept), "{n} record", "{n} records")),
                                    path=station.airing_log.folder)
+            faults = sum(channel.faults for channel in engine.channels.values())
+            if faults:
+                raise BroadcasterError(t("{n} airing(s) failed on an unexpected error of an output; the log has each "
+                                         "one", n=faults))
 
     def _clock_stepped(self, engine: PlayoutEngine, seconds: float) -> None:
         """The clock was set forward or back: what fell due goes on air now (or is missed past its grace),
@@ -221,14 +267,36 @@ class Runner:
             self.log.record("device", **asdict(event))
 
     def _check_devices(self, schedule: Schedule, engine: PlayoutEngine, outputs: dict[str, OutputSinks]) -> None:
-        """Say and log each output's missing devices; the output's channel reports them no more."""
-        for check in device_checks(schedule):
+        """Say and log each output's missing devices; the output's channel reports them no more. An output
+        left with no device and no backup file is dead air: an alarm, said again until it has one."""
+        checks = device_checks(schedule)
+        for check in checks:
             if check.problem:
                 self.say(t("{output}: {reason}", output=check.output, reason=check.problem))
                 event = DeviceEvent(check.output, outputs[check.output].sinks[check.position].describe(),
                                     check.problem, state=MISSING)
                 self._log_event(event)
                 engine.channels[check.output].known_down(event.device)
+        for name in {c.output for c in checks}:
+            if schedule.outputs[name].backup_file is None and all(c.problem for c in checks if c.output == name):
+                self.silent[name] = schedule
+                self._dead_air_alarm(name)
+                self.log.record("alarm", output=name, reason="no working sound device")
+
+    def _dead_air_alarm(self, output: str) -> None:
+        self.say(t("ALARM: output {output} has no working sound device, nothing will be heard: plug one in and see "
+                   "`broadcaster devices`, or give the output a 'file:' or a backup ('backup: {{file: PATH.wav}}')",
+                   output=output))
+
+    def _still_silent(self) -> None:
+        """Say the dead-air alarm again for each output still without a device; log when one comes back."""
+        for name, schedule in list(self.silent.items()):
+            if all(c.problem for c in device_checks(replace(schedule, outputs={name: schedule.outputs[name]}))):
+                self._dead_air_alarm(name)
+            else:
+                del self.silent[name]
+                self.say(t("{output}: a sound device works again", output=name))
+                self.log.record("alarm", output=name, reason="sound device back")
 
     def _load(self, engine: PlayoutEngine, day: dt.date, schedule: Schedule, why: str) -> None:
         plan = self.station.plan(day, self.clock.now(), schedule)
@@ -257,26 +325,65 @@ class Runner:
             self.log.record("audit", action="schedule reloaded")
         return new
 
-    def _urgent(self, engine: PlayoutEngine, request: dict) -> None:
+    def _refused_request(self, name: str, reason: str) -> None:
+        """A request file `run` cannot use: said, logged with the file and the reason; `run` airs on."""
+        self.say(t("urgent request refused: {error}", error=f"{name}: {reason}"))
+        self.log.record("audit", action="urgent refused", file=name, reason=reason)
+
+    def _urgent(self, engine: PlayoutEngine, received: dict) -> None:
         now = self.clock.now()
         try:
-            request = self.station.verified_order(request, now)  # a file dropped in the folder airs nothing
-            every = request.get("every_s")
-            until = dt.datetime.fromisoformat(request["until"]) if request.get("until") else now
-            times = [now]
-            while every and times[-1] + dt.timedelta(seconds=every) <= until:
-                times.append(times[-1] + dt.timedelta(seconds=every))
-            for output in request["outputs"]:
+            request = self.station.verified_order(received, now)  # a file dropped in the folder airs nothing
+            outputs, every, until = _checked_request(request, now)
+            times = None
+            for output in outputs:
                 profile = request.get("profiles", {}).get(output, "")  # the chime sounds like the output's items
                 chime = self.station.chime(self.station.config.chime, profile) if self.station.config.chime else None
+                first = self.station.urgent_airings(request, output, now, 0)
+                times = times or self._repeats(request, now, every, until, first, chime)
                 for n, at in enumerate(times):
-                    airings = self.station.urgent_airings(request, output, at, n)
+                    airings = first if n == 0 else self.station.urgent_airings(request, output, at, n)
                     engine.urgent(airings, parse_policy(request["policy"]), chime.asset_path if chime else None)
             self.say(t("urgent '{id}' ({level}) on {outputs}, {n} time(s)", id=request["announcement"],
-                       level=t(request["level"]), outputs=", ".join(request["outputs"]), n=len(times)))
-        except (BroadcasterError, KeyError, ValueError) as exc:
-            self.say(t("urgent request refused: {error}", error=exc))
-            self.log.record("audit", action="urgent refused", reason=str(exc))
+                       level=t(request["level"]), outputs=", ".join(outputs), n=len(times or [])))
+        except (BroadcasterError, KeyError, ValueError, TypeError, AttributeError) as exc:
+            reason = exc.message if isinstance(exc, BroadcasterError) else t("a malformed request ({error})", error=exc)
+            self._refused_request(str(received.get("file", "")), reason)
+            self.mailbox.reply(received.get("id"), REPLY_REFUSED, reason)
+
+    def _repeats(self, request: dict, now: dt.datetime, every: float | None, until: dt.datetime,
+                 first: list[PlannedAiring], chime) -> list[dt.datetime]:
+        """When an urgent request airs: now, then every ``every`` seconds until ``until``, never closer than
+        the item and its chime, nor more often than the station's airings per hour."""
+        if not every:
+            return [now]
+        length = sum((a.end - a.start).total_seconds() for a in first) + (chime.duration_s if chime else 0.0)
+        floor = max(length, 3600 / self.station.config.urgent_per_hour)
+        if every < floor:
+            self.say(t("urgent '{id}': repeats every {s:.0f} s, not {asked:.0f} s (the item with its chime, and "
+                       "at most {n} an hour)", id=request["announcement"], s=floor, asked=every,
+                       n=self.station.config.urgent_per_hour))
+            self.log.record("audit", action="urgent repeat raised", announcement=request["announcement"],
+                            asked_s=every, every_s=round(floor, 3))
+            every = floor
+        times = [now]
+        while times[-1] + dt.timedelta(seconds=every) <= until:
+            times.append(times[-1] + dt.timedelta(seconds=every))
+        return times
+
+    def _reply_urgent(self, event: object) -> None:
+        """Tell `urgent` whether its request's first airing went on air, or why not."""
+        if not isinstance(event, AiringEvent) or event.airing.trigger != "urgent":
+            return
+        parts = event.airing.key.split("/")
+        if len(parts) < 4 or not parts[3].startswith("0.") or parts[1] in self.replied:
+            return
+        if event.status == STARTED:
+            self.replied.add(parts[1])
+            self.mailbox.reply(parts[1], REPLY_STARTED)
+        elif event.status in FINAL:
+            self.replied.add(parts[1])
+            self.mailbox.reply(parts[1], REPLY_FAILED, event.reason or t(event.status))
 
     def _say_next(self, engine: PlayoutEngine, event: object) -> None:
         """When an item goes on air, say what follows it on that output."""

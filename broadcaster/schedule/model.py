@@ -14,13 +14,15 @@ class Output:
     """Where a session is heard: a sound device by name (with backups), or a WAV file; its gain; and the
     processing profile of station.yaml its audio is rendered with ('' for the station's own). ``channels``
     (counted from 1) wire the output to some channels of a multichannel device, the same ones on its
-    backups; none means the whole device."""
+    backups; none means the whole device. ``backup_file`` is a WAV file tried after every backup device, so
+    that a station with no working device still keeps what it would have aired."""
 
     name: str
     device: str | None = None
     file: str | None = None
     gain_db: float = 0.0
     backups: tuple[str, ...] = ()
+    backup_file: str | None = None
     source: str = ""
     profile: str = ""
     channels: tuple[int, ...] = ()

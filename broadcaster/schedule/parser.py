@@ -7,6 +7,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
 from broadcaster.content.announcement import LANGUAGE_PATTERN
 from broadcaster.errors import InputError
 from broadcaster.messages import t
@@ -200,11 +202,9 @@ def _output(name: str, node: Any, path: Path, line: int | None) -> Output:
     if isinstance(gain, bool) or not isinstance(gain, (int, float)) or not -40 <= gain <= 12:
         raise InputError(t("gain '{value}' must be a number of dB from -40 to 12", value=gain), path=path,
                          line=line_of(node, "gain"))
-    backups: tuple[str, ...] = ()
-    if "backup" in node:
-        value = node["backup"]
-        backups = (str(value),) if isinstance(value, str) else tuple(
-            str(b) for b in expect_list(value, path, "backup", line_of(node, "backup")))
+    backups, backup_file = _backups(node, path)
+    if "file" in node:
+        _wav_path(node["file"], path, line_of(node, "file"))
     device = node.get("device")
     profile = node.get("profile", "")
     if not isinstance(profile, str) or ("profile" in node and not profile.strip()):
@@ -212,7 +212,36 @@ def _output(name: str, node: Any, path: Path, line: int | None) -> Output:
                          line=line_of(node, "profile"))
     return Output(name=name, device=None if device in (None, "default") else str(device),
                   file=str(node["file"]) if "file" in node else None, gain_db=float(gain), backups=backups,
-                  source=f"{path}:{line}", profile=profile.strip(), channels=_channels(name, node, path))
+                  backup_file=backup_file, source=f"{path}:{line}", profile=profile.strip(), channels=_channels(name, node, path))
+
+
+def _wav_path(value: Any, path: Path, line: int | None) -> str:
+    """A WAV file output's path: it must end in .wav, as the sink writes WAV and nothing else."""
+    if not isinstance(value, str) or not value.strip().lower().endswith(".wav"):
+        raise InputError(t("file '{value}' must be the path of a WAV file, ending in .wav", value=value), path=path,
+                         line=line)
+    return value.strip()
+
+
+def _backups(node: Any, path: Path) -> tuple[tuple[str, ...], str | None]:
+    """An output's backup devices, and its backup WAV file: 'backup: NAME', 'backup: {file: PATH.wav}', or a
+    list of these (one file at most, tried last)."""
+    if "backup" not in node:
+        return (), None
+    value, line = node["backup"], line_of(node, "backup")
+    entries = list(value) if isinstance(value, CommentedSeq) else [value]
+    devices, files = [], []
+    for entry in entries:
+        if isinstance(entry, str) and entry.strip():
+            devices.append(entry.strip())
+        elif isinstance(entry, CommentedMap) and set(entry) == {"file"}:
+            files.append(_wav_path(entry["file"], path, line_of(entry, "file") or line))
+        else:
+            raise InputError(t("backup must be a device name, '{{file: PATH.wav}}', or a list of '- ...' lines of "
+                               "these"), path=path, line=line_of(entry) or line)
+    if len(files) > 1:
+        raise InputError(t("backup names more than one file; keep one"), path=path, line=line)
+    return tuple(devices), files[0] if files else None
 
 
 def _channels(name: str, node: Any, path: Path) -> tuple[int, ...]:

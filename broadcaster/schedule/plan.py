@@ -206,16 +206,31 @@ class _Layout:
         return True
 
 
+def wall_time(day: dt.date, time: dt.time, tz: ZoneInfo) -> tuple[dt.datetime, str]:
+    """``time`` on ``day`` in ``tz`` as a real instant, and '' or why it was moved: a time skipped when the
+    clocks go forward is taken as the same instant after the change (02:30 becomes 03:30); a time that happens
+    twice when they go back is its first occurrence."""
+    at = dt.datetime.combine(day, time, tzinfo=tz)
+    real = at.astimezone(dt.timezone.utc).astimezone(tz)
+    if real.replace(tzinfo=None) != at.replace(tzinfo=None):
+        return real, t("{time} does not exist on {day} in {tz} (the clocks go forward): it starts at {real}",
+                       time=time.strftime("%H:%M:%S"), day=day.isoformat(), tz=tz.key, real=real.strftime("%H:%M:%S"))
+    if at.utcoffset() != at.replace(fold=1).utcoffset():
+        return at, t("{time} happens twice on {day} in {tz} (the clocks go back): it starts at the first",
+                     time=time.strftime("%H:%M:%S"), day=day.isoformat(), tz=tz.key)
+    return at, ""
+
+
 def plan_session(session: Session, material: dict[str, Material], day: dt.date, tz: ZoneInfo,
                  start: dt.datetime | None = None) -> tuple[list[PlannedAiring], list[str]]:
     """Lay out one session's items back to back from its start (or from ``start``); a loop session
     cycles them until its loop_until, with its loop gap between cycles."""
-    at = start or dt.datetime.combine(day, session.start, tzinfo=tz)
+    at = start or wall_time(day, session.start, tz)[0]
     layout = _Layout(session, material, day, at)
     if session.loop_until is None:
         layout.items(None)
         return layout.airings, layout.warnings
-    limit = dt.datetime.combine(day, session.loop_until, tzinfo=tz)
+    limit = wall_time(day, session.loop_until, tz)[0]
     while layout.cycle < MAX_LOOP_CYCLES:
         before = len(layout.airings)
         if not layout.items(limit) or len(layout.airings) == before:
@@ -240,7 +255,9 @@ def plan_day(schedule: Schedule, material: dict[str, Material], day: dt.date, tz
         if not session.runs_on(day):
             continue
         laid, notes = plan_session(session, material, day, tz)
-        warnings += notes
+        moved = wall_time(day, session.start, tz)[1]
+        warnings += notes + ([t("session '{name}' ({where}): {why}", name=session.name, where=session.where,
+                                why=moved)] if moved else [])
         laid, notes = _outside_quiet_hours(session, laid, schedule)
         problems += notes
         problems += _over_cap(session, laid, schedule)

@@ -9,6 +9,7 @@ schedule, configuration or database), before the station is hashed.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 
 
@@ -80,6 +81,12 @@ SCHEDULES = [
          "Error: {file}:5: channel '0' must be a whole number from 1 to 256 (the device's first channel is 1)"),
     Case("schedules/channel-of-a-file.yaml", CHECK,
          "Error: {file}:5: 'channels' is for sound devices; a WAV file output has no channels"),
+    Case("schedules/file-not-wav.yaml", CHECK,
+         "Error: {file}:3: file 'ban-ghi.mp3' must be the path of a WAV file, ending in .wav"),
+    Case("schedules/backup-file-not-wav.yaml", CHECK,
+         "Error: {file}:4: file 'du-phong.ogg' must be the path of a WAV file, ending in .wav"),
+    Case("schedules/backup-a-map.yaml", CHECK,
+         "Error: {file}:4: backup must be a device name, '{{file: PATH.wav}}', or a list of '- ...' lines of these"),
     Case("schedules/channel-shared.yaml", CHECK,
          "Error: {file}:5: channel 2 of device 'Loa USB 7.1' is used by output 'thon-1' ({file}:2) and by output "
          "'thon-2'"),
@@ -266,10 +273,27 @@ RUNTIME = [
          into="station.yaml"),
     Case("station/station-unknown-key.yaml", ("plan",),
          "Error: {station}/station.yaml:2: unknown key 'speach' in the station file (did you mean 'speech'?); "
-         "expected one of: audio, chime, grace, id, language, log, name, profiles, speech, timezone, topics",
+         "expected one of: audio, chime, grace, id, language, log, name, profiles, speech, timezone, topics, "
+         "urgent_per_hour",
          into="station.yaml"),
+    Case("station/station-urgent-per-hour.yaml", ("plan",),
+         "Error: {station}/station.yaml:2: 'urgent_per_hour' is 0; expected a value from 1 to 60", into="station.yaml"),
+    Case("station/library-wrong-shape.json", ("content", "list"),
+         "Error: {station}/data/library.json: the database is damaged (table 'entries' is not a table of records); "
+         "it was left as it is, restore it from a backup", code=1, into="data/library.json"),
+    Case("station/users-wrong-shape.json", ("user", "list"),
+         "Error: {station}/data/users.json: the database is damaged (table '_default' is not a table of records); "
+         "it was left as it is, restore it from a backup", code=1, into="data/users.json"),
     Case("station/station-language.yaml", ("plan",),
          "Error: {station}/station.yaml:2: unknown language 'vn'; expected one of: en, vi", into="station.yaml"),
 ]
 
-CASES = SCHEDULES + TEXTS + CLIPS + USAGE + RUNTIME
+NOT_PLAIN = "this is not a plain file (a device, a pipe, or a link to one); only plain files are read"
+# A link to /dev/zero and a named pipe (made by the test, POSIX only) would hang a reader or fill its memory.
+SPECIAL = [
+    Case("made:zero.md", ADD, f"Error: {{file}}: {NOT_PLAIN}"),
+    Case("made:pipe.yaml", CHECK, f"Error: {{file}}: {NOT_PLAIN}"),
+    Case("made:zero.wav", ADD_CLIP, f"Error: {{file}}: {NOT_PLAIN}"),
+] if sys.platform != "win32" else []
+
+CASES = SCHEDULES + TEXTS + CLIPS + USAGE + RUNTIME + SPECIAL

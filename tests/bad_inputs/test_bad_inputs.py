@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -54,6 +55,10 @@ def made(tmp_path_factory) -> Path:
     bundle = json.loads((folder / "altered-bundle.json").read_text(encoding="utf-8"))
     bundle["chains"][0]["records"][1]["status"] = "missed"  # what a vehicle would like its log to say
     (folder / "altered-bundle.json").write_text(json.dumps(bundle, ensure_ascii=False), encoding="utf-8")
+    if hasattr(os, "mkfifo"):
+        (folder / "zero.md").symlink_to("/dev/zero")
+        (folder / "zero.wav").symlink_to("/dev/zero")
+        os.mkfifo(folder / "pipe.yaml")
     return folder
 
 

@@ -257,9 +257,16 @@ def test_run_that_ends_with_the_disk_still_full_says_what_it_could_not_log(small
     station, devices, lines, code = _run_while_the_disk_fills(small_disk, free_again_after=None)
     console = "\n".join(lines)
     assert code == 1 and "Traceback" not in console, console
-    assert lines[-1].startswith(f"Error: {station.root}/data/log: ") and lines[-1].endswith(
-        "records could not be written to the airing log; free some space on the disk"), console
+    assert lines[-1] == (f"Error: {station.root}/data/log: the disk is full: 4 records kept in log-reserve, the "
+                         "next run logs them; free some space on the disk"), console
     heard = heard_seconds(devices.played("cap_a"), {i: f for i, (f, _) in SHORT_TONES.items()})
     assert set(heard) == set(SHORT_TONES)  # all four aired all the same
     assert [r["announcement"] for r in airing_records(station.airing_log)] == ["mot"]
+    # room again: the next run logs what aired as aired (from the reserve), not as missed
+    second = subprocess.run([sys.executable, "-m", "broadcaster", "--station", str(station.root), "run",
+                            "--exit-when-idle"], cwd=ROOT, env=devices.env(), capture_output=True, text=True,
+                           encoding="utf-8", timeout=60)
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert [(r["announcement"], r["status"]) for r in airing_records(Station(station.root).airing_log)] == [
+        (i, "aired") for i in SHORT_TONES]
     assert open_everything(station.root) == []

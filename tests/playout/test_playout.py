@@ -4,6 +4,7 @@ emergency interrupt and resume, priority insert, restart after a kill, device fa
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import signal
 import subprocess
@@ -179,6 +180,7 @@ def test_urgent_before_approval_needs_an_operator_and_is_flagged(quick, running,
                              input="mật khẩu vận hành\n", catch_exceptions=False)
         assert sent.exit_code == 0, sent.output
         assert "AIRED BEFORE APPROVAL" in sent.output
+        assert sent.output.splitlines()[-1] == "on air: lu-quet"  # `urgent` waited for `run` to say so
         wait_for(lambda: ("lu-quet", "aired", "urgent") in outcome(quick))
     record = airings(quick)[0]
     assert record["before_approval"] is True and record["approved_by"] == ""
@@ -296,3 +298,112 @@ def test_run_removes_what_a_killed_run_left_of_its_on_air_journal(quick, running
                                                 kind="run-start"))
     assert not leftover.exists()
     assert outcome(quick) == []  # nothing taken as having been on air
+
+
+def test_request_files_run_cannot_use_are_logged_as_refused_and_run_airs_on(quick, running, clean_captures):
+    folder = quick.data_dir / "requests"
+    folder.mkdir(parents=True, exist_ok=True)
+    now = dt.datetime.now(TZ)
+    good = quick.urgent_request("khan", ["loa-xa"], PRIORITY, Policy("next"), None, None, "", "", "", now)
+    bad = {"a-list.json": "[]", "junk.json": "\x00not json{", "b-outputs.json": '{"outputs": 5}',
+           "c-negative.json": json.dumps({**good, "id": "c", "every_s": -5}),
+           "d-huge.json": json.dumps({**good, "id": "d", "every_s": 1e300})}
+    with running(quick) as r:
+        wait_for(lambda: Mailbox(quick.data_dir).running(), timeout=10)
+        for name, text in bad.items():
+            (folder / name).write_text(text, encoding="utf-8")
+        Mailbox(quick.data_dir).send(good, now)
+        wait_for(lambda: ("khan", "aired", "urgent") in outcome(quick))
+    refused = {a["file"]: a["reason"] for a in quick.airing_log.query(
+        NOW.date() - dt.timedelta(days=400), dt.date(2100, 1, 1), kind="audit") if a.get("action") == "urgent refused"}
+    assert refused == {"a-list.json": "a request must be a JSON object",
+                       "junk.json": "Expecting value: line 1 column 1 (char 0)",
+                       # an order is checked for its signature first: an edited one never reaches the rest
+                       "b-outputs.json": "the urgent order does not verify: it is not signed",
+                       "c-negative.json": "the urgent order does not verify: its signature does not match what it says",
+                       "d-huge.json": "the urgent order does not verify: its signature does not match what it says"}
+    assert not list(folder.glob("*.json"))
+
+
+def test_urgent_repeats_are_never_closer_than_the_station_allows(quick, running, clean_captures):
+    now = dt.datetime.now(TZ)
+    request = quick.urgent_request("khan", ["loa-xa"], PRIORITY, Policy("next"), 1.0,
+                                   now + dt.timedelta(minutes=30), "", "", "", now)
+    with running(quick) as r:
+        wait_for(lambda: Mailbox(quick.data_dir).running(), timeout=10)
+        Mailbox(quick.data_dir).send(request, now)
+        wait_for(lambda: any("time(s)" in line for line in r.said))
+    assert "urgent 'khan': repeats every 300 s, not 1 s (the item with its chime, and at most 12 an hour)" in r.said
+    assert any(line.startswith("urgent 'khan' (priority) on loa-xa, ") and line.endswith(" time(s)")
+               and int(line.split(", ")[-1].split()[0]) <= 7 for line in r.said)
+
+
+def test_a_second_run_refuses_before_saying_on_air(quick, running):
+    with running(quick):
+        wait_for(lambda: Mailbox(quick.data_dir).running(), timeout=10)
+        result = CliRunner().invoke(cli, ["run"], obj=Station(quick.root))
+    assert (result.exit_code, result.output) == (1, "Error: broadcaster run is already running on this station\n")
+
+
+def test_an_output_without_a_device_raises_a_dead_air_alarm_and_a_backup_file_keeps_the_airing(
+        quick, running, clean_captures):
+    (quick.root / "schedules" / "lich.yaml").write_text(
+        f"outputs:\n  loa-xa:\n    device: khong_co_loa\n  xe-loa:\n    device: khong_co_loa_2\n"
+        f"    backup: {{file: du-phong.wav}}\nsessions:\n  - name: Sáng\n    start: '{at(2)}'\n    output: xe-loa\n"
+        f"    items: [mot]\n", encoding="utf-8")
+    with running(quick) as r:
+        wait_for(lambda: ("mot", "aired", "schedule") in outcome(quick))
+    assert ("ALARM: output loa-xa has no working sound device, nothing will be heard: plug one in and see "
+            "`broadcaster devices`, or give the output a 'file:' or a backup ('backup: {file: PATH.wav}')") in r.said
+    assert not any("ALARM: output xe-loa" in s for s in r.said)
+    alarms = quick.airing_log.query(NOW.date() - dt.timedelta(days=400), dt.date(2100, 1, 1), kind="alarm")
+    assert [(a["output"], a["reason"]) for a in alarms] == [("loa-xa", "no working sound device")]
+    assert [r["sink"] for r in airings(quick) if r["status"] == "aired"] == [f"WAV file {quick.root / 'du-phong.wav'}"]
+    played, _ = soundfile.read(quick.root / "du-phong.wav", dtype="float32")
+    assert best_match(played, asset_of(quick, "mot")) > 0.99
+
+
+def test_an_unexpected_fault_of_an_output_is_a_failed_airing_and_the_run_says_so(quick, clean_captures, monkeypatch):
+    from broadcaster.errors import BroadcasterError
+    from broadcaster.playout.channel import Channel
+    from broadcaster.playout.clock import SystemClock
+    from broadcaster.playout.runner import Runner
+
+    write_schedule(quick.root, f"sessions:\n  - name: Sáng\n    start: '{at(2)}'\n    output: loa-xa\n"
+                               "    items: [mot, hai]\n")
+    real = Channel._play_file
+
+    def faulty(self, path, item, started):
+        if item.airing.announcement == "mot":
+            raise RuntimeError("boom")
+        return real(self, path, item, started)
+
+    monkeypatch.setattr(Channel, "_play_file", faulty)
+    with pytest.raises(BroadcasterError) as raised:
+        Runner(quick, SystemClock(TZ), []).run(exit_when_idle=True)
+    assert raised.value.message == "1 airing(s) failed on an unexpected error of an output; the log has each one"
+    assert [(r["announcement"], r["status"], r["reason"]) for r in airings(quick)] == [
+        ("mot", "failed", "the output failed: RuntimeError: boom"), ("hai", "aired", "")]
+    assert not list((quick.data_dir / "onair").glob("*.json"))  # nothing left to be logged partial on restart
+
+
+def test_urgent_that_does_not_air_says_why_and_exits_1(quick, running):
+    (quick.root / "schedules" / "lich.yaml").write_text(
+        "outputs:\n  loa-xa:\n    device: khong_co_loa\nsessions: []\n", encoding="utf-8")
+    with running(quick):
+        wait_for(lambda: Mailbox(quick.data_dir).running(), timeout=10)
+        result = CliRunner().invoke(cli, ["urgent", "mot", "--wait", "20"], obj=Station(quick.root))
+    assert result.exit_code == 1, result.output
+    assert result.output.splitlines()[-1].startswith("Error: 'mot' did not air: sound device 'khong_co_loa' not found")
+
+
+def test_urgent_that_run_does_not_answer_in_time_exits_1(quick, tmp_path):
+    mailbox = Mailbox(quick.data_dir)
+    mailbox.hold()  # a `run` that holds the lock but takes no request
+    try:
+        result = CliRunner().invoke(cli, ["urgent", "mot", "--wait", "0.5"], obj=quick)
+    finally:
+        mailbox.release()
+    assert result.exit_code == 1
+    assert result.output.splitlines()[-1] == ("Error: 'mot' has not gone on air within 0.5 s; see `broadcaster log` "
+                                              "and the screen of `broadcaster run`")

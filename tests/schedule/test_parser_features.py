@@ -132,3 +132,13 @@ def test_schedule_check_of_a_file_outside_the_station(station_dir, tmp_path):
     assert result.exit_code == 2
     assert result.output == (f"Error: {path}:5: start '5:3O' is not a time of day; expected HH:MM such as 05:30 "
                              "or 17:00\n")
+
+
+def test_a_backup_may_be_a_wav_file_tried_after_the_backup_devices(tmp_path):
+    path = tmp_path / "lich.yaml"
+    path.write_text("outputs:\n  a: {device: loa_xa, backup: {file: du-phong.wav}}\n"
+                    "  b:\n    device: loa_xa\n    backup:\n      - loa_2\n      - file: b.wav\nsessions: []\n",
+                    encoding="utf-8")
+    s = load_schedules([path])
+    assert (s.outputs["a"].backups, s.outputs["a"].backup_file) == ((), "du-phong.wav")
+    assert (s.outputs["b"].backups, s.outputs["b"].backup_file) == (("loa_2",), "b.wav")

@@ -256,3 +256,26 @@ def test_session_running_past_midnight():
 def test_empty_schedule():
     plan = plan_day(Schedule(), LIBRARY, TUESDAY, TZ)
     assert plan == type(plan)(day=TUESDAY, airings=(), warnings=())
+
+
+BERLIN = ZoneInfo("Europe/Berlin")  # clocks go forward on 2026-03-29 at 02:00, back on 2026-10-25 at 03:00
+
+
+def test_a_start_skipped_by_daylight_saving_airs_after_the_change_with_a_warning():
+    s = session("Buổi đêm", dt.time(2, 30), item("gioi-thieu"))
+    day = dt.date(2026, 3, 29)
+    plan = plan_day(schedule(s), LIBRARY, day, BERLIN)
+    start = plan.airings[0].start
+    assert (start.hour, start.minute, start.utcoffset()) == (3, 30, dt.timedelta(hours=2))
+    assert plan.warnings == ("session 'Buổi đêm' (schedules/hang-ngay.yaml:5): 02:30:00 does not exist on 2026-03-29 in "
+                             "Europe/Berlin (the clocks go forward): it starts at 03:30:00",)
+
+
+def test_a_start_that_happens_twice_airs_once_at_the_first_with_a_warning():
+    s = session("Buổi đêm", dt.time(2, 30), item("gioi-thieu"))
+    day = dt.date(2026, 10, 25)
+    plan = plan_day(schedule(s), LIBRARY, day, BERLIN)
+    assert len(plan.airings) == 1 and plan.airings[0].start.utcoffset() == dt.timedelta(hours=2)
+    assert plan.warnings == ("session 'Buổi đêm' (schedules/hang-ngay.yaml:5): 02:30:00 happens twice on 2026-10-25 in "
+                             "Europe/Berlin (the clocks go back): it starts at the first",)
+    assert plan_day(schedule(s), LIBRARY, dt.date(2026, 10, 26), BERLIN).warnings == ()
