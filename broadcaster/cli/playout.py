@@ -14,14 +14,12 @@ from broadcaster.cli import cli
 from broadcaster.cli.content import now_of, passphrase_of
 from broadcaster.cli.logs import print_records
 from broadcaster.cli.output import console, hms
-from broadcaster.demo import run_demo
 from broadcaster.errors import BroadcasterError, InputError
 from broadcaster.messages import t
 from broadcaster.playout.clock import SystemClock
 from broadcaster.playout.events import BACK, STARTED, DeviceEvent
 from broadcaster.playout.mailbox import Mailbox
 from broadcaster.playout.priority import DEFAULT_POLICY, EMERGENCY, PRIORITY, parse_policy
-from broadcaster.playout.runner import Runner
 from broadcaster.schedule.parser import parse_duration, parse_time
 from broadcaster.schedule.plan import Plan
 from broadcaster.station import Station
@@ -75,6 +73,8 @@ def stopped_by_signals(stop: threading.Event) -> Iterator[None]:
 @click.pass_obj
 def run_command(station: Station, operator: str, exit_when_idle: bool) -> None:
     """Air the schedule day after day on every output, logging every airing (Ctrl+C or SIGTERM stops)."""
+    from broadcaster.playout.runner import Runner  # APScheduler and the sound devices, only for the commands that air
+
     clock = SystemClock(station.config.tz)
     console.print(t("{name}: on air, time zone {tz}", name=station.config.name, tz=station.config.timezone))
     runner = Runner(station, clock, [print_event], operator=operator,
@@ -136,6 +136,8 @@ def demo_command(station: Station) -> None:
             console.print(t("Playing to {sink}", sink=sink.describe()))
         for a in plan.airings:
             console.print(f"  {hms(a.start)}–{hms(a.end)}  {a.announcement}  {a.title}", markup=False)
+
+    from broadcaster.demo import run_demo  # the playout engine, only when it runs
 
     result = run_demo(station, SystemClock(station.config.tz), [print_event], on_ready=ready)
     print_records(t("Airing log of the demo"), result.records)

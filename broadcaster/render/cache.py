@@ -11,7 +11,6 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
-from scipy.signal import resample_poly
 
 from broadcaster.atomic import replacing
 from broadcaster.audiofile import write_wav
@@ -19,7 +18,6 @@ from broadcaster.config import Profile
 from broadcaster.content.clips import decode_clip
 from broadcaster.errors import SpeechError
 from broadcaster.messages import t
-from broadcaster.render.processing import process
 from broadcaster.speech.engine import Speech, SpeechEngine, SpokenText
 
 KEY_LENGTH = 32
@@ -59,6 +57,8 @@ def resample(speech: Speech, rate: int) -> np.ndarray:
     """The samples of ``speech`` at ``rate``."""
     if speech.sample_rate == rate:
         return speech.samples
+    from scipy.signal import resample_poly  # scipy loads only when audio is rendered, not for every command
+
     g = np.gcd(speech.sample_rate, rate)
     return resample_poly(speech.samples, rate // g, speech.sample_rate // g).astype(np.float32)
 
@@ -116,6 +116,8 @@ class RenderCache:
         return self._store(key, decode_clip(clip, profile.sample_rate), profile, engine=CLIP), True
 
     def _store(self, key: str, raw: np.ndarray, profile: Profile, **made: str) -> Asset:
+        from broadcaster.render.processing import process  # scipy, only when rendering
+
         # The raw samples are this cache's own (just spoken, resampled or decoded): processed in place.
         done = process(raw, profile, overwrite=True)
         wav = self.folder / f"{key}.wav"
