@@ -37,7 +37,7 @@ STATION_TEMPLATE = """\
 # Station configuration (see README). Times are in the station's time zone.
 name: {name}
 timezone: Asia/Ho_Chi_Minh
-# language: vi            # the program's messages in Vietnamese (default: en)
+language: {language}              # the program's messages: vi (Tiếng Việt) or en (English)
 audio:
   target_lufs: -16        # integrated loudness, ITU-R BS.1770
   true_peak_dbtp: -1      # true-peak ceiling
@@ -554,7 +554,7 @@ class Station:
                      for device in (output.device, *output.backups))
 
 
-def init_station(root: Path, name: str) -> Station:
+def init_station(root: Path, name: str, language: str = "vi") -> Station:
     """Create the folders and configuration of a new, empty station; never overwrite one."""
     root = Path(root)
     if (root / CONFIG_FILE).exists():
@@ -563,7 +563,7 @@ def init_station(root: Path, name: str) -> Station:
         raise InputError(t("this is a file, not a folder"), path=root)
     for folder in FOLDERS:
         (root / folder).mkdir(parents=True, exist_ok=True)
-    (root / CONFIG_FILE).write_text(STATION_TEMPLATE.format(name=json.dumps(name, ensure_ascii=False)),
+    (root / CONFIG_FILE).write_text(STATION_TEMPLATE.format(name=json.dumps(name, ensure_ascii=False), language=language),
                                     encoding="utf-8")
     station = Station(root)
     station.make_key()
