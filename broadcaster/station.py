@@ -554,8 +554,9 @@ class Station:
                      for device in (output.device, *output.backups))
 
 
-def init_station(root: Path, name: str, language: str = "vi") -> Station:
-    """Create the folders and configuration of a new, empty station; never overwrite one."""
+def init_station(root: Path, name: str, language: str = "en") -> Station:
+    """Create the folders and configuration of a new, empty station; never overwrite one. The language is
+    chosen by the caller ('init' makes Vietnamese the default for people)."""
     root = Path(root)
     if (root / CONFIG_FILE).exists():
         raise InputError(t("a station already exists here"), path=root / CONFIG_FILE)
