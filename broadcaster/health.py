@@ -16,7 +16,6 @@ from broadcaster.airing_log import AIRING
 from broadcaster.errors import BroadcasterError
 from broadcaster.messages import counted, t
 from broadcaster.playout.mailbox import Mailbox
-from broadcaster.playout.runner import device_checks
 from broadcaster.schedule.model import Schedule
 from broadcaster.station import Station
 
@@ -102,6 +101,8 @@ def running_health(station: Station) -> Check:
 def device_health(station: Station, schedule: Schedule, probe: Probe | None) -> list[Check]:
     """Each output's devices, primary then backups: listed, and opening (without a sound) while `run` does
     not hold them. A missing backup, or a missing device with a backup that works, is a warning."""
+    from broadcaster.playout.runner import device_checks  # the playout engine and APScheduler, only here
+
     checks = device_checks(schedule)
     held = Mailbox(station.data_dir).running()
     problems: dict[tuple[str, int], str] = {}

@@ -43,7 +43,7 @@ STATION_TEMPLATE = """\
 # Station configuration (see README). Times are in the station's time zone.
 name: {name}
 timezone: Asia/Ho_Chi_Minh
-# language: vi            # the program's messages in Vietnamese (default: en)
+language: {language}              # the program's messages: vi (Tiếng Việt) or en (English)
 audio:
   target_lufs: -16        # integrated loudness, ITU-R BS.1770
   true_peak_dbtp: -1      # true-peak ceiling
@@ -617,8 +617,9 @@ class Station:
         return path if path.is_absolute() else self.root / path
 
 
-def init_station(root: Path, name: str) -> Station:
-    """Create the folders and configuration of a new, empty station; never overwrite one."""
+def init_station(root: Path, name: str, language: str = "en") -> Station:
+    """Create the folders and configuration of a new, empty station; never overwrite one. The language is
+    chosen by the caller ('init' makes Vietnamese the default for people)."""
     root = Path(root)
     if (root / CONFIG_FILE).exists():
         raise InputError(t("a station already exists here"), path=root / CONFIG_FILE)
@@ -628,6 +629,6 @@ def init_station(root: Path, name: str) -> Station:
         (root / folder).mkdir(parents=True, exist_ok=True)
     station = Station(root)
     write_station_key(station.station_key_path, new_key())
-    (root / CONFIG_FILE).write_text(STATION_TEMPLATE.format(name=json.dumps(name, ensure_ascii=False)),
+    (root / CONFIG_FILE).write_text(STATION_TEMPLATE.format(name=json.dumps(name, ensure_ascii=False), language=language),
                                     encoding="utf-8")  # last: a station cut off before it has a key is made again
     return station

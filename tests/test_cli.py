@@ -201,6 +201,15 @@ def test_init_creates_a_station_and_refuses_to_overwrite(tmp_path):
     assert again.exit_code == 2 and "a station already exists here" in again.output
 
 
+def test_init_makes_a_vietnamese_station_unless_told_otherwise(tmp_path):
+    runner = CliRunner()
+    runner.invoke(cli, ["--lang", "en", "init", str(tmp_path / "vi")], catch_exceptions=False)
+    assert "\nlanguage: vi " in (tmp_path / "vi" / "station.yaml").read_text(encoding="utf-8")
+    assert Station(tmp_path / "vi").config.language == "vi"
+    runner.invoke(cli, ["init", str(tmp_path / "en"), "--language", "en"], catch_exceptions=False)
+    assert Station(tmp_path / "en").config.language == "en"
+
+
 def test_content_add_checks_every_file_before_adding_any(station_dir):
     bad = station_dir / "audio" / "hong.wav"
     bad.write_bytes(b"RIFF\x00\x00")

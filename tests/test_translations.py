@@ -11,7 +11,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from broadcaster.messages import LANGUAGES, catalogue
+from broadcaster.messages import LANGUAGES, catalogue, counted, speaking
 from broadcaster.translations import catalogue_path, check, placeholders, report, source_messages, update
 from broadcaster.translations.__main__ import main
 
@@ -123,3 +123,16 @@ def test_the_command_checks_the_shipped_catalogue(capsys):
         main(["fr"])
     assert stopped.value.code == 2
     assert "no catalogue for 'fr'" in capsys.readouterr().err
+
+
+def test_both_forms_given_to_counted_are_messages_to_translate(tmp_path):
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "m.py").write_text('counted(n, "{n} record", "{n} records")\n', encoding="utf-8")
+    found, _ = source_messages(package)
+    assert sorted(found) == ["{n} record", "{n} records"]
+
+
+def test_plurals_are_translated_too():
+    with speaking("vi"):
+        assert counted(9, "{n} record", "{n} records") == "9 bản ghi"

@@ -7,9 +7,6 @@ import click
 from broadcaster.cli import cli
 from broadcaster.cli.output import console, table
 from broadcaster.messages import t
-from broadcaster.outputs.microphone import input_devices
-from broadcaster.outputs.sinks import output_devices
-from broadcaster.playout.runner import device_checks
 from broadcaster.station import Station
 
 
@@ -17,6 +14,11 @@ from broadcaster.station import Station
 @click.pass_obj
 def devices_command(station: Station) -> None:
     """List the sound devices (to play, and to record with 'broadcaster record') and check the outputs."""
+    # Imported here: sounddevice and APScheduler, which the other commands never load.
+    from broadcaster.outputs.microphone import input_devices
+    from broadcaster.outputs.sinks import output_devices
+    from broadcaster.playout.runner import device_checks
+
     devices = output_devices()
     table(t("Sound devices that can play"), [t("index"), t("name"), t("channels"), t("rate")],
           [[str(d["index"]), d["name"], str(d["max_output_channels"]), f"{d['default_samplerate']:g}"]

@@ -15,7 +15,6 @@ from broadcaster.cli import cli
 from broadcaster.cli.content import now_of, passphrase_of
 from broadcaster.cli.logs import print_records
 from broadcaster.cli.output import console, console_copied_to, hms, working
-from broadcaster.demo import run_demo
 from broadcaster.errors import BroadcasterError, InputError
 from broadcaster.messages import t
 from broadcaster.outputs.sinks import SoundDeviceSink, WavFileSink
@@ -25,7 +24,6 @@ from broadcaster.playout.channel import PROBE_S
 from broadcaster.playout.mailbox import STARTED as REPLY_STARTED, Mailbox
 from broadcaster.playout.preview import preview
 from broadcaster.playout.priority import DEFAULT_POLICY, EMERGENCY, PRIORITY, parse_policy
-from broadcaster.playout.runner import Runner
 from broadcaster.schedule.parser import parse_duration, parse_time
 from broadcaster.schedule.plan import Plan
 from broadcaster.station import Station
@@ -87,6 +85,8 @@ URGENT_WAIT_S = 30.0  # a 'next' or 'wait:' policy may hold it back behind the i
 def run_command(station: Station, operator: str, exit_when_idle: bool, log_file: Path | None,
                 probe_every: float) -> None:
     """Air the schedule day after day on every output, logging every airing (Ctrl+C or SIGTERM stops)."""
+    from broadcaster.playout.runner import Runner  # APScheduler and the sound devices, only for the commands that air
+
     clock = SystemClock(station.config.tz)
     runner = Runner(station, clock, [print_event], operator=operator,
                     say=lambda text: console.print(text, markup=False), on_plan=_print_plan, probe_s=probe_every)
@@ -182,6 +182,8 @@ def demo_command(station: Station) -> None:
             console.print(t("Playing to {sink}", sink=sink.describe()))
         for a in plan.airings:
             console.print(f"  {hms(a.start)}–{hms(a.end)}  {a.announcement}  {a.title}", markup=False)
+
+    from broadcaster.demo import run_demo  # the playout engine, only when it runs
 
     result = run_demo(station, SystemClock(station.config.tz), [print_event], on_ready=ready)
     print_records(t("Airing log of the demo"), result.records)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import threading
+from typing import TYPE_CHECKING
 
 import click
 from rich.live import Live
@@ -13,10 +14,11 @@ from broadcaster.cli import cli
 from broadcaster.cli.content import now_of
 from broadcaster.cli.output import console
 from broadcaster.content.clips import MAX_CLIP_S
-from broadcaster.content.recording import record_announcement
 from broadcaster.messages import t
-from broadcaster.outputs.microphone import Level, Microphone
 from broadcaster.station import Station
+
+if TYPE_CHECKING:
+    from broadcaster.outputs.microphone import Level
 
 METER_WIDTH = 30
 METER_FLOOR_DBFS = -60.0
@@ -54,6 +56,10 @@ def _stop_on_enter(stop: threading.Event) -> None:
 def record_command(station: Station, ident: str, lang: str, title: str | None, topic: str | None,
                    seconds: float | None, device: str | None, by: str) -> None:
     """Record an announcement from the microphone (Enter stops) and add it as a draft clip in that language."""
+    # Imported here: the filters need scipy and the microphone sounddevice, which other commands never load.
+    from broadcaster.content.recording import record_announcement
+    from broadcaster.outputs.microphone import Level, Microphone
+
     stop = threading.Event()
     if sys.stdin.isatty():
         threading.Thread(target=_stop_on_enter, args=(stop,), daemon=True).start()

@@ -13,7 +13,6 @@ from typing import Callable
 
 import numpy as np
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from scipy.signal import resample_poly
 
 from broadcaster.atomic import replacing
 from broadcaster.audiofile import write_wav
@@ -21,7 +20,6 @@ from broadcaster.config import Profile
 from broadcaster.content.clips import decode_clip
 from broadcaster.errors import BroadcasterError, SpeechError
 from broadcaster.messages import t
-from broadcaster.render.processing import process
 from broadcaster.speech.engine import Speech, SpeechEngine, SpokenText
 from broadcaster.trust import keys
 from broadcaster.trust.statements import canonical
@@ -78,6 +76,8 @@ def resample(speech: Speech, rate: int) -> np.ndarray:
     """The samples of ``speech`` at ``rate``."""
     if speech.sample_rate == rate:
         return speech.samples
+    from scipy.signal import resample_poly  # scipy loads only when audio is rendered, not for every command
+
     g = np.gcd(speech.sample_rate, rate)
     return resample_poly(speech.samples, rate // g, speech.sample_rate // g).astype(np.float32)
 
@@ -159,6 +159,8 @@ class RenderCache:
         return self._store(key, decode_clip(clip, profile.sample_rate), profile, engine=CLIP), True
 
     def _store(self, key: str, raw: np.ndarray, profile: Profile, **made: str) -> Asset:
+        from broadcaster.render.processing import process  # scipy, only when rendering
+
         # The raw samples are this cache's own (just spoken, resampled or decoded): processed in place.
         done = process(raw, profile, overwrite=True)
         wav = self.folder / f"{key}.wav"

@@ -5,7 +5,6 @@ from __future__ import annotations
 from broadcaster.config import SpeechSettings
 from broadcaster.speech.engine import SpeechEngine
 from broadcaster.speech.espeak import EspeakEngine
-from broadcaster.speech.gtts_engine import GttsEngine
 
 
 def speech_engines(settings: SpeechSettings) -> tuple[SpeechEngine, ...]:
@@ -13,5 +12,7 @@ def speech_engines(settings: SpeechSettings) -> tuple[SpeechEngine, ...]:
     offline = EspeakEngine(voice=settings.voice, rate_wpm=settings.rate_wpm)
     if settings.engine == "espeak":
         return (offline,)
+    from broadcaster.speech.gtts_engine import GttsEngine  # gTTS, requests and scipy load only when asked for
+
     online = GttsEngine(timeout_s=settings.timeout_s, retries=settings.retries)
     return (online, offline) if settings.fallback == "espeak" else (online,)

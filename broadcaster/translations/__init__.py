@@ -15,7 +15,7 @@ from pathlib import Path
 from broadcaster.messages import CATALOGUE_DIR
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
-MARKERS = ("t", "marked")
+MARKERS = ("t", "marked", "counted")
 BRACE_FORMAT = "python-brace-format"
 
 
@@ -46,11 +46,12 @@ def source_messages(root: Path = PACKAGE_DIR) -> tuple[dict[str, list[str]], lis
                  if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in MARKERS
                  and node.args]
         for call in sorted(calls, key=lambda c: (c.lineno, c.col_offset)):
-            first = call.args[0]
-            if isinstance(first, ast.Constant) and isinstance(first.value, str):
-                messages.setdefault(first.value, []).append(f"{where}:{call.lineno}")
-            elif isinstance(first, (ast.JoinedStr, ast.BinOp)):
-                computed.append(f"{where}:{call.lineno}")
+            # counted(n, one, many) carries two messages after the number; the other markers one, first.
+            for text in (call.args[1:3] if call.func.id == "counted" else call.args[:1]):
+                if isinstance(text, ast.Constant) and isinstance(text.value, str):
+                    messages.setdefault(text.value, []).append(f"{where}:{call.lineno}")
+                elif isinstance(text, (ast.JoinedStr, ast.BinOp)):
+                    computed.append(f"{where}:{call.lineno}")
     return messages, computed
 
 

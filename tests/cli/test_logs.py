@@ -104,7 +104,7 @@ def test_one_record_is_counted_in_the_singular(station_dir, tmp_path):
     result = _run(station_dir, ["log", "export", "--from", "2026-11-24", "--to", "2026-11-24", str(bundle)])
     assert result.output == f"{STATION_ID}: 1 record\nwritten to {bundle}\n"
     supervisor = tmp_path / "huyen"
-    assert _run(tmp_path, ["init", str(supervisor), "--name", "Phòng Văn hóa huyện"]).exit_code == 0
+    assert _run(tmp_path, ["init", str(supervisor), "--name", "Phòng Văn hóa huyện", "--language", "en"]).exit_code == 0
     assert _run(supervisor, ["log", "import", str(bundle)]).output.startswith(
         f"{STATION_ID}: 1 new record, 0 already here\n")
 
@@ -115,7 +115,7 @@ def test_export_then_import_at_the_supervisor(station_dir, tmp_path):
     result = _run(station_dir, ["log", "export", "--from", "2026-11-01", "--to", "2026-11-30", str(bundle)])
     assert result.output == f"{STATION_ID}: 4 records\nwritten to {bundle}\n"
     supervisor = tmp_path / "huyen"
-    assert _run(tmp_path, ["init", str(supervisor), "--name", "Phòng Văn hóa huyện"]).exit_code == 0
+    assert _run(tmp_path, ["init", str(supervisor), "--name", "Phòng Văn hóa huyện", "--language", "en"]).exit_code == 0
     result = _run(supervisor, ["log", "import", str(bundle)])
     key = keys.fingerprint(keys.public_raw(Station(station_dir).station_key))
     assert result.output == (f"{STATION_ID}: 4 new records, 0 already here\n{STATION_ID}: first bundle of this "
@@ -222,7 +222,7 @@ def test_pin_then_import_and_a_wrong_pin_refuses(station_dir, tmp_path):
     bundle = tmp_path / "xa.json"
     _run(station_dir, ["log", "export", "--from", "2026-11-01", "--to", "2026-11-30", str(bundle)])
     supervisor = tmp_path / "huyen"
-    _run(tmp_path, ["init", str(supervisor), "--name", "Phòng Văn hóa huyện"])
+    _run(tmp_path, ["init", str(supervisor), "--name", "Phòng Văn hóa huyện", "--language", "en"])
     wrong = keys.fingerprint(keys.public_raw(keys.new_key()))
     assert _run(supervisor, ["log", "pin", STATION_ID, wrong]).output == f"{STATION_ID}: bundles must be signed by {wrong}\n"
     right = keys.fingerprint(keys.public_raw(Station(station_dir).station_key))

@@ -44,7 +44,7 @@ def schedule_all(root: Path, ids=IDS) -> None:
 
 def empty_station(root: Path) -> Station:
     runner = CliRunner()
-    assert runner.invoke(cli, ["init", str(root)]).exit_code == 0
+    assert runner.invoke(cli, ["init", str(root), "--language", "en"]).exit_code == 0
     schedule_all(root, ["tin-gia"])
     return with_supervisor(root)
 

@@ -43,7 +43,7 @@ def at(seconds: float) -> str:
 def quick(tmp_path) -> Station:
     """A station whose four short texts are approved and rendered; its schedule is empty."""
     root = tmp_path / "xa"
-    assert CliRunner().invoke(cli, ["init", str(root)]).exit_code == 0
+    assert CliRunner().invoke(cli, ["init", str(root), "--language", "en"]).exit_code == 0
     (root / "station.yaml").write_text((root / "station.yaml").read_text(encoding="utf-8") + "grace: 10s\n",
                                        encoding="utf-8")
     station = with_supervisor(root)

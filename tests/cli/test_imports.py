@@ -1,0 +1,48 @@
+"""The CLI starts fast: the commands that touch no audio load none of the heavy audio modules."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+HEAVY = ("scipy", "pydub", "sounddevice", "apscheduler", "gtts", "requests")
+
+# Runs a command in-process, as the console script does, then lists the heavy modules it loaded.
+PROBE = """
+import json, sys
+from broadcaster.cli import cli
+try:
+    cli.main(sys.argv[1:], prog_name="broadcaster")
+except SystemExit:
+    pass
+print(json.dumps(sorted(m for m in {heavy} if m in sys.modules)))
+"""
+
+
+def loaded(args: list[str], cwd: Path) -> list[str]:
+    """The heavy modules loaded by ``broadcaster ARGS`` run in a fresh interpreter in ``cwd``."""
+    done = subprocess.run([sys.executable, "-c", PROBE.format(heavy=HEAVY), *args], cwd=cwd,
+                          capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_importing_the_cli_loads_no_heavy_module(tmp_path: Path):
+    code = f"import sys, broadcaster.cli; print([m for m in {HEAVY} if m in sys.modules])"
+    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("args", [["--help"], ["content", "list"], ["plan"]])
+def test_everyday_commands_load_no_heavy_module(station_dir: Path, args: list[str]):
+    # The first plan of a station renders its chime (real audio work); the ones after find it cached.
+    loaded(["--station", str(station_dir), "plan"], station_dir)
+    assert loaded(["--station", str(station_dir), *args], station_dir) == []
+
+
+def test_the_probe_sees_a_heavy_module_when_one_is_loaded(station_dir: Path):
+    # The same probe on a command that needs audio devices: proves the check above can fail.
+    assert "sounddevice" in loaded(["--station", str(station_dir), "devices"], station_dir)
