@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -59,12 +60,26 @@ def _long_duration(value: Any, path: Path, line: int | None) -> float:
     return seconds
 
 
+# Vietnamese day names (Thu Hai = T2 ... Chu nhat = CN), compared without accents or spaces.
+_VI_DAYS = {"t2": "mon", "thuhai": "mon", "thu2": "mon", "t3": "tue", "thuba": "tue", "thu3": "tue",
+            "t4": "wed", "thutu": "wed", "thu4": "wed", "t5": "thu", "thunam": "thu", "thu5": "thu",
+            "t6": "fri", "thusau": "fri", "thu6": "fri", "t7": "sat", "thubay": "sat", "thu7": "sat",
+            "cn": "sun", "chunhat": "sun"}
+
+
+def _weekday_name(day: Any) -> str:
+    """An English three-letter day from an English or Vietnamese day name, any case or accents."""
+    text = str(day).strip().lower().replace("\u0111", "d")
+    folded = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+    return _VI_DAYS.get(folded.replace(" ", ""), text[:3])
+
+
 def _days(node: Any, path: Path, line: int | None) -> frozenset[int]:
     if node == "daily":
         return frozenset(range(7))
     days = set()
     for i, day in enumerate(expect_list(node, path, "days", line)):
-        name = str(day).strip().lower()[:3]
+        name = _weekday_name(day)
         if name not in WEEKDAYS:
             raise InputError(t("'{day}' is not a day of the week; expected mon, tue, wed, thu, fri, sat, sun "
                                "or 'daily'", day=day), path=path, line=line_of(node, i) or line)

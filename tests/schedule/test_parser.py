@@ -317,6 +317,8 @@ def test_unquoted_25_00_in_yaml_1_1_is_refused(tmp_path: Path):
     ("days: [mon, wed]\n", frozenset({0, 2})),
     ("days: [Mon, SUN]\n", frozenset({0, 6})),
     ("days:\n  - sat\n  - sun\n", frozenset({5, 6})),
+    ("days: [T2, t7, CN]\n", frozenset({0, 5, 6})),                      # Vietnamese short names
+    ("days: [thứ hai, Thứ 4, chủ nhật, chu nhat]\n", frozenset({0, 2, 6})),  # full, with or without accents
 ])
 def test_days(tmp_path: Path, days: str, expected: frozenset[int]):
     session = session_of(tmp_path, f"start: '05:30'\n{days}items: [gioi-thieu]\n")
