@@ -9,6 +9,7 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from broadcaster.config import slug
 from broadcaster.content.announcement import LANGUAGE_PATTERN
 from broadcaster.errors import InputError
 from broadcaster.messages import t
@@ -64,12 +65,30 @@ def _days(node: Any, path: Path, line: int | None) -> frozenset[int]:
         return frozenset(range(7))
     days = set()
     for i, day in enumerate(expect_list(node, path, "days", line)):
-        name = str(day).strip().lower()[:3]
-        if name not in WEEKDAYS:
+        index = _weekday(str(day))
+        if index is None:
             raise InputError(t("'{day}' is not a day of the week; expected mon, tue, wed, thu, fri, sat, sun "
-                               "or 'daily'", day=day), path=path, line=line_of(node, i) or line)
-        days.add(WEEKDAYS.index(name))
+                               "(or t2 ... t7, cn) or 'daily'", day=day), path=path, line=line_of(node, i) or line)
+        days.add(index)
     return frozenset(days)
+
+
+# Vietnamese weekdays, accents folded: Thu Hai = T2 (Monday) ... Chu nhat = CN (Sunday).
+_VI_NUMBERS = ("2", "3", "4", "5", "6", "7")
+_VI_NAMES = ("hai", "ba", "tu", "nam", "sau", "bay")
+VI_WEEKDAYS = {**{f"t{n}": i for i, n in enumerate(_VI_NUMBERS)},
+               **{f"thu {n}": i for i, n in enumerate(_VI_NUMBERS)},
+               **{f"thu {n}": i for i, n in enumerate(_VI_NAMES)},
+               "cn": 6, "chu nhat": 6}
+
+
+def _weekday(text: str) -> int | None:
+    """Index 0 (Monday) to 6 of an English or Vietnamese day name, any case or accents; None if none."""
+    folded = " ".join(slug(text).split("-"))
+    if folded in VI_WEEKDAYS:
+        return VI_WEEKDAYS[folded]
+    name = text.strip().lower()[:3]
+    return WEEKDAYS.index(name) if name in WEEKDAYS else None
 
 
 def _repeat(node: Any, path: Path) -> tuple[int, float]:
