@@ -63,6 +63,31 @@ speech:
   # dictionary: tu-dien.yaml   # the station's own readings, "written: spoken" lines
 """
 
+EXAMPLE_SCHEDULE_FILE = "vi-du.yaml"
+# An empty schedule with the example commented out: it refers to nothing that does not exist yet, so
+# 'schedule check' accepts it as it is, and an empty file would be refused.
+EXAMPLE_SCHEDULE = """\
+# Lịch phát mẫu (xem README). Để dùng: xoá hai dòng 'outputs: {}' và 'sessions: []',
+# rồi bỏ dấu '# ' ở đầu các dòng bên dưới.
+# Ngày: t2 ... t7, cn (hoặc thứ hai, chủ nhật; mon ... sun), hay 'daily' cho mọi ngày.
+outputs: {}
+sessions: []
+# outputs:
+#   loa-xa: {device: loa_xa}
+# sessions:
+#   - name: Buổi sáng
+#     start: "05:30"
+#     days: [t2, t4, t6]
+#     output: loa-xa
+#     items:
+#       - gioi-thieu
+#   - name: Buổi chiều chủ nhật
+#     start: "17:00"
+#     days: [cn]
+#     output: loa-xa
+#     items: [gioi-thieu]
+"""
+
 
 @dataclass
 class Station:
@@ -629,6 +654,7 @@ def init_station(root: Path, name: str, language: str = "en") -> Station:
         (root / folder).mkdir(parents=True, exist_ok=True)
     station = Station(root)
     write_station_key(station.station_key_path, new_key())
+    (root / "schedules" / EXAMPLE_SCHEDULE_FILE).write_text(EXAMPLE_SCHEDULE, encoding="utf-8")
     (root / CONFIG_FILE).write_text(STATION_TEMPLATE.format(name=json.dumps(name, ensure_ascii=False), language=language),
                                     encoding="utf-8")  # last: a station cut off before it has a key is made again
     return station

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from broadcaster.cli import cli
 from broadcaster.errors import InputError
+from broadcaster.schedule.parser import load_schedules
 from broadcaster.station import Station
 from tests.helpers import (NOW, OFFICER, OFFICER_PASSPHRASE, PASSPHRASE, SUPERVISOR, approved_station, digest,
                            with_supervisor, write_schedule)
@@ -208,6 +209,20 @@ def test_init_makes_a_vietnamese_station_unless_told_otherwise(tmp_path):
     assert Station(tmp_path / "vi").config.language == "vi"
     runner.invoke(cli, ["init", str(tmp_path / "en"), "--language", "en"], catch_exceptions=False)
     assert Station(tmp_path / "en").config.language == "en"
+
+
+def test_init_writes_an_example_schedule_that_check_accepts_and_that_works_uncommented(tmp_path):
+    target = tmp_path / "xa-moi"
+    assert CliRunner().invoke(cli, ["init", str(target), "--name", "Đài xã", "--language", "en"]).exit_code == 0
+    example = target / "schedules" / "vi-du.yaml"
+    lines = example.read_text(encoding="utf-8").splitlines()
+    assert [line for line in lines if not line.startswith("#")] == ["outputs: {}", "sessions: []"]
+    result = CliRunner().invoke(cli, ["schedule", "check"], obj=Station(target), catch_exceptions=False)
+    assert result.exit_code == 0 and result.output.endswith("the schedule is fine\n"), result.output
+    uncommented = "\n".join(line[2:] for line in lines[5:]) + "\n"
+    (tmp_path / "lich.yaml").write_text(uncommented, encoding="utf-8")
+    sessions = load_schedules([tmp_path / "lich.yaml"]).sessions
+    assert [s.days for s in sessions] == [frozenset({0, 2, 4}), frozenset({6})]
 
 
 def test_content_add_checks_every_file_before_adding_any(station_dir):

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from pathlib import Path
 from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from broadcaster.config import slug
 from broadcaster.content.announcement import LANGUAGE_PATTERN
 from broadcaster.errors import InputError
 from broadcaster.messages import t
@@ -60,31 +60,35 @@ def _long_duration(value: Any, path: Path, line: int | None) -> float:
     return seconds
 
 
-# Vietnamese day names (Thu Hai = T2 ... Chu nhat = CN), compared without accents or spaces.
-_VI_DAYS = {"t2": "mon", "thuhai": "mon", "thu2": "mon", "t3": "tue", "thuba": "tue", "thu3": "tue",
-            "t4": "wed", "thutu": "wed", "thu4": "wed", "t5": "thu", "thunam": "thu", "thu5": "thu",
-            "t6": "fri", "thusau": "fri", "thu6": "fri", "t7": "sat", "thubay": "sat", "thu7": "sat",
-            "cn": "sun", "chunhat": "sun"}
-
-
-def _weekday_name(day: Any) -> str:
-    """An English three-letter day from an English or Vietnamese day name, any case or accents."""
-    text = str(day).strip().lower().replace("\u0111", "d")
-    folded = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
-    return _VI_DAYS.get(folded.replace(" ", ""), text[:3])
-
-
 def _days(node: Any, path: Path, line: int | None) -> frozenset[int]:
     if node == "daily":
         return frozenset(range(7))
     days = set()
     for i, day in enumerate(expect_list(node, path, "days", line)):
-        name = _weekday_name(day)
-        if name not in WEEKDAYS:
+        index = _weekday(str(day))
+        if index is None:
             raise InputError(t("'{day}' is not a day of the week; expected mon, tue, wed, thu, fri, sat, sun "
-                               "or 'daily'", day=day), path=path, line=line_of(node, i) or line)
-        days.add(WEEKDAYS.index(name))
+                               "(or t2 ... t7, cn) or 'daily'", day=day), path=path, line=line_of(node, i) or line)
+        days.add(index)
     return frozenset(days)
+
+
+# Vietnamese weekdays, accents folded: Thu Hai = T2 (Monday) ... Chu nhat = CN (Sunday).
+_VI_NUMBERS = ("2", "3", "4", "5", "6", "7")
+_VI_NAMES = ("hai", "ba", "tu", "nam", "sau", "bay")
+VI_WEEKDAYS = {**{f"t{n}": i for i, n in enumerate(_VI_NUMBERS)},
+               **{f"thu {n}": i for i, n in enumerate(_VI_NUMBERS)},
+               **{f"thu {n}": i for i, n in enumerate(_VI_NAMES)},
+               "cn": 6, "chu nhat": 6}
+
+
+def _weekday(text: str) -> int | None:
+    """Index 0 (Monday) to 6 of an English or Vietnamese day name, any case or accents; None if none."""
+    folded = " ".join(slug(text).split("-"))
+    if folded in VI_WEEKDAYS:
+        return VI_WEEKDAYS[folded]
+    name = text.strip().lower()[:3]
+    return WEEKDAYS.index(name) if name in WEEKDAYS else None
 
 
 def _repeat(node: Any, path: Path) -> tuple[int, float]:

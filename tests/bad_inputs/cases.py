@@ -64,7 +64,8 @@ SCHEDULES = [
     Case("schedules/gain-not-a-number.yaml", CHECK, "Error: {file}:4: gain 'to' must be a number of dB from -40 to 12"),
     Case("schedules/days-not-a-list.yaml", CHECK, "Error: {file}:7: days must be a list of '- ...' lines"),
     Case("schedules/day-misspelt.yaml", CHECK,
-         "Error: {file}:7: 'fry' is not a day of the week; expected mon, tue, wed, thu, fri, sat, sun or 'daily'"),
+         "Error: {file}:7: 'fry' is not a day of the week; expected mon, tue, wed, thu, fri, sat, sun "
+         "(or t2 ... t7, cn) or 'daily'"),
     Case("schedules/name-is-a-list.yaml", CHECK, "Error: {file}:5: a session's name must be a text, such as 'Buổi sáng'"),
     Case("schedules/start-is-a-number.yaml", CHECK, f"Error: {{file}}:6: start '5.5' is not a time of day; {HHMM}"),
     Case("schedules/item-is-a-number.yaml", CHECK, "Error: {file}:8: an item must be a mapping of 'key: value' lines"),

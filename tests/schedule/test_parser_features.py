@@ -142,3 +142,18 @@ def test_a_backup_may_be_a_wav_file_tried_after_the_backup_devices(tmp_path):
     s = load_schedules([path])
     assert (s.outputs["a"].backups, s.outputs["a"].backup_file) == ((), "du-phong.wav")
     assert (s.outputs["b"].backups, s.outputs["b"].backup_file) == (("loa_2",), "b.wav")
+
+
+def test_schedule_check_accepts_vietnamese_weekdays_and_names_a_wrong_one(station_dir):
+    approved_station(station_dir, ("gioi-thieu",))
+    path = station_dir / "schedules" / "hang-ngay.yaml"
+    path.write_text("outputs:\n  loa-xa: {device: loa_xa}\nsessions:\n"
+                    "  - {name: Sáng, start: '05:30', output: loa-xa, days: [T2, thứ tư, Chủ Nhật],"
+                    " items: [gioi-thieu]}\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["schedule", "check"], obj=Station(station_dir), catch_exceptions=False)
+    assert result.exit_code == 0 and result.output.endswith("the schedule is fine\n"), result.output
+    path.write_text(path.read_text(encoding="utf-8").replace("T2", "T8"), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["schedule", "check"], obj=Station(station_dir))
+    assert result.exit_code == 2
+    assert result.output == (f"Error: {path}:4: 'T8' is not a day of the week; expected mon, tue, wed, thu, fri, sat,"
+                             " sun (or t2 ... t7, cn) or 'daily'\n")
