@@ -1,7 +1,7 @@
 """Text normaliser benchmarks: agreement with a public test suite, and speed on the seed documents.
 
     python bench/normaliser_bench.py agreement PATH...   # pyvinorm's tests/ (files or folders): words agreeing
-    python bench/normaliser_bench.py speed [DIR]         # the seed documents (default /work/shared/seeds)
+    python bench/normaliser_bench.py speed [DIR]         # the seed documents (default ../shared/seeds)
 
 Agreement reads every pair of strings ``("written", "spoken")`` in the given Python test files (without
 running them, and nothing of them is kept here) and compares words, punctuation and case aside:
@@ -90,7 +90,8 @@ def main() -> None:
     agree.add_argument("paths", nargs="+", type=Path)
     agree.add_argument("-v", "--verbose", action="store_true", help="show the sentences that differ")
     fast = sub.add_parser("speed")
-    fast.add_argument("folder", nargs="?", type=Path, default=Path("/work/shared/seeds"))
+    fast.add_argument("folder", nargs="?", type=Path,
+                      default=Path(__file__).resolve().parents[2] / "shared" / "seeds")  # beside the repository
     args = parser.parse_args()
     if args.what == "agreement":
         agreement(args.paths, args.verbose)
