@@ -27,7 +27,7 @@ from broadcaster.audiofile import write_wav  # noqa: E402
 from broadcaster.cli import cli  # noqa: E402
 from broadcaster.content.announcement import TEXT, Announcement, Variant  # noqa: E402
 from broadcaster.content.library import APPROVED  # noqa: E402
-from broadcaster.render.cache import file_hash  # noqa: E402
+from broadcaster.content.clips import file_sha256  # noqa: E402
 from broadcaster.station import init_station  # noqa: E402
 from broadcaster.trust import keys, statements  # noqa: E402
 
@@ -56,7 +56,7 @@ def per_airing() -> tuple[float, float, float]:
     with tempfile.TemporaryDirectory() as folder:
         wav = Path(folder) / "a.wav"
         write_wav(wav, np.zeros(60 * 44100, dtype=np.float32), 44100)
-        hash_ms = _median_ms(lambda: file_hash(wav), 20)
+        hash_ms = _median_ms(lambda: file_sha256(wav), 20)
     return sign_ms, verify_ms, hash_ms
 
 

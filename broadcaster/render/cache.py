@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from broadcaster.atomic import replacing
 from broadcaster.audiofile import write_wav
 from broadcaster.config import Profile
-from broadcaster.content.clips import decode_clip
+from broadcaster.content.clips import decode_clip, file_sha256
 from broadcaster.errors import BroadcasterError, SpeechError
 from broadcaster.messages import t
 from broadcaster.speech.engine import Speech, SpeechEngine, SpokenText
@@ -49,15 +49,6 @@ class Asset:
 
 def _sealed(key: str, sha256: str) -> bytes:
     return canonical({"kind": "render", "key": key, "sha256": sha256})
-
-
-def file_hash(path: Path) -> str:
-    """SHA-256 of a file's bytes, read in blocks."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def cache_key(spoken: SpokenText, engine: SpeechEngine, profile: Profile) -> str:
@@ -116,7 +107,7 @@ class RenderCache:
         if not keys.verifies(keys.public_raw(self.station_key()), seal, _sealed(asset.key, asset.sha256)):
             return t("the seal of its rendered audio does not verify: render it again ('broadcaster render')")
         try:
-            if file_hash(wav) != asset.sha256:
+            if file_sha256(wav) != asset.sha256:
                 return t("its rendered audio was changed on disk: render it again ('broadcaster render')")
         except OSError as exc:
             return t("the rendered audio cannot be read: {reason}", reason=exc.strerror or exc)
@@ -165,7 +156,7 @@ class RenderCache:
         done = process(raw, profile, overwrite=True)
         wav = self.folder / f"{key}.wav"
         write_wav(wav, done.samples, profile.sample_rate)
-        sha = file_hash(wav)
+        sha = file_sha256(wav)
         seal = keys.b64(keys.sign(self.station_key(), _sealed(key, sha)))
         asset = Asset(key=key, path=str(wav), duration_s=round(len(done.samples) / profile.sample_rate, 3),
                       lufs=round(done.lufs, 2), true_peak_dbtp=round(done.true_peak_dbtp, 2), **made,

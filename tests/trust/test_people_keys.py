@@ -100,7 +100,7 @@ def test_wrong_passphrases_lock_a_person_out_for_a_while_and_are_recorded(statio
 
 
 def test_init_and_identity_show_the_fingerprints(tmp_path):
-    result = CliRunner().invoke(cli, ["init", str(tmp_path / "s"), "--name", "Xã Thử"])
+    result = CliRunner().invoke(cli, ["init", str(tmp_path / "s"), "--name", "Xã Thử", "--language", "en"])
     assert result.exit_code == 0, result.output
     station = Station(tmp_path / "s")
     station_fp = keys.fingerprint(keys.public_raw(station.station_key))
