@@ -16,7 +16,7 @@ from broadcaster.speech.espeak import EspeakEngine
 from broadcaster.speech.gtts_engine import GttsEngine, split_text
 from broadcaster.station import Station
 from tests.faults.conftest import make_station
-from tests.helpers import PASSPHRASE, SUPERVISOR
+from tests.helpers import NOW, PASSPHRASE, SUPERVISOR, officer
 from tests.speech.conftest import fake_google  # noqa: F401  (the fixture)
 
 ESPEAK = EspeakEngine().key()
@@ -101,7 +101,7 @@ def test_approval_while_the_network_hangs_is_spoken_by_the_fallback(fake_google,
     station = Station(root)
     station.speech_engines = (GttsEngine(url=fake_google.url, timeout_s=1.0, retries=1, backoff_s=0),
                               EspeakEngine())
-    assert invoke(station, ["content", "add", str(path)]).exit_code == 0
+    station.add_file(path, NOW, signer=officer(station))  # added by an officer: another person approves
     fake_google.script = ["hang", "hang"]
     result = invoke(station, ["content", "approve", "hop-thon", "--by", SUPERVISOR])
     assert result.exit_code == 0, result.output
@@ -117,7 +117,7 @@ def test_without_a_fallback_a_hanging_network_is_a_clear_error_and_nothing_is_ap
                     encoding="utf-8")
     station = Station(root)
     station.speech_engines = (GttsEngine(url=fake_google.url, timeout_s=1.0, retries=1, backoff_s=0),)
-    assert invoke(station, ["content", "add", str(path)]).exit_code == 0
+    station.add_file(path, NOW, signer=officer(station))  # added by an officer: another person approves
     fake_google.script = ["hang", "hang"]
     result = invoke(station, ["content", "approve", "hop-thon", "--by", SUPERVISOR])
     assert result.exit_code == 1 and "Traceback" not in result.output
