@@ -14,7 +14,7 @@ from broadcaster.airing_log import AiringLog
 from broadcaster.config import CONFIG_FILE, Profile, StationConfig, load_config
 from broadcaster.content.announcement import CLIP, LANGUAGE_PATTERN, Announcement, Variant
 from broadcaster.content.clips import CLIP_EXTENSIONS, decode_clip, file_sha256, keep_clip, kept_name
-from broadcaster.content.library import (APPROVED, EDITED, REJECTED, RETIRED, Entry, Library, merged,
+from broadcaster.content.library import (APPROVED, EDITED, REJECTED, RETIRED, Entry, FourEyesError, Library, merged,
                                          unknown_announcement)
 from broadcaster.content.textfile import build, check_topic, read_announcement, read_sidecar
 from broadcaster.content.users import Signer, Users, same_person
@@ -380,12 +380,19 @@ class Station:
         verbs = {APPROVED: t("approve"), RETIRED: t("retire"), REJECTED: t("reject")}
         signer = self.users.unlock(by, passphrase, {"supervisor"}, verbs[action])
         self.entry(ident, now)
-        if action == APPROVED:
-            # Rendered before the approval is written: an approval cut off by a power cut is no approval,
-            # rather than an approved announcement without audio (which approving again would refuse).
-            for variant in self.library.check(ident, action, signer.name).announcement.variants:
-                self.render_all(variant)
-        entry = self.library.decide(ident, action, signer, now, reason)
+        try:
+            if action == APPROVED:
+                # Rendered before the approval is written: an approval cut off by a power cut is no approval,
+                # rather than an approved announcement without audio (which approving again would refuse).
+                for variant in self.library.check(ident, action, signer.name).announcement.variants:
+                    self.render_all(variant)
+            entry = self.library.decide(ident, action, signer, now, reason)
+        except FourEyesError as exc:
+            if [role for _, role in self.users.names()].count("supervisor") > 1:
+                raise
+            raise FourEyesError(exc.message + t("; this station has only one supervisor: add a second one "
+                                                "(broadcaster user add NAME --role supervisor --admin \"{name}\"), "
+                                                "or have the district approve it", name=signer.name)) from None
         if action == APPROVED:
             for variant in entry.announcement.variants:
                 self.render_all(variant)  # the version approved (found in the cache, unless edited meanwhile)

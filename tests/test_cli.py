@@ -110,12 +110,17 @@ def _add(station: Station, path: Path, by: str, passphrase: str) -> None:
     assert result.exit_code == 0, result.output
 
 
-def test_who_added_a_text_cannot_approve_it(station_dir):
+# What a station with one supervisor is told when four eyes stops its only supervisor.
+ONE_SUPERVISOR = ("; this station has only one supervisor: add a second one (broadcaster user add NAME --role "
+                  "supervisor --admin \"Trần Văn Bình\"), or have the district approve it")
+
+
+def test_who_added_a_text_cannot_approve_it_and_a_lone_supervisor_is_told_what_to_do(station_dir):
     station = with_supervisor(station_dir)
     _add(station, _text_without_author(station_dir, "Mời bà con đi họp."), SUPERVISOR, PASSPHRASE)
     _fails(station_dir, ["content", "approve", "hop-dan", "--by", SUPERVISOR],
-           "Trần Văn Bình added 'hop-dan' to the library and cannot also approve it: another person must",
-           input=PASSPHRASE + "\n")
+           "Trần Văn Bình added 'hop-dan' to the library and cannot also approve it: another person must"
+           + ONE_SUPERVISOR, input=PASSPHRASE + "\n")
 
 
 def test_who_made_the_current_version_cannot_approve_it(station_dir):
@@ -148,8 +153,8 @@ def test_names_typed_decomposed_are_the_same_person(station_dir):
     _add(station, station_dir / "scripts_text" / "gioi-thieu.md", decomposed, PASSPHRASE)
     assert station.library.history("gioi-thieu")[-1]["by"] == SUPERVISOR
     _fails(station_dir, ["content", "approve", "gioi-thieu", "--by", SUPERVISOR],
-           "Trần Văn Bình added 'gioi-thieu' to the library and cannot also approve it: another person must",
-           input=PASSPHRASE + "\n")
+           "Trần Văn Bình added 'gioi-thieu' to the library and cannot also approve it: another person must"
+           + ONE_SUPERVISOR, input=PASSPHRASE + "\n")
     with pytest.raises(InputError, match="'Trần Văn Bình' is already a person of this station"):
         station.users.add(decomposed, "operator", "mật khẩu mới", NOW, (decomposed, PASSPHRASE))
 

@@ -281,19 +281,23 @@ def _changes(db, ident: str) -> list[dict]:
     return [r for r in db.table("history").search(Query().id == ident) if r["action"] in CHANGES]
 
 
+class FourEyesError(InputError):
+    """An approval by someone who wrote, added or made the version approved: another person must."""
+
+
 def _refuse(entry: Entry, action: str, by: str, changes: list[dict]) -> None:
     """Four eyes: the author, who added it and who made its current version may not approve it."""
     if action == APPROVED:
         author = entry.announcement.author
         if author and same_person(author, by):
-            raise InputError(t("{name} wrote '{id}' and cannot also approve it: another person must",
+            raise FourEyesError(t("{name} wrote '{id}' and cannot also approve it: another person must",
                                name=by, id=entry.id))
         added = [r["by"] for r in changes if r["action"] == "added"]
         if added and same_person(added[0], by):
-            raise InputError(t("{name} added '{id}' to the library and cannot also approve it: another person must",
+            raise FourEyesError(t("{name} added '{id}' to the library and cannot also approve it: another person must",
                                name=by, id=entry.id))
         if changes and same_person(changes[-1]["by"], by):
-            raise InputError(t("{name} made the current version of '{id}' and cannot also approve it: another "
+            raise FourEyesError(t("{name} made the current version of '{id}' and cannot also approve it: another "
                                "person must", name=by, id=entry.id))
     if entry.status == action:
         raise InputError(t("'{id}' is already {status}", id=entry.id, status=t(action)))
@@ -306,7 +310,7 @@ def _refuse_unmade(entry: Entry, maker: str | None, by: str) -> None:
                            "without --by): an officer claims it first: broadcaster content claim {id} --by NAME",
                            id=entry.id))
     if same_person(maker, by):
-        raise InputError(t("{name} made the current version of '{id}' and cannot also approve it: another "
+        raise FourEyesError(t("{name} made the current version of '{id}' and cannot also approve it: another "
                            "person must", name=by, id=entry.id))
 
 
