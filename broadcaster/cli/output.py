@@ -76,16 +76,16 @@ LOG_BACKUPS = 5        # ... keeping this many older files
 
 
 class _Copy(io.TextIOBase):
-    """A text stream that writes to ``stream`` and each whole line, timed, to a rotating log file."""
+    """A text stream that writes to standard output (whichever it is at the time, as the console does) and
+    each whole line, timed, to a rotating log file."""
 
-    def __init__(self, stream, handler: logging.Handler):
-        self.stream = stream
+    def __init__(self, handler: logging.Handler):
         self.handler = handler
         self.pending = ""
 
     def write(self, text: str) -> int:
         """Write through, and log the lines it completes."""
-        self.stream.write(text)
+        sys.stdout.write(text)
         self.pending += text
         *lines, self.pending = self.pending.split("\n")
         for line in lines:
@@ -94,7 +94,7 @@ class _Copy(io.TextIOBase):
 
     def flush(self) -> None:
         """Flush the console."""
-        self.stream.flush()
+        sys.stdout.flush()
 
 
 @contextmanager
@@ -107,12 +107,11 @@ def console_copied_to(path: Path | None) -> Iterator[None]:
     path.parent.mkdir(parents=True, exist_ok=True)
     handler = RotatingFileHandler(path, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
-    previous = console.file
-    console.file = _Copy(previous, handler)
+    console.file = _Copy(handler)
     try:
         yield
     finally:
-        console.file = previous
+        console.file = None  # standard output again, whichever it is then
         handler.close()
 
 
