@@ -173,15 +173,21 @@ class AiringLog:
 
     def own_records(self) -> Iterator[Located]:
         """The station's own records in the order they were written: archived months first."""
-        live = self._chain(self.station)
-        first_live = live[0].get("seq", 0) if live else float("inf")
-        for path in self.archives():
+        yield from self._archived_rows(self.archives())
+        for r in self._chain(self.station):
+            yield Located(r, self.store.path)
+
+    def _archived_rows(self, paths: list[Path]) -> Iterator[Located]:
+        """The records of these archive zips, but those still live in the database."""
+        self.recover()
+        with self.store.reading() as db:
+            (first_live,) = db.execute("SELECT min(seq) FROM records WHERE station = ?", (self.station,)).fetchone()
+        for path in paths:
             for r in _zip_rows(path):
                 # Records still live were zipped by an archive cut off before it took them out: not twice.
-                if not isinstance(r, dict) or not isinstance(r.get("seq"), int) or r["seq"] < first_live:
+                if not isinstance(r, dict) or not isinstance(r.get("seq"), int) or first_live is None \
+                        or r["seq"] < first_live:
                     yield Located(r, path)
-        for r in live:
-            yield Located(r, self.store.path)
 
     def source_records(self, station: str) -> list[Located]:
         """The records imported from ``station``, in sequence order."""
@@ -238,13 +244,11 @@ class AiringLog:
 
     def _archived(self, start: dt.date, end: dt.date, wanted: dict) -> list[dict]:
         """The archived records of the days ``start`` to ``end`` that have every value in ``wanted``."""
-        if not self.archives():
-            return []
         # An archived airing is in the zip of the month it was logged in: its planned month, or the next.
         months = (start.isoformat()[:7], _add_months(end.isoformat()[:7], 1))
-        return sorted((x.record for x in self.own_records() if x.path != self.store.path
-                       and months[0] <= x.path.stem <= months[1] and isinstance(x.record, dict)
-                       and _matches(x.record, start, end, wanted)), key=_when)
+        paths = [p for p in self.archives() if months[0] <= p.stem <= months[1]]
+        return sorted((x.record for x in self._archived_rows(paths) if isinstance(x.record, dict)
+                       and _matches(x.record, start, end, wanted)), key=_when) if paths else []
 
     # Checking ----------------------------------------------------------------------------------
 
