@@ -7,7 +7,8 @@ override any rule. Conventions, chosen once and kept everywhere:
 - numbers: "mốt, tư, lăm, linh, mươi, nghìn, triệu, tỷ" (1.500 "một nghìn năm trăm", 2,5 "hai phẩy năm");
 - dates: "ngày mồng một tháng bảy năm hai nghìn không trăm hai mươi mốt"; "ngày" is said when missing,
   except after a time of day or a holiday ("sáng mùng 8/3": "sáng mùng tám tháng ba");
-- times: "giờ", then "phút" and "giây" when there are minutes and seconds ("9h2m2s", "01:20:30");
+- times: "giờ", the minutes, "giây" after seconds; "phút" when written, before seconds, under ten minutes
+  or in a duration ("9h2m2s", "9h20p", "10h05", "kéo dài 2h30"), not otherwise ("10h30", "9:45");
 - document numbers are read as written: the number, "trên" for "/", the letters spelled
   ("68/NQ-CP": "sáu mươi tám trên en quy xê pê"). The name of the document type is already said
   before the number ("Nghị quyết số ..."), and spelling works for every issuer's code, known or not;
@@ -35,7 +36,7 @@ from broadcaster.yamlfile import expect_map, line_of, read_yaml_file
 
 # Raise whenever a rule or a table changes what is said: rendered audio records which version made it,
 # and approvals cover it (an approved text is heard again after an upgrade that reads it differently).
-NORMALISER_VERSION = 2
+NORMALISER_VERSION = 3
 LANGUAGE = "vie"  # ISO 639-3: the rules are for Vietnamese; texts in other languages are spoken as written
 
 

@@ -16,9 +16,8 @@ from broadcaster.speech.numbers import (
     DECIMAL_COMMA, read_day, read_decimal, read_digits, read_month, read_number, read_ordinal,
 )
 from broadcaster.speech.vocabulary import (
-    ADDRESS_WORDS, CALL_CONTEXT, DATE_CONTEXT, DAY_DASH_CONTEXT, DIAL_CONTEXT, HOLIDAY, LETTER_NAMES, PER,
-    ROADS, ROMAN_CONTEXT,
-    SYMBOLS, TERMS, TIME_OF_DAY, UNITS,
+    ADDRESS_WORDS, CALL_CONTEXT, DATE_CONTEXT, DAY_DASH_CONTEXT, DIAL_CONTEXT, DOMAIN_ENDINGS, HOLIDAY,
+    LETTER_NAMES, PER, ROADS, ROMAN_CONTEXT, SYMBOLS, TERMS, TIME_OF_DAY, UNITS, WEIGHT_BEFORE,
 )
 
 ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
@@ -34,6 +33,12 @@ DIAL_BEFORE = re.compile(r"(?<!\w)(?:" + "|".join(DIAL_CONTEXT) + r")(?:\s+(?:l�
 HALF_DAY = {"am": "ây em", "pm": "pi em"}
 # Words after which "20g" is a time, not grams.
 HOUR_BEFORE = {"lúc", "vào", "từ", "đến", "tới", "trước", "sau"}
+# Words after which "2h30" is a duration, said with "phút": "kéo dài 2h30", "trong 1h15".
+DURATION_BEFORE = {"dài", "trong", "mất", "suốt"}
+# Words after which "24g" is hours too ("24g qua", "7g đến 11g").
+HOUR_AFTER = {"qua", "đến", "tới", "hằng", "hàng", "mỗi", "liên"}
+# "số nhà 101-102A", "nhà số 12-14": the dash joins the numbers of one house.
+HOUSE_NUMBER_BEFORE = re.compile(r"(?:số nhà|nhà số)\s+\d+[a-z]?\s*$")
 # After a clock time ("9h", "10h30", "9h2p") a dash and another time is a range: "đến".
 TIME_OR_NUMBER_BEFORE = re.compile(r"\d(?:[hHgpms']|ph)?\d{0,2}[ps]?\s*$")
 
@@ -138,8 +143,10 @@ def _host(host: str) -> str:
 
 
 def _label(part: str) -> str:
-    """A label of a host: one without a vowel is spelled, as it is said ("vtv" "vê tê vê", "vn" "vê en");
-    digits are read one by one ("vtv24" "vê tê vê hai bốn")."""
+    """A label of a host: a domain ending as people say it ("vn" "vi en", "org" "o rờ gờ"); one without a
+    vowel is spelled ("vtv" "vê tê vê"); digits are read one by one ("vtv24" "vê tê vê hai bốn")."""
+    if part.lower() in DOMAIN_ENDINGS:
+        return DOMAIN_ENDINGS[part.lower()]
     if not re.search(r"[aeiouy]", part, re.IGNORECASE):
         return " ".join(read_digits(run) if run.isdigit() else spell(run) for run in re.findall(r"\d+|\D+", part))
     return re.sub(r"\d+", lambda digits: f" {read_digits(digits.group())} ", part).strip()
@@ -245,14 +252,17 @@ def _read_slash(m: re.Match, text: str) -> str:
 
 def _read_time(m: re.Match, text: str) -> str:
     """'9h2m2s', '21g26p', '12h24p30s', '01:20:30': hours, minutes and seconds in words."""
-    hour = int(m.group(1))
-    minute = int(m.group(2) or m.group(4) or 0)
-    second = int(m.group(3) or m.group(5) or 0)
+    hour, minute, second = (int(m.group(i) or 0) for i in (1, 2, 4))
+    minute, second = minute or int(m.group(5) or 0), second or int(m.group(6) or 0)
     if hour > 24 or minute > 59 or second > 59:
-        return " ".join(read_number(int(n)) for n in m.groups()[:5] if n)
+        return " ".join(read_number(int(m.group(i))) for i in (1, 2, 4, 5, 6) if m.group(i))
     words = [read_number(hour), "giờ"]
     if minute or second:
-        words += [read_number(minute), "phút"]
+        # "phút" is said when it is written ("9h20p"), when seconds follow, and after fewer than ten minutes
+        # ("10h05": a lone "năm" after "giờ" is unclear); "10h30", "9:45" are "mười giờ ba mươi", as said.
+        # A duration keeps "phút" too ("kéo dài 2h30").
+        said = m.group("minutes") or second or minute < 10 or _word_before(text, m.start()) in DURATION_BEFORE
+        words += [read_number(minute)] + (["phút"] if said else [])
     if second:
         words += [read_number(second), "giây"]
     if m.group("half"):
@@ -309,9 +319,22 @@ def _read_number(m: re.Match, text: str) -> str:
             spoken = read_ordinal(n)
         else:
             spoken = read_number(n)  # leading zeros are not said: '07 ca' is 'bảy ca'
-    if unit == "g" and not fraction and int(whole) <= 24 and _word_before(text, m.start()) in HOUR_BEFORE:
-        return f"{spoken} giờ"  # "lúc 20g": 'g' is "giờ" after a word of time, a gram elsewhere
+    if unit == "g" and not fraction and not sign and int(whole) <= 24 and _hours(m, text):
+        return f"{spoken} giờ"
     return sign + (f"{spoken} {UNITS[unit]}" if unit else spoken)
+
+
+def _hours(m: re.Match, text: str) -> bool:
+    """Whether 'g' after a number is "giờ": after a word of time ("lúc 20g"), before a time of day or a range
+    ("7g sáng", "24g qua", "7g-11g"), or ending its clause ("trực 24g."); a gram before what is weighed
+    ("20g muối", "20g/ngày") or after a word of weight ("nặng 20g")."""
+    before = _word_before(text, m.start())
+    if before in HOUR_BEFORE:
+        return True
+    after = re.match(r"\s*([^\W\d_]+|[-–]\s*\d|[/\w])?", text[m.end():m.end() + 20]).group(1)
+    if after is None:
+        return before not in WEIGHT_BEFORE
+    return after.lower() in TIME_OF_DAY or after.lower() in HOUR_AFTER or after[0] in "-–"
 
 
 def _read_abbreviation(m: re.Match, text: str) -> str:
@@ -341,6 +364,8 @@ def _read_dash(m: re.Match, text: str) -> str:
     if not text[line_start:start].strip():
         return ""  # a bullet at the start of a line
     after = text[end:].lstrip()[:1]
+    if HOUSE_NUMBER_BEFORE.search(text[max(0, start - 20):start].lower()):
+        return ", "  # "số nhà 101-102A": one house of two numbers, not a range
     if after.isdigit() and TIME_OR_NUMBER_BEFORE.search(text, max(0, start - 12), start):
         return " đến "  # 2021 - 2025, 07/12 - 18/12, 9h - 10h
     if m.group(0) != "-" or text[start - 1:start].isspace() or text[end:end + 1].isspace():
@@ -388,7 +413,7 @@ def _term_pattern() -> str:
 _FIGURE = (r"(?P<figure>(?:(?<![\w.,)\-–])[-−](?=\d))?(?:\d{1,3}(?:,\d{3})+\.\d+|\d{1,3}(?:,\d{3}){2,}(?![\d.])"
            r"|(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+|\.\d{1,2}(?![\d.]))?))")
 # A clock time: "9h", "7h30", "9h2m2s", "21g26p", "12h24p30s", "7:00", "01:20:30".
-_CLOCK = (r"(\d{1,2})(?:(?:[hH]|g(?=\d)|\s[hH](?=\d))(?:(\d{1,2})(?:ph|[pm'])?(?:(\d{1,2})s)?)?"
+_CLOCK = (r"(\d{1,2})(?:(?:[hH]|g(?=\d)|\s[hH](?=\d))(?:(\d{1,2})(?P<minutes>ph|[pm'])?(?:(\d{1,2})s)?)?"
           r"|:(\d{2})(?::(\d{2}))?)")
 # A telephone number: "+84 ...", "0" and 9 to 11 digits, "(0262) 3 852 115", "1900 1234", "1800.1090".
 _PHONE = (r"(?:\+\d{1,3}(?:[ .-]?\d){7,12}|0(?:[ .-]?\d){8,10}|\(0\d{2,3}\)\s?\d(?:[ .-]?\d){5,7}"

@@ -177,6 +177,9 @@ UNITS = {
     "MW": "mê ga oát",
 }
 
+# Words after which "20g" ending a clause is a weight, not hours ("mỗi gói nặng 20g.").
+WEIGHT_BEFORE = {"nặng", "cân", "lượng", "gói", "túi", "hộp", "lọ", "liều", "thêm", "gồm", "khoảng", "chừng"}
+
 # What may follow a unit after "/", read "trên": "25.000đ/kg", "5,2 tấn/ha", "10 lít/người".
 PER = (*UNITS, "tấn", "người", "hộ", "lượt", "giờ", "con", "lít", "ngày", "tuần", "tháng", "năm")
 
@@ -187,6 +190,10 @@ LETTER_NAMES = {
     "Ô": "ô", "Ơ": "ơ", "P": "pê", "Q": "quy", "R": "e rờ", "S": "ét", "T": "tê", "U": "u", "Ư": "ư",
     "V": "vê", "W": "vê kép", "X": "ích", "Y": "i", "Z": "dét",
 }
+
+# Endings of web and e-mail addresses, as people say them ("chinhphu.vn": "chinhphu chấm vi en"); "com" and
+# "gov" are said as written.
+DOMAIN_ENDINGS = {"vn": "vi en", "org": "o rờ gờ", "net": "nét"}
 
 # Symbols left over once numbers, dates and codes have been read; dashes depend on what is around them.
 SYMBOLS = {
