@@ -10,7 +10,7 @@ override any rule. Conventions, chosen once and kept everywhere:
 - times: "giờ", the minutes, "giây" after seconds; "phút" when written, before seconds, under ten minutes
   or in a duration ("9h2m2s", "9h20p", "10h05", "kéo dài 2h30"), not otherwise ("10h30", "9:45");
 - document numbers are read as written: the number, "trên" for "/", the letters spelled
-  ("68/NQ-CP": "sáu mươi tám trên en quy xê pê"). The name of the document type is already said
+  ("68/NQ-CP": "sáu mươi tám trên nờ quy xê pê"). The name of the document type is already said
   before the number ("Nghị quyết số ..."), and spelling works for every issuer's code, known or not;
 - telephone numbers, and numbers after a word of calling or of an identifier ("gọi", "mã số thuế"),
   digit by digit, in the groups they are written in (unbroken: in the groups people say them).

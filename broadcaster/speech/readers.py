@@ -60,7 +60,7 @@ def _to_dial(text: str, position: int) -> bool:
 
 
 def spell(letters: str) -> str:
-    """Letters and digits as spelled aloud: 'TTg' 'tê tê giê', 'QH15' 'quy hát mười lăm'."""
+    """Letters and digits as spelled aloud: 'TTg' 'tê tê gờ', 'QH15' 'quy hát mười lăm'."""
     words = []
     for run in re.findall(r"\d+|[^\W\d_]", letters):
         words.append(read_number(int(run)) if run.isdigit() else LETTER_NAMES.get(run.upper(), run))
@@ -222,6 +222,8 @@ def _read_full_date(m: re.Match, text: str) -> str:
 
 def _read_month_year(m: re.Match, text: str) -> str:
     month, year = int(m.group(1)), int(m.group(2))
+    if _word_before(text, m.start()) == "quý" and 1 <= month <= 4:
+        return f"{read_number(month)} năm {read_number(year)}"  # "quý 4/2025": a quarter, not April
     if not 1 <= month <= 12:
         return f"{read_number(month)} trên {read_number(year)}"
     prefix = "" if _word_before(text, m.start()) == "tháng" else "tháng "

@@ -183,11 +183,11 @@ WEIGHT_BEFORE = {"nặng", "cân", "lượng", "gói", "túi", "hộp", "lọ", 
 # What may follow a unit after "/", read "trên": "25.000đ/kg", "5,2 tấn/ha", "10 lít/người".
 PER = (*UNITS, "tấn", "người", "hộ", "lượt", "giờ", "con", "lít", "ngày", "tuần", "tháng", "năm")
 
-# Letters as they are spelled aloud in codes and unknown acronyms ("NQ-CP": "en quy xê pê").
+# Letters as they are spelled aloud in codes and unknown acronyms ("NQ-CP": "nờ quy xê pê").
 LETTER_NAMES = {
     "A": "a", "Ă": "á", "Â": "ớ", "B": "bê", "C": "xê", "D": "dê", "Đ": "đê", "E": "e", "Ê": "ê", "F": "ép",
-    "G": "giê", "H": "hát", "I": "i", "J": "gi", "K": "ca", "L": "e lờ", "M": "em", "N": "en", "O": "o",
-    "Ô": "ô", "Ơ": "ơ", "P": "pê", "Q": "quy", "R": "e rờ", "S": "ét", "T": "tê", "U": "u", "Ư": "ư",
+    "G": "gờ", "H": "hát", "I": "i", "J": "gi", "K": "ca", "L": "lờ", "M": "mờ", "N": "nờ", "O": "o",
+    "Ô": "ô", "Ơ": "ơ", "P": "pê", "Q": "quy", "R": "rờ", "S": "ét", "T": "tê", "U": "u", "Ư": "ư",
     "V": "vê", "W": "vê kép", "X": "ích", "Y": "i", "Z": "dét",
 }
 

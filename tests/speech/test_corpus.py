@@ -75,7 +75,7 @@ DATES = [
     ("tháng 01/2025", f"tháng một năm {Y2025}."),
     ("tháng 10/1998", "tháng mười năm một nghìn chín trăm chín mươi tám."),
     ("trong tháng 12/2024", f"trong tháng mười hai năm {Y2024}."),
-    ("quý 4/2025", f"quý tháng tư năm {Y2025}."),
+    ("quý 4/2025", f"quý bốn năm {Y2025}."),
     ("ngày 30/4 và 1/5", "ngày ba mươi tháng tư và ngày mồng một tháng năm."),
     ("Kỷ niệm 79 năm Cách mạng tháng Tám và Quốc khánh 2/9",
      "Kỷ niệm bảy mươi chín năm Cách mạng tháng Tám và Quốc khánh mồng hai tháng chín."),
@@ -239,8 +239,8 @@ IDENTIFIERS = [
     ("mã số 001", "mã số không không một."),
     ("hộ số 12 được hỗ trợ", "hộ số mười hai được hỗ trợ."),
     ("xe mang biển số 47A-123.45", "xe mang biển số bốn mươi bảy a, một hai ba, bốn năm."),
-    ("xe máy biển số 51G1-12345", "xe máy biển số năm mươi mốt giê một, một hai ba bốn năm."),
-    ("Quyết định số 1234/QĐ-UBND", "Quyết định số một nghìn hai trăm ba mươi tư trên quy đê u bê en dê."),
+    ("xe máy biển số 51G1-12345", "xe máy biển số năm mươi mốt gờ một, một hai ba bốn năm."),
+    ("Quyết định số 1234/QĐ-UBND", "Quyết định số một nghìn hai trăm ba mươi tư trên quy đê u bê nờ dê."),
 ]
 
 ADDRESSES = [

@@ -82,7 +82,7 @@ def test_speak_text_explain_names_each_token_and_its_rule(tmp_path):
         "'mã số thuế'...: digit by digit)\n"
         "line 1: 9h2m2s → chín giờ hai phút hai giây (a clock time)\n"
         "line 2: 8/3 → tám tháng ba (a date after a word of time, else a fraction or a ratio)\n"
-        "line 2: XKLĐ → ích ca e lờ đê (a word in capitals: spelled when it is not a Vietnamese syllable)\n")
+        "line 2: XKLĐ → ích ca lờ đê (a word in capitals: spelled when it is not a Vietnamese syllable)\n")
 
 
 def test_content_add_warns_about_words_it_can_only_spell_and_says_how_to_fix_them(station_dir):
@@ -92,7 +92,7 @@ def test_content_add_warns_about_words_it_can_only_spell_and_says_how_to_fix_the
     assert result.exit_code == 0
     lines = result.output.splitlines()
     assert lines[1:] == [
-        "warning: tuyen-dung: 'XKLĐ' (line 1 of the text) can only be spelled out ('ích ca e lờ đê'); if it is "
+        "warning: tuyen-dung: 'XKLĐ' (line 1 of the text) can only be spelled out ('ích ca lờ đê'); if it is "
         "read otherwise, add a line 'XKLĐ: how it is read' to a dictionary file such as tu-dien.yaml, named "
         "under 'speech:' in station.yaml as 'dictionary: tu-dien.yaml'",
         "warning: tuyen-dung: 'Ng.' (line 2 of the text) can only be spelled out ('Ng.'); if it is read "
