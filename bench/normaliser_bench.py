@@ -70,6 +70,9 @@ def agreement(paths: list[Path], verbose: bool) -> None:
 
 def speed(folder: Path) -> None:
     texts = [p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt"))]
+    if not texts:
+        print(f"{folder}: no .txt documents to normalise", file=sys.stderr)
+        sys.exit(2)
     normaliser = TextNormaliser()
     best = min(_timed(normaliser, texts) for _ in range(5))
     size = sum(len(t) for t in texts)
@@ -83,6 +86,13 @@ def _timed(normaliser: TextNormaliser, texts: list[str]) -> float:
     return time.perf_counter() - start
 
 
+def _seeds() -> Path:
+    """The seed documents beside the repository (or beside a worktree's parent folders): shared/seeds."""
+    here = Path(__file__).resolve().parent
+    found = [p / "shared" / "seeds" for p in here.parents if (p / "shared" / "seeds").is_dir()]
+    return found[0] if found else here.parent.parent / "shared" / "seeds"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="what", required=True)
@@ -90,8 +100,7 @@ def main() -> None:
     agree.add_argument("paths", nargs="+", type=Path)
     agree.add_argument("-v", "--verbose", action="store_true", help="show the sentences that differ")
     fast = sub.add_parser("speed")
-    fast.add_argument("folder", nargs="?", type=Path,
-                      default=Path(__file__).resolve().parents[2] / "shared" / "seeds")  # beside the repository
+    fast.add_argument("folder", nargs="?", type=Path, default=_seeds())
     args = parser.parse_args()
     if args.what == "agreement":
         agreement(args.paths, args.verbose)

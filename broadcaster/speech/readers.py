@@ -40,7 +40,7 @@ HOUR_AFTER = {"qua", "đến", "tới", "hằng", "hàng", "mỗi", "liên"}
 # "số nhà 101-102A", "nhà số 12-14": the dash joins the numbers of one house.
 HOUSE_NUMBER_BEFORE = re.compile(r"(?:số nhà|nhà số)\s+\d+[a-z]?\s*$")
 # After a clock time ("9h", "10h30", "9h2p") a dash and another time is a range: "đến".
-TIME_OR_NUMBER_BEFORE = re.compile(r"\d(?:[hHgpms']|ph)?\d{0,2}[ps]?\s*$")
+TIME_OR_NUMBER_BEFORE = re.compile(r"\d(?:[hHgpms'%]|ph)?\d{0,2}[ps]?\s*$")
 
 
 def alternatives(words) -> str:
@@ -311,6 +311,8 @@ def _read_number(m: re.Match, text: str) -> str:
     else:
         n = int(whole)
         before = _word_before(text, m.start())
+        if before == "giờ" and whole == "00" and not unit:
+            return ""  # "15 giờ 00": the hour alone
         if sign:
             spoken = read_number(n)
         elif before == "ngày" and 1 <= n <= 31:
@@ -379,7 +381,10 @@ def _read_per(m: re.Match, text: str) -> str:
     """'đồng/người/ngày': 'đồng trên người trên ngày'; the heading of a form 'ngày/tháng/năm' keeps a pause."""
     if _word_before(text, m.start()) in ("ngày", "tháng"):
         return f", {m.group(1)}"
-    return f" trên {UNITS.get(m.group(1), m.group(1))}"
+    per = m.group(1)
+    if per[0].isdigit():
+        return f" trên {read_number(int(per[:-1]))} giờ"  # "mm/24h"
+    return f" trên {UNITS.get(per, per)}"
 
 
 def _read_road(m: re.Match, text: str) -> str:
@@ -450,8 +455,11 @@ RULES = (
     # A word of a few letters, not all capitals, before a dot and a letter: an abbreviation no rule knows.
     Rule("abbreviation", r"(?<![\w.])(?=[^\W\d_]{0,4}[a-zà-ỹđ])[^\W\d_]{1,5}\.(?=[ \t]?[^\W\d_])",
          _read_abbreviation),
+    # Capitals and numbers in turn, a virus's subtype: "H5N1" "hát năm nờ một".
+    Rule("subtype", r"(?<!\w)[A-Z]\d{1,2}[A-Z]\d{1,2}(?!\w)", lambda m, text: spell(m.group(0))),
     Rule("acronym", r"(?<!\w)[^\W\d_]{2,}(?!\w)", _read_acronym),
     Rule("dash", r"[-–—]", _read_dash),
-    Rule("per", r"(?<=[^\W\d_])/(" + alternatives(set(PER) - {"%", "°", "°C"}) + r")(?!\w)", _read_per),
+    # After a unit ("m3/ngày", "%/tháng", "mm/24h"): "trên".
+    Rule("per", r"(?<=[^\W_]|%)/(" + alternatives(set(PER) - {"%", "°", "°C"}) + r"|\d{1,2}h)(?!\w)", _read_per),
     Rule("symbol", alternatives(SYMBOLS), _read_symbol),
 )

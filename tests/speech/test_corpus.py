@@ -267,7 +267,7 @@ ADDRESSES = [
     ("TX. Buôn Hồ", "thị xã Buôn Hồ."),
     ("thôn 3, x. Ea Tu, TP. Buôn Ma Thuột", "thôn ba, xã Ea Tu, thành phố Buôn Ma Thuột."),
     ("Tổ dân phố 7, P. Tân Lợi", "Tổ dân phố bảy, phường Tân Lợi."),
-    ("Km 15, QL 14", "Km mười lăm, quốc lộ mười bốn."),
+    ("Km 15, QL 14", "ki lô mét mười lăm, quốc lộ mười bốn."),
     ("sạt lở trên QL14 và ĐT 741", "sạt lở trên quốc lộ mười bốn và đường tỉnh bảy trăm bốn mươi mốt."),
     ("Quốc lộ 1A, QL.1A", "Quốc lộ một A, quốc lộ một A."),
     ("tại UBND P. Thành Công", "tại Ủy ban nhân dân phường Thành Công."),
