@@ -33,6 +33,7 @@ def _rules() -> dict[str, str]:
         "code": t("a document number: the number, 'trên', the letters spelled"),
         "score": t("a score or a formation: the numbers one after the other"),
         "road": t("a road and its number"),
+        "subtype": t("a virus's subtype: the letters spelled, the numbers read"),
         "plate": t("a vehicle's number plate"),
         "phone": t("a telephone number: digit by digit, in groups"),
         "month_range": t("a range of months"),

@@ -450,7 +450,9 @@ RULES = (
     Rule("month_year", r"(?<![\w/])(\d{1,2})/(\d{4})(?![\d/])", _read_month_year),
     Rule("slash", r"(?<![\w/])(\d+)/(\d+)(?:(h)(?!\w))?(?![\d/])", _read_slash),
     Rule("time", r"(?<![\w:.,/])" + _CLOCK + r"(?:\s?(?P<half>[ap]m|[AP]M))?(?![\w:]|[.,]\d)", _read_time),
-    Rule("day_dash", r"(?<![\w/.-])(\d{1,2})-(\d{1,2})(?![\w/.-])", _read_day_dash),
+    # Not before a unit: "15-20 km" is a range of quantities, its unit read with the second.
+    Rule("day_dash", r"(?<![\w/.-])(\d{1,2})-(\d{1,2})(?![\w/.-]|\s(?:" + alternatives(UNITS) + r")(?!\w))",
+         _read_day_dash),
     Rule("number", _FIGURE + r"(?:\s?(?P<unit>" + alternatives(UNITS) + r")(?!\w))?", _read_number),
     # A word of a few letters, not all capitals, before a dot and a letter: an abbreviation no rule knows.
     Rule("abbreviation", r"(?<![\w.])(?=[^\W\d_]{0,4}[a-zà-ỹđ])[^\W\d_]{1,5}\.(?=[ \t]?[^\W\d_])",
