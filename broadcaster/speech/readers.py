@@ -38,7 +38,7 @@ DURATION_BEFORE = {"dài", "trong", "mất", "suốt"}
 # Words after which "24g" is hours too ("24g qua", "7g đến 11g").
 HOUR_AFTER = {"qua", "đến", "tới", "hằng", "hàng", "mỗi", "liên"}
 # "số nhà 101-102A", "nhà số 12-14": the dash joins the numbers of one house.
-HOUSE_NUMBER_BEFORE = re.compile(r"(?:số nhà|nhà số)\s+\d+[a-z]?\s*$")
+HOUSE_NUMBER_BEFORE = re.compile(r"(?:số nhà|nhà số)\s*$|(?:số nhà|nhà số)\s+\d+[a-z]?\s*$")
 # After a clock time ("9h", "10h30", "9h2p") a dash and another time is a range: "đến".
 TIME_OR_NUMBER_BEFORE = re.compile(r"\d(?:[hHgpms'%]|ph)?\d{0,2}[ps]?\s*$")
 
@@ -233,6 +233,8 @@ def _read_month_year(m: re.Match, text: str) -> str:
 def _read_day_dash(m: re.Match, text: str) -> str:
     """'đêm 29-12' after a word of time is a date; otherwise the dash rule reads it ('3-5 người')."""
     day, month = int(m.group(1)), int(m.group(2))
+    if HOUSE_NUMBER_BEFORE.search(text[max(0, m.start() - 20):m.start()].lower()):
+        return f"{read_number(day)}, {read_number(month)}"  # "nhà số 12-14"
     before = _word_before(text, m.start())
     if before in DAY_DASH_CONTEXT and _is_date(day, month):
         return _date(day, month, None, before)
@@ -457,8 +459,8 @@ RULES = (
     # A word of a few letters, not all capitals, before a dot and a letter: an abbreviation no rule knows.
     Rule("abbreviation", r"(?<![\w.])(?=[^\W\d_]{0,4}[a-zà-ỹđ])[^\W\d_]{1,5}\.(?=[ \t]?[^\W\d_])",
          _read_abbreviation),
-    # Capitals and numbers in turn, a virus's subtype: "H5N1" "hát năm nờ một".
-    Rule("subtype", r"(?<!\w)[A-Z]\d{1,2}[A-Z]\d{1,2}(?!\w)", lambda m, text: spell(m.group(0))),
+    # Capitals and numbers in turn, a virus's subtype: "H5N1" "hát năm nờ một", "A/H1N1" "a hát một nờ một".
+    Rule("subtype", r"(?<!\w)(?:[A-Z]/)?[A-Z]\d{1,2}[A-Z]\d{1,2}(?!\w)", lambda m, text: spell(m.group(0))),
     Rule("acronym", r"(?<!\w)[^\W\d_]{2,}(?!\w)", _read_acronym),
     Rule("dash", r"[-–—]", _read_dash),
     # After a unit ("m3/ngày", "%/tháng", "mm/24h"): "trên".

@@ -3,7 +3,8 @@
 Phrases are of the kinds read on commune loudspeakers: notices of meetings, power cuts, vaccination and
 weather; lists of addresses and numbers to call; and the categories of pyvinorm's public test suite
 (written anew here, read by this project's conventions: "ngày" before a date that lacks it, "mồng" for
-days 1 to 10, "phút" after minutes). With test_normalise.py's phrases they make more than 300 pairs.
+days 1 to 10, "phút" after minutes when it is written, before seconds, under ten minutes or in a duration).
+More than 300 pairs, besides test_normalise.py's phrases from the seed documents.
 """
 
 from __future__ import annotations
@@ -45,6 +46,25 @@ TIMES = [
     ("đến 17:00 cùng ngày", "đến mười bảy giờ cùng ngày."),
     ("nhận hồ sơ đến 16 giờ 30", "nhận hồ sơ đến mười sáu giờ ba mươi."),
     ("chương trình kéo dài 2h30", "chương trình kéo dài hai giờ ba mươi phút."),
+    ("lịch tiếp công dân từ 7h30 thứ Năm", "lịch tiếp công dân từ bảy giờ ba mươi thứ Năm."),
+    ("họp lúc 13h30 chiều nay", "họp lúc mười ba giờ ba mươi chiều nay."),
+    ("phát thanh lúc 6h00 và 17h00 hằng ngày", "phát thanh lúc sáu giờ và mười bảy giờ hằng ngày."),
+    ("Lễ ra quân lúc 7h00 ngày 15/02/2026", f"Lễ ra quân lúc bảy giờ ngày mười lăm tháng hai năm {Y2026}."),
+    ("vào lúc 15 giờ 00 ngày 25/12/2025", f"vào lúc mười lăm giờ ngày hai mươi lăm tháng mười hai năm {Y2025}."),
+    ("khai mạc lúc 8 giờ 00", "khai mạc lúc tám giờ."),
+    ("lúc 9h05", "lúc chín giờ năm phút."),
+    ("lúc 14h5p", "lúc mười bốn giờ năm phút."),
+    ("buổi họp kéo dài 1h30", "buổi họp kéo dài một giờ ba mươi phút."),
+    ("trong 2h15 mất điện", "trong hai giờ mười lăm phút mất điện."),
+    ("tập trung lúc 7g sáng", "tập trung lúc bảy giờ sáng."),
+    ("trực 24g.", "trực hai mươi tư giờ."),
+    ("số liệu trong 24g qua", "số liệu trong hai mươi tư giờ qua."),
+    ("làm việc 7g-11g", "làm việc bảy giờ đến mười một giờ."),
+    ("mỗi gói 20g muối", "mỗi gói hai mươi gam muối."),
+    ("mỗi gói nặng 20g.", "mỗi gói nặng hai mươi gam."),
+    ("ngày 20g/ngày", "ngày hai mươi gam trên ngày."),
+    ("lúc 7:45 sáng", "lúc bảy giờ bốn mươi lăm sáng."),
+    ("đến 16:45", "đến mười sáu giờ bốn mươi lăm."),
 ]
 
 TIME_RANGES = [
@@ -62,6 +82,12 @@ TIME_RANGES = [
      "phát thanh hai buổi: năm giờ ba mươi đến sáu giờ và mười bảy giờ đến mười bảy giờ ba mươi."),
     ("trực 24/24 giờ", "trực hai mươi tư trên hai mươi tư giờ."),
     ("Trạm Y tế trực cấp cứu 24/24h", "Trạm Y tế trực cấp cứu hai mươi tư trên hai mươi tư giờ."),
+    ("lịch tiếp công dân: sáng thứ Năm hằng tuần, từ 7h30 đến 11h00",
+     "lịch tiếp công dân: sáng thứ Năm hằng tuần, từ bảy giờ ba mươi đến mười một giờ."),
+    ("thời gian từ 7h00 - 11h30 và 13h30 - 17h00 các ngày trong tuần",
+     "thời gian từ bảy giờ đến mười một giờ ba mươi và mười ba giờ ba mươi đến mười bảy giờ các ngày trong tuần."),
+    ("cắt điện từ 6h30 đến 16h30", "cắt điện từ sáu giờ ba mươi đến mười sáu giờ ba mươi."),
+    ("phun thuốc từ 5g đến 8g sáng", "phun thuốc từ năm giờ đến tám giờ sáng."),
 ]
 
 DATES = [
@@ -84,6 +110,14 @@ DATES = [
     ("vào ngày 15 tháng 8 năm 2025", f"vào ngày mười lăm tháng tám năm {Y2025}."),
     ("ngày 08/3/2026", f"ngày mồng tám tháng ba năm {Y2026}."),
     ("ngày 20/11", "ngày hai mươi tháng mười một."),
+    ("Căn cứ Nghị định số 15/2020/NĐ-CP ngày 03/02/2020 của Chính phủ",
+     "Căn cứ Nghị định số mười lăm trên hai nghìn không trăm hai mươi trên nờ đê xê pê ngày mồng ba tháng hai năm hai nghìn không trăm hai mươi của Chính phủ."),
+    ("Buôn Ma Thuột, ngày 25 tháng 11 năm 2025", f"Buôn Ma Thuột, ngày hai mươi lăm tháng mười một năm {Y2025}."),
+    ("vào sáng thứ Bảy, ngày 06/12/2025", f"vào sáng thứ Bảy, ngày mồng sáu tháng mười hai năm {Y2025}."),
+    ("sáng nay 5/12", "sáng nay mồng năm tháng mười hai."),
+    ("hôm nay 5/12", "hôm nay mồng năm tháng mười hai."),
+    ("Tết Nguyên đán Bính Ngọ 2026", f"Tết Nguyên đán Bính Ngọ {Y2026}."),
+    ("trong quý 1/2026", f"trong quý một năm {Y2026}."),
 ]
 
 DATE_RANGES = [
@@ -109,6 +143,19 @@ DATE_RANGES = [
     ("từ tháng 3 đến tháng 5/2025", f"từ tháng ba đến tháng năm năm {Y2025}."),
     ("trong 3 - 5 ngày tới", "trong ba đến năm ngày tới."),
     ("từ 07/12 - 18/12", "từ ngày mồng bảy tháng mười hai đến ngày mười tám tháng mười hai."),
+    ("từ ngày 10/12 đến ngày 20/12/2025",
+     f"từ ngày mồng mười tháng mười hai đến ngày hai mươi tháng mười hai năm {Y2025}."),
+    ("thời gian đăng ký từ 01/12 đến 15/12/2025",
+     f"thời gian đăng ký từ ngày mồng một tháng mười hai đến ngày mười lăm tháng mười hai năm {Y2025}."),
+    ("nghỉ Tết từ 14/02 đến hết 22/02/2026",
+     f"nghỉ Tết từ ngày mười bốn tháng hai đến hết ngày hai mươi hai tháng hai năm {Y2026}."),
+    ("kỷ niệm 80 năm Ngày Cách mạng tháng Tám (19/8/1945 - 19/8/2025)",
+     f"kỷ niệm tám mươi năm Ngày Cách mạng tháng Tám (ngày mười chín tháng tám năm một nghìn chín trăm bốn mươi lăm đến ngày mười chín tháng tám năm {Y2025})."),
+    ("dự kiến từ ngày 8-10/12/2025", f"dự kiến từ ngày mồng tám đến mồng mười tháng mười hai năm {Y2025}."),
+    ("độ tuổi từ đủ 18 đến hết 25 tuổi", "độ tuổi từ đủ mười tám đến hết hai mươi lăm tuổi."),
+    ("sinh năm 2007 đến 2008", "sinh năm hai nghìn không trăm linh bảy đến hai nghìn không trăm linh tám."),
+    ("giai đoạn 2021 - 2025, tầm nhìn đến năm 2030",
+     f"giai đoạn hai nghìn không trăm hai mươi mốt đến {Y2025}, tầm nhìn đến năm hai nghìn không trăm ba mươi."),
 ]
 
 DATES_IN_CONTEXT = [
@@ -226,6 +273,16 @@ PHONES = [
     ("gọi số 111 để được hỗ trợ", "gọi số một một một để được hỗ trợ."),
     ("Điện thoại liên hệ: (0262) 3 852 115", "Điện thoại liên hệ: không hai sáu hai, ba, tám năm hai, một một năm."),
     ("Zalo 0912345678", "Da lô không chín một hai, ba bốn năm, sáu bảy tám."),
+    ("Liên hệ: đồng chí Hoàng, ĐT: 0905.123.456",
+     "Liên hệ: đồng chí Hoàng, điện thoại: không chín không năm, một hai ba, bốn năm sáu."),
+    ("Liên hệ: 0263.3822.456 hoặc 0987.654.321",
+     "Liên hệ: không hai sáu ba, ba tám hai hai, bốn năm sáu hoặc không chín tám bảy, sáu năm bốn, ba hai một."),
+    ("Hotline: 1900.9095", "Hotline: một chín không không, chín không chín năm."),
+    ("Cấp cứu: 115", "Cấp cứu: một một năm."),
+    ("gọi đến tổng đài 111 (miễn phí)", "gọi đến tổng đài một một một (miễn phí)."),
+    ("Mọi thông tin xin liên hệ số điện thoại 0262 3852 115 hoặc 0914 123 456",
+     "Mọi thông tin xin liên hệ số điện thoại không hai sáu hai, ba tám năm hai, một một năm hoặc không chín một bốn, một hai ba, bốn năm sáu."),
+    ("Tổng đài CSKH: 1900 1234", "Tổng đài chăm sóc khách hàng: một chín không không, một hai ba bốn."),
 ]
 
 IDENTIFIERS = [
@@ -273,6 +330,16 @@ ADDRESSES = [
     ("tại UBND P. Thành Công", "tại Ủy ban nhân dân phường Thành Công."),
     ("KT. CHỦ TỊCH\nQ. CHỦ TỊCH", "ký thay CHỦ TỊCH\nquyền CHỦ TỊCH."),
     ("P. Trưởng phòng Văn hóa", "phó Trưởng phòng Văn hóa."),
+    ("Số nhà 101-102A, đường Trần Phú", "Số nhà một trăm linh một, một trăm linh hai A, đường Trần Phú."),
+    ("nhà số 12-14 Lê Lợi", "nhà số mười hai, mười bốn Lê Lợi."),
+    ("Trung tâm Y tế huyện, số 20 đường Hùng Vương, thị trấn Phước An",
+     "Trung tâm Y tế huyện, số hai mươi đường Hùng Vương, thị trấn Phước An."),
+    ("Tổ dân phố 5, TT. Phước An", "Tổ dân phố năm, thị trấn Phước An."),
+    ("Km12+500 QL26", "ki lô mét mười hai cộng năm trăm quốc lộ hai mươi sáu."),
+    ("sạt lở tại Km 45+200 QL14", "sạt lở tại ki lô mét bốn mươi lăm cộng hai trăm quốc lộ mười bốn."),
+    ("phòng 205, tầng 2", "phòng hai trăm linh năm, tầng hai."),
+    ("ngõ 12, ngách 34", "ngõ mười hai, ngách ba mươi tư."),
+    ("thửa đất số 123, tờ bản đồ số 45", "thửa đất số một trăm hai mươi ba, tờ bản đồ số bốn mươi lăm."),
 ]
 
 ABBREVIATIONS = [
@@ -299,6 +366,24 @@ ABBREVIATIONS = [
     ("- Lưu: VT, STTTT.", "Lưu: văn thư, Sở Thông tin và Truyền thông."),
     ("- CVP, CPCVP UBND tỉnh;", "Chánh Văn phòng, Chánh, Phó Chánh Văn phòng Ủy ban nhân dân tỉnh;"),
     ("Phòng TTBCXB, Phòng HCTC", "Phòng Thông tin, Báo chí, Xuất bản, Phòng Hành chính, Tổ chức."),
+    ("bệnh SXH và TCM", "bệnh sốt xuất huyết và tay chân miệng."),
+    ("dịch cúm gia cầm H5N1", "dịch cúm gia cầm hát năm nờ một."),
+    ("cúm A/H1N1", "cúm a hát một nờ một."),
+    ("dịch LMLM trên đàn trâu bò", "dịch lở mồm long móng trên đàn trâu bò."),
+    ("Đoàn TNCS Hồ Chí Minh", "Đoàn Thanh niên Cộng sản Hồ Chí Minh."),
+    ("Hội LHPN xã, Hội CCB xã", "Hội Liên hiệp Phụ nữ xã, Hội Cựu chiến binh xã."),
+    ("bảo đảm TTATGT", "bảo đảm trật tự an toàn giao thông."),
+    ("giữ gìn ANTT tại KDC", "giữ gìn an ninh trật tự tại khu dân cư."),
+    ("công tác QP-AN", "công tác quốc phòng, an ninh."),
+    ("lực lượng DQTV", "lực lượng dân quân tự vệ."),
+    ("khám tuyển NVQS năm 2026", f"khám tuyển nghĩa vụ quân sự năm {Y2026}."),
+    ("cấp GCNQSDĐ", "cấp giấy chứng nhận quyền sử dụng đất."),
+    ("giải quyết TTHC", "giải quyết thủ tục hành chính."),
+    ("ứng dụng CNTT, CĐS", "ứng dụng công nghệ thông tin, chuyển đổi số."),
+    ("sản phẩm OCOP 3 sao", "sản phẩm ô cốp ba sao."),
+    ("vay vốn NHCSXH", "vay vốn Ngân hàng Chính sách xã hội."),
+    ("Đội PCCC&CNCH", "Đội phòng cháy, chữa cháy và cứu nạn, cứu hộ."),
+    ("Ban CHQS xã", "Ban Chỉ huy Quân sự xã."),
 ]
 
 SCORES_AND_WEB = [
@@ -311,12 +396,109 @@ SCORES_AND_WEB = [
     ("gửi về hộp thư: ubndxa2025@gmail.com", "gửi về hộp thư: ubndxa hai không hai năm a còng gmail chấm com."),
     ("xem tại www.chinhphu.vn", "xem tại vê kép vê kép vê kép chấm chinhphu chấm vi en."),
     ("Cổng dịch vụ công: dichvucong.gov.vn", "Cổng dịch vụ công: dichvucong chấm gov chấm vi en."),
+    ("Email: ubnd@daklak.gov.vn", "Email: ubnd a còng daklak chấm gov chấm vi en."),
+    ("hộp thư tiepdan@hanoi.org.vn", "hộp thư tiepdan a còng hanoi chấm o rờ gờ chấm vi en."),
+    ("trang vtv.vn", "trang vê tê vê chấm vi en."),
+]
+
+# Sums of money: thousands grouped by points, 'đồng' for đ, VNĐ, 'trên' for a rate.
+MONEY = [
+    ("mức phạt tiền từ 100.000 đồng đến 200.000 đồng",
+     "mức phạt tiền từ một trăm nghìn đồng đến hai trăm nghìn đồng."),
+    ("phạt tiền từ 800.000đ đến 1.000.000đ", "phạt tiền từ tám trăm nghìn đồng đến một triệu đồng."),
+    ("hỗ trợ 500.000 đồng/hộ", "hỗ trợ năm trăm nghìn đồng trên hộ."),
+    ("mức đóng BHYT hộ gia đình là 1.263.600 đồng/người/năm",
+     "mức đóng bảo hiểm y tế hộ gia đình là một triệu hai trăm sáu mươi ba nghìn sáu trăm đồng trên người trên năm."),
+    ("giá thóc 7.200 đồng/kg", "giá thóc bảy nghìn hai trăm đồng trên ki lô gam."),
+    ("lương cơ sở 2.340.000 đồng/tháng", "lương cơ sở hai triệu ba trăm bốn mươi nghìn đồng trên tháng."),
+    ("tổng mức đầu tư 12,5 tỷ đồng", "tổng mức đầu tư mười hai phẩy năm tỷ đồng."),
+    ("kinh phí 2,3 tỷ đồng", "kinh phí hai phẩy ba tỷ đồng."),
+    ("hỗ trợ 1,5 triệu đồng/tháng", "hỗ trợ một phẩy năm triệu đồng trên tháng."),
+    ("lương 5tr/tháng", "lương năm triệu trên tháng."),
+    ("2 triệu VNĐ", "hai triệu đồng."),
+    ("10.000 USD", "mười nghìn đô la Mỹ."),
+    ("1.234.567.890 đồng", "một tỷ hai trăm ba mươi tư triệu năm trăm sáu mươi bảy nghìn tám trăm chín mươi đồng."),
+    ("giá điện 2.000 đ/kWh", "giá điện hai nghìn đồng trên ki lô oát giờ."),
+    ("3.000.000đ", "ba triệu đồng."),
+    ("ĐVT: đồng", "đơn vị tính: đồng."),
+]
+
+# Percentages, their ranges and rates.
+PERCENTAGES = [
+    ("thu ngân sách đạt 105% dự toán", "thu ngân sách đạt một trăm linh năm phần trăm dự toán."),
+    ("tỷ lệ hộ nghèo giảm còn 2,15%", "tỷ lệ hộ nghèo giảm còn hai phẩy mười lăm phần trăm."),
+    ("tỷ lệ tiêm chủng đạt trên 95%", "tỷ lệ tiêm chủng đạt trên chín mươi lăm phần trăm."),
+    ("lãi suất cho vay 6,6%/năm", "lãi suất cho vay sáu phẩy sáu phần trăm trên năm."),
+    ("lãi suất 0,5%/tháng", "lãi suất không phẩy năm phần trăm trên tháng."),
+    ("giảm 50% phí", "giảm năm mươi phần trăm phí."),
+    ("tăng 0,8 điểm phần trăm", "tăng không phẩy tám điểm phần trăm."),
+    ("khoảng 30-40% diện tích", "khoảng ba mươi đến bốn mươi phần trăm diện tích."),
+    ("giảm 3-5%", "giảm ba đến năm phần trăm."),
+    ("giảm từ 5% - 10%", "giảm từ năm phần trăm đến mười phần trăm."),
+    ("độ ẩm 80-85%", "độ ẩm tám mươi đến tám mươi lăm phần trăm."),
+    ("tỷ lệ bao phủ BHYT đạt 92,5%", "tỷ lệ bao phủ bảo hiểm y tế đạt chín mươi hai phẩy năm phần trăm."),
+]
+
+# Weather bulletins, floods, crops and livestock: units after numbers and ranges.
+WEATHER_AND_LAND = [
+    ("Dự báo nhiệt độ thấp nhất từ 18-20 độ C, vùng núi có nơi dưới 15 độ C",
+     "Dự báo nhiệt độ thấp nhất từ mười tám đến hai mươi độ xê, vùng núi có nơi dưới mười lăm độ xê."),
+    ("lượng mưa từ 100-200 mm, có nơi trên 300 mm",
+     "lượng mưa từ một trăm đến hai trăm mi li mét, có nơi trên ba trăm mi li mét."),
+    ("lượng mưa 24h qua phổ biến 20-40mm", "lượng mưa hai mươi tư giờ qua phổ biến hai mươi đến bốn mươi mi li mét."),
+    ("mưa vừa, mưa to 30-50mm/24h", "mưa vừa, mưa to ba mươi đến năm mươi mi li mét trên hai mươi tư giờ."),
+    ("vùng gần tâm bão mạnh cấp 10-11 (89-117 km/h), giật cấp 13",
+     "vùng gần tâm bão mạnh cấp mười đến mười một (tám mươi chín đến một trăm mười bảy ki lô mét trên giờ), giật cấp mười ba."),
+    ("Hồi 7 giờ sáng nay, vị trí tâm bão ở vào khoảng 15,5 độ Vĩ Bắc; 112,3 độ Kinh Đông",
+     "Hồi bảy giờ sáng nay, vị trí tâm bão ở vào khoảng mười lăm phẩy năm độ Vĩ Bắc; một trăm mười hai phẩy ba độ Kinh Đông."),
+    ("di chuyển theo hướng Tây, mỗi giờ đi được 15-20 km",
+     "di chuyển theo hướng Tây, mỗi giờ đi được mười lăm đến hai mươi ki lô mét."),
+    ("mực nước sông Srêpốk tại Bản Đôn lên 170,5 m",
+     "mực nước sông Srêpốk tại Bản Đôn lên một trăm bảy mươi phẩy năm mét."),
+    ("ngập sâu 0,5-1 m", "ngập sâu không phẩy năm đến một mét."),
+    ("Tầm nhìn xa trên 10km", "Tầm nhìn xa trên mười ki lô mét."),
+    ("Gió đông bắc cấp 3-4", "Gió đông bắc cấp ba đến bốn."),
+    ("sóng cao 2-3m, biển động", "sóng cao hai đến ba mét, biển động."),
+    ("phun thuốc khử trùng 2.000 m2 chuồng trại", "phun thuốc khử trùng hai nghìn mét vuông chuồng trại."),
+    ("tiêu hủy 120 con lợn, tổng trọng lượng 6.500 kg",
+     "tiêu hủy một trăm hai mươi con lợn, tổng trọng lượng sáu nghìn năm trăm ki lô gam."),
+    ("diện tích lúa bị ngập 35 ha", "diện tích lúa bị ngập ba mươi lăm héc ta."),
+    ("trồng mới 12,5 ha cà phê", "trồng mới mười hai phẩy năm héc ta cà phê."),
+    ("khối lượng 2.500 m3 đất", "khối lượng hai nghìn năm trăm mét khối đất."),
+    ("cấp 15 m3/ngày", "cấp mười lăm mét khối trên ngày."),
+    ("bón 300 kg/ha", "bón ba trăm ki lô gam trên héc ta."),
+    ("nồng độ 0,05 mg/l", "nồng độ không phẩy không năm mi li gam trên lít."),
+    ("nhiệt độ 12-15 °C", "nhiệt độ mười hai đến mười lăm độ xê."),
+]
+
+# Numbers of decrees, decisions and letters: the number, 'trên', the letters spelled.
+DOCUMENT_NUMBERS = [
+    ("Nghị định 15/2020/NĐ-CP quy định xử phạt",
+     "Nghị định mười lăm trên hai nghìn không trăm hai mươi trên nờ đê xê pê quy định xử phạt."),
+    ("Thực hiện Công văn số 245/UBND-VX ngày 10/11/2025 của UBND huyện",
+     f"Thực hiện Công văn số hai trăm bốn mươi lăm trên u bê nờ dê vê ích ngày mồng mười tháng mười một năm {Y2025} của Ủy ban nhân dân huyện."),
+    ("theo Thông tư số 22/2020/TT-BTTTT",
+     "theo Thông tư số hai mươi hai trên hai nghìn không trăm hai mươi trên tê tê bê tê tê tê tê."),
+    ("Quyết định số 08/2025/QĐ-UBND của UBND tỉnh",
+     f"Quyết định số tám trên {Y2025} trên quy đê u bê nờ dê của Ủy ban nhân dân tỉnh."),
+    ("Luật Đất đai số 31/2024/QH15", f"Luật Đất đai số ba mươi mốt trên {Y2024} trên quy hát mười lăm."),
+    ("Hướng dẫn số 36-HD/BTGTW", "Hướng dẫn số ba mươi sáu hát dê trên bê tê gờ tê vê kép."),
+    ("Kết luận số 21-KL/TW", "Kết luận số hai mươi mốt ca lờ trên tê vê kép."),
+    ("Nghị quyết 57-NQ/TW", "Nghị quyết năm mươi bảy nờ quy trên tê vê kép."),
+    ("Chỉ thị 05-CT/TW", "Chỉ thị năm xê tê trên tê vê kép."),
+    ("Quyết định 749/QĐ-TTg", "Quyết định bảy trăm bốn mươi chín trên quy đê tê tê gờ."),
+    ("Thông báo số 125/TB-UBND ngày 02/12/2025",
+     f"Thông báo số một trăm hai mươi lăm trên tê bê u bê nờ dê ngày mồng hai tháng mười hai năm {Y2025}."),
+    ("Công điện số 06/CĐ-UBND", "Công điện số sáu trên xê đê u bê nờ dê."),
+    ("Thông tư 39/2016/TT-NHNN", "Thông tư ba mươi chín trên hai nghìn không trăm mười sáu trên tê tê nờ hát nờ nờ."),
+    ("Kế hoạch số 45/KH-UBND", "Kế hoạch số bốn mươi lăm trên ca hát u bê nờ dê."),
 ]
 
 TABLES = {"times": TIMES, "time ranges": TIME_RANGES, "dates": DATES, "date ranges": DATE_RANGES,
           "dates in context": DATES_IN_CONTEXT, "negatives": NEGATIVES, "figures and units": FIGURES,
           "roman numerals": ROMANS, "phone numbers": PHONES, "identifiers": IDENTIFIERS, "addresses": ADDRESSES,
-          "abbreviations": ABBREVIATIONS, "scores and addresses on the web": SCORES_AND_WEB}
+          "abbreviations": ABBREVIATIONS, "scores and addresses on the web": SCORES_AND_WEB, "money": MONEY,
+          "percentages": PERCENTAGES, "weather and land": WEATHER_AND_LAND, "document numbers": DOCUMENT_NUMBERS}
 CASES = [(table, written, spoken) for table, pairs in TABLES.items() for written, spoken in pairs]
 
 
@@ -325,5 +507,6 @@ def test_announcement_phrases_are_read_as_an_announcer_says_them(table, written,
     assert TextNormaliser().normalise(written) == spoken
 
 
-def test_the_corpus_has_over_two_hundred_phrases_in_every_category():
-    assert len(CASES) >= 220 and all(len(pairs) >= 8 for pairs in TABLES.values())
+def test_the_corpus_has_over_three_hundred_phrases_and_every_category_a_few():
+    assert len(CASES) >= 300 and all(len(pairs) >= 8 for pairs in TABLES.values())
+    assert len({written for _, written, _ in CASES}) == len(CASES)  # no phrase counted twice

@@ -5,6 +5,8 @@ from __future__ import annotations
 from click.testing import CliRunner
 
 from broadcaster.cli import cli
+from broadcaster.cli.speech import _rules
+from broadcaster.speech.readers import RULES
 from broadcaster.station import Station
 from tests.helpers import NOW
 
@@ -118,3 +120,7 @@ def test_speak_text_of_a_folder_or_a_binary_file_is_refused_in_one_line(tmp_path
     binary.write_bytes(b"\x00\x01\x02ELF\x00")
     result = CliRunner().invoke(cli, ["speak-text", str(binary)], obj=Station(tmp_path))
     assert result.exit_code == 2 and result.output.startswith(f"Error: {binary}")
+
+
+def test_explain_names_what_every_rule_does():
+    assert set(_rules()) == {"dictionary", *(rule.name for rule in RULES)}
