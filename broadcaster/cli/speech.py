@@ -35,6 +35,7 @@ def _rules() -> dict[str, str]:
         "road": t("a road and its number"),
         "subtype": t("a virus's subtype: the letters spelled, the numbers read"),
         "plate": t("a vehicle's number plate"),
+        "height": t("a height in metres and centimetres"),
         "phone": t("a telephone number: digit by digit, in groups"),
         "month_range": t("a range of months"),
         "day_range": t("a range of days"),

@@ -118,8 +118,8 @@ def telephone(number: str) -> str:
         groups[:2] = [groups[0] + groups[1]]
     if number.startswith("+") and len(groups) == 1:
         groups = [groups[0][:2], *group_digits(groups[0][2:])]  # '+84912345678': the country, then the rest
-    elif len(groups) == 1 and len(groups[0]) > 4:
-        groups = group_digits(groups[0])
+    else:  # a group too long to say in one breath, "(0262) 3852115": in the groups people say
+        groups = [part for group in groups for part in (group_digits(group) if len(group) > 5 else [group])]
     return ("cộng " if number.startswith("+") else "") + ", ".join(read_digits(g) for g in groups)
 
 
@@ -442,6 +442,8 @@ RULES = (
     Rule("code", r"(?<![\w/])\d+(?:/\d+)?[/-][A-ZĐ][\wĐđ]*(?:[/-][A-ZĐ][\wĐđ]*)*", _read_code),
     Rule("score", r"(?i:(tỷ số|tỉ số|đội hình|sơ đồ))\s+(\d+(?:\s*[-–]\s*\d+)+)(?![\w/])", _read_score),
     Rule("road", r"(?<!\w)(" + alternatives(ROADS) + r")\.?\s?([1-9]\d{0,3})([A-Z])?(?!\w)", _read_road),
+    Rule("height", r"(?<![\w.,])(\d)m(\d{2})(?!\w)",
+         lambda m, text: f"{read_number(int(m.group(1)))} mét {read_number(int(m.group(2)))}"),  # "cao 1m70"
     Rule("plate", r"(?<![\w.])(\d{2})([A-Z]{1,2}\d?)-(\d{3}\.\d{2}|\d{4,5})(?![\w.])", _read_plate),
     Rule("phone", r"(?<![\w.,+])" + _PHONE, _read_phone),
     Rule("month_range", r"(?<![\w/])(\d{1,2})\s*[-–]\s*(\d{1,2})/(\d{4})(?![\d/])", _read_month_range),

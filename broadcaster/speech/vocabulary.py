@@ -89,6 +89,7 @@ ABBREVIATIONS = {
     "SĐT": "số điện thoại",
     "ĐT:": "điện thoại:",
     "MST": "mã số thuế",
+    "STK": "số tài khoản",
     "TNHH": "trách nhiệm hữu hạn",
     "Cty": "công ty",
     "THPTQG": "trung học phổ thông quốc gia",
@@ -227,6 +228,7 @@ UNITS = {
     "ml": "mi li lít",
     "l": "lít",
     "°C": "độ xê",
+    "oC": "độ xê",  # "35oC", typed without the degree sign
     "°": "độ",
     "VNĐ": "đồng",
     "VND": "đồng",
@@ -244,7 +246,7 @@ UNITS = {
 WEIGHT_BEFORE = {"nặng", "cân", "lượng", "gói", "túi", "hộp", "lọ", "liều", "thêm", "gồm", "khoảng", "chừng"}
 
 # What may follow a unit after "/", read "trên": "25.000đ/kg", "5,2 tấn/ha", "10 lít/người".
-PER = (*UNITS, "tấn", "người", "hộ", "lượt", "giờ", "con", "lít", "ngày", "tuần", "tháng", "năm")
+PER = (*UNITS, "tấn", "tạ", "người", "hộ", "lượt", "giờ", "con", "lít", "ngày", "tuần", "tháng", "năm")
 
 # Letters as they are spelled aloud in codes and unknown acronyms ("NQ-CP": "nờ quy xê pê").
 LETTER_NAMES = {

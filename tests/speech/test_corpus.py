@@ -88,6 +88,7 @@ TIME_RANGES = [
      "thời gian từ bảy giờ đến mười một giờ ba mươi và mười ba giờ ba mươi đến mười bảy giờ các ngày trong tuần."),
     ("cắt điện từ 6h30 đến 16h30", "cắt điện từ sáu giờ ba mươi đến mười sáu giờ ba mươi."),
     ("phun thuốc từ 5g đến 8g sáng", "phun thuốc từ năm giờ đến tám giờ sáng."),
+    ("từ 5 - 6h sáng", "từ năm đến sáu giờ sáng."),
 ]
 
 DATES = [
@@ -118,6 +119,9 @@ DATES = [
     ("hôm nay 5/12", "hôm nay mồng năm tháng mười hai."),
     ("Tết Nguyên đán Bính Ngọ 2026", f"Tết Nguyên đán Bính Ngọ {Y2026}."),
     ("trong quý 1/2026", f"trong quý một năm {Y2026}."),
+    ("Thứ 2, ngày 8/12/2025", f"Thứ hai, ngày mồng tám tháng mười hai năm {Y2025}."),
+    ("chậm nhất ngày 20/12/2025", f"chậm nhất ngày hai mươi tháng mười hai năm {Y2025}."),
+    ("sáng 7/12 (tức ngày 17/10 âm lịch)", "sáng mồng bảy tháng mười hai (tức ngày mười bảy tháng mười âm lịch)."),
 ]
 
 DATE_RANGES = [
@@ -156,6 +160,9 @@ DATE_RANGES = [
     ("sinh năm 2007 đến 2008", "sinh năm hai nghìn không trăm linh bảy đến hai nghìn không trăm linh tám."),
     ("giai đoạn 2021 - 2025, tầm nhìn đến năm 2030",
      f"giai đoạn hai nghìn không trăm hai mươi mốt đến {Y2025}, tầm nhìn đến năm hai nghìn không trăm ba mươi."),
+    ("từ 7h30 ngày 8/12 đến 17h ngày 10/12",
+     "từ bảy giờ ba mươi ngày mồng tám tháng mười hai đến mười bảy giờ ngày mồng mười tháng mười hai."),
+    ("từ 30/4 đến 1/5", "từ ngày ba mươi tháng tư đến ngày mồng một tháng năm."),
 ]
 
 DATES_IN_CONTEXT = [
@@ -222,6 +229,11 @@ FIGURES = [
     ("Sóng biển cao 2-4m", "Sóng biển cao hai đến bốn mét."),
     ("giá lúa 7.500 - 8.000 đ/kg", "giá lúa bảy nghìn năm trăm đến tám nghìn đồng trên ki lô gam."),
     ("ghi rõ ngày/tháng/năm sinh", "ghi rõ ngày, tháng, năm sinh."),
+    ("cao 1m70", "cao một mét bảy mươi."),
+    ("rộng 3,5m", "rộng ba phẩy năm mét."),
+    ("hơn 1.000 người tham gia", "hơn một nghìn người tham gia."),
+    ("03 người", "ba người."),
+    ("2.5 triệu", "hai phẩy năm triệu."),
 ]
 
 ROMANS = [
@@ -245,6 +257,10 @@ ROMANS = [
     ("III. TỔ CHỨC THỰC HIỆN", "ba. TỔ CHỨC THỰC HIỆN."),
     ("Chương IV", "Chương bốn."),
     ("hạng II", "hạng hai."),
+    ("Quý III/2025", f"Quý ba năm {Y2025}."),
+    ("Hội nghị Trung ương 8 khóa XIII", "Hội nghị Trung ương tám khóa mười ba."),
+    ("Giai đoạn I (2021-2023)",
+     "Giai đoạn một (hai nghìn không trăm hai mươi mốt đến hai nghìn không trăm hai mươi ba)."),
 ]
 
 PHONES = [
@@ -283,6 +299,8 @@ PHONES = [
     ("Mọi thông tin xin liên hệ số điện thoại 0262 3852 115 hoặc 0914 123 456",
      "Mọi thông tin xin liên hệ số điện thoại không hai sáu hai, ba tám năm hai, một một năm hoặc không chín một bốn, một hai ba, bốn năm sáu."),
     ("Tổng đài CSKH: 1900 1234", "Tổng đài chăm sóc khách hàng: một chín không không, một hai ba bốn."),
+    ("(0262) 3852115", "không hai sáu hai, ba tám năm, hai một một năm."),
+    ("+84 262 3852 115", "cộng tám bốn, hai sáu hai, ba tám năm hai, một một năm."),
 ]
 
 IDENTIFIERS = [
@@ -298,6 +316,7 @@ IDENTIFIERS = [
     ("xe mang biển số 47A-123.45", "xe mang biển số bốn mươi bảy a, một hai ba, bốn năm."),
     ("xe máy biển số 51G1-12345", "xe máy biển số năm mươi mốt gờ một, một hai ba bốn năm."),
     ("Quyết định số 1234/QĐ-UBND", "Quyết định số một nghìn hai trăm ba mươi tư trên quy đê u bê nờ dê."),
+    ("STK: 1234567890", "số tài khoản: một hai ba bốn, năm sáu bảy, tám chín không."),
 ]
 
 ADDRESSES = [
@@ -384,6 +403,9 @@ ABBREVIATIONS = [
     ("vay vốn NHCSXH", "vay vốn Ngân hàng Chính sách xã hội."),
     ("Đội PCCC&CNCH", "Đội phòng cháy, chữa cháy và cứu nạn, cứu hộ."),
     ("Ban CHQS xã", "Ban Chỉ huy Quân sự xã."),
+    ("TM. UBND XÃ", "thay mặt Ủy ban nhân dân XÃ."),
+    ("V/v tuyên truyền phòng chống dịch", "về việc tuyên truyền phòng chống dịch."),
+    ("Số: 123/TB-UBND", "Số: một trăm hai mươi ba trên tê bê u bê nờ dê."),
 ]
 
 SCORES_AND_WEB = [
@@ -469,6 +491,9 @@ WEATHER_AND_LAND = [
     ("bón 300 kg/ha", "bón ba trăm ki lô gam trên héc ta."),
     ("nồng độ 0,05 mg/l", "nồng độ không phẩy không năm mi li gam trên lít."),
     ("nhiệt độ 12-15 °C", "nhiệt độ mười hai đến mười lăm độ xê."),
+    ("nhiệt độ 35oC", "nhiệt độ ba mươi lăm độ xê."),
+    ("năng suất 60 tạ/ha", "năng suất sáu mươi tạ trên héc ta."),
+    ("nâng cấp 2,5 km đường", "nâng cấp hai phẩy năm ki lô mét đường."),
 ]
 
 # Numbers of decrees, decisions and letters: the number, 'trên', the letters spelled.
