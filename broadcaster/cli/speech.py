@@ -33,6 +33,8 @@ def _rules() -> dict[str, str]:
         "code": t("a document number: the number, 'trên', the letters spelled"),
         "score": t("a score or a formation: the numbers one after the other"),
         "road": t("a road and its number"),
+        "phone_label": t("'ĐT' before a telephone number: 'điện thoại'"),
+        "minute_mark": t("minutes marked ' after the hour"),
         "subtype": t("a virus's subtype: the letters spelled, the numbers read"),
         "plate": t("a vehicle's number plate"),
         "height": t("a height in metres and centimetres"),

@@ -37,6 +37,10 @@ HOUR_BEFORE = {"lúc", "vào", "từ", "đến", "tới", "trước", "sau"}
 DURATION_BEFORE = {"dài", "trong", "mất", "suốt"}
 # Words after which "24g" is hours too ("24g qua", "7g đến 11g").
 HOUR_AFTER = {"qua", "đến", "tới", "hằng", "hàng", "mỗi", "liên"}
+# "các ngày 25, 26/11": a list of days before the last one and its month.
+DAY_LIST_BEFORE = re.compile(r"(?:ngày|mồng|mùng)\s+\d{1,2}(?:\s*,\s*\d{1,2})*\s*,\s*$")
+# A number to dial or copy before a dash, "0262.3952.368 - 0914...", "6001234567-001": the dash is a pause.
+DIALLED_BEFORE = re.compile(r"(?<![\d.,])(?:0[\d .]{8,}|\d{9,})\d\s*$")
 # "số nhà 101-102A", "nhà số 12-14": the dash joins the numbers of one house.
 HOUSE_NUMBER_BEFORE = re.compile(r"(?:số nhà|nhà số)\s*$|(?:số nhà|nhà số)\s+\d+[a-z]?\s*$")
 # After a clock time ("9h", "10h30", "9h2p") a dash and another time is a range: "đến".
@@ -247,6 +251,8 @@ def _read_slash(m: re.Match, text: str) -> str:
     if m.group(3):
         return f"{read_number(a)} trên {read_number(b)} giờ"  # "trực 24/24h"
     before = _word_before(text, m.start())
+    if DAY_LIST_BEFORE.search(text, max(0, m.start() - 40), m.start()) and _is_date(a, b):
+        before = "ngày"  # the last of a list of days, "các ngày 25, 26/11": "ngày" is said once
     if before in DATE_CONTEXT and _is_date(a, b):
         return _date(a, b, None, before)
     if 0 < a < b <= 10:
@@ -295,6 +301,10 @@ def _read_number(m: re.Match, text: str) -> str:
     elif "," in written:
         whole, fraction = written.split(",")
         grouped = False
+    elif re.fullmatch(r"\d{1,2}\.[0-5]\d", written) and not unit and int(written[:-3]) <= 24 and \
+            _word_before(text, m.start()) in HOUR_BEFORE:
+        minute = int(written[-2:])  # "lúc 7.30": a time, "phút" said as by the clock rule
+        return f"{read_number(int(written[:-3]))} giờ {read_number(minute)}" + (" phút" if minute < 10 else "")
     elif re.fullmatch(r"\d+\.\d{1,2}", written):
         whole, fraction = written.split(".")
         grouped = False
@@ -317,8 +327,9 @@ def _read_number(m: re.Match, text: str) -> str:
             return ""  # "15 giờ 00": the hour alone
         if sign:
             spoken = read_number(n)
-        elif before == "ngày" and 1 <= n <= 31:
-            spoken = read_day(n)
+        elif 1 <= n <= 31 and (before == "ngày" or DAY_LIST_BEFORE.search(text, max(0, m.start() - 40), m.start())
+                               and re.match(r"\s*(?:,|và|hoặc)\s*\d", text[m.end():m.end() + 8])):
+            spoken = read_day(n)  # "ngày 8, 9 và 10/12": each a day
         elif before == "tháng" and 1 <= n <= 12:
             spoken = read_month(n)
         elif before == "thứ":
@@ -370,8 +381,9 @@ def _read_dash(m: re.Match, text: str) -> str:
     if not text[line_start:start].strip():
         return ""  # a bullet at the start of a line
     after = text[end:].lstrip()[:1]
-    if HOUSE_NUMBER_BEFORE.search(text[max(0, start - 20):start].lower()):
-        return ", "  # "số nhà 101-102A": one house of two numbers, not a range
+    if HOUSE_NUMBER_BEFORE.search(text[max(0, start - 20):start].lower()) or DIALLED_BEFORE.search(
+            text, max(0, start - 20), start):
+        return ", "  # "số nhà 101-102A": one house of two numbers, not a range; two numbers to call
     if after.isdigit() and TIME_OR_NUMBER_BEFORE.search(text, max(0, start - 12), start):
         return " đến "  # 2021 - 2025, 07/12 - 18/12, 9h - 10h
     if m.group(0) != "-" or text[start - 1:start].isspace() or text[end:end + 1].isspace():
@@ -441,7 +453,10 @@ RULES = (
     # A document number: "68/NQ-CP", "117/2020/NĐ-CP", "02-NQ/TU", "30/2021/QH15".
     Rule("code", r"(?<![\w/])\d+(?:/\d+)?[/-][A-ZĐ][\wĐđ]*(?:[/-][A-ZĐ][\wĐđ]*)*", _read_code),
     Rule("score", r"(?i:(tỷ số|tỉ số|đội hình|sơ đồ))\s+(\d+(?:\s*[-–]\s*\d+)+)(?![\w/])", _read_score),
+    # "ĐT" before a telephone number is "điện thoại"; before a road's number, "đường tỉnh".
+    Rule("phone_label", r"(?<!\w)ĐT(?=\s*:?\s*[0(+])", lambda m, text: "điện thoại"),
     Rule("road", r"(?<!\w)(" + alternatives(ROADS) + r")\.?\s?([1-9]\d{0,3})([A-Z])?(?!\w)", _read_road),
+    Rule("minute_mark", r"(?<=giờ\s)(\d{1,2})['′](?!\w)", lambda m, text: f"{read_number(int(m.group(1)))} phút"),
     Rule("height", r"(?<![\w.,])(\d)m(\d{2})(?!\w)",
          lambda m, text: f"{read_number(int(m.group(1)))} mét {read_number(int(m.group(2)))}"),  # "cao 1m70"
     Rule("plate", r"(?<![\w.])(\d{2})([A-Z]{1,2}\d?)-(\d{3}\.\d{2}|\d{4,5})(?![\w.])", _read_plate),

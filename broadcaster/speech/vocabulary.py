@@ -298,7 +298,7 @@ DIAL_CONTEXT = (r"gọi(?:\s+ngay)?(?:\s+(?:đến|tới|cho))?", r"điện tho�
 # "thế kỷ XXI", "quý I/2025").
 ROMAN_CONTEXT = (r"thứ", r"khóa", r"khoá", r"đại hội", r"hội nghị", r"kỳ", r"mục", r"phần", r"chương", r"thế kỷ",
                  r"thế kỉ", r"quý", r"giai đoạn", r"cấp độ", r"loại", r"nhóm", r"hạng", r"tập", r"trung ương",
-                 r"vùng", r"khu vực", r"điều")
+                 r"vùng", r"khu vực", r"điều", r"phụ lục", r"đợt", r"vòng", r"quân khu")
 # Roads, before their number ("QL14", "ĐT 741", "TL.8"), and their milestones ("Km 12+500").
 ROADS = {"QL": "quốc lộ", "ĐT": "đường tỉnh", "TL": "tỉnh lộ", "ĐH": "đường huyện", "HL": "hương lộ",
          "Km": "ki lô mét"}

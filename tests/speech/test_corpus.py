@@ -65,6 +65,11 @@ TIMES = [
     ("ngày 20g/ngày", "ngày hai mươi gam trên ngày."),
     ("lúc 7:45 sáng", "lúc bảy giờ bốn mươi lăm sáng."),
     ("đến 16:45", "đến mười sáu giờ bốn mươi lăm."),
+    ("lúc 7 giờ 30'", "lúc bảy giờ ba mươi phút."),
+    ("vào lúc 19h00' ngày 15/12", "vào lúc mười chín giờ ngày mười lăm tháng mười hai."),
+    ("lúc 7.30 sáng", "lúc bảy giờ ba mươi sáng."),
+    ("lúc 7.05", "lúc bảy giờ năm phút."),
+    ("vào 14.30 ngày 5/12", "vào mười bốn giờ ba mươi ngày mồng năm tháng mười hai."),
 ]
 
 TIME_RANGES = [
@@ -182,6 +187,8 @@ DATES_IN_CONTEXT = [
     ("ngày 3 và 4/6", "ngày mồng ba và ngày mồng bốn tháng sáu."),
     ("sáng 26-3", "sáng hai mươi sáu tháng ba."),
     ("khuya 14/2", "khuya mười bốn tháng hai."),
+    ("trong các ngày 25, 26/11", "trong các ngày hai mươi lăm, hai mươi sáu tháng mười một."),
+    ("tiêm vào ngày 8, 9, 10/12", "tiêm vào ngày mồng tám, mồng chín, mồng mười tháng mười hai."),
 ]
 
 NEGATIVES = [
@@ -261,6 +268,10 @@ ROMANS = [
     ("Hội nghị Trung ương 8 khóa XIII", "Hội nghị Trung ương tám khóa mười ba."),
     ("Giai đoạn I (2021-2023)",
      "Giai đoạn một (hai nghìn không trăm hai mươi mốt đến hai nghìn không trăm hai mươi ba)."),
+    ("Phụ lục II kèm theo Kế hoạch", "Phụ lục hai kèm theo Kế hoạch."),
+    ("tiêm đợt II", "tiêm đợt hai."),
+    ("Bộ Tư lệnh Quân khu V", "Bộ Tư lệnh Quân khu năm."),
+    ("vòng II", "vòng hai."),
 ]
 
 PHONES = [
@@ -301,6 +312,9 @@ PHONES = [
     ("Tổng đài CSKH: 1900 1234", "Tổng đài chăm sóc khách hàng: một chín không không, một hai ba bốn."),
     ("(0262) 3852115", "không hai sáu hai, ba tám năm, hai một một năm."),
     ("+84 262 3852 115", "cộng tám bốn, hai sáu hai, ba tám năm hai, một một năm."),
+    ("ĐT 0262.3952.368 - 0914.555.666",
+     "điện thoại không hai sáu hai, ba chín năm hai, ba sáu tám, không chín một bốn, năm năm năm, sáu sáu sáu."),
+    ("ĐT 0905 123 456", "điện thoại không chín không năm, một hai ba, bốn năm sáu."),
 ]
 
 IDENTIFIERS = [
@@ -317,6 +331,7 @@ IDENTIFIERS = [
     ("xe máy biển số 51G1-12345", "xe máy biển số năm mươi mốt gờ một, một hai ba bốn năm."),
     ("Quyết định số 1234/QĐ-UBND", "Quyết định số một nghìn hai trăm ba mươi tư trên quy đê u bê nờ dê."),
     ("STK: 1234567890", "số tài khoản: một hai ba bốn, năm sáu bảy, tám chín không."),
+    ("mã số thuế: 6001234567-001", "mã số thuế: sáu không không một, hai ba bốn, năm sáu bảy, không không một."),
 ]
 
 ADDRESSES = [
@@ -359,6 +374,7 @@ ADDRESSES = [
     ("phòng 205, tầng 2", "phòng hai trăm linh năm, tầng hai."),
     ("ngõ 12, ngách 34", "ngõ mười hai, ngách ba mươi tư."),
     ("thửa đất số 123, tờ bản đồ số 45", "thửa đất số một trăm hai mươi ba, tờ bản đồ số bốn mươi lăm."),
+    ("ĐT741 và ĐT 741", "đường tỉnh bảy trăm bốn mươi mốt và đường tỉnh bảy trăm bốn mươi mốt."),
 ]
 
 ABBREVIATIONS = [
