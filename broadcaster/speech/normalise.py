@@ -85,14 +85,16 @@ class TextNormaliser:
         self.dictionary = {unicodedata.normalize("NFC", written): unicodedata.normalize("NFC", spoken)
                            for written, spoken in (dictionary or {}).items()}
         self._words = {**ABBREVIATIONS, **self.dictionary}
-        rules = (Rule("dictionary", r"(?<!\w)(?:" + alternatives(self._words) + r")(?!\w)", self._read_word),
+        # An entry of several words matches whatever spaces separate them in the text ("TT  Tỉnh ủy").
+        entries = alternatives(self._words).replace(r"\ ", r"[ \t]+")
+        rules = (Rule("dictionary", r"(?<!\w)(?:" + entries + r")(?!\w)", self._read_word),
                  *RULES)
         self._rules = {rule.name: (re.compile(rule.pattern), rule.read) for rule in rules}
         # One alternation scans the text once; the first rule that matches at a place wins.
         self._scanner = re.compile("|".join(f"(?P<{rule.name}>{rule.pattern})" for rule in rules))
 
     def _read_word(self, m: re.Match, text: str) -> str:
-        return self._words[m.group(0)]
+        return self._words[re.sub(r"[ \t]+", " ", m.group(0))]
 
     def _scan(self, text: str) -> Iterator[tuple[re.Match, str]]:
         """Each token a rule matches in ``text`` (already NFC), with what is said for it."""

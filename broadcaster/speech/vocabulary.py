@@ -32,6 +32,7 @@ ABBREVIATIONS = {
        for title in ("Chủ tịch", "CHỦ TỊCH", "Giám đốc", "GIÁM ĐỐC", "Trưởng", "TRƯỞNG", "Hiệu trưởng",
                      "HIỆU TRƯỞNG")},
     "Lưu: VT": "Lưu: văn thư",
+    "Lưu VT": "Lưu văn thư",
     "STTTT": "Sở Thông tin và Truyền thông",
     "TTBCXB": "Thông tin, Báo chí, Xuất bản",
     "CPCVP": "Chánh, Phó Chánh Văn phòng",

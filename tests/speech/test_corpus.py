@@ -422,6 +422,8 @@ ABBREVIATIONS = [
     ("TM. UBND XÃ", "thay mặt Ủy ban nhân dân XÃ."),
     ("V/v tuyên truyền phòng chống dịch", "về việc tuyên truyền phòng chống dịch."),
     ("Số: 123/TB-UBND", "Số: một trăm hai mươi ba trên tê bê u bê nờ dê."),
+    ("- TT  Tỉnh ủy (để b/c);", "Thường trực Tỉnh ủy (để báo cáo);"),
+    ("- Lưu VT, TTBCXB.", "Lưu văn thư, Thông tin, Báo chí, Xuất bản."),
 ]
 
 SCORES_AND_WEB = [
