@@ -33,6 +33,7 @@ def _rules() -> dict[str, str]:
         "code": t("a document number: the number, 'trên', the letters spelled"),
         "score": t("a score or a formation: the numbers one after the other"),
         "road": t("a road and its number"),
+        "weekday": t("a day of the week written short before a date: 'T7' 'thứ bảy', 'CN' 'Chủ nhật'"),
         "phone_label": t("'ĐT' before a telephone number: 'điện thoại'"),
         "minute_mark": t("minutes marked ' after the hour"),
         "subtype": t("a virus's subtype: the letters spelled, the numbers read"),

@@ -39,6 +39,8 @@ DURATION_BEFORE = {"dài", "trong", "mất", "suốt"}
 HOUR_AFTER = {"qua", "đến", "tới", "hằng", "hàng", "mỗi", "liên"}
 # "các ngày 25, 26/11": a list of days before the last one and its month.
 DAY_LIST_BEFORE = re.compile(r"(?:ngày|mồng|mùng)\s+\d{1,2}(?:\s*,\s*\d{1,2})*\s*,\s*$")
+# A day of the week, just before a date: "thứ Hai 8/12", "Chủ nhật, 7/12", "T7 (6/12)".
+WEEKDAY_BEFORE = re.compile(r"(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ\s+nhật|cn|t[2-7])\s*[,(]?\s*$")
 # A number to dial or copy before a dash, "0262.3952.368 - 0914...", "6001234567-001": the dash is a pause.
 DIALLED_BEFORE = re.compile(r"(?<![\d.,])(?:0[\d .]{8,}|\d{9,})\d\s*$")
 # "số nhà 101-102A", "nhà số 12-14": the dash joins the numbers of one house.
@@ -253,6 +255,8 @@ def _read_slash(m: re.Match, text: str) -> str:
     before = _word_before(text, m.start())
     if DAY_LIST_BEFORE.search(text, max(0, m.start() - 40), m.start()) and _is_date(a, b):
         before = "ngày"  # the last of a list of days, "các ngày 25, 26/11": "ngày" is said once
+    elif WEEKDAY_BEFORE.search(text[max(0, m.start() - 20):m.start()].lower()) and _is_date(a, b):
+        return _date(a, b, None, "")  # "thứ Hai 8/12", "Thứ Tư (03/12)": "ngày mồng tám tháng mười hai"
     if before in DATE_CONTEXT and _is_date(a, b):
         return _date(a, b, None, before)
     if 0 < a < b <= 10:
@@ -433,8 +437,8 @@ def _term_pattern() -> str:
 # and a minus sign when nothing stands before it ("-1.234,56", "-5°C").
 _FIGURE = (r"(?P<figure>(?:(?<![\w.,)\-–])[-−](?=\d))?(?:\d{1,3}(?:,\d{3})+\.\d+|\d{1,3}(?:,\d{3}){2,}(?![\d.])"
            r"|(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+|\.\d{1,2}(?![\d.]))?))")
-# A clock time: "9h", "7h30", "9h2m2s", "21g26p", "12h24p30s", "7:00", "01:20:30".
-_CLOCK = (r"(\d{1,2})(?:(?:[hH]|g(?=\d)|\s[hH](?=\d))(?:(\d{1,2})(?P<minutes>ph|[pm'])?(?:(\d{1,2})s)?)?"
+# A clock time: "9h", "7h30", "7 h 30", "9h2m2s", "21g26p", "12h24p30s", "7:00", "01:20:30".
+_CLOCK = (r"(\d{1,2})(?:(?:[hH]|g(?=\d)|\s(?:[hH](?=\s?\d)|h(?![^\W\d_])))(?:\s?(\d{1,2})(?P<minutes>ph|[pm'])?(?:(\d{1,2})s)?)?"
           r"|:(\d{2})(?::(\d{2}))?)")
 # A telephone number: "+84 ...", "0" and 9 to 11 digits, "(0262) 3 852 115", "1900 1234", "1800.1090".
 _PHONE = (r"(?:\+\d{1,3}(?:[ .-]?\d){7,12}|0(?:[ .-]?\d){8,10}|\(0\d{2,3}\)\s?\d(?:[ .-]?\d){5,7}"
@@ -455,6 +459,9 @@ RULES = (
     Rule("score", r"(?i:(tỷ số|tỉ số|đội hình|sơ đồ))\s+(\d+(?:\s*[-–]\s*\d+)+)(?![\w/])", _read_score),
     # "ĐT" before a telephone number is "điện thoại"; before a road's number, "đường tỉnh".
     Rule("phone_label", r"(?<!\w)ĐT(?=\s*:?\s*[0(+])", lambda m, text: "điện thoại"),
+    # "T7, 6/12", "CN (7/12)": a day of the week before a date.
+    Rule("weekday", r"(?<!\w)(?:T([2-7])|CN)(?=\s*[,(]?\s*\d{1,2}/\d{1,2}(?!\d))",
+         lambda m, text: f"thứ {read_ordinal(int(m.group(1)))}" if m.group(1) else "Chủ nhật"),
     Rule("road", r"(?<!\w)(" + alternatives(ROADS) + r")\.?\s?([1-9]\d{0,3})([A-Z])?(?!\w)", _read_road),
     Rule("minute_mark", r"(?<=giờ\s)(\d{1,2})['′](?!\w)", lambda m, text: f"{read_number(int(m.group(1)))} phút"),
     Rule("height", r"(?<![\w.,])(\d)m(\d{2})(?!\w)",

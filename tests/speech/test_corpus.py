@@ -70,6 +70,8 @@ TIMES = [
     ("lúc 7.30 sáng", "lúc bảy giờ ba mươi sáng."),
     ("lúc 7.05", "lúc bảy giờ năm phút."),
     ("vào 14.30 ngày 5/12", "vào mười bốn giờ ba mươi ngày mồng năm tháng mười hai."),
+    ("lúc 7 h 30", "lúc bảy giờ ba mươi."),
+    ("trong 24 h qua", "trong hai mươi tư giờ qua."),
 ]
 
 TIME_RANGES = [
@@ -189,6 +191,11 @@ DATES_IN_CONTEXT = [
     ("khuya 14/2", "khuya mười bốn tháng hai."),
     ("trong các ngày 25, 26/11", "trong các ngày hai mươi lăm, hai mươi sáu tháng mười một."),
     ("tiêm vào ngày 8, 9, 10/12", "tiêm vào ngày mồng tám, mồng chín, mồng mười tháng mười hai."),
+    ("thứ Hai 8/12", "thứ Hai ngày mồng tám tháng mười hai."),
+    ("Thứ Tư (03/12)", "Thứ Tư (ngày mồng ba tháng mười hai)."),
+    ("Chủ nhật, 7/12", "Chủ nhật, ngày mồng bảy tháng mười hai."),
+    ("T7, 6/12", "thứ bảy, ngày mồng sáu tháng mười hai."),
+    ("họp vào CN (7/12)", "họp vào Chủ nhật (ngày mồng bảy tháng mười hai)."),
 ]
 
 NEGATIVES = [
