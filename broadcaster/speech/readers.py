@@ -16,7 +16,7 @@ from broadcaster.speech.numbers import (
     DECIMAL_COMMA, read_day, read_decimal, read_digits, read_month, read_number, read_ordinal,
 )
 from broadcaster.speech.vocabulary import (
-    ADDRESS_WORDS, CALL_CONTEXT, DATE_CONTEXT, DAY_DASH_CONTEXT, DIAL_CONTEXT, DOMAIN_ENDINGS, HOLIDAY,
+    ADDRESS_WORDS, CALL_CONTEXT, COUNTED, DATE_CONTEXT, DAY_DASH_CONTEXT, DIAL_CONTEXT, DOMAIN_ENDINGS, HOLIDAY,
     LETTER_NAMES, PER, ROADS, ROMAN_CONTEXT, SYMBOLS, TERMS, TIME_OF_DAY, UNITS, WEIGHT_BEFORE,
 )
 
@@ -63,6 +63,12 @@ def _word_before(text: str, position: int) -> str:
 def _to_dial(text: str, position: int) -> bool:
     """Whether the words before ``position`` ask for a number to dial or to copy ('gọi', 'mã số thuế')."""
     return bool(DIAL_BEFORE.search(text[max(0, position - 40):position].lower()))
+
+
+def _counts(text: str, position: int) -> bool:
+    """Whether the word after ``position`` counts something ('125 hộ'): the number is a quantity."""
+    found = re.match(r"\s+([^\W\d_]+)", text[position:position + 20])
+    return bool(found) and found.group(1).lower() in COUNTED
 
 
 def spell(letters: str) -> str:
@@ -320,7 +326,7 @@ def _read_number(m: re.Match, text: str) -> str:
                   else read_decimal(whole, fraction, DECIMAL_COMMA))
     elif grouped:
         spoken = read_number(int(whole))
-    elif not unit and not sign and len(whole) >= 3 and _to_dial(text, m.start()):
+    elif not unit and not sign and len(whole) >= 3 and _to_dial(text, m.start()) and not _counts(text, m.end()):
         spoken = telephone(whole)  # "gọi 115", "mã số thuế 0101234567", "mã bưu chính 700000"
     elif (whole.startswith("0") and len(whole) > 2) or len(whole) > 15:
         spoken = read_digits(whole)  # a code or an account number, not a quantity: '001', '012345678901'

@@ -294,7 +294,12 @@ DIAL_CONTEXT = (r"gọi(?:\s+ngay)?(?:\s+(?:đến|tới|cho))?", r"điện tho�
                 r"tổng đài", r"fax", r"liên hệ", r"mã số thuế", r"mst", r"mã bưu chính", r"mã bưu điện", r"mã số",
                 r"số tài khoản", r"tài khoản", r"stk", r"căn cước(?:\s+công dân)?", r"cccd", r"cmnd",
                 r"chứng minh nhân dân", r"mã định danh", r"cấp cứu", r"cứu hỏa", r"cứu hoả", r"cứu nạn",
-                r"công an", r"cảnh sát")
+                r"công an", r"cảnh sát", r"khẩn cấp", r"cứu thương", r"cứu hộ", r"(?:qua|theo) số")
+# Words that count what a number before them is, so that it is a quantity even after a word of calling
+# ("khẩn cấp 125 hộ phải di dời", "công an 120 người").
+COUNTED = {"hộ", "người", "con", "ca", "lần", "lượt", "xã", "thôn", "buôn", "trường", "em", "cháu", "nhà", "căn",
+           "suất", "chiếc", "xe", "cây", "liều", "mũi", "bệnh", "trẻ", "đơn", "hồ", "học", "cán", "chiến", "đồng",
+           "tấn", "điểm", "phòng", "cơ", "doanh", "thửa", "đối", "công", "lao", "gia", "khẩu", "vụ", "trận"}
 # Words after which a Roman numeral is a number ("Đại hội XIII", "lần thứ XVII", "khóa XV", "mục II",
 # "thế kỷ XXI", "quý I/2025").
 ROMAN_CONTEXT = (r"thứ", r"khóa", r"khoá", r"đại hội", r"hội nghị", r"kỳ", r"mục", r"phần", r"chương", r"thế kỷ",

@@ -322,6 +322,13 @@ PHONES = [
     ("ĐT 0262.3952.368 - 0914.555.666",
      "điện thoại không hai sáu hai, ba chín năm hai, ba sáu tám, không chín một bốn, năm năm năm, sáu sáu sáu."),
     ("ĐT 0905 123 456", "điện thoại không chín không năm, một hai ba, bốn năm sáu."),
+    ("Các số điện thoại khẩn cấp: 113, 114, 115",
+     "Các số điện thoại khẩn cấp: một một ba, một một bốn, một một năm."),
+    ("báo cho công an xã qua số 113", "báo cho công an xã qua số một một ba."),
+    ("theo số 1022", "theo số một không hai hai."),
+    ("có 113 hộ dân", "có một trăm mười ba hộ dân."),
+    ("khẩn cấp 125 hộ phải di dời", "khẩn cấp một trăm hai mươi lăm hộ phải di dời."),
+    ("công an 120 người", "công an một trăm hai mươi người."),
 ]
 
 IDENTIFIERS = [
