@@ -125,6 +125,8 @@ def group_digits(digits: str) -> list[str]:
 def telephone(number: str) -> str:
     """Digit by digit, a pause between the groups it is written in; '+' is 'cộng'; a lone leading '0' is
     said with the group after it ('0 24 24 24 24': 'không hai bốn, hai bốn, ...')."""
+    if number.startswith("(+"):  # "(+84) 262 ...": the country code in brackets
+        number = "+" + number[2:].replace(")", " ", 1)
     groups = [g for g in re.split(r"[ .()-]", number.lstrip("+")) if g]
     if len(groups) > 1 and groups[0] == "0":
         groups[:2] = [groups[0] + groups[1]]
@@ -181,10 +183,16 @@ def _read_address(m: re.Match, text: str) -> str:
 
 
 def _read_roman_after(m: re.Match, text: str) -> str:
-    value = roman_value(m.group(2))
-    if value is None:
+    """'khóa XV' 'khóa mười lăm', 'lần thứ IV' 'lần thứ tư', 'quý I/2025', a list 'quý III và IV'."""
+    parts = re.split(r"(\s*(?:,|và|hoặc|đến|-)\s*)", m.group(2))
+    values = [roman_value(part) for part in parts[::2]]
+    if values[0] is None:
         return m.group(0)
-    spoken = f"{m.group(1)} {read_ordinal(value) if m.group(1).lower() == 'thứ' else read_number(value)}"
+    ordinal = m.group(1).lower() == "thứ"
+    words = [part if v is None else read_ordinal(v) if ordinal else read_number(v)
+             for part, v in zip(parts[::2], values)]
+    joints = [" đến " if joint.strip() == "-" else joint for joint in parts[1::2]]
+    spoken = m.group(1) + " " + "".join(w + j for w, j in zip(words, [*joints, ""]))
     return spoken + (f" năm {read_number(int(m.group(3)))}" if m.group(3) else "")  # "quý I/2025"
 
 
@@ -447,7 +455,7 @@ _FIGURE = (r"(?P<figure>(?:(?<![\w.,)\-–])[-−](?=\d))?(?:\d{1,3}(?:,\d{3})+\
 _CLOCK = (r"(\d{1,2})(?:(?:[hH]|g(?=\d)|\s(?:[hH](?=\s?\d)|h(?![^\W\d_])))(?:\s?(\d{1,2})(?P<minutes>ph|[pm'])?(?:(\d{1,2})s)?)?"
           r"|:(\d{2})(?::(\d{2}))?)")
 # A telephone number: "+84 ...", "0" and 9 to 11 digits, "(0262) 3 852 115", "1900 1234", "1800.1090".
-_PHONE = (r"(?:\+\d{1,3}(?:[ .-]?\d){7,12}|0(?:[ .-]?\d){8,10}|\(0\d{2,3}\)\s?\d(?:[ .-]?\d){5,7}"
+_PHONE = (r"(?:\(?\+\d{1,3}\)?(?:[ .-]?\d){7,12}|0(?:[ .-]?\d){8,10}|\(0\d{2,3}\)\s?\d(?:[ .-]?\d){5,7}"
           r"|1[89]00[ .-]?\d{3,4}(?:[ .-]?\d{2,4})?)(?![\w,]|\.\d)")
 RULES = (
     Rule("email", r"(?<![\w.])([\w.+-]+)@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)", _read_email),
@@ -457,7 +465,8 @@ RULES = (
     Rule("call", r"(?i:((?:" + "|".join(CALL_CONTEXT) + r")(?:\s+(?:đến|tới))?(?:\s+số)?:?))\s+(\+?\d(?:[ .]?\d){2,})",
          _read_call),
     Rule("address", r"(?<![\w.])(?i:(" + alternatives(ADDRESS_WORDS) + r"))\s?\.\s*(?=[^\W_])", _read_address),
-    Rule("roman_after", r"(?<!\w)(?i:(" + "|".join(ROMAN_CONTEXT) + r"))\s+([IVXLC]+)(?:/(\d{4}))?(?!\w)",
+    Rule("roman_after", r"(?<!\w)(?i:(" + "|".join(ROMAN_CONTEXT) + r"))\s+([IVXLC]+(?:\s*(?:,|và|hoặc|đến|-)\s*"
+         r"[IVX]+)*)(?:/(\d{4}))?(?!\w)",
          _read_roman_after),
     Rule("roman_heading", r"(?<![^\n])\s*([IVX]{1,4})(?=[.)\-–]\s)", _read_roman_heading),
     # A document number: "68/NQ-CP", "117/2020/NĐ-CP", "02-NQ/TU", "30/2021/QH15".

@@ -207,6 +207,8 @@ NEGATIVES = [
     ("mực nước -1,2 m", "mực nước âm một phẩy hai mét."),
     ("(-5°C)", "(âm năm độ xê)."),
     ("băng giá ở mức -10°C", "băng giá ở mức âm mười độ xê."),
+    ("từ -5 đến -2 độ C", "từ âm năm đến âm hai độ xê."),
+    ("giảm -3%", "giảm âm ba phần trăm."),
 ]
 
 FIGURES = [
@@ -279,6 +281,10 @@ ROMANS = [
     ("tiêm đợt II", "tiêm đợt hai."),
     ("Bộ Tư lệnh Quân khu V", "Bộ Tư lệnh Quân khu năm."),
     ("vòng II", "vòng hai."),
+    ("quý I và II", "quý một và hai."),
+    ("quý III, IV năm 2025", f"quý ba, bốn năm {Y2025}."),
+    ("khóa XIV - XV", "khóa mười bốn đến mười lăm."),
+    ("thế kỷ XX và XXI", "thế kỷ hai mươi và hai mươi mốt."),
 ]
 
 PHONES = [
@@ -329,6 +335,10 @@ PHONES = [
     ("có 113 hộ dân", "có một trăm mười ba hộ dân."),
     ("khẩn cấp 125 hộ phải di dời", "khẩn cấp một trăm hai mươi lăm hộ phải di dời."),
     ("công an 120 người", "công an một trăm hai mươi người."),
+    ("(+84) 262 3852 115", "cộng tám bốn, hai sáu hai, ba tám năm hai, một một năm."),
+    ("+84-262-3852115", "cộng tám bốn, hai sáu hai, ba tám năm, hai một một năm."),
+    ("024 3825 1234", "không hai bốn, ba tám hai năm, một hai ba bốn."),
+    ("fax: 0262.3852.116", "fax: không hai sáu hai, ba tám năm hai, một một sáu."),
 ]
 
 IDENTIFIERS = [
