@@ -12,11 +12,12 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Callable
 
+from broadcaster.speech.dialling import DIALLED_BEFORE, PHONE, counts, telephone, to_dial
 from broadcaster.speech.numbers import (
     DECIMAL_COMMA, read_day, read_decimal, read_digits, read_month, read_number, read_ordinal,
 )
 from broadcaster.speech.vocabulary import (
-    ADDRESS_WORDS, CALL_CONTEXT, COUNTED, DATE_CONTEXT, DAY_DASH_CONTEXT, DIAL_CONTEXT, DOMAIN_ENDINGS, HOLIDAY,
+    ADDRESS_WORDS, CALL_CONTEXT, DATE_CONTEXT, DAY_DASH_CONTEXT, DOMAIN_ENDINGS, HOLIDAY,
     LETTER_NAMES, PER, ROADS, ROMAN_CONTEXT, SYMBOLS, TERMS, TIME_OF_DAY, UNITS, WEIGHT_BEFORE,
 )
 
@@ -27,9 +28,6 @@ ROMAN = re.compile(r"^C{0,3}(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
 SYLLABLE = re.compile(r"^(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|kr|[bcdghklmnpqrstvx])?[aeiouy]{1,3}"
                       r"(ch|ng|nh|[cmnptk])?$")
 WORD_BEFORE = re.compile(r"([^\W\d_]+|[-–])\s*$")
-# The context word may be followed by other numbers of a list: "gọi 113, 114 hoặc 115".
-DIAL_BEFORE = re.compile(r"(?<!\w)(?:" + "|".join(DIAL_CONTEXT) + r")(?:\s+(?:là|số))*\s*:?\s*"
-                         r"(?:[\d .+]{3,}?\s*(?:,|hoặc|và|/)\s*)*$")
 HALF_DAY = {"am": "ây em", "pm": "pi em"}
 # Words after which "20g" is a time, not grams.
 HOUR_BEFORE = {"lúc", "vào", "từ", "đến", "tới", "trước", "sau"}
@@ -41,8 +39,6 @@ HOUR_AFTER = {"qua", "đến", "tới", "hằng", "hàng", "mỗi", "liên"}
 DAY_LIST_BEFORE = re.compile(r"(?:ngày|mồng|mùng)\s+\d{1,2}(?:\s*,\s*\d{1,2})*\s*,\s*$")
 # A day of the week, just before a date: "thứ Hai 8/12", "Chủ nhật, 7/12", "T7 (6/12)".
 WEEKDAY_BEFORE = re.compile(r"(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ\s+nhật|cn|t[2-7])\s*[,(]?\s*$")
-# A number to dial or copy before a dash, "0262.3952.368 - 0914...", "6001234567-001": the dash is a pause.
-DIALLED_BEFORE = re.compile(r"(?<![\d.,])(?:0[\d .]{8,}|\d{9,})\d\s*$")
 # "số nhà 101-102A", "nhà số 12-14": the dash joins the numbers of one house.
 HOUSE_NUMBER_BEFORE = re.compile(r"(?:số nhà|nhà số)\s*$|(?:số nhà|nhà số)\s+\d+[a-z]?\s*$")
 # After a clock time ("9h", "10h30", "9h2p") a dash and another time is a range: "đến".
@@ -58,17 +54,6 @@ def _word_before(text: str, position: int) -> str:
     """The word (or dash) just before ``position``, lower-cased; '' when there is none."""
     found = WORD_BEFORE.search(text, max(0, position - 40), position)
     return found.group(1).lower() if found else ""
-
-
-def _to_dial(text: str, position: int) -> bool:
-    """Whether the words before ``position`` ask for a number to dial or to copy ('gọi', 'mã số thuế')."""
-    return bool(DIAL_BEFORE.search(text[max(0, position - 40):position].lower()))
-
-
-def _counts(text: str, position: int) -> bool:
-    """Whether the word after ``position`` counts something ('125 hộ'): the number is a quantity."""
-    found = re.match(r"\s+([^\W\d_]+)", text[position:position + 20])
-    return bool(found) and found.group(1).lower() in COUNTED
 
 
 def spell(letters: str) -> str:
@@ -107,34 +92,6 @@ def _date(day: int, month: int, year: str | None, before: str) -> str:
 
 def _is_date(day: int, month: int) -> bool:
     return 1 <= day <= 31 and 1 <= month <= 12
-
-
-def group_digits(digits: str) -> list[str]:
-    """An unbroken number to dial in the groups people say: 4-3-3 (mobile), 4-4-3 (landline), 4-4 (1900)."""
-    n = len(digits)
-    sizes = {8: (4, 4), 10: (4, 3, 3), 11: (4, 4, 3)}.get(n) or (3,) * (n // 3) + ((n % 3,) if n % 3 else ())
-    groups, start = [], 0
-    for size in sizes:
-        groups.append(digits[start:start + size])
-        start += size
-    if len(groups) > 1 and len(groups[-1]) == 1:  # '1234567' is 'một hai ba, bốn năm sáu bảy'
-        groups[-2:] = [groups[-2] + groups[-1]]
-    return groups
-
-
-def telephone(number: str) -> str:
-    """Digit by digit, a pause between the groups it is written in; '+' is 'cộng'; a lone leading '0' is
-    said with the group after it ('0 24 24 24 24': 'không hai bốn, hai bốn, ...')."""
-    if number.startswith("(+"):  # "(+84) 262 ...": the country code in brackets
-        number = "+" + number[2:].replace(")", " ", 1)
-    groups = [g for g in re.split(r"[ .()-]", number.lstrip("+")) if g]
-    if len(groups) > 1 and groups[0] == "0":
-        groups[:2] = [groups[0] + groups[1]]
-    if number.startswith("+") and len(groups) == 1:
-        groups = [groups[0][:2], *group_digits(groups[0][2:])]  # '+84912345678': the country, then the rest
-    else:  # a group too long to say in one breath, "(0262) 3852115": in the groups people say
-        groups = [part for group in groups for part in (group_digits(group) if len(group) > 5 else [group])]
-    return ("cộng " if number.startswith("+") else "") + ", ".join(read_digits(g) for g in groups)
 
 
 # Each reader gets the match of its own rule and the whole text (for the words before the match).
@@ -334,7 +291,7 @@ def _read_number(m: re.Match, text: str) -> str:
                   else read_decimal(whole, fraction, DECIMAL_COMMA))
     elif grouped:
         spoken = read_number(int(whole))
-    elif not unit and not sign and len(whole) >= 3 and _to_dial(text, m.start()) and not _counts(text, m.end()):
+    elif not unit and not sign and len(whole) >= 3 and to_dial(text, m.start()) and not counts(text, m.end()):
         spoken = telephone(whole)  # "gọi 115", "mã số thuế 0101234567", "mã bưu chính 700000"
     elif (whole.startswith("0") and len(whole) > 2) or len(whole) > 15:
         spoken = read_digits(whole)  # a code or an account number, not a quantity: '001', '012345678901'
@@ -454,9 +411,6 @@ _FIGURE = (r"(?P<figure>(?:(?<![\w.,)\-–])[-−](?=\d))?(?:\d{1,3}(?:,\d{3})+\
 # A clock time: "9h", "7h30", "7 h 30", "9h2m2s", "21g26p", "12h24p30s", "7:00", "01:20:30".
 _CLOCK = (r"(\d{1,2})(?:(?:[hH]|g(?=\d)|\s(?:[hH](?=\s?\d)|h(?![^\W\d_])))(?:\s?(\d{1,2})(?P<minutes>ph|[pm'])?(?:(\d{1,2})s)?)?"
           r"|:(\d{2})(?::(\d{2}))?)")
-# A telephone number: "+84 ...", "0" and 9 to 11 digits, "(0262) 3 852 115", "1900 1234", "1800.1090".
-_PHONE = (r"(?:\(?\+\d{1,3}\)?(?:[ .-]?\d){7,12}|0(?:[ .-]?\d){8,10}|\(0\d{2,3}\)\s?\d(?:[ .-]?\d){5,7}"
-          r"|1[89]00[ .-]?\d{3,4}(?:[ .-]?\d{2,4})?)(?![\w,]|\.\d)")
 RULES = (
     Rule("email", r"(?<![\w.])([\w.+-]+)@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)", _read_email),
     Rule("web", r"<?(?:https?://)?((?:www\.)?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:vn|com|net|org|info))(?![\w.])"
@@ -482,7 +436,7 @@ RULES = (
     Rule("height", r"(?<![\w.,])(\d)m(\d{2})(?!\w)",
          lambda m, text: f"{read_number(int(m.group(1)))} mét {read_number(int(m.group(2)))}"),  # "cao 1m70"
     Rule("plate", r"(?<![\w.])(\d{2})([A-Z]{1,2}\d?)-(\d{3}\.\d{2}|\d{4,5})(?![\w.])", _read_plate),
-    Rule("phone", r"(?<![\w.,+])" + _PHONE, _read_phone),
+    Rule("phone", r"(?<![\w.,+])" + PHONE, _read_phone),
     Rule("month_range", r"(?<![\w/])(\d{1,2})\s*[-–]\s*(\d{1,2})/(\d{4})(?![\d/])", _read_month_range),
     Rule("day_range", r"(?<![\w/])(\d{1,2})\s*[-–]\s*(\d{1,2})/(\d{1,2})(?:/(\d{4}))?(?![\d/])", _read_day_range),
     Rule("full_date", r"(?<![\w/.])(\d{1,2})(?:(?P<sep>[/.-])(\d{1,2})(?P=sep)|\s[-–]\s(\d{1,2})\s[-–]\s)"
