@@ -14,7 +14,7 @@ DIAL_BEFORE = re.compile(r"(?<!\w)(?:" + "|".join(DIAL_CONTEXT) + r")(?:\s+(?:lÃ
 DIALLED_BEFORE = re.compile(r"(?<![\d.,])(?:0[\d .]{8,}|\d{9,})\d\s*$")
 # A telephone number: "+84 ...", "0" and 9 to 11 digits, "(0262) 3 852 115", "1900 1234", "1800.1090".
 PHONE = (r"(?:\(?\+\d{1,3}\)?(?:[ .-]?\d){7,12}|0(?:[ .-]?\d){8,10}|\(0\d{2,3}\)\s?\d(?:[ .-]?\d){5,7}"
-         r"|1[89]00[ .-]?\d{3,4}(?:[ .-]?\d{2,4})?)(?![\w,]|\.\d)")
+         r"|1[89]00[ .-]?\d{3,4}(?:[ .-]?\d{2,4})?)(?!\w|[.,]\d)")
 
 
 def to_dial(text: str, position: int) -> bool:

@@ -90,6 +90,13 @@ def _date(day: int, month: int, year: str | None, before: str) -> str:
     return " ".join(words)
 
 
+def _before_date(text: str, position: int) -> str:
+    """The word before a date; 'ngày' for the last of a list of days ("các ngày 25, 26/11": said once)."""
+    if DAY_LIST_BEFORE.search(text, max(0, position - 40), position):
+        return "ngày"
+    return _word_before(text, position)
+
+
 def _is_date(day: int, month: int) -> bool:
     return 1 <= day <= 31 and 1 <= month <= 12
 
@@ -194,7 +201,7 @@ def _read_full_date(m: re.Match, text: str) -> str:
     day, month, year = int(m.group(1)), int(m.group(3) or m.group(4)), m.group(5)
     if not _is_date(day, month):
         return " trên ".join(read_number(n) for n in (day, month, int(year)))
-    return _date(day, month, year, _word_before(text, m.start()))
+    return _date(day, month, year, _before_date(text, m.start()))
 
 
 def _read_month_year(m: re.Match, text: str) -> str:
@@ -223,10 +230,8 @@ def _read_slash(m: re.Match, text: str) -> str:
     a, b = int(m.group(1)), int(m.group(2))
     if m.group(3):
         return f"{read_number(a)} trên {read_number(b)} giờ"  # "trực 24/24h"
-    before = _word_before(text, m.start())
-    if DAY_LIST_BEFORE.search(text, max(0, m.start() - 40), m.start()) and _is_date(a, b):
-        before = "ngày"  # the last of a list of days, "các ngày 25, 26/11": "ngày" is said once
-    elif WEEKDAY_BEFORE.search(text[max(0, m.start() - 20):m.start()].lower()) and _is_date(a, b):
+    before = _before_date(text, m.start())
+    if WEEKDAY_BEFORE.search(text[max(0, m.start() - 20):m.start()].lower()) and _is_date(a, b):
         return _date(a, b, None, "")  # "thứ Hai 8/12", "Thứ Tư (03/12)": "ngày mồng tám tháng mười hai"
     if before in DATE_CONTEXT and _is_date(a, b):
         return _date(a, b, None, before)

@@ -196,6 +196,8 @@ DATES_IN_CONTEXT = [
     ("Chủ nhật, 7/12", "Chủ nhật, ngày mồng bảy tháng mười hai."),
     ("T7, 6/12", "thứ bảy, ngày mồng sáu tháng mười hai."),
     ("họp vào CN (7/12)", "họp vào Chủ nhật (ngày mồng bảy tháng mười hai)."),
+    ("các ngày 05, 06/12/2025 (thứ Sáu, thứ Bảy)",
+     f"các ngày mồng năm, mồng sáu tháng mười hai năm {Y2025} (thứ Sáu, thứ Bảy)."),
 ]
 
 NEGATIVES = [
@@ -339,6 +341,10 @@ PHONES = [
     ("+84-262-3852115", "cộng tám bốn, hai sáu hai, ba tám năm, hai một một năm."),
     ("024 3825 1234", "không hai bốn, ba tám hai năm, một hai ba bốn."),
     ("fax: 0262.3852.116", "fax: không hai sáu hai, ba tám năm hai, một một sáu."),
+    ("cán bộ TYT, SĐT 0935.123.456, hoặc gọi đường dây nóng",
+     "cán bộ Trạm Y tế, số điện thoại không chín ba năm, một hai ba, bốn năm sáu, hoặc gọi đường dây nóng."),
+    ("gọi 0912345678, 0987654321 hoặc 115",
+     "gọi không chín một hai, ba bốn năm, sáu bảy tám, không chín tám bảy, sáu năm bốn, ba hai một hoặc một một năm."),
 ]
 
 IDENTIFIERS = [
@@ -485,6 +491,9 @@ MONEY = [
     ("giá điện 2.000 đ/kWh", "giá điện hai nghìn đồng trên ki lô oát giờ."),
     ("3.000.000đ", "ba triệu đồng."),
     ("ĐVT: đồng", "đơn vị tính: đồng."),
+    ("Giá lợn hơi 62.000-65.000đ/kg", "Giá lợn hơi sáu mươi hai nghìn đến sáu mươi lăm nghìn đồng trên ki lô gam."),
+    ("cà phê nhân 118.500 đồng/kg, tăng 2.000đ so với tuần trước",
+     "cà phê nhân một trăm mười tám nghìn năm trăm đồng trên ki lô gam, tăng hai nghìn đồng so với tuần trước."),
 ]
 
 # Percentages, their ranges and rates.
@@ -536,6 +545,8 @@ WEATHER_AND_LAND = [
     ("nhiệt độ 35oC", "nhiệt độ ba mươi lăm độ xê."),
     ("năng suất 60 tạ/ha", "năng suất sáu mươi tạ trên héc ta."),
     ("nâng cấp 2,5 km đường", "nâng cấp hai phẩy năm ki lô mét đường."),
+    ("nhiệt độ 19-27°C, độ ẩm 75-90%, gió đông bắc cấp 2-3, khả năng mưa 30%",
+     "nhiệt độ mười chín đến hai mươi bảy độ xê, độ ẩm bảy mươi lăm đến chín mươi phần trăm, gió đông bắc cấp hai đến ba, khả năng mưa ba mươi phần trăm."),
 ]
 
 # Numbers of decrees, decisions and letters: the number, 'trên', the letters spelled.
