@@ -462,6 +462,6 @@ RULES = (
     Rule("acronym", r"(?<!\w)[^\W\d_]{2,}(?!\w)", _read_acronym),
     Rule("dash", r"[-–—]", _read_dash),
     # After a unit ("m3/ngày", "%/tháng", "mm/24h"): "trên".
-    Rule("per", r"(?<=[^\W_]|%)/(" + alternatives(set(PER) - {"%", "°", "°C"}) + r"|\d{1,2}h)(?!\w)", _read_per),
+    Rule("per", r"(?<=[^\W_]|%)/(" + alternatives({unit for unit in PER if unit[0] not in "%°"}) + r"|\d{1,2}h)(?!\w)", _read_per),
     Rule("symbol", alternatives(SYMBOLS), _read_symbol),
 )

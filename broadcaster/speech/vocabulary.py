@@ -177,6 +177,8 @@ ABBREVIATIONS = {
     "NHCSXH": "Ngân hàng Chính sách xã hội",
     "CSXH": "chính sách xã hội",
     "OCOP": "ô cốp",
+    "ATNĐ": "áp thấp nhiệt đới",
+    "KTTV": "khí tượng thủy văn",
     "KH&CN": "khoa học và công nghệ",
     "KHCN": "khoa học và công nghệ",
 }
@@ -229,6 +231,8 @@ UNITS = {
     "ml": "mi li lít",
     "l": "lít",
     "°C": "độ xê",
+    "°N": "độ vĩ Bắc",
+    "°E": "độ kinh Đông",
     "oC": "độ xê",  # "35oC", typed without the degree sign
     "°": "độ",
     "VNĐ": "đồng",
@@ -304,7 +308,8 @@ COUNTED = {"hộ", "người", "con", "ca", "lần", "lượt", "xã", "thôn", 
 # "thế kỷ XXI", "quý I/2025").
 ROMAN_CONTEXT = (r"thứ", r"khóa", r"khoá", r"đại hội", r"hội nghị", r"kỳ", r"mục", r"phần", r"chương", r"thế kỷ",
                  r"thế kỉ", r"quý", r"giai đoạn", r"cấp độ", r"loại", r"nhóm", r"hạng", r"tập", r"trung ương",
-                 r"vùng", r"khu vực", r"điều", r"phụ lục", r"đợt", r"vòng", r"quân khu")
+                 r"vùng", r"khu vực", r"điều", r"phụ lục", r"đợt", r"vòng", r"quân khu",
+                 r"báo động")
 # Roads, before their number ("QL14", "ĐT 741", "TL.8"), and their milestones ("Km 12+500").
 ROADS = {"QL": "quốc lộ", "ĐT": "đường tỉnh", "TL": "tỉnh lộ", "ĐH": "đường huyện", "HL": "hương lộ",
          "Km": "ki lô mét"}

@@ -287,6 +287,7 @@ ROMANS = [
     ("quý III, IV năm 2025", f"quý ba, bốn năm {Y2025}."),
     ("khóa XIV - XV", "khóa mười bốn đến mười lăm."),
     ("thế kỷ XX và XXI", "thế kỷ hai mươi và hai mươi mốt."),
+    ("Mực nước sông Hồng trên báo động II 0,3m", "Mực nước sông Hồng trên báo động hai không phẩy ba mét."),
 ]
 
 PHONES = [
@@ -454,6 +455,8 @@ ABBREVIATIONS = [
     ("Số: 123/TB-UBND", "Số: một trăm hai mươi ba trên tê bê u bê nờ dê."),
     ("- TT  Tỉnh ủy (để b/c);", "Thường trực Tỉnh ủy (để báo cáo);"),
     ("- Lưu VT, TTBCXB.", "Lưu văn thư, Thông tin, Báo chí, Xuất bản."),
+    ("ATNĐ đã mạnh lên thành bão", "áp thấp nhiệt đới đã mạnh lên thành bão."),
+    ("Đài KTTV tỉnh", "Đài khí tượng thủy văn tỉnh."),
 ]
 
 SCORES_AND_WEB = [
@@ -547,6 +550,12 @@ WEATHER_AND_LAND = [
     ("nâng cấp 2,5 km đường", "nâng cấp hai phẩy năm ki lô mét đường."),
     ("nhiệt độ 19-27°C, độ ẩm 75-90%, gió đông bắc cấp 2-3, khả năng mưa 30%",
      "nhiệt độ mười chín đến hai mươi bảy độ xê, độ ẩm bảy mươi lăm đến chín mươi phần trăm, gió đông bắc cấp hai đến ba, khả năng mưa ba mươi phần trăm."),
+    ("vị trí tâm bão ở vào khoảng 17,5°N; 110,2°E",
+     "vị trí tâm bão ở vào khoảng mười bảy phẩy năm độ vĩ Bắc; một trăm mười phẩy hai độ kinh Đông."),
+    ("Dự báo trong 12 giờ tới, bão di chuyển theo hướng Tây, tốc độ 15-20km/h",
+     "Dự báo trong mười hai giờ tới, bão di chuyển theo hướng Tây, tốc độ mười lăm đến hai mươi ki lô mét trên giờ."),
+    ("Hồi 04 giờ ngày 07/9, vị trí tâm bão cách Quảng Ninh khoảng 150km",
+     "Hồi bốn giờ ngày mồng bảy tháng chín, vị trí tâm bão cách Quảng Ninh khoảng một trăm năm mươi ki lô mét."),
 ]
 
 # Numbers of decrees, decisions and letters: the number, 'trên', the letters spelled.
