@@ -39,6 +39,8 @@ HOUR_AFTER = {"qua", "đến", "tới", "hằng", "hàng", "mỗi", "liên"}
 DAY_LIST_BEFORE = re.compile(r"(?:ngày|mồng|mùng)\s+\d{1,2}(?:\s*,\s*\d{1,2})*\s*,\s*$")
 # A day of the week, just before a date: "thứ Hai 8/12", "Chủ nhật, 7/12", "T7 (6/12)".
 WEEKDAY_BEFORE = re.compile(r"(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ\s+nhật|cn|t[2-7])\s*[,(]?\s*$")
+# Words before the number of a house or a lane: "số 12/5 Lê Lợi", "hẻm 45/12" are addresses, not dates.
+HOUSE_WORDS = {"số", "nhà", "hẻm", "ngõ", "ngách", "kiệt", "lô", "phòng"}
 # "số nhà 101-102A", "nhà số 12-14": the dash joins the numbers of one house.
 HOUSE_NUMBER_BEFORE = re.compile(r"(?:số nhà|nhà số)\s*$|(?:số nhà|nhà số)\s+\d+[a-z]?\s*$")
 # After a clock time ("9h", "10h30", "9h2p") a dash and another time is a range: "đến".
@@ -235,6 +237,11 @@ def _read_slash(m: re.Match, text: str) -> str:
         return _date(a, b, None, "")  # "thứ Hai 8/12", "Thứ Tư (03/12)": "ngày mồng tám tháng mười hai"
     if before in DATE_CONTEXT and _is_date(a, b):
         return _date(a, b, None, before)
+    if before in HOUSE_WORDS:
+        return f"{read_number(a)} trên {read_number(b)}"  # "hẻm 45/12", "số 12/5 Lê Lợi": an address
+    if _is_date(a, b) and a > b and (a, b) != (24, 7):
+        # More than the whole is no share: "Ngày Nhà giáo Việt Nam 20/11" is a date ("24/7", round the clock, is not).
+        return _date(a, b, None, "")
     if 0 < a < b <= 10:
         return f"{read_number(a)} phần {read_month(b)}"
     return f"{read_number(a)} trên {read_number(b)}"

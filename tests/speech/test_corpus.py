@@ -198,6 +198,11 @@ DATES_IN_CONTEXT = [
     ("họp vào CN (7/12)", "họp vào Chủ nhật (ngày mồng bảy tháng mười hai)."),
     ("các ngày 05, 06/12/2025 (thứ Sáu, thứ Bảy)",
      f"các ngày mồng năm, mồng sáu tháng mười hai năm {Y2025} (thứ Sáu, thứ Bảy)."),
+    ("Ngày Nhà giáo Việt Nam 20/11", "Ngày Nhà giáo Việt Nam ngày hai mươi tháng mười một."),
+    ("Quốc tế Phụ nữ 8/3", "Quốc tế Phụ nữ ngày mồng tám tháng ba."),
+    ("Giải phóng miền Nam 30/4", "Giải phóng miền Nam ngày ba mươi tháng tư."),
+    ("trực 24/7", "trực hai mươi tư trên bảy."),
+    ("12/15 xã đã xong", "mười hai trên mười lăm xã đã xong."),
 ]
 
 NEGATIVES = [
@@ -406,6 +411,8 @@ ADDRESSES = [
     ("ngõ 12, ngách 34", "ngõ mười hai, ngách ba mươi tư."),
     ("thửa đất số 123, tờ bản đồ số 45", "thửa đất số một trăm hai mươi ba, tờ bản đồ số bốn mươi lăm."),
     ("ĐT741 và ĐT 741", "đường tỉnh bảy trăm bốn mươi mốt và đường tỉnh bảy trăm bốn mươi mốt."),
+    ("hẻm 45/12 Lê Lợi", "hẻm bốn mươi lăm trên mười hai Lê Lợi."),
+    ("số 12/5 Lê Lợi", "số mười hai trên năm Lê Lợi."),
 ]
 
 ABBREVIATIONS = [
