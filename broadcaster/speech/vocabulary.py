@@ -178,6 +178,9 @@ ABBREVIATIONS = {
     "CSXH": "chính sách xã hội",
     "OCOP": "ô cốp",
     "ATNĐ": "áp thấp nhiệt đới",
+    "TBA": "trạm biến áp",
+    "MBA": "máy biến áp",
+    "STT": "số thứ tự",
     "KTTV": "khí tượng thủy văn",
     "KH&CN": "khoa học và công nghệ",
     "KHCN": "khoa học và công nghệ",
@@ -245,6 +248,9 @@ UNITS = {
     "m/s": "mét trên giây",
     "kWh": "ki lô oát giờ",
     "MW": "mê ga oát",
+    "kW": "ki lô oát",
+    "kV": "ki lô vôn",
+    "kVA": "ki lô vôn am pe",
 }
 
 # Words after which "20g" ending a clause is a weight, not hours ("mỗi gói nặng 20g.").

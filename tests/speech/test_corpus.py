@@ -464,6 +464,7 @@ ABBREVIATIONS = [
     ("- Lưu VT, TTBCXB.", "Lưu văn thư, Thông tin, Báo chí, Xuất bản."),
     ("ATNĐ đã mạnh lên thành bão", "áp thấp nhiệt đới đã mạnh lên thành bão."),
     ("Đài KTTV tỉnh", "Đài khí tượng thủy văn tỉnh."),
+    ("STT 1: hộ ông Nguyễn Văn A", "số thứ tự một: hộ ông Nguyễn Văn A."),
 ]
 
 SCORES_AND_WEB = [
@@ -563,6 +564,11 @@ WEATHER_AND_LAND = [
      "Dự báo trong mười hai giờ tới, bão di chuyển theo hướng Tây, tốc độ mười lăm đến hai mươi ki lô mét trên giờ."),
     ("Hồi 04 giờ ngày 07/9, vị trí tâm bão cách Quảng Ninh khoảng 150km",
      "Hồi bốn giờ ngày mồng bảy tháng chín, vị trí tâm bão cách Quảng Ninh khoảng một trăm năm mươi ki lô mét."),
+    ("sửa chữa lưới điện 22kV: từ 07h00 đến 16h30 ngày 10/12/2025 (thứ Tư)",
+     f"sửa chữa lưới điện hai mươi hai ki lô vôn: từ bảy giờ đến mười sáu giờ ba mươi ngày mồng mười tháng mười hai năm {Y2025} (thứ Tư)."),
+    ("Khu vực mất điện: TBA Buôn Kniết 1, TBA Thôn 3 Ea Yông, MBA 250kVA",
+     "Khu vực mất điện: trạm biến áp Buôn Kniết một, trạm biến áp Thôn ba Ea Yông, máy biến áp hai trăm năm mươi ki lô vôn am pe."),
+    ("Công suất 50 kW, trạm 110kV", "Công suất năm mươi ki lô oát, trạm một trăm mười ki lô vôn."),
 ]
 
 # Numbers of decrees, decisions and letters: the number, 'trên', the letters spelled.
