@@ -4,7 +4,8 @@
     python bench/normaliser_bench.py speed [DIR]         # the seed documents (default ../shared/seeds)
 
 Agreement reads every pair of strings ``("written", "spoken")`` in the given Python test files (without
-running them, and nothing of them is kept here) and compares words, punctuation and case aside:
+running them, and nothing of them is kept here; pyvinorm's are in the tests/ folder of its repository,
+github.com/hoang1007/pyvinorm, or of its source distribution) and compares words, punctuation and case aside:
 exactly, and after folding "mồng/mùng/ngày" before a day and a "phút" that ends a time (conventions
 on which announcers differ). Target: 90% folded, 75% exact. Speed: normalising the four seed documents
 whole, best of 5; target < 0.5 s.
