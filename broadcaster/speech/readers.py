@@ -330,14 +330,14 @@ def _read_number(m: re.Match, text: str) -> str:
 
 def _hours(m: re.Match, text: str) -> bool:
     """Whether 'g' after a number is "giờ": after a word of time ("lúc 20g"), before a time of day or a range
-    ("7g sáng", "24g qua", "7g-11g"), or ending its clause ("trực 24g."); a gram before what is weighed
-    ("20g muối", "20g/ngày") or after a word of weight ("nặng 20g")."""
+    ("7g sáng", "24g qua", "7g-11g"), and a whole day ending its clause ("trực 24g."); a gram elsewhere
+    ("20g muối", "muối 20g.", "20g/ngày"), and after a word of weight ("nặng 24g")."""
     before = _word_before(text, m.start())
     if before in HOUR_BEFORE:
         return True
     after = re.match(r"\s*([^\W\d_]+|[-–]\s*\d|[/\w])?", text[m.end():m.end() + 20]).group(1)
     if after is None:
-        return before not in WEIGHT_BEFORE
+        return m.group("figure") == "24" and before not in WEIGHT_BEFORE
     return after.lower() in TIME_OF_DAY or after.lower() in HOUR_AFTER or after[0] in "-–"
 
 

@@ -257,6 +257,8 @@ FIGURES = [
     ("hơn 1.000 người tham gia", "hơn một nghìn người tham gia."),
     ("03 người", "ba người."),
     ("2.5 triệu", "hai phẩy năm triệu."),
+    ("gạo 5kg, muối 20g.", "gạo năm ki lô gam, muối hai mươi gam."),
+    ("nặng 24g.", "nặng hai mươi tư gam."),
 ]
 
 ROMANS = [
