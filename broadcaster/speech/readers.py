@@ -333,8 +333,8 @@ def _hours(m: re.Match, text: str) -> bool:
     ("7g sáng", "24g qua", "7g-11g"), and a whole day ending its clause ("trực 24g."); a gram elsewhere
     ("20g muối", "muối 20g.", "20g/ngày"), and after a word of weight ("nặng 24g")."""
     before = _word_before(text, m.start())
-    if before in HOUR_BEFORE:
-        return True
+    if before in HOUR_BEFORE or re.search(r"\dg\s*[-–]\s*$", text[max(0, m.start() - 8):m.start()]):
+        return True  # "lúc 20g", the end of "7g-11g"
     after = re.match(r"\s*([^\W\d_]+|[-–]\s*\d|[/\w])?", text[m.end():m.end() + 20]).group(1)
     if after is None:
         return m.group("figure") == "24" and before not in WEIGHT_BEFORE
