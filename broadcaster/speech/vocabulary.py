@@ -291,7 +291,7 @@ SYMBOLS = {
 }
 
 # Words after which a/b is a date (ngày 07 và 08/12) rather than a ratio (15/15 huyện).
-TIME_OF_DAY = {"sáng", "trưa", "chiều", "tối", "đêm", "khuya", "hôm", "nay"}
+TIME_OF_DAY = {"sáng", "trưa", "chiều", "tối", "đêm", "khuya", "hôm", "nay", "mai"}
 # "Quốc khánh 2/9", "dịp 30/4": a day of the calendar, not a fraction; said without "ngày", like a time of day.
 HOLIDAY = {"khánh", "niệm", "dịp", "lễ", "tết"}
 DATE_CONTEXT = {"ngày", "mồng", "mùng", "và", "đến", "tới", "từ", "hoặc", "-", "–", "vào", "trước", "sau",

@@ -203,6 +203,8 @@ DATES_IN_CONTEXT = [
     ("Giải phóng miền Nam 30/4", "Giải phóng miền Nam ngày ba mươi tháng tư."),
     ("trực 24/7", "trực hai mươi tư trên bảy."),
     ("12/15 xã đã xong", "mười hai trên mười lăm xã đã xong."),
+    ("sáng mai 9/12", "sáng mai mồng chín tháng mười hai."),
+    ("cuối tuần này (13-14/12)", "cuối tuần này (ngày mười ba đến mười bốn tháng mười hai)."),
 ]
 
 NEGATIVES = [
