@@ -240,7 +240,8 @@ def _read_slash(m: re.Match, text: str) -> str:
     if before in HOUSE_WORDS:
         return f"{read_number(a)} trên {read_number(b)}"  # "hẻm 45/12", "số 12/5 Lê Lợi": an address
     if _is_date(a, b) and a > b and (a, b) != (24, 7):
-        # More than the whole is no share: "Ngày Nhà giáo Việt Nam 20/11" is a date ("24/7", round the clock, is not).
+        # More than the whole is no share: "Ngày Nhà giáo Việt Nam 20/11" is a date ("24/7", round the clock,
+        # is not).
         return _date(a, b, None, "")
     if 0 < a < b <= 10:
         return f"{read_number(a)} phần {read_month(b)}"
@@ -421,8 +422,8 @@ def _term_pattern() -> str:
 _FIGURE = (r"(?P<figure>(?:(?<![\w.,)\-–])[-−](?=\d))?(?:\d{1,3}(?:,\d{3})+\.\d+|\d{1,3}(?:,\d{3}){2,}(?![\d.])"
            r"|(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+|\.\d{1,2}(?![\d.]))?))")
 # A clock time: "9h", "7h30", "7 h 30", "9h2m2s", "21g26p", "12h24p30s", "7:00", "01:20:30".
-_CLOCK = (r"(\d{1,2})(?:(?:[hH]|g(?=\d)|\s(?:[hH](?=\s?\d)|h(?![^\W\d_])))(?:\s?(\d{1,2})(?P<minutes>ph|[pm'])?(?:(\d{1,2})s)?)?"
-          r"|:(\d{2})(?::(\d{2}))?)")
+_CLOCK = (r"(\d{1,2})(?:(?:[hH]|g(?=\d)|\s(?:[hH](?=\s?\d)|h(?![^\W\d_])))"
+          r"(?:\s?(\d{1,2})(?P<minutes>ph|[pm'])?(?:(\d{1,2})s)?)?|:(\d{2})(?::(\d{2}))?)")
 RULES = (
     Rule("email", r"(?<![\w.])([\w.+-]+)@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)", _read_email),
     Rule("web", r"<?(?:https?://)?((?:www\.)?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:vn|com|net|org|info))(?![\w.])"
@@ -469,6 +470,7 @@ RULES = (
     Rule("acronym", r"(?<!\w)[^\W\d_]{2,}(?!\w)", _read_acronym),
     Rule("dash", r"[-–—]", _read_dash),
     # After a unit ("m3/ngày", "%/tháng", "mm/24h"): "trên".
-    Rule("per", r"(?<=[^\W_]|%)/(" + alternatives({unit for unit in PER if unit[0] not in "%°"}) + r"|\d{1,2}h)(?!\w)", _read_per),
+    Rule("per", r"(?<=[^\W_]|%)/(" + alternatives({unit for unit in PER if unit[0] not in "%°"}) + r"|\d{1,2}h)(?!\w)",
+         _read_per),
     Rule("symbol", alternatives(SYMBOLS), _read_symbol),
 )
