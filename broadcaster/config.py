@@ -245,6 +245,20 @@ def parse_config(data: Any, path: Path) -> StationConfig:
     return StationConfig(**values)
 
 
+def declared_language(station_dir: Path) -> str | None:
+    """The language station.yaml asks for, read even when the rest of it is wrong (so that what is wrong is told
+    in it): English when it names none or none that is known; None when there is no station.yaml."""
+    path = station_dir / CONFIG_FILE
+    if not path.exists():
+        return None
+    try:
+        data = read_yaml_file(path)
+    except InputError:
+        return SOURCE_LANGUAGE
+    value = data.get("language") if isinstance(data, dict) else None
+    return value if value in LANGUAGES else SOURCE_LANGUAGE
+
+
 def load_config(station_dir: Path) -> StationConfig:
     """Read and check ``station.yaml`` in a station folder."""
     path = station_dir / CONFIG_FILE
