@@ -42,20 +42,33 @@ def translated(text: str) -> str:
     return catalogue(language()).get(text) or text
 
 
-def day(value: dt.date | str) -> str:
-    """A day (or an ISO date) as people write it in the language chosen: 04/12/2026 in Vietnamese."""
-    return (dt.date.fromisoformat(value[:10]) if isinstance(value, str) else value).strftime(t("%Y-%m-%d"))
+def day_text(value: dt.date | str) -> str:
+    """A day (or an ISO date) as people write it in the language chosen: 04/12/2026 in Vietnamese; a text that
+    is no ISO date (a damaged record) as it is."""
+    try:
+        return (dt.date.fromisoformat(value[:10]) if isinstance(value, str) else value).strftime(t("%Y-%m-%d"))
+    except ValueError:
+        return value
 
 
-def moment(value: dt.datetime | str) -> str:
-    """A day and a 24-hour time (or an ISO date-time) as people write them: 04/12/2026 05:30 in Vietnamese."""
-    return (dt.datetime.fromisoformat(value) if isinstance(value, str) else value).strftime(t("%Y-%m-%d %H:%M"))
+def moment_text(value: dt.datetime | str) -> str:
+    """A day and a 24-hour time (or an ISO date-time) as people write them: 04/12/2026 05:30 in Vietnamese; a
+    text that is no ISO date-time as it is."""
+    try:
+        return (dt.datetime.fromisoformat(value) if isinstance(value, str) else value).strftime(t("%Y-%m-%d %H:%M"))
+    except ValueError:
+        return value
 
 
 def marked(message: str) -> str:
     """``message`` unchanged: marks a word that is kept as data (a status, a role) and shown through t()
     later, so that the catalogue has it."""
     return message
+
+
+def names_shown() -> bool:
+    """Whether languages and topics are shown by their names rather than their codes: in translated output."""
+    return language() != SOURCE_LANGUAGE
 
 
 def language() -> str:

@@ -132,7 +132,7 @@ def describe_asset(asset: Asset) -> str:
 
 
 class DateType(click.ParamType):
-    """A day given as YYYY-MM-DD on the command line (every --date, --from, --to and --valid-on)."""
+    """A day given as YYYY-MM-DD or DD/MM/YYYY on the command line (every --date, --from, --to and --valid-on)."""
 
     name = "YYYY-MM-DD"
 
@@ -141,7 +141,8 @@ class DateType(click.ParamType):
         try:
             return parse_date(value, None, None, "")
         except InputError:
-            self.fail(t("'{value}' is not a date; expected YYYY-MM-DD such as 2026-11-26", value=value), param, ctx)
+            self.fail(t("'{value}' is not a date; expected YYYY-MM-DD or DD/MM/YYYY such as 2026-11-26 or 26/11/2026",
+                        value=value), param, ctx)
 
 
 DATE = DateType()

@@ -9,7 +9,7 @@ import click
 
 from broadcaster.cli import cli
 from broadcaster.cli.output import DATE, console, note, table
-from broadcaster.messages import t
+from broadcaster.messages import day_text, t
 from broadcaster.report_xlsx import write_xlsx
 from broadcaster.reports import Report, altered_warning, build_report, rule, sections, write_csv, write_html
 from broadcaster.station import Station
@@ -47,7 +47,7 @@ def _print_or_write(station: Station, report: Report, fmt: str, path: Path | Non
                     wide: bool) -> None:
     first, last = report.start, report.end
     if fmt == "table":
-        console.print(t("Airing report from {start} to {end}", start=first.isoformat(), end=last.isoformat()))
+        console.print(t("Airing report from {start} to {end}", start=day_text(first), end=day_text(last)))
         drops = () if wide else {t(name) for name in _NARROW_DROPS + (("station",) if len(report.stations) < 2 else ())
                                  + (("day",) if first == last else ())}
         for i, section in enumerate(sections(report, every_status=False)):
