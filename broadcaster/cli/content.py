@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from broadcaster.cli import cli
-from broadcaster.cli.output import DATE, console, describe_asset, table, working
+from broadcaster.cli.output import DATE, console, describe_asset, language_shown, table, topic_shown, working
 from broadcaster.content.announcement import CLIP, TEXT, Announcement, language_name
 from broadcaster.content.library import APPROVED, REJECTED, RETIRED
 from broadcaster.messages import day_text, moment_text, t
@@ -103,8 +103,8 @@ def list_command(station: Station, status: str | None, topic: str | None, lang: 
             notes.append(t("edited after {name} approved it: approve again", name=e.decision.by))
         if notes:
             notes_of[a.id] = notes
-        rows.append([a.id, t(e.status), ", ".join(a.languages()), a.topic, e.decision.by if e.decision else "-",
-                     a.title])
+        rows.append([a.id, t(e.status), ", ".join(map(language_shown, a.languages())),
+                     topic_shown(a.topic, station.config), e.decision.by if e.decision else "-", a.title])
     table(t("Announcements"), [t("id"), t("status"), t("languages"), t("topic"), t("decided by"), t("title")], rows)
     for ident, notes in notes_of.items():
         for note in notes:
@@ -123,7 +123,7 @@ def show_command(station: Station, ident: str) -> None:
     e = station.entry(ident, now_of(station))
     a = e.announcement
     console.print(f"[bold]{a.id}[/bold] — {a.title}")
-    for label, value in ((t("topic"), a.topic), (t("author"), a.author or "-"),
+    for label, value in ((t("topic"), topic_shown(a.topic, station.config)), (t("author"), a.author or "-"),
                          (t("valid"), f"{day_text(a.valid_from) if a.valid_from else '…'} → "
                                       f"{day_text(a.valid_until) if a.valid_until else '…'}"), (t("status"), t(e.status)),
                          (t("fingerprint"), e.fingerprint[:16]), (t("notes"), a.notes or "-")):

@@ -9,7 +9,7 @@ import click
 
 from broadcaster.airing_log import AIRING, KINDS, STATUSES, CHAIN_FIELDS, describe
 from broadcaster.cli import cli
-from broadcaster.cli.output import DATE, console, hms, table
+from broadcaster.cli.output import DATE, console, hms, language_shown, table
 from broadcaster.messages import counted, day_text, marked, t
 from broadcaster.playout.clock import SystemClock
 from broadcaster.reports import records_csv, records_json
@@ -36,7 +36,7 @@ def print_records(title: str, records: list[dict], wide: bool = False) -> None:
     columns = [(t("day"), days, lambda r: day_text(r["planned_start"])), (t("planned"), True, lambda r: hms(r["planned_start"])),
                (t("started"), True, lambda r: hms(r["actual_start"])), (t("ended"), wide, lambda r: hms(r["actual_end"])),
                (t("station"), several, lambda r: r.get("station", "")), (t("output"), True, lambda r: r["output"]),
-               (t("id"), True, lambda r: r["announcement"]), (t("lang"), True, lambda r: r.get("language") or "-"),
+               (t("id"), True, lambda r: r["announcement"]), (t("lang"), True, lambda r: language_shown(r["language"]) if r.get("language") else "-"),
                (t("by"), True, _how), (t("status"), True, lambda r: t(r["status"])),
                (t("reason"), True, lambda r: r["reason"] or "-"), (t("fingerprint"), wide, lambda r: r["fingerprint"][:12])]
     shown = [(name, cell) for name, show, cell in columns if show]

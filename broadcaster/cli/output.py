@@ -17,8 +17,10 @@ from rich.table import Table
 
 import click
 
+from broadcaster.config import StationConfig
+from broadcaster.content.announcement import LANGUAGES
 from broadcaster.errors import InputError
-from broadcaster.messages import t
+from broadcaster.messages import names_shown, t, translated
 from broadcaster.render.cache import Asset
 from broadcaster.reports import is_number
 from broadcaster.values import parse_date
@@ -122,6 +124,17 @@ def hms(value: str | dt.datetime | None) -> str:
     if isinstance(value, str):
         value = dt.datetime.fromisoformat(value)
     return value.strftime("%H:%M:%S")
+
+
+def language_shown(code: str) -> str:
+    """A language of the content as a person reads it: its name in translated output (Ê Đê), else its code."""
+    return LANGUAGES.get(code, code) if names_shown() else code
+
+
+def topic_shown(code: str, config: StationConfig) -> str:
+    """A topic as a person reads it: in translated output the station's name for it (a built-in topic's through
+    the catalogue), else its code."""
+    return translated(config.topic_names[code]) if names_shown() and code in config.topic_names else code
 
 
 def describe_asset(asset: Asset) -> str:

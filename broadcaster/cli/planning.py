@@ -10,7 +10,7 @@ import click
 from rich.progress import Progress
 
 from broadcaster.cli import cli
-from broadcaster.cli.output import DATE, console, describe_asset, hms, progress_console, table
+from broadcaster.cli.output import DATE, console, describe_asset, hms, language_shown, progress_console, table
 from broadcaster.errors import InputError
 from broadcaster.messages import day_text, t
 from broadcaster.playout.clock import SystemClock
@@ -58,14 +58,15 @@ def render_command(station: Station, dry_run: bool, clean: bool) -> None:
 
 def _what(language: str, profile: str) -> str:
     """'vie', or 'vie, profile xe-loa' for a named profile's render."""
-    return t("{lang}, profile {profile}", lang=language, profile=profile) if profile else language
+    lang = language_shown(language)
+    return t("{lang}, profile {profile}", lang=lang, profile=profile) if profile else lang
 
 
 def print_plan(plan: Plan) -> None:
     """A day's plan as a table, then its problems and warnings."""
     table(t("Plan of {day}", day=day_text(plan.day)), [t("start"), t("end"), t("output"), t("session"), t("id"),
                                                           t("language"), t("title")],
-          [[hms(a.start), hms(a.end), a.output, a.session, a.announcement, a.language, a.title]
+          [[hms(a.start), hms(a.end), a.output, a.session, a.announcement, language_shown(a.language), a.title]
            for a in plan.airings])
     for problem in plan.problems:
         console.print(t("problem: {text}", text=problem), markup=False)
