@@ -149,6 +149,10 @@ class DateType(click.ParamType):
 
     name = "YYYY-MM-DD"
 
+    def get_metavar(self, param) -> str:
+        """The form shown in the help: the one people write in the language chosen (DD/MM/YYYY in Vietnamese)."""
+        return t("YYYY-MM-DD")
+
     def convert(self, value, param, ctx) -> dt.date:
         """The day, or click's one-line error saying the form expected."""
         try:

@@ -80,6 +80,8 @@ def test_without_a_station_the_help_is_vietnamese(tmp_path):
     assert "  --help          Hiện hướng dẫn này rồi thoát." in lines
     assert "  user         Người của đài: người vận hành, cán bộ, người duyệt." in lines
     assert "  --station DIR   Thư mục của đài (hoặc biến BROADCASTER_STATION).  [mặc định:" in lines
+    lines = _run(tmp_path, ["log", "--help"]).output.splitlines()
+    assert "  --date DD/MM/YYYY               Một ngày (mặc định hôm nay)." in lines  # the form people write
 
 
 @pytest.mark.parametrize("args", [["--lang", "en", "content", "add", "--help"],
