@@ -1,15 +1,15 @@
 """The translations: one gettext catalogue (``vi.po``) per language, kept in step with the code.
 
 The messages are found in the source itself: every literal passed to ``t()``, ``marked()`` or ``counted()``
-(implicitly joined literals included), the help of every command and option, and click's own words
-(usage lines, headings, its errors), which the command line shows through the catalogue too. ``python -m broadcaster.translations`` lists those a catalogue
-lacks; with ``--update`` it also writes them into the catalogue, untranslated, for Poedit.
+(implicitly joined literals included), the help of every command and option, and click's own words (usage
+lines, headings, its errors), which the command line shows through the catalogue too.
+``python -m broadcaster.translations`` lists those a catalogue lacks; with ``--update`` it also writes them
+into the catalogue, untranslated, for Poedit.
 """
 
 from __future__ import annotations
 
 import ast
-import inspect
 import string
 from dataclasses import dataclass, field
 from pathlib import Path
