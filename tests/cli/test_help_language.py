@@ -143,3 +143,16 @@ def test_every_command_has_help_in_both_languages(vietnamese, tmp_path):
         assert vi.output.startswith("Cách dùng: ") and en.output.startswith("Usage: "), path
         # The help paragraph (its third line) differs: the Vietnamese is a translation, not the English left as is.
         assert vi.output.splitlines()[2] != en.output.splitlines()[2], path
+
+
+def test_a_station_yaml_with_a_mistake_is_reported_in_the_language_it_names(vietnamese):
+    config = vietnamese / "station.yaml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("Asia/Ho_Chi_Minh", "Asia/Hanoi"), encoding="utf-8")
+    line = next(i for i, row in enumerate(text.splitlines(), 1) if row.startswith("timezone:"))
+    result = _run(vietnamese, ["plan"])
+    assert (result.exit_code, result.output) == (
+        2, f"Lỗi: {config}:{line}: múi giờ 'Asia/Hanoi' không hợp lệ; ở Việt Nam dùng Asia/Ho_Chi_Minh\n")
+    config.write_text("language: vi\ntimezone: [\n", encoding="utf-8")  # not even YAML: English, as with no language
+    result = _run(vietnamese, ["plan"])
+    assert result.exit_code == 2 and result.output.startswith(f"Error: {config}:")
