@@ -26,7 +26,7 @@ from broadcaster.errors import InputError, StorageError
 from broadcaster.log_chain import (AIRING, GENESIS, RECORD_VERSION, ChainCheck, Located, describe, record_hash,
                                    record_signature)
 from broadcaster.log_store import LogStore, row_record
-from broadcaster.messages import marked, t
+from broadcaster.messages import day_text, marked, t
 from broadcaster.playout.clock import Clock, SystemClock
 from broadcaster.playout.events import AiringEvent
 from broadcaster.trust.keys import public_raw
@@ -207,7 +207,7 @@ class AiringLog:
         """Records of the days ``start`` to ``end`` that match every filter given, ordered by time."""
         if end < start:
             raise InputError(t("the dates are in the wrong order: {start} is after {end}",
-                               start=start.isoformat(), end=end.isoformat()))
+                               start=day_text(start), end=day_text(end)))
         wanted = {k: v for k, v in (("kind", kind), ("output", output), ("topic", topic), ("status", status),
                                     ("announcement", announcement), ("station", station)) if v is not None}
         if not sources:
@@ -306,7 +306,7 @@ class AiringLog:
 
         if end < start:
             raise InputError(t("the dates are in the wrong order: {start} is after {end}",
-                               start=start.isoformat(), end=end.isoformat()))
+                               start=day_text(start), end=day_text(end)))
         if self.key is None:
             raise StorageError(t("the station has no key yet"), path=self.folder)
         self.recover()

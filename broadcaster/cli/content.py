@@ -9,10 +9,10 @@ from pathlib import Path
 import click
 
 from broadcaster.cli import cli
-from broadcaster.cli.output import DATE, console, describe_asset, table, working
+from broadcaster.cli.output import DATE, console, describe_asset, language_shown, table, topic_shown, working
 from broadcaster.content.announcement import CLIP, TEXT, Announcement, language_name
 from broadcaster.content.library import APPROVED, REJECTED, RETIRED
-from broadcaster.messages import t
+from broadcaster.messages import day_text, moment_text, t
 from broadcaster.playout.clock import SystemClock
 from broadcaster.station import Station
 
@@ -98,13 +98,13 @@ def list_command(station: Station, status: str | None, topic: str | None, lang: 
             continue
         notes = [problems[a.id]] if a.id in problems else []
         if not a.valid_on(today):
-            notes.append(t("not valid on {day}", day=today.isoformat()))
+            notes.append(t("not valid on {day}", day=day_text(today)))
         if e.status == "changed since approval":
             notes.append(t("edited after {name} approved it: approve again", name=e.decision.by))
         if notes:
             notes_of[a.id] = notes
-        rows.append([a.id, t(e.status), ", ".join(a.languages()), a.topic, e.decision.by if e.decision else "-",
-                     a.title])
+        rows.append([a.id, t(e.status), ", ".join(map(language_shown, a.languages())),
+                     topic_shown(a.topic, station.config), e.decision.by if e.decision else "-", a.title])
     table(t("Announcements"), [t("id"), t("status"), t("languages"), t("topic"), t("decided by"), t("title")], rows)
     for ident, notes in notes_of.items():
         for note in notes:
@@ -123,8 +123,9 @@ def show_command(station: Station, ident: str) -> None:
     e = station.content.entry(ident, now_of(station))
     a = e.announcement
     console.print(f"[bold]{a.id}[/bold] — {a.title}")
-    for label, value in ((t("topic"), a.topic), (t("author"), a.author or "-"),
-                         (t("valid"), f"{a.valid_from or '…'} → {a.valid_until or '…'}"), (t("status"), t(e.status)),
+    for label, value in ((t("topic"), topic_shown(a.topic, station.config)), (t("author"), a.author or "-"),
+                         (t("valid"), f"{day_text(a.valid_from) if a.valid_from else '…'} → "
+                                      f"{day_text(a.valid_until) if a.valid_until else '…'}"), (t("status"), t(e.status)),
                          (t("fingerprint"), e.fingerprint[:16]), (t("notes"), a.notes or "-")):
         console.print(f"  {label}: {value}", markup=False)
     for v in a.variants:
@@ -139,7 +140,7 @@ def show_command(station: Station, ident: str) -> None:
             console.print(station.renders.spoken(v).text, markup=False)
     console.print(t("History:"))
     for h in station.library.history(ident):
-        line = f"  {h['at']}  {t(h['action'])}  {h['by'] or '-'}  {h['fingerprint'][:16]}"
+        line = f"  {moment_text(h['at'])}  {t(h['action'])}  {h['by'] or '-'}  {h['fingerprint'][:16]}"
         console.print(line + (f"  {h['reason']}" if h.get("reason") else ""), markup=False)
 
 

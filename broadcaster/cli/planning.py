@@ -10,9 +10,9 @@ import click
 from rich.progress import Progress
 
 from broadcaster.cli import cli
-from broadcaster.cli.output import DATE, console, describe_asset, hms, progress_console, table
+from broadcaster.cli.output import DATE, console, describe_asset, hms, language_shown, progress_console, table
 from broadcaster.errors import InputError
-from broadcaster.messages import t
+from broadcaster.messages import day_text, t
 from broadcaster.playout.clock import SystemClock
 from broadcaster.outputs.loopfile import export_loop, loop_session
 from broadcaster.schedule.parser import load_schedules
@@ -58,14 +58,15 @@ def render_command(station: Station, dry_run: bool, clean: bool) -> None:
 
 def _what(language: str, profile: str) -> str:
     """'vie', or 'vie, profile xe-loa' for a named profile's render."""
-    return t("{lang}, profile {profile}", lang=language, profile=profile) if profile else language
+    lang = language_shown(language)
+    return t("{lang}, profile {profile}", lang=lang, profile=profile) if profile else lang
 
 
 def print_plan(plan: Plan) -> None:
     """A day's plan as a table, then its problems and warnings."""
-    table(t("Plan of {day}", day=plan.day.isoformat()), [t("start"), t("end"), t("output"), t("session"), t("id"),
+    table(t("Plan of {day}", day=day_text(plan.day)), [t("start"), t("end"), t("output"), t("session"), t("id"),
                                                           t("language"), t("title")],
-          [[hms(a.start), hms(a.end), a.output, a.session, a.announcement, a.language, a.title]
+          [[hms(a.start), hms(a.end), a.output, a.session, a.announcement, language_shown(a.language), a.title]
            for a in plan.airings])
     for problem in plan.problems:
         console.print(t("problem: {text}", text=problem), markup=False)
@@ -140,7 +141,7 @@ def export_loop_command(station: Station, output: str, name: str | None, day: dt
     session = loop_session(schedule, output, name)
     if not session.runs_on(when):
         raise InputError(t("loop session '{name}' of output '{output}' does not run on {day}: give --date a day "
-                           "it runs", name=session.name, output=output, day=when.isoformat()),
+                           "it runs", name=session.name, output=output, day=day_text(when)),
                          path=session.source, line=session.line)
     target = target or station.data_dir / "export" / f"{output}-{when.isoformat()}.mp3"
     material = station.planner.material(now, schedule, schedule.outputs[session.output].profile)

@@ -16,7 +16,7 @@ from broadcaster.cli.content import now_of, passphrase_of
 from broadcaster.cli.logs import print_records
 from broadcaster.cli.output import console, console_copied_to, hms, working
 from broadcaster.errors import BroadcasterError, InputError
-from broadcaster.messages import t
+from broadcaster.messages import day_text, t
 from broadcaster.outputs.sinks import SoundDeviceSink, WavFileSink
 from broadcaster.playout.clock import SystemClock
 from broadcaster.playout.events import BACK, STARTED, DeviceEvent
@@ -51,7 +51,7 @@ def print_event(event: object) -> None:
 
 
 def _print_plan(plan: Plan, why: str) -> None:
-    console.print(t("{day}: {n} airings planned ({why})", day=plan.day.isoformat(), n=len(plan.airings), why=t(why)))
+    console.print(t("{day}: {n} airings planned ({why})", day=day_text(plan.day), n=len(plan.airings), why=t(why)))
     for warning in plan.warnings:
         console.print(t("warning: {text}", text=warning), markup=False)
 
