@@ -43,6 +43,10 @@ class AuthError(InputError):
     """A person who is unknown, has the wrong role, or gave the wrong passphrase."""
 
 
+class LockedError(AuthError):
+    """A person locked out for a while after too many wrong passphrases."""
+
+
 @dataclass(frozen=True)
 class Signer:
     """A person who proved who they are: their name, role and opened private key."""
@@ -199,7 +203,7 @@ class Users:
         now = self.clock()
         failures = self._failures(person.name)
         if len(failures) >= MAX_TRIES and now - failures[-1] < LOCK_S:
-            raise AuthError(t("{name} gave a wrong passphrase {n} times: locked until {time}", name=person.name,
+            raise LockedError(t("{name} gave a wrong passphrase {n} times: locked until {time}", name=person.name,
                               n=len(failures), time=time.strftime("%H:%M", time.localtime(failures[-1] + LOCK_S))))
         sealed = record.get("key")
         if not isinstance(sealed, dict) or sealed.get("public") != person.public:

@@ -1,13 +1,14 @@
 """The translations: one gettext catalogue (``vi.po``) per language, kept in step with the code.
 
 The messages are found in the source itself: every literal passed to ``t()`` or ``marked()``
-(implicitly joined literals included). ``python -m broadcaster.translations`` lists those a catalogue
+(implicitly joined literals included), and every literal passed to ``t()`` in a web page's template. ``python -m broadcaster.translations`` lists those a catalogue
 lacks; with ``--update`` it also writes them into the catalogue, untranslated, for Poedit.
 """
 
 from __future__ import annotations
 
 import ast
+import re
 import string
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +18,8 @@ from broadcaster.messages import CATALOGUE_DIR
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 MARKERS = ("t", "marked", "counted")
 BRACE_FORMAT = "python-brace-format"
+# t("...") or t('...') in a Jinja template (its literals have no escapes in them, as the pages write them)
+TEMPLATE_CALL = re.compile(r"""\bt\(\s*(?:"([^"\\]*)"|'([^'\\]*)')""")
 
 
 @dataclass
@@ -52,6 +55,13 @@ def source_messages(root: Path = PACKAGE_DIR) -> tuple[dict[str, list[str]], lis
                     messages.setdefault(text.value, []).append(f"{where}:{call.lineno}")
                 elif isinstance(text, (ast.JoinedStr, ast.BinOp)):
                     computed.append(f"{where}:{call.lineno}")
+    for path in sorted(root.rglob("templates/*.html")):
+        where = path.relative_to(root.parent).as_posix()
+        source = path.read_text(encoding="utf-8")
+        for found in TEMPLATE_CALL.finditer(source):
+            line = source.count("\n", 0, found.start()) + 1
+            messages.setdefault(found.group(1) if found.group(1) is not None else found.group(2), []).append(
+                f"{where}:{line}")
     return messages, computed
 
 
