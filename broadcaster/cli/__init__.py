@@ -86,4 +86,4 @@ def main() -> None:
 
 
 from broadcaster.cli import (content, devices, health, logs, planning, playout, record, report,  # noqa: E402,F401
-                             service, setup, speech, users, web)  # (register commands)
+                             service, setup, speech, status, users, web)  # (register commands)

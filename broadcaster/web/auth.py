@@ -36,8 +36,8 @@ def requires(*roles: str) -> Callable:
                     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
                 return problem(t("log in first"), 401)
             if not g.roles & set(roles):
-                return problem(t("{name} is {role}; this page is for: {roles}", name=g.person.name, role=t(g.person.role),
-                                 roles=", ".join(t(r) for r in roles)), 403)
+                return problem(t("{name} is {role}; this page is for: {roles}", name=g.person.name,
+                                 role=t(g.person.role), roles=", ".join(t(r) for r in roles)), 403)
             return view(*args, **kwargs)
 
         guarded.roles = roles
