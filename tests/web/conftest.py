@@ -170,6 +170,7 @@ def browser():
     options.binary_location = str(CHROMIUM)
     for flag in CHROMIUM_FLAGS:
         options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})  # the console, for CSP violations
     driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
     driver.implicitly_wait(0)
     yield driver
@@ -182,6 +183,12 @@ def shoot(browser, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     browser.save_screenshot(str(path))
     return path
+
+
+def console_problems(browser) -> list[str]:
+    """What the page's console said at level SEVERE since the last call (a script blocked by the CSP, a
+    failed request)."""
+    return [entry["message"] for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
 
 
 def browser_log_in(browser, served: Served, name: str, passphrase: str) -> None:
