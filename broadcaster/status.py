@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
 from dataclasses import dataclass
 
 from broadcaster.airing_log import AIRING
 from broadcaster.playout.events import airing_from_record
 from broadcaster.playout.mailbox import Mailbox
-from broadcaster.schedule.plan import PlannedAiring
+from broadcaster.schedule.model import Schedule
+from broadcaster.schedule.plan import Plan, PlannedAiring
 from broadcaster.station import Station
 
 JOURNAL = "onair"   # the folder of the data directory where `run` notes what each output plays
@@ -56,16 +58,69 @@ def playing(station: Station) -> list[Playing]:
     return sorted(found, key=lambda p: p.airing.output)
 
 
-def coming(station: Station, now: dt.datetime, hours: float = NEXT_HOURS) -> list[PlannedAiring]:
-    """The airings planned from ``now`` for the next ``hours`` (into tomorrow's plan when it is late)."""
+def coming(station: Station, now: dt.datetime, hours: float = NEXT_HOURS, plans: PlanningCache | None = None
+           ) -> list[PlannedAiring]:
+    """The airings planned from ``now`` for the next ``hours`` (into tomorrow's plan when it is late), the plans
+    made by ``plans`` when given (kept while nothing they are made of changes)."""
     until = now + dt.timedelta(hours=hours)
-    schedule = station.schedule()
+    plan = plans.plan if plans else lambda day, at: station.plan(day, at)
     found = []
     day = now.date()
     while day <= until.date():
-        found += [a for a in station.plan(day, now, schedule).airings if a.end > now and a.start < until]
+        found += [a for a in plan(day, now).airings if a.end > now and a.start < until]
         day += dt.timedelta(days=1)
     return found
+
+
+def inputs(station: Station) -> tuple:
+    """What a plan is made of, as names, times and sizes of files: the configuration, schedules, texts, clips,
+    library, people (who may approve) and renders (a render adds a file to its folder)."""
+    files = [station.root / "station.yaml", *station.schedules_dir.glob("*.y*ml"), *station.scripts_dir.glob("*"),
+             *(station.root / "audio").glob("*"), station.data_dir / "library.json", station.data_dir / "users.json",
+             station.data_dir / "render"]
+    found = []
+    for path in files:
+        try:
+            info = path.stat()
+        except OSError:
+            continue  # not there (yet): its absence is what the plan was made of
+        found.append((str(path), info.st_mtime_ns, info.st_size))
+    return tuple(sorted(found))
+
+
+class PlanningCache:
+    """What pages read of a station's plans, schedule and library ids, kept while nothing it is made of
+    changes (:func:`inputs`): a page that shows the next hours every few seconds need not parse the schedules
+    and plan 1,000 announcements each time."""
+
+    def __init__(self, station: Station):
+        self.station = station
+        self._kept: dict[object, tuple[tuple, object]] = {}
+        self._lock = threading.Lock()
+
+    def _get(self, key: object, make):
+        with self._lock:
+            kept = self._kept.get(key)
+            if kept is not None and kept[0] == inputs(self.station):
+                return kept[1]
+            made = make()
+            # noted after making it: planning takes edited texts into the library, which changes its file
+            self._kept[key] = (inputs(self.station), made)
+            return made
+
+    def plan(self, day: dt.date, now: dt.datetime) -> Plan:
+        """The plan of ``day`` (older days are let go)."""
+        with self._lock:
+            self._kept = {k: v for k, v in self._kept.items() if not isinstance(k, dt.date) or k >= now.date()}
+        return self._get(day, lambda: self.station.plan(day, now))
+
+    def schedule(self) -> Schedule:
+        """The station's schedule."""
+        return self._get("schedule", self.station.schedule)
+
+    def ids(self) -> list[str]:
+        """The ids of the library's announcements."""
+        return self._get("ids", self.station.library.ids)
 
 
 def today(station: Station, now: dt.datetime) -> list[dict]:

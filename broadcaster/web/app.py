@@ -11,6 +11,7 @@ from broadcaster.errors import BroadcasterError
 from broadcaster.messages import LANGUAGES, counted, speaking, t
 from broadcaster.playout.clock import Clock, SystemClock
 from broadcaster.station import Station
+from broadcaster.status import PlanningCache
 from broadcaster.web import auth, filters, onair, security, users
 from broadcaster.web.pages import EXTENSION, Served, failed, served
 
@@ -29,7 +30,8 @@ def create_app(station: Station, clock: Clock | None = None, **config: object) -
     app = Flask(__name__)
     app.config.update(SECRET_KEY=security.secret_key(station.data_dir),
                       PERMANENT_SESSION_LIFETIME=dt.timedelta(seconds=auth.SESSION_S), **config)
-    app.extensions[EXTENSION] = Served(station, clock or SystemClock(station.config.tz), auth.LoginLock())
+    app.extensions[EXTENSION] = Served(station, clock or SystemClock(station.config.tz), auth.LoginLock(),
+                                       PlanningCache(station))
     security.protect(app)
     filters.register(app)
     app.register_blueprint(auth.bp)

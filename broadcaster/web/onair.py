@@ -16,7 +16,7 @@ from broadcaster.messages import language, marked, speaking, t
 from broadcaster.playout.mailbox import STARTED, Mailbox
 from broadcaster.playout.priority import DEFAULT_POLICY, EMERGENCY, NORMAL, PRIORITY
 from broadcaster.web.auth import EVERYONE, person, requires, session_deadline
-from broadcaster.web.pages import now, station
+from broadcaster.web.pages import now, served, station
 
 bp = Blueprint("onair", __name__)
 NAV = (("onair.page", marked("On air"), EVERYONE),)
@@ -34,16 +34,16 @@ URGENT_WAIT_S = 5.0  # how long the urgent button waits to tell whether `run` pu
 @requires(*EVERYONE)
 def page():
     """The on-air page."""
-    s, at = station(), now()
+    s, at, planning = station(), now(), served().planning
     try:
-        schedule, problem = s.schedule(), ""
-        coming, devices = status.coming(s, at), device_health(s, schedule, None)
+        schedule, problem = planning.schedule(), ""
+        coming, devices = status.coming(s, at, plans=planning), device_health(s, schedule, None)
     except BroadcasterError as exc:  # a schedule that cannot be read: said here, the rest still shown
         schedule, coming, devices, problem = None, [], [], str(exc)
     return render_template("onair.html", now=at, playing=status.playing(s), running=running_health(s),
                            today=status.today(s, at), coming=coming, devices=devices, problem=problem,
                            outputs=sorted(schedule.outputs) if schedule else [], levels=LEVELS,
-                           ids=s.library.ids(), may_order=bool(set(ORDERING) & g.roles), max_repeats=MAX_REPEATS)
+                           ids=planning.ids(), may_order=bool(set(ORDERING) & g.roles), max_repeats=MAX_REPEATS)
 
 
 @bp.route("/onair/stream")
@@ -58,7 +58,7 @@ def stream():
         with speaking(spoken):
             yield "retry: 1000\n\n"
             shown, sent_at, today_at = None, 0.0, 0.0
-            while time.monotonic() < ends:
+            while True:  # the state at once, then its changes until the stream ends
                 on_air = status.playing(s)
                 mark = [(p.airing.key, p.started) for p in on_air]
                 if mark != shown or (on_air and time.monotonic() - sent_at >= TICK_S):
@@ -69,6 +69,8 @@ def stream():
                     yield _event("today", render_template("onair-today.html", today=status.today(s, now())))
                     today_at = time.monotonic()
                 shown = mark
+                if time.monotonic() >= ends:
+                    return
                 time.sleep(LOOK_S)
 
     return Response(stream_with_context(events()), mimetype="text/event-stream",

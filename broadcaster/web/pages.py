@@ -11,6 +11,7 @@ from flask import current_app, render_template
 from broadcaster.errors import BroadcasterError
 from broadcaster.playout.clock import Clock
 from broadcaster.station import Station
+from broadcaster.status import PlanningCache
 
 if TYPE_CHECKING:
     from broadcaster.web.auth import LoginLock
@@ -20,11 +21,13 @@ EXTENSION = "broadcaster"
 
 @dataclass(frozen=True)
 class Served:
-    """The station a web application serves, the clock it reads, and the lock on its login."""
+    """The station a web application serves, the clock it reads, the lock on its login, and its plans kept
+    while its files do not change."""
 
     station: Station
     clock: Clock
     login_lock: LoginLock
+    planning: PlanningCache
 
 
 def served() -> Served:
