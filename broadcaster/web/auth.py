@@ -7,7 +7,7 @@ import functools
 import threading
 from typing import Callable
 
-from flask import Blueprint, Flask, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, Flask, current_app, g, redirect, render_template, request, session, url_for
 
 from broadcaster.content.users import LOCK_S, ROLES, AuthError, LockedError, Person, same_person
 from broadcaster.messages import LANGUAGES, marked, t
@@ -22,8 +22,9 @@ LOGIN_TRIES = 10      # this many wrong logins from one computer lock its login 
 bp = Blueprint("auth", __name__)
 
 
-def requires(*roles: str) -> Callable:
-    """Let only a person logged in, holding one of ``roles`` ('admin' for the admin), use the route."""
+def requires(*roles: str, passive: bool = False) -> Callable:
+    """Let only a person logged in, holding one of ``roles`` ('admin' for the admin), use the route; a
+    ``passive`` one (a page's live stream) does not count as the person being active (the idle limit)."""
     unknown = set(roles) - set(EVERYONE)
     if not roles or unknown:
         raise ValueError(f"requires() takes roles among {EVERYONE}, not {sorted(unknown) or 'none'}")
@@ -40,7 +41,7 @@ def requires(*roles: str) -> Callable:
                                  role=t(g.person.role), roles=", ".join(t(r) for r in roles)), 403)
             return view(*args, **kwargs)
 
-        guarded.roles = roles
+        guarded.roles, guarded.passive = roles, passive
         return guarded
 
     return decorate
@@ -78,7 +79,8 @@ def _session_person() -> None:
     if person is None:  # removed, or their record no longer verifies
         session.clear()
         return
-    session["seen"] = at
+    if not getattr(current_app.view_functions.get(request.endpoint), "passive", False):
+        session["seen"] = at
     g.person = person
     g.roles = {person.role, ADMIN} if person.public == users.root_public() else {person.role}
 

@@ -47,7 +47,7 @@ def page():
 
 
 @bp.route("/onair/stream")
-@requires(*EVERYONE)
+@requires(*EVERYONE, passive=True)  # a page left open is not a person at work: it does not keep the session
 def stream():
     """Server-sent events: 'playing' (what is on air, its times) at once and every second, and 'today' (the
     day's outcomes) whenever an item goes on or off air."""

@@ -153,3 +153,23 @@ def test_serve_says_in_one_line_that_its_port_is_taken(web_station):
     assert result.exit_code == 1
     assert result.output.startswith(f"Error: cannot listen on 127.0.0.1:{port}: ")
     assert len(result.output.splitlines()) == 1
+
+
+def test_a_live_stream_does_not_keep_an_idle_session(operator, clock):
+    start = clock.at
+    for minutes in (20, 40, 59):
+        clock.at = start + dt.timedelta(minutes=minutes)
+        operator.get("/onair/stream", buffered=False).close()
+    clock.at = start + dt.timedelta(minutes=61)
+    assert operator.get("/onair/stream").status_code == 302  # the stream ends, and the page with it
+
+
+def test_serve_refuses_a_broken_station_yaml_in_one_line(web_station):
+    config = web_station.root / "station.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("Asia/Ho_Chi_Minh", "Mars/Olympus"), encoding="utf-8")
+    from broadcaster.station import Station
+
+    result = CliRunner().invoke(cli, ["serve", "--port", "1"], obj=Station(web_station.root))
+    assert result.exit_code == 2
+    assert result.output == (f"Error: {config}:3: unknown time zone 'Mars/Olympus'; for Vietnam use "
+                             "Asia/Ho_Chi_Minh\n")
