@@ -66,7 +66,7 @@ def _session_person() -> None:
     """g.person and g.roles from the session, or None and nothing when it has expired or names no one."""
     g.person, g.roles = None, set()
     name = session.get("name")
-    if not isinstance(name, str):
+    if not isinstance(name, str) or request.endpoint == "static":  # a style sheet needs no one
         return
     at = now().timestamp()
     since, seen = session.get("since", 0), session.get("seen", 0)
