@@ -34,6 +34,11 @@ def test_the_login_page_then_the_on_air_page(browser, served):
     browser_log_in(browser, served, SUPERVISOR, PASSPHRASE)
     assert by_css(browser, "h1")[0].text == "Đang phát"
     shoot(browser, "on-air")
+    browser.set_window_size(390, 844)  # a phone
+    by_css(browser, "details.urgent summary")[0].click()
+    shoot(browser, "on-air-phone-urgent")
+    assert by_css(browser, "body")[0].size["width"] <= 390  # nothing wider than the screen
+    browser.set_window_size(1280, 900)
     browser.get(served.page("/users/"))
     assert by_css(browser, "h1")[0].text == "Người dùng"
     shoot(browser, "users")
@@ -78,3 +83,56 @@ def test_the_on_air_page_shows_an_airing_of_run_without_a_reload(browser, served
     assert by_css(browser, "#nothing-on-air")
     shoot(browser, "on-air-aired")
     assert console_problems(browser) == []
+
+
+def test_waitress_sends_each_event_as_it_is_written(served):
+    """Not buffered: an item noted on air reaches a client of the stream within a fraction of a second."""
+    import http.client
+    import json
+    import re
+    import urllib.parse
+
+    from broadcaster.playout.events import airing_to_record
+    from broadcaster.playout.mailbox import Mailbox
+    from tests.logdata import event
+
+    connection = http.client.HTTPConnection(urllib.parse.urlsplit(served.url).netloc, timeout=10)
+    connection.request("GET", "/login")
+    login = connection.getresponse()
+    cookie = login.getheader("Set-Cookie").split(";")[0]
+    token = re.search(r'name="csrf_token" value="([^"]+)"', login.read().decode())[1]
+    body = urllib.parse.urlencode({"name": OPERATOR, "passphrase": OPERATOR_PASSPHRASE, "csrf_token": token})
+    connection.request("POST", "/login", body, {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"})
+    answer = connection.getresponse()
+    answer.read()
+    cookie = answer.getheader("Set-Cookie").split(";")[0]
+    connection.request("GET", "/onair/stream", headers={"Cookie": cookie})
+    stream = connection.getresponse()
+    assert stream.getheader("Content-Type").startswith("text/event-stream")
+    mailbox = Mailbox(served.station.data_dir)
+    mailbox.hold()  # `run` as the server sees it
+    note = served.station.data_dir / "onair" / "xe-loa-1.json"
+    try:
+        while not stream.readline().startswith(b"event: today"):
+            pass  # the state when the stream opened: nothing on xe-loa-1
+        now = dt.datetime.now(served.station.config.tz)
+        airing = airing_to_record(replace_output(event(now, "gioi-thieu").airing, "xe-loa-1"))
+        note.parent.mkdir(parents=True, exist_ok=True)
+        written = time.monotonic()
+        note.write_text(json.dumps({"v": 1, "airing": airing, "sink": "xe_loa_1", "actual_start": now.isoformat(),
+                                    "still_on_air": now.isoformat()}), encoding="utf-8")
+        while b"xe-loa-1" not in stream.readline():
+            pass
+        late = time.monotonic() - written
+    finally:
+        note.unlink(missing_ok=True)
+        mailbox.release()
+        connection.close()
+    print(f"the stream carried the note {late:.3f} s after it was written")
+    assert late < LIVE_S
+
+
+def replace_output(airing, output: str):
+    from dataclasses import replace
+
+    return replace(airing, output=output)
