@@ -48,8 +48,8 @@ def test_two_different_new_passphrases_are_refused(admin, web_station):
 
 
 def test_a_reset_passphrase_opens_the_login_and_the_old_one_no_longer_does(admin, client, web_station):
-    post(admin, "/users/reset", name=OPERATOR, passphrase="mật khẩu thay thế", passphrase2="mật khẩu thay thế",
-         admin_passphrase=PASSPHRASE)
+    post(admin, "/users/reset", name=OPERATOR, passphrase="mật khẩu thay thế",
+         passphrase2="mật khẩu thay thế", admin_passphrase=PASSPHRASE)
     assert f"{OPERATOR} has a new passphrase" in admin.get("/users/").get_data(as_text=True)
     other = admin.application.test_client()
     assert log_in(other, OPERATOR, OPERATOR_PASSPHRASE).status_code == 401
@@ -57,8 +57,8 @@ def test_a_reset_passphrase_opens_the_login_and_the_old_one_no_longer_does(admin
 
 
 def test_the_admins_own_key_is_not_reset(admin):
-    post(admin, "/users/reset", name=SUPERVISOR, passphrase="mật khẩu thay thế", passphrase2="mật khẩu thay thế",
-         admin_passphrase=PASSPHRASE)
+    post(admin, "/users/reset", name=SUPERVISOR, passphrase="mật khẩu thay thế",
+         passphrase2="mật khẩu thay thế", admin_passphrase=PASSPHRASE)
     assert (f"the passphrase of {SUPERVISOR} cannot be reset here: the admin&#39;s key is the station&#39;s root of "
             "trust") in admin.get("/users/").get_data(as_text=True)
 
@@ -72,7 +72,7 @@ def test_only_the_admin_may_open_or_change_the_users(client):
 
 
 def test_what_a_person_signed_before_a_reset_still_verifies(station_dir):
-    station = approved_station(station_dir, render=False)  # versions signed by OFFICER, approved by SUPERVISOR
+    station = approved_station(station_dir, render=False)  # signed by OFFICER, approved by SUPERVISOR
     station.users.reset(OFFICER, "mật khẩu thay thế", NOW, (SUPERVISOR, PASSPHRASE))
     assert [e.status for e in station.library.entries() if e.id in ("gioi-thieu", "khau-hieu-5k")] == [APPROVED] * 2
     assert station.users.unlock(OFFICER, "mật khẩu thay thế", {"officer"}, "add").name == OFFICER
