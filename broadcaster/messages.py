@@ -4,6 +4,7 @@ language of the source text, or one with a gettext catalogue in ``translations/`
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import datetime as dt
 import functools
 import os
@@ -17,7 +18,9 @@ LANGUAGE_VARIABLE = "BROADCASTER_LANG"
 # click's modules whose words (usage lines, headings, errors) the command line shows through the catalogue.
 CLICK_MODULES = ("core", "decorators", "exceptions", "formatting", "parser", "termui", "types")
 
-_chosen: str | None = None  # set by the command line for the length of one command
+# Set by the command line for the length of one command, by the web pages for one request: a context
+# variable, so that the threads of the web server each speak their own request's language.
+_chosen: contextvars.ContextVar[str | None] = contextvars.ContextVar("language", default=None)
 
 
 def counted(n: int, one: str, many: str) -> str:
@@ -73,24 +76,22 @@ def names_shown() -> bool:
 
 def language() -> str:
     """The language chosen for this command, else BROADCASTER_LANG, else English."""
-    return _chosen or os.environ.get(LANGUAGE_VARIABLE) or SOURCE_LANGUAGE
+    return _chosen.get() or os.environ.get(LANGUAGE_VARIABLE) or SOURCE_LANGUAGE
 
 
 def choose(chosen: str | None) -> None:
     """Messages in ``chosen`` from now until the :func:`speaking` block around ends."""
-    global _chosen
-    _chosen = chosen
+    _chosen.set(chosen)
 
 
 @contextlib.contextmanager
 def speaking(chosen: str | None) -> Iterator[None]:
     """Messages in ``chosen`` (None: BROADCASTER_LANG or English) within the block."""
-    global _chosen
-    before, _chosen = _chosen, chosen
+    token = _chosen.set(chosen)
     try:
         yield
     finally:
-        _chosen = before
+        _chosen.reset(token)
 
 
 @functools.cache

@@ -23,7 +23,7 @@ from broadcaster.playout.events import BACK, STARTED, DeviceEvent
 from broadcaster.playout.channel import PROBE_S
 from broadcaster.playout.mailbox import STARTED as REPLY_STARTED, Mailbox
 from broadcaster.playout.preview import preview
-from broadcaster.playout.priority import DEFAULT_POLICY, EMERGENCY, PRIORITY, parse_policy
+from broadcaster.playout.priority import DEFAULT_POLICY, EMERGENCY, NORMAL, PRIORITY, parse_policy
 from broadcaster.schedule.parser import parse_duration, parse_time
 from broadcaster.schedule.plan import Plan
 from broadcaster.station import Station
@@ -108,8 +108,8 @@ def run_command(station: Station, operator: str, exit_when_idle: bool, log_file:
 @cli.command("urgent")
 @click.argument("ident", metavar="ID")
 @click.option("--output", "outputs", multiple=True, metavar="NAME", help="Output(s) to air on (default: all).")
-@click.option("--level", type=click.Choice([PRIORITY, EMERGENCY]), default=PRIORITY, show_default=True,
-              help="priority: ahead of the programme; emergency: at once.")
+@click.option("--level", type=click.Choice([NORMAL, PRIORITY, EMERGENCY]), default=PRIORITY, show_default=True,
+              help="normal: after what plays; priority: ahead of the programme; emergency: at once.")
 @click.option("--policy", help="now (fade out what plays), next (after it), wait:SECONDS (default by level).")
 @click.option("--every", metavar="DURATION", help="Repeat every DURATION (e.g. 30m) ...")
 @click.option("--until", metavar="HH:MM", help="... until this time today.")

@@ -2,7 +2,8 @@
 
 The messages are found in the source itself: every literal passed to ``t()``, ``marked()`` or ``counted()``
 (implicitly joined literals included), the help of every command and option, and click's own words (usage
-lines, headings, its errors), which the command line shows through the catalogue too.
+lines, headings, its errors), which the command line shows through the catalogue too, and every literal
+passed to ``t()`` in a web page's template.
 ``python -m broadcaster.translations`` lists those a catalogue lacks; with ``--update`` it also writes them
 into the catalogue, untranslated, for Poedit.
 """
@@ -10,6 +11,7 @@ into the catalogue, untranslated, for Poedit.
 from __future__ import annotations
 
 import ast
+import re
 import string
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +25,8 @@ COMMAND_DECORATORS = ("command", "group")  # click.command(), cli.group("log"), 
 CLICK_CALLS = (*COMMAND_DECORATORS, "option", "argument")
 HELP_KEYWORDS = ("help", "short_help")
 BRACE_FORMAT = "python-brace-format"
+# t("...") or t('...') in a Jinja template (its literals have no escapes in them, as the pages write them)
+TEMPLATE_CALL = re.compile(r"""\bt\(\s*(?:"([^"\\]*)"|'([^'\\]*)')""")
 
 
 @dataclass
@@ -57,6 +61,13 @@ def source_messages(root: Path | None = None) -> tuple[dict[str, list[str]], lis
         where = path.relative_to(top.parent).as_posix()
         for line, text in _texts(ast.parse(path.read_bytes(), where), markers, computed, where):
             messages.setdefault(text, []).append(f"{where}:{line}")
+    for path in sorted((root or PACKAGE_DIR).rglob("templates/*.html")):
+        where = path.relative_to((root or PACKAGE_DIR).parent).as_posix()
+        source = path.read_text(encoding="utf-8")
+        for found in TEMPLATE_CALL.finditer(source):
+            line = source.count("\n", 0, found.start()) + 1
+            messages.setdefault(found.group(1) if found.group(1) is not None else found.group(2), []).append(
+                f"{where}:{line}")
     return messages, computed
 
 
