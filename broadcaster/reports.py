@@ -152,6 +152,18 @@ def build_report(records: list[dict], start: dt.date, end: dt.date) -> Report:
                   devices=tuple(devices))
 
 
+FILTERS = ("output", "topic", "language", "status")  # what a report may be narrowed to
+
+
+def log_report(log, start: dt.date, end: dt.date, **wanted: str | None) -> tuple[Report, tuple[str, ...]]:
+    """The report of an airing log's days ``start`` to ``end``, narrowed to the records whose fields have the
+    ``wanted`` values (any of FILTERS; None or '' for all), and a warning for each chain of the log found
+    altered: what the command line and the web page both show."""
+    records = [r for r in log.report_records(start, end) if all(r.get(k) == v for k, v in wanted.items() if v)]
+    warnings = tuple(altered_warning(c.station, c.path, c.problem) for c in log.verify() if not c.intact)
+    return build_report(records, start, end), warnings
+
+
 def rule() -> str:
     """How the counts of the per-day table add up, printed under it in every form of the report."""
     return t("planned = {statuses}; urgent airings and replays after a restart are extra, outside this sum",

@@ -12,7 +12,8 @@ from broadcaster.cli import cli
 from broadcaster.cli.output import DATE, console, language_shown, note, table, topic_shown
 from broadcaster.messages import day_text, t
 from broadcaster.report_xlsx import write_xlsx
-from broadcaster.reports import Report, altered_warning, build_report, rule, sections, write_csv, write_html
+from broadcaster.airing_log import STATUSES
+from broadcaster.reports import Report, log_report, rule, sections, write_csv, write_html
 from broadcaster.station import Station
 
 # Columns left out unless --wide, so that the tables fit 80 columns: the reasons of the per-day table (its last
@@ -30,13 +31,17 @@ _NARROW_DROPS = ("title", "operator")
 @click.option("--file", "path", type=click.Path(dir_okay=False, path_type=Path),
               help="Where to write the file (default report-FROM-TO.xlsx, .csv or .html here).")
 @click.option("--wide", is_flag=True, help="Every column, however wide the terminal.")
+@click.option("--output", help="Only this output.")
+@click.option("--topic", help="Only this topic.")
+@click.option("--lang", "language", help="Only this language.")
+@click.option("--status", type=click.Choice(STATUSES), help="Only this status.")
 @click.pass_obj
-def report_command(station: Station, start: dt.date, end: dt.date, fmt: str, path: Path | None, wide: bool) -> None:
+def report_command(station: Station, start: dt.date, end: dt.date, fmt: str, path: Path | None, wide: bool,
+                   **wanted: str | None) -> None:
     """Planned against aired, minutes per topic and language, urgent and unapproved airings, device trouble
     (a warning, and exit code 1, when the log was altered)."""
-    report = _named(build_report(station.airing_log.report_records(start, end), start, end), station)
-    warnings = tuple(altered_warning(c.station, c.path, c.problem) for c in station.airing_log.verify()
-                     if not c.intact)
+    report, warnings = log_report(station.airing_log, start, end, **wanted)
+    report = _named(report, station)
     for warning in warnings:
         console.print(warning, markup=False, style="bold red")
     _print_or_write(station, report, fmt, path, warnings, wide)

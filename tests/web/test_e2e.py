@@ -136,3 +136,18 @@ def replace_output(airing, output: str):
     from dataclasses import replace
 
     return replace(airing, output=output)
+
+
+def test_the_supervisor_reads_the_weeks_report_and_its_log_check(browser, served):
+    browser.set_window_size(1280, 900)
+    browser_log_in(browser, served, SUPERVISOR, PASSPHRASE)
+    browser.get(served.page("/reports/"))
+    assert by_css(browser, "h1")[0].text == "Nhật ký và báo cáo"
+    deadline = time.monotonic() + 10
+    while "Đang kiểm tra" in by_css(browser, "#log-check")[0].text and time.monotonic() < deadline:
+        time.sleep(0.1)  # the log's check is loaded after the page shows
+    assert "nguyên vẹn" in by_css(browser, "#log-check")[0].text or "trống" in by_css(browser, "#log-check")[0].text
+    assert by_css(browser, "#chart-topics, #chart-outputs, p.empty")
+    assert "/reports/report.csv?" in by_css(browser, "#download-csv")[0].get_attribute("href")
+    shoot(browser, "reports")
+    assert console_problems(browser) == []
