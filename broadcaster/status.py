@@ -88,6 +88,9 @@ def inputs(station: Station) -> tuple:
     return tuple(sorted(found))
 
 
+WEEK_DAYS = 7
+
+
 class PlanningCache:
     """What pages read of a station's plans, schedule and library ids, kept while nothing it is made of
     changes (:func:`inputs`): a page that shows the next hours every few seconds need not parse the schedules
@@ -109,9 +112,10 @@ class PlanningCache:
             return made
 
     def plan(self, day: dt.date, now: dt.datetime) -> Plan:
-        """The plan of ``day`` (older days are let go)."""
+        """The plan of ``day`` (days more than a week old are let go: the week's calendar shows the past week)."""
+        oldest = now.date() - dt.timedelta(days=WEEK_DAYS)
         with self._lock:
-            self._kept = {k: v for k, v in self._kept.items() if not isinstance(k, dt.date) or k >= now.date()}
+            self._kept = {k: v for k, v in self._kept.items() if not isinstance(k, dt.date) or k >= oldest}
         return self._get(day, lambda: self.station.planner.plan(day, now))
 
     def schedule(self) -> Schedule:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from broadcaster.atomic import replacing
 from broadcaster.content.library import APPROVED, REJECTED, RETIRED, unknown_announcement
 from broadcaster.content.textfile import check_topic, read_announcement
 from broadcaster.errors import BroadcasterError, InputError
@@ -29,6 +31,33 @@ class Planner:
         """All schedule files, read and checked now (they may have been edited)."""
         schedule = load_schedules(schedule_files(self.station.schedules_dir))
         self._check_names(schedule)
+        return schedule
+
+    def schedule_texts(self) -> dict[str, str]:
+        """The schedule files by name, with their text, as an editor shows them."""
+        return {p.name: p.read_text(encoding="utf-8", errors="replace") for p in schedule_files(self.station.schedules_dir)}
+
+    def replace_schedule(self, name: str, text: str) -> Schedule:
+        """Check a new text of the schedule file ``name`` together with the other files, as `schedule check`
+        does, and save it (atomically) only when it holds; an error names the file and line. `run` takes the
+        change at its next look at the files."""
+        files = {p.name: p for p in schedule_files(self.station.schedules_dir)}
+        if name not in files:
+            raise InputError(t("no schedule file '{name}'; the files are: {names}", name=name,
+                               names=", ".join(files)), path=self.station.schedules_dir)
+        with tempfile.TemporaryDirectory() as folder:
+            candidate = Path(folder) / name
+            candidate.write_text(text, encoding="utf-8")
+            try:
+                schedule = load_schedules([candidate if p.name == name else p for p in files.values()])
+                self._check_ids(schedule)
+                self._check_names(schedule)
+            except BroadcasterError as exc:
+                if exc.path is None or Path(exc.path) != candidate:
+                    raise
+                raise type(exc)(exc.message, path=files[name], line=exc.line) from None
+        with replacing(files[name], "w", encoding="utf-8", what=t("schedule")) as out:
+            out.write(text)
         return schedule
 
     def _check_names(self, schedule: Schedule) -> None:

@@ -151,3 +151,18 @@ def test_the_supervisor_reads_the_weeks_report_and_its_log_check(browser, served
     assert "/reports/report.csv?" in by_css(browser, "#download-csv")[0].get_attribute("href")
     shoot(browser, "reports")
     assert console_problems(browser) == []
+
+
+def test_the_schedule_page_shows_the_week_and_its_files(browser, served):
+    browser.set_window_size(1280, 900)
+    browser_log_in(browser, served, OPERATOR, OPERATOR_PASSPHRASE)
+    browser.get(served.page("/schedule/"))
+    assert by_css(browser, "h1")[0].text == "Lịch phát"
+    assert by_css(browser, "div.week") or "Tuần này không có gì" in by_css(browser, "main, body")[0].text
+    shoot(browser, "schedule")
+    links = by_css(browser, "a[href*='/schedule/edit/']")
+    assert links
+    links[0].click()
+    assert by_css(browser, "#schedule-editor textarea")
+    shoot(browser, "schedule-edit")
+    assert console_problems(browser) == []

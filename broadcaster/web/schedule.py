@@ -1,0 +1,60 @@
+"""The schedule page: a week's calendar per output, planned against aired; the schedule files edited in the
+browser with `schedule check`'s checks, saved only when they hold (`run` takes the change by itself)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+
+from broadcaster.airing_log import AIRING
+from broadcaster.errors import BroadcasterError, InputError
+from broadcaster.messages import marked, t
+from broadcaster.web.auth import EVERYONE, requires
+from broadcaster.web.pages import now, served, station
+from broadcaster.week import day_name, monday, week_calendar
+
+bp = Blueprint("schedule", __name__, url_prefix="/schedule")
+NAV = (("schedule.page", marked("Schedule"), EVERYONE),)
+EDITORS = ("operator", "supervisor")
+
+
+@bp.route("/")
+@requires(*EVERYONE)
+def page():
+    """The week of the day asked for (this week by default), each output's airings coloured by outcome."""
+    first = monday(_day(request.args.get("week")) or now().date())
+    days = [first + dt.timedelta(days=i) for i in range(7)]
+    plans = [served().planning.plan(day, now()) for day in days]
+    records = station().airing_log.query(days[0], days[-1], kind=AIRING, sources=False)
+    return render_template("schedule.html", days=days, day_name=day_name, calendar=week_calendar(plans, records, now()),
+                           previous=first - dt.timedelta(days=7), following=first + dt.timedelta(days=7),
+                           files=station().planner.schedule_texts(), can_edit=bool(set(EDITORS) & g.roles))
+
+
+@bp.route("/edit/<name>", methods=["GET", "POST"])
+@requires(*EDITORS)
+def edit(name: str):
+    """One schedule file in an editor; a change is saved only when the files, with it, pass the checks."""
+    texts = station().planner.schedule_texts()
+    if name not in texts:
+        raise InputError(t("no schedule file '{name}'; the files are: {names}", name=name, names=", ".join(texts)))
+    if request.method == "GET":
+        return render_template("schedule-edit.html", name=name, text=texts[name], error=None)
+    text = request.form.get("text", "")
+    try:
+        station().planner.replace_schedule(name, text)
+    except BroadcasterError as exc:
+        return render_template("schedule-edit.html", name=name, text=text, error=exc), 400
+    flash(t("{name} saved; run takes it at its next look at the files", name=name), "notice")
+    return redirect(url_for("schedule.page"), 303)
+
+
+def _day(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InputError(t("'{value}' is not a day (YYYY-MM-DD)", value=value)) from None
+
