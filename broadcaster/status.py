@@ -63,7 +63,7 @@ def coming(station: Station, now: dt.datetime, hours: float = NEXT_HOURS, plans:
     """The airings planned from ``now`` for the next ``hours`` (into tomorrow's plan when it is late), the plans
     made by ``plans`` when given (kept while nothing they are made of changes)."""
     until = now + dt.timedelta(hours=hours)
-    plan = plans.plan if plans else lambda day, at: station.plan(day, at)
+    plan = plans.plan if plans else lambda day, at: station.planner.plan(day, at)
     found = []
     day = now.date()
     while day <= until.date():
@@ -112,11 +112,11 @@ class PlanningCache:
         """The plan of ``day`` (older days are let go)."""
         with self._lock:
             self._kept = {k: v for k, v in self._kept.items() if not isinstance(k, dt.date) or k >= now.date()}
-        return self._get(day, lambda: self.station.plan(day, now))
+        return self._get(day, lambda: self.station.planner.plan(day, now))
 
     def schedule(self) -> Schedule:
         """The station's schedule."""
-        return self._get("schedule", self.station.schedule)
+        return self._get("schedule", self.station.planner.schedule)
 
     def ids(self) -> list[str]:
         """The ids of the library's announcements."""

@@ -93,7 +93,7 @@ def urgent():
             raise BroadcasterError(t("broadcaster run is not running on this station: start it first"))
         level, every_s, until = _level(form.get("level", "")), *_repeats(form, at)
         ident = form.get("announcement", "").strip()
-        order = s.urgent_request(ident, form.getlist("output"), level, DEFAULT_POLICY[level], every_s, until,
+        order = s.playout.urgent_request(ident, form.getlist("output"), level, DEFAULT_POLICY[level], every_s, until,
                                  person().name, form.get("passphrase", ""), form.get("reason", ""), at)
         reply = mailbox.wait_reply(mailbox.send(order, at), URGENT_WAIT_S)
     except BroadcasterError as exc:

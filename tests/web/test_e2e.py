@@ -48,8 +48,8 @@ def test_the_login_page_then_the_on_air_page(browser, served):
 def test_the_on_air_page_shows_an_airing_of_run_without_a_reload(browser, served, clean_captures):
     station, now = served.station, dt.datetime.now(served.station.config.tz)
     # The server took the sample texts in unsigned (its first plan): an officer claims one, a supervisor approves.
-    station.claim("gioi-thieu", OFFICER, OFFICER_PASSPHRASE, now)
-    station.decide("gioi-thieu", APPROVED, SUPERVISOR, PASSPHRASE, now)
+    station.content.claim("gioi-thieu", OFFICER, OFFICER_PASSPHRASE, now)
+    station.content.decide("gioi-thieu", APPROVED, SUPERVISOR, PASSPHRASE, now)
     browser_log_in(browser, served, OPERATOR, OPERATOR_PASSPHRASE)
     assert by_css(browser, "#nothing-on-air")
     tz = station.config.tz

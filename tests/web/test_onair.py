@@ -138,7 +138,7 @@ def test_urgent_sends_an_order_signed_by_the_operator(station_dir, clock, monkey
         assert response.status_code == 303
         assert "sent: gioi-thieu (emergency) on loa-xa; not on air yet" in client.get("/").get_data(as_text=True)
         (sent,) = (station.data_dir / "requests").glob("*.json")
-        order = station.verified_order(json.loads(sent.read_text(encoding="utf-8")), NOW)
+        order = station.playout.verified_order(json.loads(sent.read_text(encoding="utf-8")), NOW)
     finally:
         mailbox.release()
     assert (order["by"], order["level"], order["policy"], order["every_s"]) == (OPERATOR, "emergency", "now", 1200.0)
