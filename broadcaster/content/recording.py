@@ -171,7 +171,9 @@ def add_clip(station: "Station", data: IO[bytes], name: str, ident: str, languag
     sidecar = _sidecar(path, ident, language, title, topic if title else None, signer.name)
     try:
         return station.content.add_file(path, now, ident=ident, language=language, signer=signer)
-    except BroadcasterError:
+    except BroadcasterError as exc:
         path.unlink(missing_ok=True)
         sidecar.unlink(missing_ok=True)
-        raise
+        if exc.path is None or Path(exc.path) != path:
+            raise
+        raise type(exc)(exc.message, path=name) from None  # the file the person sent, not the name it was kept as
