@@ -14,7 +14,7 @@ from broadcaster.errors import BroadcasterError, InputError
 from broadcaster.messages import marked, t
 from broadcaster.playout.preview import rendition
 from broadcaster.web.auth import EVERYONE, person, requires
-from broadcaster.web.pages import now, station
+from broadcaster.web.pages import now, served, station
 
 bp = Blueprint("library", __name__, url_prefix="/library")
 NAV = (("library.page", marked("Library"), EVERYONE),)
@@ -33,9 +33,9 @@ def page():
     """The announcements, searched (id, title, text) and filtered by status, topic and language."""
     args, today = request.args, now().date()
     query, status, topic, lang = (args.get(k, "").strip() for k in ("q", "status", "topic", "lang"))
-    problems = station().content.sync(now())  # texts put in scripts_text/ and edited files, as `content list`
+    entries, problems = served().planning.library(now())  # kept while the station's files do not change
     rows = []
-    for entry in station().library.entries():
+    for entry in entries:
         a = entry.announcement
         shown = EXPIRED if a.valid_until and a.valid_until < today else entry.status
         if (status and shown != status) or (topic and a.topic != topic) or (lang and lang not in a.languages()):
@@ -54,10 +54,10 @@ def page():
 def item(ident: str):
     """One announcement: its texts as written and as they will be read, its audio, its history."""
     s = station()
-    entry = s.content.entry(ident, now())
+    entry, history, maker = served().planning.announcement(ident, now())  # kept while the files do not change
     spoken = {v.language: s.renders.spoken(v).text for v in entry.announcement.variants if v.kind == TEXT}
-    return render_template("library-item.html", entry=entry, spoken=spoken, history=s.library.history(entry.id),
-                           maker=s.library.maker(entry.id), languages=LANGUAGES, CLIP=CLIP,
+    return render_template("library-item.html", entry=entry, spoken=spoken, history=history,
+                           maker=maker, languages=LANGUAGES, CLIP=CLIP,
                            may_write=_may(WRITERS), may_decide=_may(DECIDERS), topics=s.config.topics)
 
 
