@@ -281,3 +281,23 @@ def test_an_unknown_decision_or_id_is_refused(supervisor2, web_station):
     response = post(supervisor2, "/library/khong-co/decide", action="approve", passphrase=SUPERVISOR2_PASSPHRASE)
     assert response.status_code == 400
     assert "unknown announcement 'khong-co'" in page_of(response)
+
+
+def test_a_browser_recording_is_taken_as_a_clip(officer, web_station, tmp_path):
+    """What recorder.js sends: Chromium's MediaRecorder makes Opus in WebM."""
+    import subprocess
+
+    import imageio_ffmpeg
+
+    webm = tmp_path / "recording.webm"
+    subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-f", "lavfi", "-i",
+                    "sine=frequency=300:sample_rate=48000", "-t", "2", "-c:a", "libopus", str(webm)], check=True)
+    officer.get("/library/")
+    response = officer.post("/library/clip", data={
+        "csrf_token": csrf_token(officer, "/library/"), "id": "gioi-thieu", "language": "jra",
+        "passphrase": OFFICER_PASSPHRASE, "clip": (io.BytesIO(webm.read_bytes()), "recording.webm")},
+        content_type="multipart/form-data")
+    assert response.headers["Location"] == "/library/gioi-thieu/"
+    variant = web_station.library.get("gioi-thieu").announcement.variant("jra")
+    assert variant.kind == "clip" and variant.duration_s == pytest.approx(2.0, abs=0.1)
+    assert variant.source.startswith("audio/gioi-thieu-jra-") and variant.source.endswith(".webm")
