@@ -74,3 +74,33 @@ def test_an_officer_writes_and_hears_a_text_and_a_supervisor_approves_it(browser
     assert SUPERVISOR in css(browser, "#history tbody tr")[0].text
     shoot(browser, "library-item-approved")
     assert console_problems(browser) == []  # the pages, htmx and recorder.js run under the CSP
+
+
+def test_an_officer_records_a_clip_in_the_browser(browser, served):
+    from selenium.webdriver.support.ui import Select
+
+    browser_log_in(browser, served, OFFICER, OFFICER_PASSPHRASE)
+    wait_for(lambda: "/login" not in browser.current_url)
+    browser.get(served.page("/library/"))
+    form = "#add-clip"
+    css(browser, f"{form} input[name=id]")[0].send_keys("ghi-am-web")
+    css(browser, f"{form} input[name=title]")[0].send_keys("Ghi âm trên trình duyệt")
+    Select(css(browser, f"{form} select[name=language]")[0]).select_by_value("rad")
+    css(browser, f"{form} [data-record]")[0].click()
+    canvas = css(browser, f"{form} canvas.level")[0]
+    drawn = "const c = arguments[0].getContext('2d').getImageData(0, 0, arguments[0].width, arguments[0].height).data;" \
+            "let n = 0; for (let i = 3; i < c.length; i += 4) if (c[i]) n++; return n;"
+    assert wait_for(lambda: browser.execute_script(drawn, canvas), 10) > 0  # the level meter moves
+    time.sleep(2)
+    shoot(browser, "library-recording")
+    css(browser, f"{form} [data-stop]")[0].click()
+    clip = css(browser, f"{form} input[name=clip]")[0]
+    wait_for(lambda: browser.execute_script("return arguments[0].files.length", clip), 10)
+    css(browser, f"{form} input[name=passphrase]")[0].send_keys(OFFICER_PASSPHRASE)
+    css(browser, f"{form} button[type=submit]")[0].click()
+    wait_for(lambda: browser.current_url.endswith("/library/ghi-am-web/"), 60)
+    variant = Station(served.station.root).library.get("ghi-am-web").announcement.variant("rad")
+    print(f"recorded in the browser: {variant.source}, {variant.duration_s:.2f} s")
+    assert variant.kind == "clip" and variant.duration_s > 1.5
+    shoot(browser, "library-recorded")
+    assert console_problems(browser) == []
