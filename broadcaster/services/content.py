@@ -106,7 +106,7 @@ class Content:
         if len(text.encode("utf-8")) > MAX_TEXT_BYTES:
             raise InputError(t("the text is {size} bytes, more than the {limit} an announcement text may have",
                                size=len(text.encode("utf-8")), limit=MAX_TEXT_BYTES))
-        draft = self.station.scripts_dir / f"{ident or 'new'}.md"
+        draft = Path(self.station.relative(self.station.scripts_dir)) / f"{ident or 'new'}.md"  # named in messages
         ann = parse_announcement(text, draft, self.station.config.topics)  # the id, language and topic checked
         language = ann.variants[0].language
         if ident is None:

@@ -4,6 +4,8 @@ The CLI's `content list/show/add/approve/reject/retire`, `speak-text` and `previ
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Blueprint, flash, g, redirect, render_template, request, send_file, url_for
 
 from broadcaster.content.announcement import CLIP, LANGUAGES, TEXT
@@ -37,7 +39,8 @@ def page():
     rows = []
     for entry in entries:
         a = entry.announcement
-        shown = EXPIRED if a.valid_until and a.valid_until < today else entry.status
+        ended = a.valid_until and a.valid_until < today and entry.status not in (RETIRED, REJECTED, UNVERIFIED)
+        shown = EXPIRED if ended else entry.status
         if (status and shown != status) or (topic and a.topic != topic) or (lang and lang not in a.languages()):
             continue
         if query and not any(query.casefold() in part.casefold()
@@ -122,8 +125,8 @@ def _file_text(ann, variant) -> str:
 def spoken():
     """How a text being written will be read (htmx): the normaliser's words, and what it can only spell out."""
     try:
-        ann = parse_announcement(request.form.get("text", "").replace("\r\n", "\n"), station().scripts_dir / "new.md",
-                                 station().config.topics)
+        ann = parse_announcement(request.form.get("text", "").replace("\r\n", "\n"),
+                                 Path(station().relative(station().scripts_dir)) / "new.md", station().config.topics)
     except BroadcasterError as exc:
         return render_template("library-spoken.html", message=str(exc), spoken="", unknown=[])
     variant = ann.variants[0]

@@ -109,7 +109,7 @@ def test_a_bad_text_is_refused_with_its_line_and_nothing_is_written(officer, web
     response = post(officer, "/library/new", text=TEXT.replace("topic: general", "topic: thoi-tiet"),
                     passphrase=OFFICER_PASSPHRASE)
     assert response.status_code == 400
-    assert "scripts_text/new.md:4: unknown topic 'thoi-tiet'" in page_of(response)
+    assert "<p class=\"problem\" role=\"alert\">scripts_text/new.md:4: unknown topic 'thoi-tiet'" in page_of(response)
     assert "thoi-tiet" in page_of(response)  # the text typed is kept in the editor
     assert digest(web_station.root) == before
 
