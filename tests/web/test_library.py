@@ -216,7 +216,8 @@ def test_a_bad_upload_is_refused_and_nothing_is_kept(officer, web_station, name,
 def test_a_clip_with_a_path_like_id_is_refused(officer, web_station, tmp_path):
     response = officer.post("/library/clip", data={
         "csrf_token": csrf_token(officer, "/library/"), "id": "../../evil", "language": "rad", "title": "x",
-        "passphrase": OFFICER_PASSPHRASE, "clip": (io.BytesIO(tone_wav(tmp_path)), "a.wav")}, content_type="multipart/form-data")
+        "passphrase": OFFICER_PASSPHRASE, "clip": (io.BytesIO(tone_wav(tmp_path)), "a.wav")},
+        content_type="multipart/form-data")
     assert "'../../evil' is not a usable id" in page_of(officer.get(response.headers["Location"]))
     assert not list(web_station.root.parent.rglob("*evil*"))
 
@@ -225,7 +226,8 @@ def test_an_upload_over_the_cap_is_refused(app, officer, tmp_path):
     app.config["MAX_CONTENT_LENGTH"] = 10_000
     response = officer.post("/library/clip", data={
         "csrf_token": csrf_token(officer, "/library/"), "id": "to", "language": "rad", "title": "x",
-        "passphrase": OFFICER_PASSPHRASE, "clip": (io.BytesIO(tone_wav(tmp_path)), "a.wav")}, content_type="multipart/form-data")
+        "passphrase": OFFICER_PASSPHRASE, "clip": (io.BytesIO(tone_wav(tmp_path)), "a.wav")},
+        content_type="multipart/form-data")
     assert response.status_code == 413
 
 
@@ -272,7 +274,8 @@ def test_reject_needs_a_reason_and_retire_takes_it_off(officer, supervisor2, web
     assert web_station.library.get("hop-dan").status == "rejected"
     post(supervisor2, "/library/hop-dan/decide", action="retire", passphrase=SUPERVISOR2_PASSPHRASE)
     assert web_station.library.get("hop-dan").status == "retired"
-    assert "<td>rejected</td><td>" + SUPERVISOR2 + "</td><td class=\"muted\">" in page_of(supervisor2.get("/library/hop-dan/"))
+    history = page_of(supervisor2.get("/library/hop-dan/"))
+    assert f'<td>rejected</td><td>{SUPERVISOR2}</td><td class="muted">' in history
 
 
 def test_an_unknown_decision_or_id_is_refused(supervisor2, web_station):

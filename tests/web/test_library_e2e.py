@@ -88,7 +88,7 @@ def test_an_officer_records_a_clip_in_the_browser(browser, served):
     Select(css(browser, f"{form} select[name=language]")[0]).select_by_value("rad")
     css(browser, f"{form} [data-record]")[0].click()
     canvas = css(browser, f"{form} canvas.level")[0]
-    drawn = "const c = arguments[0].getContext('2d').getImageData(0, 0, arguments[0].width, arguments[0].height).data;" \
+    drawn = "const e = arguments[0], c = e.getContext('2d').getImageData(0, 0, e.width, e.height).data;" \
             "let n = 0; for (let i = 3; i < c.length; i += 4) if (c[i]) n++; return n;"
     assert wait_for(lambda: browser.execute_script(drawn, canvas), 10) > 0  # the level meter moves
     time.sleep(2)
