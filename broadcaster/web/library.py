@@ -1,6 +1,6 @@
 """The library page: announcements searched and filtered; a text written or edited (with how it will be read
 and its audio); a clip uploaded or recorded in the browser; approve, reject, retire; each one's history.
-The CLI's `content list/show/add/approve/reject/retire`, `speak-text` and `preview`."""
+The CLI's `content list/show/add/approve/reject/retire`, `speak-text` and `play`."""
 
 from __future__ import annotations
 
@@ -67,7 +67,7 @@ def item(ident: str):
 @bp.route("/<ident>/audio")
 @requires(*EVERYONE)
 def audio(ident: str):
-    """The audio of one variant as it will air (rendered first if need be): the CLI's `preview`."""
+    """The audio of one variant as it will air (rendered first if need be): the CLI's `play ID`."""
     _, _, asset = rendition(station(), ident, request.args.get("lang") or None, now())
     return send_file(asset.path, mimetype="audio/wav", conditional=True, max_age=0)
 
