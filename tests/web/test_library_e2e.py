@@ -90,12 +90,12 @@ def test_an_officer_records_a_clip_in_the_browser(browser, served):
     canvas = css(browser, f"{form} canvas.level")[0]
     drawn = "const e = arguments[0], c = e.getContext('2d').getImageData(0, 0, e.width, e.height).data;" \
             "let n = 0; for (let i = 3; i < c.length; i += 4) if (c[i]) n++; return n;"
-    assert wait_for(lambda: browser.execute_script(drawn, canvas), 10) > 0  # the level meter moves
+    assert wait_for(lambda: browser.execute_script(drawn, canvas), 30) > 0  # the level meter moves
     time.sleep(2)
     shoot(browser, "library-recording")
     css(browser, f"{form} [data-stop]")[0].click()
     clip = css(browser, f"{form} input[name=clip]")[0]
-    wait_for(lambda: browser.execute_script("return arguments[0].files.length", clip), 10)
+    wait_for(lambda: browser.execute_script("return arguments[0].files.length", clip), 30)
     css(browser, f"{form} input[name=passphrase]")[0].send_keys(OFFICER_PASSPHRASE)
     css(browser, f"{form} button[type=submit]")[0].click()
     wait_for(lambda: browser.current_url.endswith("/library/ghi-am-web/"), 60)
