@@ -122,6 +122,23 @@ class PlanningCache:
         """The station's schedule."""
         return self._get("schedule", self.station.planner.schedule)
 
+    def library(self, now: dt.datetime) -> tuple[list, dict[str, str]]:
+        """The library's entries once new and edited texts are taken in (as `content list` does), and what
+        could not be taken in, by announcement id or file name."""
+        def make():
+            problems = self.station.content.sync(now)
+            return self.station.library.entries(), problems
+
+        return self._get("library", make)
+
+    def announcement(self, ident: str, now: dt.datetime) -> tuple:
+        """One announcement as its files are now (entry), its history, and who made its current version."""
+        def make():
+            entry = self.station.content.entry(ident, now)
+            return entry, self.station.library.history(entry.id), self.station.library.maker(entry.id)
+
+        return self._get(("announcement", ident), make)
+
     def ids(self) -> list[str]:
         """The ids of the library's announcements."""
         return self._get("ids", self.station.library.ids)

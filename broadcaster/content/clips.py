@@ -15,7 +15,8 @@ from broadcaster.atomic import replacing
 from broadcaster.errors import InputError
 from broadcaster.messages import t
 
-CLIP_EXTENSIONS = (".wav", ".mp3", ".m4a", ".aac", ".mp4", ".3gp", ".amr", ".ogg", ".oga", ".opus", ".flac")
+CLIP_EXTENSIONS = (".wav", ".mp3", ".m4a", ".aac", ".mp4", ".3gp", ".amr", ".ogg", ".oga", ".opus", ".flac",
+                   ".webm")  # .webm: what a browser records (MediaRecorder), decoded by ffmpeg
 MAX_CLIP_BYTES = 500_000_000
 MIN_CLIP_S = 0.5
 MAX_CLIP_S = 3600.0

@@ -8,15 +8,16 @@ import datetime as dt
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import IO, TYPE_CHECKING, Callable
 
 import numpy as np
 
 from broadcaster.atomic import replacing
 from broadcaster.audiofile import write_wav
 from broadcaster.content.announcement import ID_PATTERN, LANGUAGE_PATTERN
-from broadcaster.content.clips import MAX_CLIP_S, MIN_CLIP_S, SILENT_DBFS
+from broadcaster.content.clips import CLIP_EXTENSIONS, MAX_CLIP_S, MIN_CLIP_S, SILENT_DBFS
 from broadcaster.content.library import Entry
+from broadcaster.content.users import Signer
 from broadcaster.content.textfile import check_topic
 from broadcaster.errors import BroadcasterError, InputError
 from broadcaster.messages import t
@@ -100,13 +101,13 @@ def trimmed_take(samples: np.ndarray, rate: int) -> np.ndarray:
     return samples[start:stop]
 
 
-def _new_file(folder: Path, ident: str, language: str, now: dt.datetime) -> Path:
-    """audio/ID-LANG-YYYYMMDD-HHMMSS.wav, never an existing file: every take is kept."""
+def _new_file(folder: Path, ident: str, language: str, now: dt.datetime, suffix: str = ".wav") -> Path:
+    """audio/ID-LANG-YYYYMMDD-HHMMSS.wav (or another suffix), never an existing file: every take is kept."""
     stem = f"{ident}-{language}-{now.strftime('%Y%m%d-%H%M%S')}"
-    path, n = folder / f"{stem}.wav", 1
+    path, n = folder / f"{stem}{suffix}", 1
     while path.exists() or path.with_name(path.name + ".yaml").exists():
         n += 1
-        path = folder / f"{stem}-{n}.wav"
+        path = folder / f"{stem}-{n}{suffix}"
     return path
 
 
@@ -150,3 +151,29 @@ def record_announcement(station: "Station", microphone: Microphone, ident: str, 
         sidecar.unlink(missing_ok=True)
         raise
     return Recorded(entry, outcome, path, round(len(samples) / rate, 3), round(len(take) / rate, 3), tuple(warnings))
+
+
+def add_clip(station: "Station", data: IO[bytes], name: str, ident: str, language: str, now: dt.datetime,
+             signer: Signer, title: str | None = None, topic: str | None = None) -> tuple[Entry, str]:
+    """Keep a clip sent as ``data`` (a phone's recording, a browser's; ``name`` only gives its format) under
+    the station's audio/ folder with its sidecar, and add it as `content add` does, signed by ``signer``;
+    nothing is kept when it is refused."""
+    check_request(station, ident, language, title, topic)
+    suffix = Path(name).suffix.lower()
+    if suffix not in CLIP_EXTENSIONS:
+        raise InputError(t("'{name}' is not a clip this program reads; the formats: {exts}", name=name,
+                           exts=" ".join(CLIP_EXTENSIONS)))
+    folder = station.root / "audio"
+    path = _new_file(folder, ident, language, now, suffix)
+    with replacing(path, what=t("the clip")) as f:
+        while chunk := data.read(1 << 20):
+            f.write(chunk)
+    sidecar = _sidecar(path, ident, language, title, topic if title else None, signer.name)
+    try:
+        return station.content.add_file(path, now, ident=ident, language=language, signer=signer)
+    except BroadcasterError as exc:
+        path.unlink(missing_ok=True)
+        sidecar.unlink(missing_ok=True)
+        if exc.path is None or Path(exc.path) != path:
+            raise
+        raise type(exc)(exc.message, path=name) from None  # the file the person sent, not the name it was kept as

@@ -7,9 +7,12 @@ import datetime as dt
 from dataclasses import dataclass
 
 from broadcaster.audiofile import read_wav
+from broadcaster.content.announcement import Variant
+from broadcaster.content.library import Entry
 from broadcaster.errors import InputError
 from broadcaster.messages import t
 from broadcaster.outputs.sinks import Sink
+from broadcaster.render.cache import Asset
 from broadcaster.station import Station
 
 BLOCK_S = 0.5
@@ -27,13 +30,7 @@ class Heard:
 
 def preview(station: Station, ident: str, language: str | None, sink: Sink, now: dt.datetime) -> Heard:
     """Play announcement ``ident`` (its variant in ``language``, else its first) once to ``sink``."""
-    entry = station.content.entry(ident, now)
-    variants = entry.announcement.variants
-    variant = entry.announcement.variant(language) if language else variants[0]
-    if variant is None:
-        raise InputError(t("'{id}' has no variant in '{lang}'; it has: {langs}", id=ident, lang=language,
-                           langs=", ".join(v.language for v in variants)))
-    asset, _ = station.renders.render(variant)
+    entry, variant, asset = rendition(station, ident, language, now)
     samples, rate = read_wav(asset.path)
     block = int(BLOCK_S * rate)
     sink.open(rate)
@@ -43,3 +40,16 @@ def preview(station: Station, ident: str, language: str | None, sink: Sink, now:
     finally:
         sink.close()
     return Heard(entry.id, variant.language, len(samples) / rate, sink.describe())
+
+
+def rendition(station: Station, ident: str, language: str | None, now: dt.datetime) -> tuple[Entry, Variant, Asset]:
+    """Announcement ``ident``, its variant in ``language`` (else its first), and that variant's audio as it
+    will air (rendered first if need be): what a preview plays, here or in a browser."""
+    entry = station.content.entry(ident, now)
+    variants = entry.announcement.variants
+    variant = entry.announcement.variant(language) if language else variants[0]
+    if variant is None:
+        raise InputError(t("'{id}' has no variant in '{lang}'; it has: {langs}", id=ident, lang=language,
+                           langs=", ".join(v.language for v in variants)))
+    asset, _ = station.renders.render(variant)
+    return entry, variant, asset

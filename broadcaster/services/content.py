@@ -7,11 +7,12 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from broadcaster.content.announcement import CLIP, LANGUAGE_PATTERN, Announcement, Variant
+from broadcaster.content.announcement import CLIP, LANGUAGE_PATTERN, TEXT, Announcement, Variant
 from broadcaster.content.clips import CLIP_EXTENSIONS, decode_clip, file_sha256, keep_clip, kept_name
 from broadcaster.content.library import (APPROVED, EDITED, REJECTED, RETIRED, Entry, FourEyesError, merged,
                                          unknown_announcement)
-from broadcaster.content.textfile import build, read_announcement, read_sidecar
+from broadcaster.atomic import replacing
+from broadcaster.content.textfile import MAX_TEXT_BYTES, build, parse_announcement, read_announcement, read_sidecar
 from broadcaster.content.users import Signer
 from broadcaster.errors import BroadcasterError, InputError
 from broadcaster.messages import t
@@ -96,6 +97,63 @@ class Content:
                  language: str | None = None, signer: Signer | None = None) -> tuple[Entry, str]:
         """Read, check and add a text or a clip."""
         return self.add(self.read_file(path, ident, language), now, by, signer)
+
+    def write_text(self, text: str, now: dt.datetime, signer: Signer, ident: str | None = None) -> tuple[Entry, str]:
+        """Write an announcement text (header and body, as in scripts_text/) for a new announcement, or over
+        the text of ``ident`` in the language its header names, after the checks of `content add`; the file
+        is replaced atomically and added as a version signed by ``signer``. Nothing changes when it is refused."""
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        if len(text.encode("utf-8")) > MAX_TEXT_BYTES:
+            raise InputError(t("the text is {size} bytes, more than the {limit} an announcement text may have",
+                               size=len(text.encode("utf-8")), limit=MAX_TEXT_BYTES))
+        draft = Path(self.station.relative(self.station.scripts_dir)) / f"{ident or 'new'}.md"  # named in messages
+        ann = parse_announcement(text, draft, self.station.config.topics)  # the id, language and topic checked
+        language = ann.variants[0].language
+        if ident is None:
+            if self.station.library.find(ann.id) is not None or ann.id in self._waiting_ids():
+                raise InputError(t("'{id}' already exists: edit it, or give the new text another id", id=ann.id))
+            path = self._text_path(ann.id, language)
+        else:
+            if ann.id != ident:
+                raise InputError(t("the header names '{other}', not '{id}': an edit keeps the id", other=ann.id,
+                                   id=ident))
+            variant = self.entry(ident, now).announcement.variant(language)
+            path = self._text_path(ident, language, variant.source if variant and variant.kind == TEXT else "")
+        old = path.read_bytes() if path.is_file() else None
+        with replacing(path, "w", encoding="utf-8", what=t("the announcement text")) as f:
+            f.write(text if text.endswith("\n") else text + "\n")
+        try:
+            return self.add_file(path, now, signer=signer)
+        except BroadcasterError:
+            if old is None:
+                path.unlink(missing_ok=True)
+            else:
+                with replacing(path, what=t("the announcement text")) as f:
+                    f.write(old)
+            raise
+
+    def _text_path(self, ident: str, language: str, source: str = "") -> Path:
+        """The file in scripts_text/ for a text: the one it came from when it is there, else a new one."""
+        folder = self.station.scripts_dir.resolve()
+        if source:
+            path = self.station.path_of(source).resolve()
+            if path.parent == folder and path.suffix.lower() in (".md", ".txt"):
+                return path
+        path = folder / (f"{ident}.md" if language == "vie" else f"{ident}.{language}.md")
+        if path.exists():
+            raise InputError(t("{path} already exists: edit that file, or give the text another id",
+                               path=self.station.relative(path)))
+        return path
+
+    def _waiting_ids(self) -> list[str]:
+        """The ids of the texts in scripts_text/ that the library has not taken in yet."""
+        ids = []
+        for path in self.new_text_files():
+            try:
+                ids.append(read_announcement(path).id)
+            except BroadcasterError:
+                continue
+        return ids
 
     def claim(self, ident: str, by: str, passphrase: str, now: dt.datetime) -> Entry:
         """An officer (or supervisor) signs the current version as theirs: a text edited outside the program

@@ -12,13 +12,14 @@ from broadcaster.messages import LANGUAGES, counted, speaking, t
 from broadcaster.playout.clock import Clock, SystemClock
 from broadcaster.station import Station
 from broadcaster.status import PlanningCache
-from broadcaster.web import auth, filters, onair, reports, schedule, security, users
+from broadcaster.web import auth, filters, library, onair, reports, schedule, security, users
 from broadcaster.web.pages import EXTENSION, Served, failed, served
 
 # The page groups, in the order of the menu. A page group is a module with a Blueprint ``bp`` and ``NAV``:
 # (endpoint, label, roles) for each menu entry it adds.
 PAGES = (
     onair,
+    library,
     schedule,
     reports,
     users,

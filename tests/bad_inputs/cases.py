@@ -45,7 +45,7 @@ TOPICS = ("the station's topics are: covid-prevention, vaccination, policy, agri
 HEADER_KEYS = "author, id, language, notes, title, topic, valid_from, valid_until"
 SESSION_KEYS = ("date, days, from, items, loop_gap, loop_until, max_length, name, on_interrupt, output, outputs, start, "
                 "until")
-CLIP_FORMATS = ".wav .mp3 .m4a .aac .mp4 .3gp .amr .ogg .oga .opus .flac"
+CLIP_FORMATS = ".wav .mp3 .m4a .aac .mp4 .3gp .amr .ogg .oga .opus .flac .webm"
 
 SCHEDULES = [
     Case("schedules/quote-never-closed.yaml", CHECK,

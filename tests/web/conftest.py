@@ -27,7 +27,9 @@ SUPERVISOR2, SUPERVISOR2_PASSPHRASE = "Đỗ Thị Duyệt", "mật khẩu ngư�
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
 CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--window-size=1280,900")
+                  "--disable-component-update", "--disable-sync", "--window-size=1280,900",
+                  # a microphone that plays a tone, allowed without asking: the library's recorder
+                  "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream")
 
 
 class FixedClock:
