@@ -6,7 +6,7 @@ from click.testing import CliRunner
 
 from broadcaster.cli import cli
 from broadcaster.content.library import APPROVED
-from tests.helpers import NOW, OFFICER, OFFICER_PASSPHRASE, PASSPHRASE, SUPERVISOR, approved_station
+from tests.helpers import NOW, OFFICER, PASSPHRASE, SUPERVISOR, approved_station
 from tests.web.conftest import OPERATOR, OPERATOR_PASSPHRASE, SUPERVISOR2, SUPERVISOR2_PASSPHRASE, csrf_token, log_in
 
 
