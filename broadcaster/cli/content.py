@@ -44,14 +44,20 @@ def content() -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--by", default="", metavar="NAME",
               help="Who adds, with their passphrase: they sign the version (without it, an officer must claim it).")
-@click.option("--id", "ident", metavar="ID", help="For a clip: the announcement it belongs to, or a new id.")
+@click.option("--id", "ident", metavar="ID",
+              help="The announcement's id (default: its header's, else made from the file name); "
+                   "for a clip, the announcement it belongs to.")
 @click.option("--lang", metavar="CODE", help="For a clip: its language, ISO 639-3 (vie, rad, jra, cmo, ...).")
+@click.option("--topic", metavar="TOPIC", help="Its topic (over its header's; default: general).")
+@click.option("--title", metavar="TEXT", help="Its title (over its header's; default: its first line).")
 @click.pass_obj
-def add_command(station: Station, files: tuple[Path, ...], by: str, ident: str | None, lang: str | None) -> None:
-    """Add texts (scripts_text/*.md) or recorded clips (WAV, MP3, M4A, AMR, OGG, FLAC) to the library."""
-    if ident and len(files) > 1:
-        raise click.UsageError(t("--id names one announcement: give one clip at a time"))
-    read = [station.content.read_file(path, ident, lang) for path in files]  # every file is checked before any is added
+def add_command(station: Station, files: tuple[Path, ...], by: str, ident: str | None, lang: str | None,
+                topic: str | None, title: str | None) -> None:
+    """Add texts (.md, .txt, Word .docx, OpenDocument .odt) or recorded clips (WAV, MP3, M4A, AMR, OGG, FLAC)."""
+    if (ident or title) and len(files) > 1:
+        raise click.UsageError(t("--id and --title name one announcement: give one file at a time"))
+    # every file is checked before any is added
+    read = [station.content.read_file(path, ident, lang, topic, title) for path in files]
     signer = station.users.unlock(by, passphrase_of(by), {"operator", "officer", "supervisor"}, t("add content")) \
         if by else None
     now = now_of(station)
