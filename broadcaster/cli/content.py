@@ -17,6 +17,7 @@ from broadcaster.playout.clock import SystemClock
 from broadcaster.station import Station
 
 STATUSES = ["draft", "approved", "changed", "retired", "rejected"]
+NARROW_LIST = (0, 1, 2, 5)  # content list's columns without --wide: id, status, languages, title
 
 
 def now_of(station: Station) -> dt.datetime:
@@ -89,9 +90,10 @@ def _warn_unknown_words(station: Station, ann: Announcement) -> None:
 @click.option("--topic", help="Only this topic.")
 @click.option("--lang", help="Only announcements with a variant in this language.")
 @click.option("--valid-on", type=DATE, help="Only those valid on this day.")
+@click.option("--wide", is_flag=True, help="Every column (topic, decided by) on one line, however wide.")
 @click.pass_obj
 def list_command(station: Station, status: str | None, topic: str | None, lang: str | None,
-                 valid_on: dt.date | None) -> None:
+                 valid_on: dt.date | None, wide: bool) -> None:
     """List the announcements in the library, with their status and why they cannot air."""
     now = now_of(station)
     problems = station.content.sync(now)
@@ -111,7 +113,9 @@ def list_command(station: Station, status: str | None, topic: str | None, lang: 
             notes_of[a.id] = notes
         rows.append([a.id, t(e.status), ", ".join(a.languages()), a.topic, e.decision.by if e.decision else "-",
                      a.title])
-    table(t("Announcements"), [t("id"), t("status"), t("languages"), t("topic"), t("decided by"), t("title")], rows)
+    columns = [t("id"), t("status"), t("languages"), t("topic"), t("decided by"), t("title")]
+    keep = range(len(columns)) if wide else NARROW_LIST  # 80 columns: the topic and who decided only with --wide
+    table(t("Announcements"), [columns[i] for i in keep], [[row[i] for i in keep] for row in rows], wide)
     for ident, notes in notes_of.items():
         for note in notes:
             console.print(f"{ident}: {note}", markup=False)

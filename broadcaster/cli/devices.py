@@ -11,21 +11,22 @@ from broadcaster.station import Station
 
 
 @cli.command("devices")
+@click.option("--wide", is_flag=True, help="Every column (default rate) on one line, however wide.")
 @click.pass_obj
-def devices_command(station: Station) -> None:
+def devices_command(station: Station, wide: bool) -> None:
     """List the sound devices (to play, and to record with 'broadcaster record') and check the outputs."""
     # Imported here: sounddevice and APScheduler, which the other commands never load.
     from broadcaster.outputs.microphone import input_devices
     from broadcaster.outputs.sinks import output_devices
     from broadcaster.playout.runner import device_checks
 
-    devices = output_devices()
-    table(t("Sound devices that can play"), [t("index"), t("name"), t("channels"), t("rate")],
-          [[str(d["index"]), d["name"], str(d["max_output_channels"]), f"{d['default_samplerate']:g}"]
-           for d in devices])
-    table(t("Sound devices that can record"), [t("index"), t("name"), t("channels"), t("rate")],
-          [[str(d["index"]), d["name"], str(d["max_input_channels"]), f"{d['default_samplerate']:g}"]
-           for d in input_devices()])
+    columns = [t("index"), t("name"), t("channels"), t("rate")][:None if wide else 3]  # 80 columns: no rate
+    table(t("Sound devices that can play"), columns,
+          [[str(d["index"]), d["name"], str(d["max_output_channels"]), f"{d['default_samplerate']:g}"][:len(columns)]
+           for d in output_devices()], wide)
+    table(t("Sound devices that can record"), columns,
+          [[str(d["index"]), d["name"], str(d["max_input_channels"]), f"{d['default_samplerate']:g}"][:len(columns)]
+           for d in input_devices()], wide)
     missing = 0
     for name, output in station.planner.schedule().outputs.items():
         if output.file:

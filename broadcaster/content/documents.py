@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from pathlib import Path
 from xml.etree.ElementTree import Element, ParseError
 
@@ -67,8 +68,8 @@ def _open(path: Path, data: bytes) -> zipfile.ZipFile:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, NotImplementedError) as exc:
-        raise _damaged(path, t("not a ZIP archive: {reason}", reason=exc)) from None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, NotImplementedError):
+        raise _damaged(path, t("it is not a ZIP archive")) from None
     if len(members) > MAX_MEMBERS:
         raise _damaged(path, t("{n} parts, more than {limit}", n=len(members), limit=MAX_MEMBERS))
     return archive
@@ -93,8 +94,8 @@ def _parse(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path) -> Eleme
     try:
         with archive.open(info) as f:
             xml = f.read(MAX_PART_BYTES + 1)
-    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
-        raise _damaged(path, str(exc)) from None
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, RuntimeError, ValueError):
+        raise _damaged(path, t("its {part} cannot be unpacked", part=info.filename)) from None
     if len(xml) > MAX_PART_BYTES:
         raise _damaged(path, t("its text unpacks to more than {limit} bytes", limit=MAX_PART_BYTES))
     try:
@@ -102,14 +103,15 @@ def _parse(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path) -> Eleme
     except DefusedXmlException:
         raise _damaged(path, t("its XML declares entities or external references")) from None
     except ParseError as exc:
-        raise _damaged(path, t("invalid XML in {part}: {reason}", part=info.filename, reason=exc)) from None
+        raise _damaged(path, t("invalid XML in {part}, line {line}", part=info.filename, line=exc.position[0])) \
+            from None
 
 
 def _encrypted(archive: zipfile.ZipFile) -> bool:
     """Whether an OpenDocument file is encrypted (its manifest says so; its content.xml is then not XML)."""
     try:
         return b"encryption-data" in archive.open("META-INF/manifest.xml").read(MAX_PART_BYTES)
-    except (KeyError, zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError):
+    except (KeyError, zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, RuntimeError):
         return False
 
 

@@ -272,7 +272,7 @@ def find_person(people: dict[str, Person], name: str) -> Person:
         raise AuthError(t("'{name}' could be any of: {names}; type the name with its accents", name=person_name(name),
                           names=", ".join(p.name for p in matches)))
     by_fold = {fold(person_name(n)): n for n in people}
-    near = difflib.get_close_matches(folded, list(by_fold), n=5, cutoff=0.6)
+    near = difflib.get_close_matches(folded, list(by_fold), n=5, cutoff=0.8)
     near += [f for f in by_fold if folded and folded in f and f not in near]
     if near:
         raise AuthError(t("'{name}' is not a person of this station; did you mean: {names}?", name=person_name(name),
