@@ -55,8 +55,10 @@ def content() -> None:
 def add_command(station: Station, files: tuple[Path, ...], by: str, ident: str | None, lang: str | None,
                 topic: str | None, title: str | None) -> None:
     """Add texts (.md, .txt, Word .docx, OpenDocument .odt) or recorded clips (WAV, MP3, M4A, AMR, OGG, FLAC)."""
-    if (ident or title) and len(files) > 1:
-        raise click.UsageError(t("--id and --title name one announcement: give one file at a time"))
+    if ident and len(files) > 1:
+        raise click.UsageError(t("--id names one announcement: give one clip at a time"))
+    if title and len(files) > 1:
+        raise click.UsageError(t("--title names one announcement: give one file at a time"))
     # every file is checked before any is added
     read = [station.content.read_file(path, ident, lang, topic, title) for path in files]
     signer = station.users.unlock(by, passphrase_of(by), {"operator", "officer", "supervisor"}, t("add content")) \

@@ -41,7 +41,7 @@ def document_text(path: Path, data: bytes) -> str:
     """The text of a .docx or .odt file (``data``, its bytes), one paragraph a line; InputError saying what
     to do for an old .doc, a password-protected or damaged document."""
     suffix = path.suffix.lower()
-    save_again = t("open it in Word or LibreOffice and save it as .docx (Word document) or .odt")
+    save_again = _save_again()
     if suffix in OLD_FORMATS:
         raise InputError(t("an old {format} document cannot be read: {what}", format=suffix, what=save_again),
                          path=path)
@@ -56,6 +56,10 @@ def document_text(path: Path, data: bytes) -> str:
         raise InputError(t("the document is protected by a password: remove the password, or {what}",
                            what=save_again), path=path)
     return "\n".join(lines)
+
+
+def _save_again() -> str:
+    return t("open it in Word or LibreOffice and save it as .docx (Word document) or .odt")
 
 
 def _damaged(path: Path, reason: str) -> InputError:
@@ -81,8 +85,8 @@ def _member(archive: zipfile.ZipFile, path: Path, name: str) -> zipfile.ZipInfo:
     except KeyError:
         raise _damaged(path, t("it has no {part}", part=name)) from None
     if info.flag_bits & 0x1:
-        raise InputError(t("the document is protected by a password: remove the password, or open it in Word or "
-                           "LibreOffice and save it as .docx (Word document) or .odt"), path=path)
+        raise InputError(t("the document is protected by a password: remove the password, or {what}",
+                           what=_save_again()), path=path)
     if info.file_size > MAX_PART_BYTES:
         raise _damaged(path, t("its text unpacks to {size} bytes, more than {limit}", size=info.file_size,
                                limit=MAX_PART_BYTES))
