@@ -16,7 +16,8 @@ from broadcaster.cli.content import now_of, passphrase_of
 from broadcaster.cli.countdown import Countdown
 from broadcaster.cli.logs import print_records
 from broadcaster.cli.output import console, console_copied_to, hms, working
-from broadcaster.errors import BroadcasterError, InputError
+from broadcaster.content.users import UnknownPerson
+from broadcaster.errors import BroadcasterError, InputError, StorageError
 from broadcaster.messages import t
 from broadcaster.outputs.sinks import SoundDeviceSink, WavFileSink
 from broadcaster.playout.clock import SystemClock
@@ -88,6 +89,10 @@ def run_command(station: Station, operator: str, exit_when_idle: bool, log_file:
     """Air the schedule day after day on every output, logging every airing (Ctrl+C or SIGTERM stops)."""
     from broadcaster.playout.runner import Runner  # APScheduler and the sound devices, only for the commands that air
 
+    try:
+        operator = station.users.find(operator).name if operator else operator  # as the station spells them
+    except (UnknownPerson, StorageError):
+        pass  # the operator on duty need not be a person of the station (nor the users file readable): as typed
     clock = SystemClock(station.config.tz)
     countdown = Countdown(console, clock.now)
 

@@ -45,6 +45,10 @@ class AuthError(InputError):
     """A person who is unknown, has the wrong role, or gave the wrong passphrase."""
 
 
+class UnknownPerson(AuthError):
+    """A name that fits no person of the station."""
+
+
 @dataclass(frozen=True)
 class Signer:
     """A person who proved who they are: their name, role and opened private key."""
@@ -184,6 +188,10 @@ class Users:
         if any(same_person(n, name) and p.public for n, p in people.items()):
             raise InputError(t("'{name}' is already a person of this station", name=name))
 
+    def find(self, name: str) -> Person:
+        """The person named ``name`` as typed (see :func:`find_person`)."""
+        return find_person({p.name: p for p in self.people()}, name)
+
     def authenticate(self, name: str, passphrase: str, roles: set[str], action: str) -> str:
         """The person's name as stored, when they exist, hold one of ``roles`` and gave their passphrase."""
         return self.unlock(name, passphrase, roles, action).name
@@ -275,10 +283,10 @@ def find_person(people: dict[str, Person], name: str) -> Person:
     near = difflib.get_close_matches(folded, list(by_fold), n=5, cutoff=0.8)
     near += [f for f in by_fold if folded and folded in f and f not in near]
     if near:
-        raise AuthError(t("'{name}' is not a person of this station; did you mean: {names}?", name=person_name(name),
-                          names=", ".join(by_fold[f] for f in near[:5])))
-    raise AuthError(t("'{name}' is not a person of this station ('broadcaster user list' shows them)",
-                      name=person_name(name)))
+        raise UnknownPerson(t("'{name}' is not a person of this station; did you mean: {names}?",
+                              name=person_name(name), names=", ".join(by_fold[f] for f in near[:5])))
+    raise UnknownPerson(t("'{name}' is not a person of this station ('broadcaster user list' shows them)",
+                          name=person_name(name)))
 
 
 def _person(people: dict[str, Person], name: str, roles: set[str], action: str) -> Person:

@@ -99,3 +99,24 @@ def test_on_a_terminal_the_line_is_redrawn_in_place_and_gone_at_the_end():
     assert "next: Tiêm vắc-xin phòng COVID-19 on loa-xa at 07:00, in 12 min" in written
     assert "\x1b[" in written  # drawn with cursor moves, and erased when run stops (transient)
     assert countdown.live is None
+
+
+def test_run_prints_the_countdown_off_a_terminal_and_logs_the_operator_as_the_station_spells_them(station_dir):
+    from click.testing import CliRunner
+
+    from broadcaster.cli import cli
+    from broadcaster.station import Station
+    from tests.helpers import with_supervisor
+
+    for old in (station_dir / "schedules").glob("*"):
+        old.unlink()
+    (station_dir / "schedules" / "lich.yaml").write_text(
+        "outputs:\n  loa-xa:\n    device: default\nsessions:\n  - name: Cũ\n    date: 2020-01-01\n    start: '05:30'\n"
+        "    output: loa-xa\n    items: [gioi-thieu]\n", encoding="utf-8")
+    with_supervisor(station_dir)
+    result = CliRunner().invoke(cli, ["run", "--exit-when-idle", "--operator", "le thi soan"],
+                                obj=Station(station_dir), catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "next: nothing more planned" in result.output.splitlines()
+    log = CliRunner(env={"COLUMNS": "200"}).invoke(cli, ["log", "--kind", "all"], obj=Station(station_dir))
+    assert "operator=Lê Thị Soạn" in log.output
