@@ -29,6 +29,7 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old binary Word, and Word's p
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 TEXT_NS = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
 TABLE_NS = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 OFFICE_NS = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 
 
@@ -140,15 +141,21 @@ def _docx_blocks(element: Element):
 
 def _docx_runs(paragraph: Element) -> str:
     """A paragraph's text: w:t, tabs and breaks; deleted text and field codes left out (other tags)."""
-    parts = []
-    for node in paragraph.iter():
+    parts: list[str] = []
+    _docx_walk(paragraph, parts)
+    return "".join(parts).strip()
+
+
+def _docx_walk(element: Element, parts: list[str]) -> None:
+    for node in element:
         if node.tag == f"{W}t":
             parts.append(node.text or "")
         elif node.tag == f"{W}tab":
             parts.append("\t")
         elif node.tag in (f"{W}br", f"{W}cr"):
             parts.append("\n")
-    return "".join(parts).strip()
+        elif node.tag != f"{MC}Fallback":  # a text box is there twice: as drawn, and for older Words
+            _docx_walk(node, parts)
 
 
 def _odt_lines(root: Element, encrypted: bool) -> list[str] | None:

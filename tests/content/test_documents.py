@@ -55,6 +55,14 @@ def test_deleted_text_and_field_codes_of_a_word_document_are_not_read(tmp_path):
     assert ann.variants[0].text == "Xin chào bà con\nthôn 3"
 
 
+def test_a_text_box_is_read_once_not_also_from_its_fallback(tmp_path):
+    box = ('<w:p><w:r><w:t>Lịch tiêm:</w:t></w:r><w:r><mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/'
+           'markup-compatibility/2006"><mc:Choice Requires="wps"><w:txbxContent><w:p><w:r><w:t> thứ Hai</w:t></w:r>'
+           '</w:p></w:txbxContent></mc:Choice><mc:Fallback><w:txbxContent><w:p><w:r><w:t> thứ Hai</w:t></w:r></w:p>'
+           '</w:txbxContent></mc:Fallback></mc:AlternateContent></w:r></w:p>')
+    assert read_announcement(write_docx(tmp_path / "hop.docx", box)).variants[0].text == "Lịch tiêm: thứ Hai"
+
+
 def test_an_opendocument_text_gives_its_paragraphs_in_order(tmp_path):
     body = (f'<text:h text:outline-level="1">{HEADING}</text:h><text:p>{SEEDS[0][:20]}<text:s text:c="2"/>'
             f'<text:span>{SEEDS[0][20:]}</text:span><text:note><text:note-body><text:p>chú thích</text:p>'
