@@ -38,6 +38,7 @@ class Countdown:
         self.plans: dict[dt.date, tuple[PlannedAiring, ...]] = {}
         self.shown: str | None = None
         self.live: Live | None = None
+        self.lock = threading.Lock()  # ticked by its own thread, and by `run` as it plans
 
     def plan(self, plan: Plan) -> None:
         """Take a day's (new) plan."""
@@ -59,22 +60,26 @@ class Countdown:
     def tick(self) -> None:
         """Refresh the line on a terminal; elsewhere print it when the next airing (not the wait) changed.
         Nothing until the first plan is made."""
-        if not self.plans:
-            return
-        line = self.line()
-        if self.live is not None:
-            self.live.update(Text(line))
-            return
-        what = line.rsplit(", ", 1)[0]
-        if what != self.shown:
-            self.shown = what
-            self.console.print(line, markup=False)
+        with self.lock:
+            if not self.plans:
+                return
+            line = self.line()
+            if self.live is not None:
+                self.live.update(Text(line))
+                return
+            what = line.rsplit(", ", 1)[0]
+            if what != self.shown:
+                self.shown = what
+                self.console.print(line, markup=False)
 
-    def run(self, stop: threading.Event, live: bool) -> None:
-        """Tick every second until ``stop`` is set; ``live``: on one line redrawn under what `run` prints."""
+    def start(self, live: bool) -> None:
+        """``live``: show the line redrawn under what `run` prints (a terminal); else print plain lines."""
         if live:
             self.live = Live(Text(""), console=self.console, auto_refresh=False, transient=True)
             self.live.start()
+
+    def run(self, stop: threading.Event) -> None:
+        """Tick every second until ``stop`` is set, then take the live line away."""
         try:
             while True:
                 self.tick()

@@ -11,7 +11,7 @@ from broadcaster.station import Station
 
 
 @cli.command("devices")
-@click.option("--wide", is_flag=True, help="Every column (default rate) on one line, however wide.")
+@click.option("--wide", is_flag=True, help="Each device's name on one line, however long.")
 @click.pass_obj
 def devices_command(station: Station, wide: bool) -> None:
     """List the sound devices (to play, and to record with 'broadcaster record') and check the outputs."""
@@ -20,12 +20,12 @@ def devices_command(station: Station, wide: bool) -> None:
     from broadcaster.outputs.sinks import output_devices
     from broadcaster.playout.runner import device_checks
 
-    columns = [t("index"), t("name"), t("channels"), t("rate")][:None if wide else 3]  # 80 columns: no rate
+    columns = [t("index"), t("name"), t("channels"), t("rate")]
     table(t("Sound devices that can play"), columns,
-          [[str(d["index"]), d["name"], str(d["max_output_channels"]), f"{d['default_samplerate']:g}"][:len(columns)]
+          [[str(d["index"]), d["name"], str(d["max_output_channels"]), f"{d['default_samplerate']:g}"]
            for d in output_devices()], wide)
     table(t("Sound devices that can record"), columns,
-          [[str(d["index"]), d["name"], str(d["max_input_channels"]), f"{d['default_samplerate']:g}"][:len(columns)]
+          [[str(d["index"]), d["name"], str(d["max_input_channels"]), f"{d['default_samplerate']:g}"]
            for d in input_devices()], wide)
     missing = 0
     for name, output in station.planner.schedule().outputs.items():

@@ -99,6 +99,7 @@ def run_command(station: Station, operator: str, exit_when_idle: bool, log_file:
     def on_plan(plan: Plan, why: str) -> None:
         _print_plan(plan, why)
         countdown.plan(plan)
+        countdown.tick()  # at once, under the plan it follows
 
     runner = Runner(station, clock, [print_event], operator=operator,
                     say=lambda text: console.print(text, markup=False), on_plan=on_plan, probe_s=probe_every)
@@ -108,8 +109,8 @@ def run_command(station: Station, operator: str, exit_when_idle: bool, log_file:
         with console_copied_to(log_file):
             console.print(t("{name}: on air, time zone {tz}", name=station.config.name, tz=station.config.timezone))
             # Redrawn in place on a terminal only: a log file or a journal gets a plain line per next airing.
-            ticker = threading.Thread(target=countdown.run, args=(done, console.is_terminal and log_file is None),
-                                      name="countdown", daemon=True)
+            countdown.start(live=console.is_terminal and log_file is None)
+            ticker = threading.Thread(target=countdown.run, args=(done,), name="countdown", daemon=True)
             ticker.start()
             try:
                 with stopped_by_signals(stop):

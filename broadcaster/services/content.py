@@ -82,8 +82,10 @@ class Content:
         if language:
             raise InputError(t("--lang is for clips; a text names its language in its header"), path=path)
         ann = self.read_text(path, {"id": ident, "topic": topic, "title": title})
-        other = self.station.library.find(ann.id)
-        if other is not None and not ident:
+        # a library not made yet holds nothing, and reading must not make it (nothing is written before adding)
+        library = self.station.data_dir / "library.json"
+        other = self.station.library.find(ann.id) if not ident and library.exists() else None
+        if other is not None:
             sources = [v.source for v in other.announcement.variants if v.kind != CLIP]
             if sources and ann.variants[0].source not in sources:
                 raise InputError(t("its id '{id}' is already taken by {source}: give it another with --id, or "

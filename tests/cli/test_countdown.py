@@ -94,7 +94,8 @@ def test_on_a_terminal_the_line_is_redrawn_in_place_and_gone_at_the_end():
     countdown.plan(PLAN)
     done = threading.Event()
     done.set()  # one tick, then stop
-    countdown.run(done, live=True)
+    countdown.start(live=True)
+    countdown.run(done)
     written = out.getvalue()
     assert "next: Tiêm vắc-xin phòng COVID-19 on loa-xa at 07:00, in 12 min" in written
     assert "\x1b[" in written  # drawn with cursor moves, and erased when run stops (transient)

@@ -1,5 +1,5 @@
-"""--wide on content list, plan, user list and devices: at 80 columns the tables keep the columns that matter;
-with --wide every column is shown and no cell is folded, however wide that makes a line."""
+"""--wide on content list, plan, user list and devices: at 80 columns the tables keep the columns that matter
+(and fold long cells); with --wide every column is shown and no cell is folded, however wide that makes a line."""
 
 from __future__ import annotations
 
@@ -61,12 +61,18 @@ def test_user_list_wide_keeps_each_key_on_one_line(station_dir):
     assert len(rows) == 2 and all("SHA256:" in row and len(row.split("│")[3].strip()) == 46 for row in rows)
 
 
-def test_devices_fit_80_columns_and_wide_shows_the_rate(station_dir):
+def test_devices_wide_keeps_each_name_on_one_line(station_dir, monkeypatch):
+    import broadcaster.outputs.sinks as sinks
+
+    name = "USB Audio CODEC: Loa ngoài trời thôn Buôn Ja, kênh trái và phải (hw:2,0)"
+    monkeypatch.setattr(sinks, "output_devices", lambda: [{"index": 7, "name": name, "max_output_channels": 2,
+                                                           "default_samplerate": 48000.0}])
     station = with_supervisor(station_dir)
     narrow = _run(station, ["devices"])
-    assert _header(narrow.output) == ["index", "name", "channels"]
+    assert _header(narrow.output) == ["index", "name", "channels", "rate"]
+    assert _longest(narrow.output) <= 80 and name not in narrow.output
     wide = _run(station, ["devices", "--wide"])
-    assert _header(wide.output) == ["index", "name", "channels", "rate"]
+    assert any(name in line and "48000" in line for line in wide.output.splitlines())
 
 
 @pytest.mark.parametrize("args", [["content", "list"], ["plan"], ["user", "list"], ["devices"]])
