@@ -12,7 +12,8 @@ from broadcaster.content.clips import CLIP_EXTENSIONS, decode_clip, file_sha256,
 from broadcaster.content.library import (APPROVED, EDITED, REJECTED, RETIRED, Entry, FourEyesError, merged,
                                          unknown_announcement)
 from broadcaster.content.documents import DOCUMENT_EXTENSIONS, OLD_FORMATS
-from broadcaster.content.textfile import TEXT_EXTENSIONS, build, check_topic, is_text_file, read_announcement, read_sidecar
+from broadcaster.content.textfile import (TEXT_EXTENSIONS, build, check_topic, is_text_file, read_announcement,
+                                          read_sidecar)
 from broadcaster.content.users import Signer
 from broadcaster.errors import BroadcasterError, InputError
 from broadcaster.messages import t
