@@ -72,7 +72,7 @@ class Content:
                   topic: str | None = None, title: str | None = None) -> Announcement:
         """Read and check a text, a document or a clip for the library, writing nothing; a clip comes back as
         a new announcement holding just that variant. A text's id, unless ``ident`` names it, must not be
-        another file's announcement's."""
+        that of an announcement from a file of another name."""
         path = Path(path)
         if topic:
             check_topic(topic, self.station.config.topics)
@@ -87,8 +87,9 @@ class Content:
         library = self.station.data_dir / "library.json"
         other = self.station.library.find(ann.id) if not ident and library.exists() else None
         if other is not None:
+            # by name: the same file moved or copied (a USB stick, another folder) still updates its announcement
             sources = [v.source for v in other.announcement.variants if v.kind != CLIP]
-            if sources and ann.variants[0].source not in sources:
+            if sources and path.name not in {Path(source).name for source in sources}:
                 raise InputError(t("its id '{id}' is already taken by {source}: give it another with --id, or "
                                    "--id {id} to replace that text", id=ann.id, source=sources[0]), path=path)
         return ann
