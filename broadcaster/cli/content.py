@@ -17,6 +17,7 @@ from broadcaster.playout.clock import SystemClock
 from broadcaster.station import Station
 
 STATUSES = ["draft", "approved", "changed", "retired", "rejected"]
+NARROW_LIST = (0, 1, 2, 5)  # content list's columns without --wide: id, status, languages, title
 
 
 def now_of(station: Station) -> dt.datetime:
@@ -44,14 +45,22 @@ def content() -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--by", default="", metavar="NAME",
               help="Who adds, with their passphrase: they sign the version (without it, an officer must claim it).")
-@click.option("--id", "ident", metavar="ID", help="For a clip: the announcement it belongs to, or a new id.")
+@click.option("--id", "ident", metavar="ID",
+              help="The announcement's id (default: its header's, else made from the file name); "
+                   "for a clip, the announcement it belongs to.")
 @click.option("--lang", metavar="CODE", help="For a clip: its language, ISO 639-3 (vie, rad, jra, cmo, ...).")
+@click.option("--topic", metavar="TOPIC", help="Its topic (over its header's; default: general).")
+@click.option("--title", metavar="TEXT", help="Its title (over its header's; default: its first line).")
 @click.pass_obj
-def add_command(station: Station, files: tuple[Path, ...], by: str, ident: str | None, lang: str | None) -> None:
-    """Add texts (scripts_text/*.md) or recorded clips (WAV, MP3, M4A, AMR, OGG, FLAC) to the library."""
+def add_command(station: Station, files: tuple[Path, ...], by: str, ident: str | None, lang: str | None,
+                topic: str | None, title: str | None) -> None:
+    """Add texts (.md, .txt, Word .docx, OpenDocument .odt) or recorded clips (WAV, MP3, M4A, AMR, OGG, FLAC)."""
     if ident and len(files) > 1:
         raise click.UsageError(t("--id names one announcement: give one clip at a time"))
-    read = [station.content.read_file(path, ident, lang) for path in files]  # every file is checked before any is added
+    if title and len(files) > 1:
+        raise click.UsageError(t("--title names one announcement: give one file at a time"))
+    # every file is checked before any is added
+    read = [station.content.read_file(path, ident, lang, topic, title) for path in files]
     signer = station.users.unlock(by, passphrase_of(by), {"operator", "officer", "supervisor"}, t("add content")) \
         if by else None
     now = now_of(station)
@@ -83,9 +92,10 @@ def _warn_unknown_words(station: Station, ann: Announcement) -> None:
 @click.option("--topic", help="Only this topic.")
 @click.option("--lang", help="Only announcements with a variant in this language.")
 @click.option("--valid-on", type=DATE, help="Only those valid on this day.")
+@click.option("--wide", is_flag=True, help="Every column (topic, decided by) on one line, however wide.")
 @click.pass_obj
 def list_command(station: Station, status: str | None, topic: str | None, lang: str | None,
-                 valid_on: dt.date | None) -> None:
+                 valid_on: dt.date | None, wide: bool) -> None:
     """List the announcements in the library, with their status and why they cannot air."""
     now = now_of(station)
     problems = station.content.sync(now)
@@ -104,8 +114,11 @@ def list_command(station: Station, status: str | None, topic: str | None, lang: 
         if notes:
             notes_of[a.id] = notes
         rows.append([a.id, t(e.status), ", ".join(map(language_shown, a.languages())),
-                     topic_shown(a.topic, station.config), e.decision.by if e.decision else "-", a.title])
-    table(t("Announcements"), [t("id"), t("status"), t("languages"), t("topic"), t("decided by"), t("title")], rows)
+                     topic_shown(a.topic, station.config), e.decision.by if e.decision else "-",
+                     a.title])
+    columns = [t("id"), t("status"), t("languages"), t("topic"), t("decided by"), t("title")]
+    keep = range(len(columns)) if wide else NARROW_LIST  # 80 columns: the topic and who decided only with --wide
+    table(t("Announcements"), [columns[i] for i in keep], [[row[i] for i in keep] for row in rows], wide)
     for ident, notes in notes_of.items():
         for note in notes:
             console.print(f"{ident}: {note}", markup=False)

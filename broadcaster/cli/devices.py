@@ -11,21 +11,22 @@ from broadcaster.station import Station
 
 
 @cli.command("devices")
+@click.option("--wide", is_flag=True, help="Each device's name on one line, however long.")
 @click.pass_obj
-def devices_command(station: Station) -> None:
+def devices_command(station: Station, wide: bool) -> None:
     """List the sound devices (to play, and to record with 'broadcaster record') and check the outputs."""
     # Imported here: sounddevice and APScheduler, which the other commands never load.
     from broadcaster.outputs.microphone import input_devices
     from broadcaster.outputs.sinks import output_devices
     from broadcaster.playout.runner import device_checks
 
-    devices = output_devices()
-    table(t("Sound devices that can play"), [t("index"), t("name"), t("channels"), t("rate")],
+    columns = [t("index"), t("name"), t("channels"), t("rate")]
+    table(t("Sound devices that can play"), columns,
           [[str(d["index"]), d["name"], str(d["max_output_channels"]), f"{d['default_samplerate']:g}"]
-           for d in devices])
-    table(t("Sound devices that can record"), [t("index"), t("name"), t("channels"), t("rate")],
+           for d in output_devices()], wide)
+    table(t("Sound devices that can record"), columns,
           [[str(d["index"]), d["name"], str(d["max_input_channels"]), f"{d['default_samplerate']:g}"]
-           for d in input_devices()])
+           for d in input_devices()], wide)
     missing = 0
     for name, output in station.planner.schedule().outputs.items():
         if output.file:

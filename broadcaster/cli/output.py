@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Iterator
 
 from rich.console import Console
+from rich.measure import Measurement
 from rich.table import Table
 
 import click
@@ -46,6 +47,7 @@ def working(text: str) -> Iterator[None]:
 
 # The longest cell (a date) that a table keeps whole.
 WHOLE = 10
+UNBOUNDED = 100_000  # a --wide table's width: as wide as its longest cells
 
 
 def _width() -> int | None:
@@ -53,19 +55,23 @@ def _width() -> int | None:
     return int(columns) if columns.isdigit() and int(columns) > 0 else None
 
 
-def table(title: str, columns: list[str], rows: list[list[str]]) -> None:
+def table(title: str, columns: list[str], rows: list[list[str]], wide: bool = False) -> None:
     """Print a table as wide as the terminal; when it does not fit, the widest columns (free text) wrap first,
-    between words, and numbers stay to the right."""
+    between words, and numbers stay to the right. ``wide``: every cell on one line, however wide that makes it."""
     tab = Table(title=title, title_justify="left")
     for i, column in enumerate(columns):
         cells = [row[i] for row in rows]
         # Times, dates, counts and codes are never cut in two (the widest columns give way instead).
-        whole = len(column) <= WHOLE and all(len(cell) <= WHOLE and " " not in cell for cell in cells)
+        whole = wide or len(column) <= WHOLE and all(len(cell) <= WHOLE and " " not in cell for cell in cells)
         tab.add_column(column, overflow="fold", no_wrap=whole,
                        justify="right" if cells and all(is_number(cell) for cell in cells) else "left")
     for row in rows:
         tab.add_row(*row)
-    console.print(tab, width=_width())
+    if wide:
+        natural = Measurement.get(console, console.options.update(max_width=UNBOUNDED), tab).maximum
+        console.print(tab, width=natural, crop=False)
+    else:
+        console.print(tab, width=_width())
 
 
 def note(text: str) -> None:

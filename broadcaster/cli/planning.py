@@ -62,12 +62,16 @@ def _what(language: str, profile: str) -> str:
     return t("{lang}, profile {profile}", lang=lang, profile=profile) if profile else lang
 
 
-def print_plan(plan: Plan) -> None:
-    """A day's plan as a table, then its problems and warnings."""
-    table(t("Plan of {day}", day=day_text(plan.day)), [t("start"), t("end"), t("output"), t("session"), t("id"),
-                                                          t("language"), t("title")],
-          [[hms(a.start), hms(a.end), a.output, a.session, a.announcement, language_shown(a.language), a.title]
-           for a in plan.airings])
+def print_plan(plan: Plan, wide: bool = False) -> None:
+    """A day's plan as a table (without ``wide``, no end or session: it fits 80 columns), then its problems
+    and warnings."""
+    columns = [(t("start"), True, lambda a: hms(a.start)), (t("end"), wide, lambda a: hms(a.end)),
+               (t("output"), True, lambda a: a.output), (t("session"), wide, lambda a: a.session),
+               (t("id"), True, lambda a: a.announcement), (t("language"), True, lambda a: language_shown(a.language)),
+               (t("title"), True, lambda a: a.title)]
+    shown = [(name, cell) for name, show, cell in columns if show]
+    table(t("Plan of {day}", day=day_text(plan.day)), [name for name, _ in shown],
+          [[cell(a) for _, cell in shown] for a in plan.airings], wide)
     for problem in plan.problems:
         console.print(t("problem: {text}", text=problem), markup=False)
     for warning in plan.warnings:
@@ -77,15 +81,16 @@ def print_plan(plan: Plan) -> None:
 @cli.command("plan")
 @click.option("--date", "day", type=DATE, help="The day to plan (default today).")
 @click.option("--week", is_flag=True, help="Seven days from that day.")
+@click.option("--wide", is_flag=True, help="Every column (end, session) on one line, however wide.")
 @click.pass_obj
-def plan_command(station: Station, day: dt.date | None, week: bool) -> None:
+def plan_command(station: Station, day: dt.date | None, week: bool, wide: bool) -> None:
     """Show the plan of a day (or a week): what airs where and when, and what was left out and why."""
     now = SystemClock(station.config.tz).now()
     first = day or now.date()
     schedule = station.planner.schedule()
     plans = [station.planner.plan(first + dt.timedelta(days=offset), now, schedule) for offset in range(7 if week else 1)]
     for plan in plans:
-        print_plan(plan)
+        print_plan(plan, wide)
     _refuse_silence(plans)
 
 

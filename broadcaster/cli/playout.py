@@ -13,9 +13,11 @@ import click
 
 from broadcaster.cli import cli
 from broadcaster.cli.content import now_of, passphrase_of
+from broadcaster.cli.countdown import Countdown
 from broadcaster.cli.logs import print_records
 from broadcaster.cli.output import console, console_copied_to, hms, working
-from broadcaster.errors import BroadcasterError, InputError
+from broadcaster.content.users import UnknownPerson
+from broadcaster.errors import BroadcasterError, InputError, StorageError
 from broadcaster.messages import day_text, t
 from broadcaster.outputs.sinks import SoundDeviceSink, WavFileSink
 from broadcaster.playout.clock import SystemClock
@@ -87,16 +89,35 @@ def run_command(station: Station, operator: str, exit_when_idle: bool, log_file:
     """Air the schedule day after day on every output, logging every airing (Ctrl+C or SIGTERM stops)."""
     from broadcaster.playout.runner import Runner  # APScheduler and the sound devices, only for the commands that air
 
+    try:
+        operator = station.users.find(operator).name if operator else operator  # as the station spells them
+    except (UnknownPerson, StorageError):
+        pass  # the operator on duty need not be a person of the station (nor the users file readable): as typed
     clock = SystemClock(station.config.tz)
+    countdown = Countdown(console, clock.now)
+
+    def on_plan(plan: Plan, why: str) -> None:
+        _print_plan(plan, why)
+        countdown.plan(plan)
+        countdown.tick()  # at once, under the plan it follows
+
     runner = Runner(station, clock, [print_event], operator=operator,
-                    say=lambda text: console.print(text, markup=False), on_plan=_print_plan, probe_s=probe_every)
+                    say=lambda text: console.print(text, markup=False), on_plan=on_plan, probe_s=probe_every)
     runner.mailbox.hold()  # a second `run` refuses before it says it is on air
-    stop = threading.Event()
+    stop, done = threading.Event(), threading.Event()
     try:
         with console_copied_to(log_file):
             console.print(t("{name}: on air, time zone {tz}", name=station.config.name, tz=station.config.timezone))
-            with stopped_by_signals(stop):
-                runner.run(stop, exit_when_idle=exit_when_idle)
+            # Redrawn in place on a terminal only: a log file or a journal gets a plain line per next airing.
+            countdown.start(live=console.is_terminal and log_file is None)
+            ticker = threading.Thread(target=countdown.run, args=(done,), name="countdown", daemon=True)
+            ticker.start()
+            try:
+                with stopped_by_signals(stop):
+                    runner.run(stop, exit_when_idle=exit_when_idle)
+            finally:
+                done.set()
+                ticker.join()
     except KeyboardInterrupt:
         stop.set()
     finally:

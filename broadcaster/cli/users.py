@@ -41,12 +41,13 @@ def add_command(station: Station, name: str, role: str, admin: str | None) -> No
 
 
 @user.command("list")
+@click.option("--wide", is_flag=True, help="Each row on one line, however wide.")
 @click.pass_obj
-def list_command(station: Station) -> None:
+def list_command(station: Station, wide: bool) -> None:
     """List the people of the station, their roles and keys; a record that does not verify says why."""
     table(t("People"), [t("name"), t("role"), t("key")],
           [[p.name, t(p.role), p.fingerprint if not p.reason else t("unverified: {reason}", reason=p.reason)]
-           for p in station.users.people()])
+           for p in station.users.people()], wide)
 
 
 @user.command("reset")

@@ -11,6 +11,8 @@ from typing import Any
 from broadcaster.content.announcement import (ID_PATTERN, LANGUAGE_PATTERN, SPOKEN_BY_TTS, TEXT, Announcement,
                                               Variant)
 from broadcaster.content.decoding import decode_announcement_text
+from broadcaster.content.documents import MAX_DOCUMENT_BYTES, document_text, is_document
+from broadcaster.content.names import id_from_name
 from broadcaster.errors import InputError
 from broadcaster.messages import t
 from broadcaster.storage import read_regular
@@ -36,11 +38,27 @@ def read_file_bytes(path: Path, limit: int) -> bytes:
         raise InputError(t("cannot read the file: {reason}", reason=exc.strerror), path=path) from None
 
 
-def read_announcement(path: Path, topics: tuple[str, ...] | None = None) -> Announcement:
-    """Read and check an announcement text file (its topic among ``topics``, when given); every problem is
-    an InputError naming file and line."""
-    text, _ = decode_announcement_text(read_file_bytes(path, MAX_TEXT_BYTES), path)
-    return parse_announcement(text, path, topics)
+TEXT_EXTENSIONS = (".md", ".txt")
+
+
+def is_text_file(path: Path) -> bool:
+    """Whether ``path`` is named as an announcement text: plain text, or a word processor's document."""
+    return path.suffix.lower() in TEXT_EXTENSIONS or is_document(path)
+
+
+def read_announcement(path: Path, topics: tuple[str, ...] | None = None,
+                      given: dict[str, str] | None = None) -> Announcement:
+    """Read and check an announcement text file or document (its topic among ``topics``, when given), the
+    fields in ``given`` (id, topic, title) over its header's; every problem is an InputError naming file and line."""
+    if is_document(path):
+        data = document_text(path, read_file_bytes(path, MAX_DOCUMENT_BYTES)).encode("utf-8")
+        if len(data) > MAX_TEXT_BYTES:
+            raise InputError(t("its text is {size} bytes, more than the {limit} an announcement text may have",
+                               size=len(data), limit=MAX_TEXT_BYTES), path=path)
+    else:
+        data = read_file_bytes(path, MAX_TEXT_BYTES)
+    text, _ = decode_announcement_text(data, path)
+    return parse_announcement(text, path, topics, given)
 
 
 def parse_header(text: str, path: Path, topics: tuple[str, ...] | None = None) -> tuple[dict[str, Any], str, int]:
@@ -89,9 +107,17 @@ def parse_fields(lines: list[str], path: Path, first_line: int) -> dict[str, tup
     return fields
 
 
-def parse_announcement(text: str, path: Path, topics: tuple[str, ...] | None = None) -> Announcement:
-    """Split header and body, check both, and build an announcement with one text variant."""
+def parse_announcement(text: str, path: Path, topics: tuple[str, ...] | None = None,
+                       given: dict[str, str] | None = None) -> Announcement:
+    """Split header and body, check both, and build an announcement with one text variant (``given``: id,
+    topic or title from the command line, over the header's)."""
     header, body, body_line = parse_header(text, path, topics)
+    for key, value in (given or {}).items():
+        if value:
+            header[key] = value
+            header.get("_lines", {}).pop(key, None)
+            if key == "topic" and topics is not None:
+                check_topic(value, topics)
     body = "\n".join(line.rstrip() for line in body.strip().split("\n"))
     if not any(c.isalnum() for c in body):
         raise InputError(t("there is no text to speak after the header"), path=path, line=body_line)
@@ -106,9 +132,11 @@ def parse_announcement(text: str, path: Path, topics: tuple[str, ...] | None = N
 
 
 def build(header: dict[str, Any], path: Path, **fields: Any) -> Announcement:
-    """An announcement from a checked header (id defaults to the file name) and more fields."""
+    """An announcement from a checked header (id defaults to one made from the file name) and more fields."""
     lines = header.pop("_lines", {})
-    ident = header.pop("id", None) or path.name.split(".")[0]
+    ident = header.pop("id", None) or id_from_name(path.name)
+    if not ident:
+        raise InputError(t("no id can be made from the file name: give one with --id"), path=path)
     if not ID_PATTERN.match(ident):
         raise InputError(
             t("'{id}' is not a usable id: use lower-case letters without accents, digits and '-' "

@@ -5,6 +5,7 @@ back to the admin: the first supervisor, whose key is the station's root of trus
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import hashlib
 import hmac
 import time
@@ -16,6 +17,7 @@ from typing import Callable
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from broadcaster.atomic import remove_leftovers, replacing
+from broadcaster.content.names import fold
 from broadcaster.errors import InputError, StorageError
 from broadcaster.messages import marked, t
 from broadcaster.storage import Store
@@ -45,6 +47,10 @@ class AuthError(InputError):
 
 class LockedError(AuthError):
     """A person locked out for a while after too many wrong passphrases."""
+
+
+class UnknownPerson(AuthError):
+    """A name that fits no person of the station."""
 
 
 @dataclass(frozen=True)
@@ -214,6 +220,10 @@ class Users:
         if any(same_person(n, name) and p.public for n, p in people.items()):
             raise InputError(t("'{name}' is already a person of this station", name=name))
 
+    def find(self, name: str) -> Person:
+        """The person named ``name`` as typed (see :func:`find_person`)."""
+        return find_person({p.name: p for p in self.people()}, name)
+
     def authenticate(self, name: str, passphrase: str, roles: set[str], action: str) -> str:
         """The person's name as stored, when they exist, hold one of ``roles`` and gave their passphrase."""
         return self.unlock(name, passphrase, roles, action).name
@@ -294,12 +304,32 @@ def _verified(records: list, root: str, retired: dict[str, Person] | None = None
     return people
 
 
-def _person(people: dict[str, Person], name: str, roles: set[str], action: str) -> Person:
-    """The person named ``name``, when they hold one of ``roles``."""
-    person = next((p for n, p in people.items() if same_person(n, name)), None)
-    if person is None:
-        raise AuthError(t("'{name}' is not a person of this station ('broadcaster user list' shows them)",
+def find_person(people: dict[str, Person], name: str) -> Person:
+    """The person named ``name`` as typed: exactly (case aside), else by the one name that matches it without
+    accents ('tran van binh' finds Trần Văn Bình); an unknown or ambiguous name is refused with the candidates."""
+    exact = [p for n, p in people.items() if same_person(n, name)]
+    if exact:
+        return exact[0]
+    folded = fold(person_name(name))
+    matches = [p for n, p in people.items() if fold(person_name(n)) == folded]
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        raise AuthError(t("'{name}' could be any of: {names}; type the name with its accents", name=person_name(name),
+                          names=", ".join(p.name for p in matches)))
+    by_fold = {fold(person_name(n)): n for n in people}
+    near = difflib.get_close_matches(folded, list(by_fold), n=5, cutoff=0.8)
+    near += [f for f in by_fold if folded and folded in f and f not in near]
+    if near:
+        raise UnknownPerson(t("'{name}' is not a person of this station; did you mean: {names}?",
+                              name=person_name(name), names=", ".join(by_fold[f] for f in near[:5])))
+    raise UnknownPerson(t("'{name}' is not a person of this station ('broadcaster user list' shows them)",
                           name=person_name(name)))
+
+
+def _person(people: dict[str, Person], name: str, roles: set[str], action: str) -> Person:
+    """The person named ``name`` (see :func:`find_person`), when they hold one of ``roles``."""
+    person = find_person(people, name)
     if person.role not in roles:
         raise AuthError(t("{name} is {role}; only a {allowed} may {action}", name=person.name,
                           role=t(person.role), allowed=t(" or ").join(t(r) for r in sorted(roles)), action=action))

@@ -7,12 +7,15 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from broadcaster.atomic import replacing
 from broadcaster.content.announcement import CLIP, LANGUAGE_PATTERN, TEXT, Announcement, Variant
 from broadcaster.content.clips import CLIP_EXTENSIONS, decode_clip, file_sha256, keep_clip, kept_name
 from broadcaster.content.library import (APPROVED, EDITED, REJECTED, RETIRED, Entry, FourEyesError, merged,
                                          unknown_announcement)
-from broadcaster.atomic import replacing
-from broadcaster.content.textfile import MAX_TEXT_BYTES, build, parse_announcement, read_announcement, read_sidecar
+from broadcaster.content.documents import DOCUMENT_EXTENSIONS, OLD_FORMATS
+from broadcaster.content.textfile import (MAX_TEXT_BYTES, TEXT_EXTENSIONS, build, check_topic, is_text_file,
+                                          parse_announcement, read_announcement,
+                                          read_sidecar)
 from broadcaster.content.users import Signer
 from broadcaster.errors import BroadcasterError, InputError
 from broadcaster.messages import t
@@ -32,13 +35,14 @@ class Content:
     def read_source(self, source: str) -> Announcement:
         """An announcement from a text file (when ``source`` is one) or else from the library by id."""
         path = Path(source)
-        if path.suffix.lower() in (".md", ".txt") or path.is_file():
+        if is_text_file(path) or path.is_file():
             return read_announcement(path)
         return self.station.library.get(source).announcement
 
-    def read_text(self, path: Path) -> Announcement:
-        """Read and check an announcement text file for this station (its topic one of the station's)."""
-        ann = read_announcement(Path(path), self.station.config.topics)
+    def read_text(self, path: Path, given: dict[str, str] | None = None) -> Announcement:
+        """Read and check an announcement text file or document for this station (its topic one of the
+        station's); ``given``: id, topic or title over its header's."""
+        ann = read_announcement(Path(path), self.station.config.topics, given)
         variant = ann.variants[0]
         return ann.with_variant(Variant(variant.language, variant.kind, text=variant.text,
                                         source=self.station.relative(path)))
@@ -66,19 +70,31 @@ class Content:
                           source=self.station.relative(path))
         return variant, new
 
-    def read_file(self, path: Path, ident: str | None = None, language: str | None = None) -> Announcement:
-        """Read and check a text or a clip for the library, writing nothing; a clip comes back as a new
-        announcement holding just that variant."""
+    def read_file(self, path: Path, ident: str | None = None, language: str | None = None,
+                  topic: str | None = None, title: str | None = None) -> Announcement:
+        """Read and check a text, a document or a clip for the library, writing nothing; a clip comes back as
+        a new announcement holding just that variant. A text's id, unless ``ident`` names it, must not be
+        that of an announcement from a file of another name."""
         path = Path(path)
-        is_text = path.suffix.lower() in (".md", ".txt")
-        if path.suffix.lower() in CLIP_EXTENSIONS or ((ident or language) and not is_text):
+        if topic:
+            check_topic(topic, self.station.config.topics)
+        if path.suffix.lower() in CLIP_EXTENSIONS or (language and not is_text_file(path)):
             # given as a clip, a file of another format is refused as such ('.wma' is not an audio format ...)
-            variant, new = self.read_clip(path, ident, language)
-            return replace(new, variants=(variant,))
-        if ident or language:
-            raise InputError(t("--id and --lang are for clips; a text names its id and language in its header"),
-                             path=path)
-        return self.read_text(path)
+            variant, new = self.read_clip(path, ident, language, title)
+            return replace(new, variants=(variant,), **({"topic": topic} if topic else {}))
+        if language:
+            raise InputError(t("--lang is for clips; a text names its language in its header"), path=path)
+        ann = self.read_text(path, {"id": ident, "topic": topic, "title": title})
+        # a library not made yet holds nothing, and reading must not make it (nothing is written before adding)
+        library = self.station.data_dir / "library.json"
+        other = self.station.library.find(ann.id) if not ident and library.exists() else None
+        if other is not None:
+            # by name: the same file moved or copied (a USB stick, another folder) still updates its announcement
+            sources = [v.source for v in other.announcement.variants if v.kind != CLIP]
+            if sources and path.name not in {Path(source).name for source in sources}:
+                raise InputError(t("its id '{id}' is already taken by {source}: give it another with --id, or "
+                                   "--id {id} to replace that text", id=ann.id, source=sources[0]), path=path)
+        return ann
 
     def add(self, ann: Announcement, now: dt.datetime, by: str = "", signer: Signer | None = None) -> tuple[Entry, str]:
         """Put what :meth:`read_file` read into the library, the version signed by ``signer`` (who proved
@@ -95,7 +111,7 @@ class Content:
 
     def add_file(self, path: Path, now: dt.datetime, by: str = "", ident: str | None = None,
                  language: str | None = None, signer: Signer | None = None) -> tuple[Entry, str]:
-        """Read, check and add a text or a clip."""
+        """Read, check and add a text, a document or a clip."""
         return self.add(self.read_file(path, ident, language), now, by, signer)
 
     def write_text(self, text: str, now: dt.datetime, signer: Signer, ident: str | None = None) -> tuple[Entry, str]:
@@ -179,10 +195,14 @@ class Content:
         return problems
 
     def new_text_files(self) -> list[Path]:
-        """Text files in scripts_text/ that no announcement of the library comes from."""
+        """Texts and documents in scripts_text/ that no announcement of the library comes from (an old .doc
+        among them, to be told it must be saved again as .docx)."""
         known = {v.source for e in self.station.library.entries() for v in e.announcement.variants}
-        return [p for p in sorted([*self.station.scripts_dir.glob("*.md"), *self.station.scripts_dir.glob("*.txt")])
-                if self.station.relative(p) not in known]
+        suffixes = {*TEXT_EXTENSIONS, *DOCUMENT_EXTENSIONS, *OLD_FORMATS}
+        folder = self.station.scripts_dir
+        # Word's and LibreOffice's lock files (~$name.docx, .~lock.name.odt#) sit beside an open document
+        return [p for p in sorted(folder.iterdir() if folder.is_dir() else []) if p.suffix.lower() in suffixes
+                and not p.name.startswith(("~$", ".~lock")) and not p.is_dir() and self.station.relative(p) not in known]
 
     def entry(self, ident: str, now: dt.datetime) -> Entry:
         """One announcement as its files are now (a text just put in scripts_text/ is taken in)."""

@@ -45,6 +45,9 @@ TOPICS = ("the station's topics are: covid-prevention, vaccination, policy, agri
 HEADER_KEYS = "author, id, language, notes, title, topic, valid_from, valid_until"
 SESSION_KEYS = ("date, days, from, items, loop_gap, loop_until, max_length, name, on_interrupt, output, outputs, start, "
                 "until")
+SAVE_AS_DOCX = "open it in Word or LibreOffice and save it as .docx (Word document) or .odt"
+DAMAGED_DOCUMENT = "the document is damaged ({reason}): open it in Word or LibreOffice and save it again as .docx or .odt"
+BAD_XML = "invalid XML in word/document.xml, line 1"
 CLIP_FORMATS = ".wav .mp3 .m4a .aac .mp4 .3gp .amr .ogg .oga .opus .flac .webm"
 
 SCHEDULES = [
@@ -153,7 +156,15 @@ TEXTS = [
     Case("texts/punctuation-only.md", ADD, "Error: {file}:1: there is no text to speak after the header"),
     Case("texts/image.md", ADD, "Error: {file}:3: this is a binary file, not a text"),
     Case("texts/program.txt", ADD, "Error: {file}:1: this is a binary file, not a text"),
-    Case("texts/word-document.docx", ADD, "Error: {file}:1: this is a binary file, not a text"),
+    Case("texts/word-document.docx", ADD, f"Error: {{file}}: {DAMAGED_DOCUMENT.format(reason=BAD_XML)}"),
+    Case("texts/cut-short.odt", ADD, f"Error: {{file}}: {DAMAGED_DOCUMENT.format(reason='it is not a ZIP archive')}"),
+    Case("texts/billion-laughs.docx", ADD,
+         f"Error: {{file}}: {DAMAGED_DOCUMENT.format(reason='its XML declares entities or external references')}"),
+    Case("made:zip-bomb.docx", ADD, "Error: {file}: " + DAMAGED_DOCUMENT.format(
+        reason="its text unpacks to 50000297 bytes, more than 10000000")),
+    Case("texts/old-word.doc", ADD, f"Error: {{file}}: an old .doc document cannot be read: {SAVE_AS_DOCX}"),
+    Case("texts/password-protected.docx", ADD, "Error: {file}: the document is protected by a password (or in the "
+         f"old .doc format): remove the password, or {SAVE_AS_DOCX}"),
     Case("texts/tcvn3.md", ADD, "Error: {file}: " + LEGACY.format(name="TCVN3")),
     Case("texts/vni.md", ADD, "Error: {file}: " + LEGACY.format(name="VNI")),
     Case("texts/damaged-utf8.md", ADD, "Error: {file}:5: not UTF-8 text (byte 0xe1); save the file as UTF-8"),

@@ -19,6 +19,7 @@ from click.testing import CliRunner
 from broadcaster.cli import cli
 from broadcaster.station import Station
 from tests.bad_inputs.cases import CASES, Case
+from tests.content.documents import docx_xml, w_paragraph, write_docx
 from tests.faults.conftest import SHORT_TONES, copy_station, make_station, tone
 from tests.helpers import OFFICER, OFFICER_PASSPHRASE, PASSPHRASE, SUPERVISOR, digest
 from tests.logdata import at, build_log, event
@@ -50,6 +51,8 @@ def made(tmp_path_factory) -> Path:
     (folder / "one-megabyte.md").write_bytes(text + b"." * (1_000_000 - len(text)))
     subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-f", "lavfi", "-i",
                     "sine=frequency=200:sample_rate=8000", "-t", "10800", str(folder / "three-hours.flac")], check=True)
+    # A Word document of 50 MB of spaces in one paragraph, 50 kB packed: a zip bomb, refused before unpacking.
+    write_docx(folder / "zip-bomb.docx", document_xml=docx_xml(w_paragraph(" " * 50_000_000)))
     vehicle = build_log(folder / "xe", [event(at(d, 7, 0), "tiem-vac-xin") for d in (1, 2, 3)], station="xe-loa-1")
     vehicle.export(dt.date(2026, 11, 1), dt.date(2026, 11, 30), folder / "altered-bundle.json")
     bundle = json.loads((folder / "altered-bundle.json").read_text(encoding="utf-8"))

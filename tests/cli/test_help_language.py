@@ -31,30 +31,36 @@ def _run(root: Path, args: list[str], env: dict[str, str] | None = None):
 ADD_HELP_VI = """\
 Cách dùng: broadcaster content add [OPTIONS] FILES...
 
-  Thêm văn bản (scripts_text/*.md) hoặc bản ghi âm (WAV, MP3, M4A, AMR, OGG,
-  FLAC) vào thư viện.
+  Thêm văn bản (.md, .txt, Word .docx, OpenDocument .odt) hoặc đoạn ghi âm (WAV,
+  MP3, M4A, AMR, OGG, FLAC).
 
 Tuỳ chọn:
-  --by NAME    Người thêm, kèm mật khẩu: người đó ký bản này (nếu không, một cán
-               bộ phải nhận bản đó).
-  --id ID      Với bản ghi âm: mã của thông báo mà nó thuộc về, hoặc một mã mới.
-  --lang CODE  Với bản ghi âm: ngôn ngữ của nó, mã ISO 639-3 (vie, rad, jra,
-               cmo, ...).
-  --help       Hiện hướng dẫn này rồi thoát.
+  --by NAME      Người thêm, kèm mật khẩu: người đó ký bản này (nếu không, một
+                 cán bộ phải nhận bản đó).
+  --id ID        Mã của thông báo (mặc định: mã trong phần đầu, nếu không thì
+                 làm từ tên tệp); với đoạn ghi âm: thông báo mà nó thuộc về.
+  --lang CODE    Với bản ghi âm: ngôn ngữ của nó, mã ISO 639-3 (vie, rad, jra,
+                 cmo, ...).
+  --topic TOPIC  Chủ đề (thay chủ đề trong phần đầu; mặc định: general).
+  --title TEXT   Tiêu đề (thay tiêu đề trong phần đầu; mặc định: dòng đầu tiên).
+  --help         Hiện hướng dẫn này rồi thoát.
 """
 
 ADD_HELP_EN = """\
 Usage: broadcaster content add [OPTIONS] FILES...
 
-  Add texts (scripts_text/*.md) or recorded clips (WAV, MP3, M4A, AMR, OGG,
-  FLAC) to the library.
+  Add texts (.md, .txt, Word .docx, OpenDocument .odt) or recorded clips (WAV,
+  MP3, M4A, AMR, OGG, FLAC).
 
 Options:
-  --by NAME    Who adds, with their passphrase: they sign the version (without
-               it, an officer must claim it).
-  --id ID      For a clip: the announcement it belongs to, or a new id.
-  --lang CODE  For a clip: its language, ISO 639-3 (vie, rad, jra, cmo, ...).
-  --help       Show this message and exit.
+  --by NAME      Who adds, with their passphrase: they sign the version (without
+                 it, an officer must claim it).
+  --id ID        The announcement's id (default: its header's, else made from
+                 the file name); for a clip, the announcement it belongs to.
+  --lang CODE    For a clip: its language, ISO 639-3 (vie, rad, jra, cmo, ...).
+  --topic TOPIC  Its topic (over its header's; default: general).
+  --title TEXT   Its title (over its header's; default: its first line).
+  --help         Show this message and exit.
 """
 
 

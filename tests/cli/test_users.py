@@ -7,7 +7,7 @@ from click.testing import CliRunner
 
 from broadcaster.cli import cli
 from broadcaster.station import Station
-from tests.helpers import PASSPHRASE, SUPERVISOR, with_supervisor
+from tests.helpers import NOW, PASSPHRASE, SUPERVISOR, with_supervisor
 
 NEW = ["user", "add", "Y Bhim Niê", "--role", "operator", "--admin"]
 
@@ -23,9 +23,9 @@ def _invoke(station_dir, args: list[str], answers: str):
 
 def test_an_unknown_admin_is_refused_before_any_passphrase(station_dir):
     with_supervisor(station_dir)
-    result = _invoke(station_dir, [*NEW, "Trần Văn Bính"], "mật khẩu mới\n" * 3)
+    result = _invoke(station_dir, [*NEW, "Nguyễn Thị Hoa"], "mật khẩu mới\n" * 3)
     assert result.exit_code == 2
-    assert result.output == ("Error: 'Trần Văn Bính' is not a person of this station ('broadcaster user list' "
+    assert result.output == ("Error: 'Nguyễn Thị Hoa' is not a person of this station ('broadcaster user list' "
                              "shows them)\n")
 
 
@@ -43,3 +43,33 @@ def test_the_new_passphrase_prompt_says_its_minimum(station_dir):
     assert "New passphrase for Y Bhim Niê (at least 8 characters): " in result.output
     assert result.output.endswith("Y Bhim Niê added as operator\n")
     assert ("Y Bhim Niê", "operator") in Station(station_dir).users.names()
+
+
+@pytest.mark.parametrize("typed", ["tran van binh", "TRAN VAN BINH", "Tran  Van Binh", "trần văn bình"])
+def test_a_name_typed_without_accents_or_capitals_finds_the_person(station_dir, typed):
+    with_supervisor(station_dir)
+    result = _invoke(station_dir, [*NEW, typed], PASSPHRASE + "\n" + "mật khẩu mới\n" * 2)
+    assert result.exit_code == 0, result.output
+    assert result.output.endswith("Y Bhim Niê added as operator\n")
+    assert ("Y Bhim Niê", "operator") in Station(station_dir).users.names()
+
+
+def test_a_name_that_fits_two_people_without_accents_lists_them(station_dir):
+    station = with_supervisor(station_dir)
+    station.users.add("Trần Văn Bính", "supervisor", PASSPHRASE, NOW, (SUPERVISOR, PASSPHRASE))
+    result = _invoke(station_dir, [*NEW, "tran van binh"], PASSPHRASE + "\n" + "mật khẩu mới\n" * 2)
+    assert result.exit_code == 2
+    assert result.output == ("Error: 'tran van binh' could be any of: Trần Văn Bình, Trần Văn Bính; type the name "
+                             "with its accents\n")
+    exact = _invoke(station_dir, [*NEW, "Trần Văn Bính"], PASSPHRASE + "\n" + "mật khẩu mới\n" * 2)
+    assert exact.exit_code == 0, exact.output
+
+
+def test_a_misspelt_name_lists_the_nearest_people(station_dir):
+    with_supervisor(station_dir)
+    result = _invoke(station_dir, [*NEW, "tran van bin"], "mật khẩu mới\n" * 3)
+    assert result.exit_code == 2
+    assert result.output == ("Error: 'tran van bin' is not a person of this station; did you mean: "
+                             "Trần Văn Bình?\n")
+    part = _invoke(station_dir, [*NEW, "soan"], "mật khẩu mới\n" * 3)
+    assert part.output == "Error: 'soan' is not a person of this station; did you mean: Lê Thị Soạn?\n"

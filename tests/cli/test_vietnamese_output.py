@@ -78,7 +78,7 @@ def test_the_plan_and_the_content_list_of_a_vietnamese_station(station_dir):
     station = _station(station_dir, "vi")
     result = CliRunner().invoke(cli, ["plan", "--date", "01/12/2026"], obj=station)
     assert result.output.splitlines()[0] == "Kế hoạch phát ngày 01/12/2026"
-    lines = _run(station, ["content", "list", "--valid-on", "1/12/2026"])
+    lines = _run(station, ["content", "list", "--valid-on", "1/12/2026", "--wide"])
     assert _row(lines, "khau-hieu-5k")[2:4] == ["Tiếng Việt", "Phòng chống COVID-19"]
     assert _row(lines, "gioi-thieu")[2:4] == ["Tiếng Việt", "Tin tức chung"]
     lines = _run(station, ["content", "show", "tiem-vac-xin"])
