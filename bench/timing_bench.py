@@ -47,6 +47,8 @@ from pathlib import Path
 import numpy as np
 import soundfile
 
+import load  # bench/load.py, beside this file
+
 RATE = 44100
 SPACING_S = 0.5
 BEEP_S = 0.1
@@ -293,11 +295,19 @@ def output_latency(sd) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--items", type=int, default=200, help="items on each output (default 200)")
-    items = parser.parse_args().items
+    parser.add_argument("--load", action="store_true",
+                        help=f"run beside a busy computer's load: {load.CPU} CPU-bound processes and a writer "
+                             f"syncing {load.FILE_MB} MB files to disk in a loop (started and stopped here)")
+    args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="broadcaster-timing-"))
     start_pulseaudio(folder)
     try:
-        measure(folder, items)
+        if args.load:
+            with load.Load(args.items * SPACING_S + 120, folder=folder) as busy:
+                print(f"under load: {busy.describe()}", flush=True)
+                measure(folder, args.items)
+        else:
+            measure(folder, args.items)
     finally:
         subprocess.run(["pulseaudio", "--kill"], capture_output=True)
 
