@@ -311,7 +311,10 @@ def spread(err: np.ndarray) -> str:
 
 def output_latency(sd) -> float:
     """PortAudio's output latency of a stream opened as the engine's sound device sink opens it."""
-    with sd.OutputStream(device=OUTPUTS[0], samplerate=RATE, channels=1, dtype="float32", latency="high") as s:
+    from broadcaster.outputs.sinks import DEVICE_BUFFER_S
+
+    with sd.OutputStream(device=OUTPUTS[0], samplerate=RATE, channels=1, dtype="float32",
+                         latency=DEVICE_BUFFER_S) as s:
         return s.latency
 
 
