@@ -38,6 +38,10 @@ AUTHOR = "Nguyễn Thị Lan"
 ALSA = pytest.mark.skipif(sys.platform != "linux", reason="the fault suite's sound devices are ALSA devices")
 
 
+def pytest_configure(config) -> None:
+    config.addinivalue_line("markers", "timing: airs in real time; CI runs these once more under load (.ci/run)")
+
+
 # Processes ------------------------------------------------------------------------------------------
 
 def process_env(alsa_conf: Path | None = None, **extra: str) -> dict[str, str]:

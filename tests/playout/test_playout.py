@@ -72,6 +72,7 @@ def started(r, ident: str) -> bool:
     return any(getattr(e, "status", "") == STARTED and e.airing.announcement == ident for e in r.events)
 
 
+@pytest.mark.timing
 def test_emergency_cuts_in_and_the_item_is_replayed_whole(quick, running, clean_captures):
     write_schedule(quick.root, f"sessions:\n  - name: Sáng\n    start: '{at(2)}'\n    output: loa-xa\n"
                                "    items: [mot, hai]\n")
@@ -102,6 +103,7 @@ def test_priority_goes_next_without_cutting(quick, running, clean_captures):
     assert not [s for s in r.said if "ALARM" in s]
 
 
+@pytest.mark.timing
 def test_villages_on_channels_of_one_card_air_their_own_items(quick, running, clean_captures):
     (quick.root / "schedules" / "lich.yaml").write_text(
         "outputs:\n  thon-1:\n    device: cum_loa\n    channel: 1\n  thon-2:\n    device: cum_loa\n"
@@ -194,6 +196,7 @@ def test_urgent_without_run_is_refused(quick):
     assert result.output.splitlines()[-1] == "Error: broadcaster run is not running on this station: start it first"
 
 
+@pytest.mark.timing
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="SIGKILL is POSIX")
 def test_killed_mid_air_is_logged_partial_and_replayed_on_restart(quick, clean_captures):
     write_schedule(quick.root, f"sessions:\n  - name: Sáng\n    start: '{at(3)}'\n    output: loa-xa\n"
@@ -209,14 +212,22 @@ def test_killed_mid_air_is_logged_partial_and_replayed_on_restart(quick, clean_c
     result = subprocess.run([*command, "--exit-when-idle"], capture_output=True, text=True, encoding="utf-8",
                             env=os.environ, timeout=120)
     assert result.returncode == 0, result.stderr
-    assert outcome(quick) == [("khan", "partial", "schedule"), ("khan", "aired", "replay"),
-                              ("hai", "aired", "schedule")]
+    assert outcome(quick)[:2] == [("khan", "partial", "schedule"), ("khan", "aired", "replay")]
+    # The replay delays what follows it, but a late item never starts past its session's planned end (hai's):
+    # when a busy computer restarts slowly, hai is missed, and only because the replay was still on air then.
+    replay, hai = airings(quick)[1:]
+    assert hai["announcement"] == "hai" and hai["trigger"] == "schedule"
+    if hai["status"] != "aired":
+        assert hai["status"] == "missed" and hai["reason"].startswith("could not start by"), hai
+        ended = dt.datetime.fromisoformat(replay["actual_end"])
+        assert ended > dt.datetime.fromisoformat(hai["planned_end"]), (replay, hai)
     partial = airings(quick)[0]
     assert 0.0 < partial["duration_s"] < 4.0
     assert "cut off: broadcaster stopped while it played" in partial["reason"]
     assert all(check.intact for check in quick.airing_log.verify())
 
 
+@pytest.mark.timing
 def test_wait_policy_lets_a_short_remainder_finish_and_drop_policy_drops(quick, running, clean_captures):
     write_schedule(quick.root, f"sessions:\n  - name: Sáng\n    start: '{at(2)}'\n    output: loa-xa\n"
                                "    on_interrupt: drop\n    items: [khan, mot]\n")
