@@ -12,7 +12,7 @@ import soundfile
 from broadcaster.errors import DeviceError
 from broadcaster.messages import t
 
-DEVICE_BUFFER_S = 0.25  # a sound device's buffer: what the playout channel keeps written ahead of the clock
+DEVICE_BUFFER_S = 0.1  # a sound device's buffer: what the playout channel keeps written ahead of the clock
 
 
 class Sink(Protocol):
