@@ -411,7 +411,8 @@ class Channel:
         that fails while it still holds the end of the item fails it over (the item is not aired yet)."""
         if not self._sink.writes_silence:
             return
-        end = self._timeline()
+        held = self._sink.held_s()  # the device's account (a shared card's queue too), else the count's
+        end = time.monotonic() + held if held is not None else self._timeline()
         while (left := end - time.monotonic()) > 0:
             with self._cv:
                 due = self.clock.now() + dt.timedelta(seconds=left)
