@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -96,6 +97,7 @@ def main() -> int:
     parser.add_argument("--cpu", type=int, default=CPU, help=f"CPU-bound processes (default {CPU})")
     parser.add_argument("command", nargs=argparse.REMAINDER, help="-- then the command to run beside the load")
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stopped: the load is stopped and cleaned up too
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
     with Load(args.seconds, args.cpu) as load:
         print(f"load: {load.describe()}, for at most {args.seconds:g} s", file=sys.stderr, flush=True)
