@@ -72,7 +72,6 @@ def started(r, ident: str) -> bool:
     return any(getattr(e, "status", "") == STARTED and e.airing.announcement == ident for e in r.events)
 
 
-@pytest.mark.timing
 def test_emergency_cuts_in_and_the_item_is_replayed_whole(quick, running, clean_captures):
     write_schedule(quick.root, f"sessions:\n  - name: Sáng\n    start: '{at(2)}'\n    output: loa-xa\n"
                                "    items: [mot, hai]\n")
@@ -103,7 +102,6 @@ def test_priority_goes_next_without_cutting(quick, running, clean_captures):
     assert not [s for s in r.said if "ALARM" in s]
 
 
-@pytest.mark.timing
 def test_villages_on_channels_of_one_card_air_their_own_items(quick, running, clean_captures):
     (quick.root / "schedules" / "lich.yaml").write_text(
         "outputs:\n  thon-1:\n    device: cum_loa\n    channel: 1\n  thon-2:\n    device: cum_loa\n"
