@@ -213,21 +213,21 @@ def test_killed_mid_air_is_logged_partial_and_replayed_on_restart(quick, clean_c
     result = subprocess.run([*command, "--exit-when-idle"], capture_output=True, text=True, encoding="utf-8",
                             env=os.environ, timeout=120)
     assert result.returncode == 0, result.stderr
-    records = airings(quick)
+    records = airings(quick)  # by start: the partial first
     khan = [r for r in records if r["announcement"] == "khan"]
     assert [(r["status"], r["trigger"]) for r in khan] == [("partial", "schedule"), ("aired", "replay")]
-    # The replay delays what follows it, but a late item never starts past its session's planned end: when a
-    # busy computer restarts slowly the last items are missed, only those, and only for want of time.
+    # The replay delays what follows it, and a late item is missed rather than started after its session's end
+    # (one already due when run came back) or its grace: when a busy computer restarts slowly, an item may be
+    # missed, but only because the output was busy past its own planned end; the rest air in their order.
     rest = [r for r in records if r["announcement"] != "khan"]
     aired = [r["announcement"] for r in rest if r["status"] == "aired"]
-    assert aired == ["hai", "mot", "ba"][:len(aired)], [(r["announcement"], r["status"], r["reason"], r["planned_start"], r["actual_start"]) for r in records]
-    missed = [r for r in rest if r["status"] != "aired"]
-    assert sorted(r["announcement"] for r in missed) == sorted(["hai", "mot", "ba"][len(aired):])
-    session_end = max(dt.datetime.fromisoformat(r["planned_end"]) for r in records)
-    busy_until = max(dt.datetime.fromisoformat(r["actual_end"]) for r in records if r["actual_end"] and r is not khan[0])
-    for r in missed:
-        assert r["status"] == "missed" and r["reason"].startswith("could not start by"), r
-        assert busy_until > session_end - dt.timedelta(seconds=0.5), (r, busy_until)
+    assert aired == [ident for ident in ("hai", "mot", "ba") if ident in aired]
+    assert sorted(r["announcement"] for r in rest) == ["ba", "hai", "mot"]
+    busy_until = max(dt.datetime.fromisoformat(r["actual_end"]) for r in records[1:] if r["actual_end"])
+    for r in rest:
+        if r["status"] != "aired":
+            assert r["status"] == "missed" and r["reason"].startswith("could not start by"), r
+            assert busy_until > dt.datetime.fromisoformat(r["planned_end"]) - dt.timedelta(seconds=0.5), r
     partial = khan[0]
     assert 0.0 < partial["duration_s"] < 4.0
     assert "cut off: broadcaster stopped while it played" in partial["reason"]
