@@ -4,7 +4,8 @@
     python bench/normaliser_bench.py speed [DIR]         # the seed documents (default ../shared/seeds)
 
 Agreement reads every pair of strings ``("written", "spoken")`` in the given Python test files (without
-running them, and nothing of them is kept here) and compares words, punctuation and case aside:
+running them, and nothing of them is kept here; pyvinorm's are in the tests/ folder of its repository,
+github.com/hoang1007/pyvinorm, or of its source distribution) and compares words, punctuation and case aside:
 exactly, and after folding "mồng/mùng/ngày" before a day and a "phút" that ends a time (conventions
 on which announcers differ). Target: 90% folded, 75% exact. Speed: normalising the four seed documents
 whole, best of 5; target < 0.5 s.
@@ -70,6 +71,9 @@ def agreement(paths: list[Path], verbose: bool) -> None:
 
 def speed(folder: Path) -> None:
     texts = [p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt"))]
+    if not texts:
+        print(f"{folder}: no .txt documents to normalise", file=sys.stderr)
+        sys.exit(2)
     normaliser = TextNormaliser()
     best = min(_timed(normaliser, texts) for _ in range(5))
     size = sum(len(t) for t in texts)
@@ -83,6 +87,13 @@ def _timed(normaliser: TextNormaliser, texts: list[str]) -> float:
     return time.perf_counter() - start
 
 
+def _seeds() -> Path:
+    """The seed documents beside the repository (or beside a worktree's parent folders): shared/seeds."""
+    here = Path(__file__).resolve().parent
+    found = [p / "shared" / "seeds" for p in here.parents if (p / "shared" / "seeds").is_dir()]
+    return found[0] if found else here.parent.parent / "shared" / "seeds"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="what", required=True)
@@ -90,8 +101,7 @@ def main() -> None:
     agree.add_argument("paths", nargs="+", type=Path)
     agree.add_argument("-v", "--verbose", action="store_true", help="show the sentences that differ")
     fast = sub.add_parser("speed")
-    fast.add_argument("folder", nargs="?", type=Path,
-                      default=Path(__file__).resolve().parents[2] / "shared" / "seeds")  # beside the repository
+    fast.add_argument("folder", nargs="?", type=Path, default=_seeds())
     args = parser.parse_args()
     if args.what == "agreement":
         agreement(args.paths, args.verbose)

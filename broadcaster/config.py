@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from broadcaster.content.announcement import DEFAULT_TOPICS
+from broadcaster.content.announcement import DEFAULT_TOPIC_NAMES, DEFAULT_TOPICS
 from broadcaster.errors import InputError
 from broadcaster.messages import LANGUAGES, SOURCE_LANGUAGE, t
 from broadcaster.yamlfile import check_keys, expect_list, expect_map, line_of, read_yaml_file
@@ -65,6 +65,7 @@ class StationConfig:
     profiles: dict[str, Profile] = field(default_factory=dict)  # named variants of ``profile``, for outputs
     speech: SpeechSettings = field(default_factory=SpeechSettings)
     topics: tuple[str, ...] = DEFAULT_TOPICS
+    topic_names: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_TOPIC_NAMES))  # code -> name
     chime: str = ""
     grace_s: float = 600.0
     urgent_per_hour: int = 12  # the most airings an urgent request's repeats make in an hour, per output
@@ -211,11 +212,21 @@ def parse_config(data: Any, path: Path) -> StationConfig:
                              path=path, line=line_of(root, "timezone")) from None
     if "topics" in root:
         node = expect_list(root["topics"], path, "topics", line_of(root, "topics"))
-        for i, topic in enumerate(node):
+        names, codes = dict(DEFAULT_TOPIC_NAMES), []
+        for i, entry in enumerate(node):
+            # "- nong-nghiep" or "- nong-nghiep: Nông nghiệp", a code and the name shown for it
+            topic, name = next(iter(entry.items())) if isinstance(entry, dict) and len(entry) == 1 else (entry, None)
             if not isinstance(topic, str) or not TOPIC.match(topic):
                 raise InputError(t("topic '{topic}' must be lower-case letters without accents, digits and '-'",
                                    topic=topic), path=path, line=line_of(node, i))
-        values["topics"] = tuple(dict.fromkeys([*DEFAULT_TOPICS, *node]))
+            if name is not None:
+                if not isinstance(name, str) or not name.strip():
+                    raise InputError(t("topic '{topic}': its name must be a text, e.g. '- nong-nghiep: Nông nghiệp'",
+                                       topic=topic), path=path, line=line_of(node, i))
+                names[topic] = name.strip()
+            codes.append(topic)
+        values["topics"] = tuple(dict.fromkeys([*DEFAULT_TOPICS, *codes]))
+        values["topic_names"] = names
     if "audio" in root:
         audio = expect_map(root["audio"], path, "audio", line_of(root, "audio"))
         check_keys(audio, set(AUDIO_KEYS), path, "audio")
@@ -243,6 +254,20 @@ def parse_config(data: Any, path: Path) -> StationConfig:
             kwargs["dictionary"] = path.parent / _text(speech, "dictionary", path)
         values["speech"] = SpeechSettings(**kwargs)
     return StationConfig(**values)
+
+
+def declared_language(station_dir: Path) -> str | None:
+    """The language station.yaml asks for, read even when the rest of it is wrong (so that what is wrong is told
+    in it): English when it names none or none that is known; None when there is no station.yaml."""
+    path = station_dir / CONFIG_FILE
+    if not path.exists():
+        return None
+    try:
+        data = read_yaml_file(path)
+    except InputError:
+        return SOURCE_LANGUAGE
+    value = data.get("language") if isinstance(data, dict) else None
+    return value if value in LANGUAGES else SOURCE_LANGUAGE
 
 
 def load_config(station_dir: Path) -> StationConfig:

@@ -14,7 +14,7 @@ from typing import Callable
 from broadcaster import __version__
 from broadcaster.airing_log import AIRING
 from broadcaster.errors import BroadcasterError
-from broadcaster.messages import counted, t
+from broadcaster.messages import counted, moment_text, t
 from broadcaster.playout.mailbox import Mailbox
 from broadcaster.schedule.model import Schedule
 from broadcaster.station import Station
@@ -72,7 +72,7 @@ def station_health(station: Station, now: dt.datetime, probe: Probe | None = Non
     """Check the station at ``now``: its devices (opened with ``probe`` unless `run` holds them), disk,
     clock (against ``ntp_server``, if one is given), next and last airing, log and version."""
     try:
-        schedule = station.schedule()
+        schedule = station.planner.schedule()
         planned = [*device_health(station, schedule, probe),
                    *_guarded(lambda: next_airing_health(station, now, schedule))]
     except BroadcasterError as exc:  # a schedule that cannot be read is itself the failing check
@@ -203,7 +203,7 @@ def next_airing_health(station: Station, now: dt.datetime, schedule: Schedule) -
     left_out: tuple[str, ...] = ()
     upcoming = None
     for day in (now.date(), now.date() + dt.timedelta(days=1)):
-        plan = station.plan(day, now, schedule)
+        plan = station.planner.plan(day, now, schedule)
         if day == now.date():
             left_out = plan.warnings
         upcoming = next((a for a in plan.airings if a.start >= now), None)
@@ -212,7 +212,7 @@ def next_airing_health(station: Station, now: dt.datetime, schedule: Schedule) -
     data = {"announcement": upcoming and upcoming.announcement, "output": upcoming and upcoming.output,
             "start": upcoming and upcoming.start.isoformat(timespec="seconds"), "left_out": list(left_out)}
     line = t("next airing: {id} on {output} at {time}", id=upcoming.announcement, output=upcoming.output,
-             time=upcoming.start.strftime("%Y-%m-%d %H:%M")) if upcoming else \
+             time=moment_text(upcoming.start)) if upcoming else \
         t("next airing: nothing planned today or tomorrow")
     if left_out:
         line += t("; {n} left out today: {first}", n=len(left_out), first=left_out[0])
@@ -229,7 +229,7 @@ def last_airing_health(station: Station, now: dt.datetime) -> Check:
     when = last.get("actual_start") or last.get("planned_start")
     data = {"announcement": last["announcement"], "output": last["output"], "status": last["status"], "at": when}
     line = t("last airing: {id} on {output} at {time}: {status}", id=last["announcement"], output=last["output"],
-             time=when[:16].replace("T", " "), status=t(last["status"]))
+             time=moment_text(when), status=t(last["status"]))
     return Check("last", OK if last["status"] == "aired" else WARNING, line, data)
 
 

@@ -12,7 +12,7 @@ from typing import Iterable
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from broadcaster.messages import marked, t
+from broadcaster.messages import marked, moment_text, t
 from broadcaster.trust.keys import b64, sign, verifies
 
 RECORD_VERSION = 3  # 3: signed by the station key
@@ -49,9 +49,8 @@ def describe(record: dict) -> str:
         return t("an unreadable record")
     if record.get("kind") == AIRING:
         return t("{id} planned {time} on {output}", id=record.get("announcement", "?"),
-                 time=str(record.get("planned_start", "?"))[:16].replace("T", " "), output=record.get("output", "?"))
-    return t("{kind} at {time}", kind=t(str(record.get("kind", "?"))),
-             time=str(record.get("at", "?"))[:16].replace("T", " "))
+                 time=moment_text(str(record.get("planned_start", "?"))), output=record.get("output", "?"))
+    return t("{kind} at {time}", kind=t(str(record.get("kind", "?"))), time=moment_text(str(record.get("at", "?"))))
 
 
 @dataclass(frozen=True)

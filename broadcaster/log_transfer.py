@@ -14,7 +14,7 @@ from broadcaster.log_bundles import read_bundle, write_bundle
 from broadcaster.log_chain import describe, record_signed
 from broadcaster.log_legacy import write_zip
 from broadcaster.log_store import row_record
-from broadcaster.messages import t
+from broadcaster.messages import day_text, t
 from broadcaster.trust.keys import b64, fingerprint
 
 if TYPE_CHECKING:
@@ -34,8 +34,8 @@ def export_bundle(log: AiringLog, start: dt.date, end: dt.date, path: Path) -> d
             chains.append({"station": station, "public_key": b64(public), "first": chosen[0]["seq"],
                            "last": chosen[-1]["seq"], "head": chosen[-1]["hash"], "records": chosen})
     if not chains:
-        raise InputError(t("the log has no records from {start} to {end}", start=start.isoformat(),
-                           end=end.isoformat()))
+        raise InputError(t("the log has no records from {start} to {end}", start=day_text(start),
+                           end=day_text(end)))
     write_bundle(path, {"exported_by": log.station, "exported_at": log.clock.now().isoformat(timespec="seconds"),
                         "from": start.isoformat(), "to": end.isoformat(), "chains": chains}, log.key)
     return {c["station"]: len(c["records"]) for c in chains}

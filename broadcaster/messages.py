@@ -4,6 +4,8 @@ language of the source text, or one with a gettext catalogue in ``translations/`
 from __future__ import annotations
 
 import contextlib
+import contextvars
+import datetime as dt
 import functools
 import os
 from collections.abc import Iterator
@@ -13,8 +15,12 @@ CATALOGUE_DIR = Path(__file__).parent / "translations"
 SOURCE_LANGUAGE = "en"
 LANGUAGES = (SOURCE_LANGUAGE, *sorted(p.stem for p in CATALOGUE_DIR.glob("*.po")))
 LANGUAGE_VARIABLE = "BROADCASTER_LANG"
+# click's modules whose words (usage lines, headings, errors) the command line shows through the catalogue.
+CLICK_MODULES = ("core", "decorators", "exceptions", "formatting", "parser", "termui", "types")
 
-_chosen: str | None = None  # set by the command line for the length of one command
+# Set by the command line for the length of one command, by the web pages for one request: a context
+# variable, so that the threads of the web server each speak their own request's language.
+_chosen: contextvars.ContextVar[str | None] = contextvars.ContextVar("language", default=None)
 
 
 def counted(n: int, one: str, many: str) -> str:
@@ -24,13 +30,37 @@ def counted(n: int, one: str, many: str) -> str:
 
 def t(message: str, /, **values: object) -> str:
     """Translate ``message`` into the language chosen, then fill in ``values``."""
-    translated = catalogue(language()).get(message)
-    if translated:
+    translation = catalogue(language()).get(message)
+    if translation:
         try:
-            return translated.format(**values)
+            return translation.format(**values)
         except (KeyError, IndexError, ValueError):
             pass  # a translation whose placeholders were mistyped: the English still says it right
     return message.format(**values)
+
+
+def translated(text: str) -> str:
+    """``text`` in the language chosen, as it is (no placeholders filled in): click's own texts and the help
+    of commands and options."""
+    return catalogue(language()).get(text) or text
+
+
+def day_text(value: dt.date | str) -> str:
+    """A day (or an ISO date) as people write it in the language chosen: 04/12/2026 in Vietnamese; a text that
+    is no ISO date (a damaged record) as it is."""
+    try:
+        return (dt.date.fromisoformat(value[:10]) if isinstance(value, str) else value).strftime(t("%Y-%m-%d"))
+    except ValueError:
+        return value
+
+
+def moment_text(value: dt.datetime | str) -> str:
+    """A day and a 24-hour time (or an ISO date-time) as people write them: 04/12/2026 05:30 in Vietnamese; a
+    text that is no ISO date-time as it is."""
+    try:
+        return (dt.datetime.fromisoformat(value) if isinstance(value, str) else value).strftime(t("%Y-%m-%d %H:%M"))
+    except ValueError:
+        return value
 
 
 def marked(message: str) -> str:
@@ -39,20 +69,29 @@ def marked(message: str) -> str:
     return message
 
 
+def names_shown() -> bool:
+    """Whether languages and topics are shown by their names rather than their codes: in translated output."""
+    return language() != SOURCE_LANGUAGE
+
+
 def language() -> str:
     """The language chosen for this command, else BROADCASTER_LANG, else English."""
-    return _chosen or os.environ.get(LANGUAGE_VARIABLE) or SOURCE_LANGUAGE
+    return _chosen.get() or os.environ.get(LANGUAGE_VARIABLE) or SOURCE_LANGUAGE
+
+
+def choose(chosen: str | None) -> None:
+    """Messages in ``chosen`` from now until the :func:`speaking` block around ends."""
+    _chosen.set(chosen)
 
 
 @contextlib.contextmanager
 def speaking(chosen: str | None) -> Iterator[None]:
     """Messages in ``chosen`` (None: BROADCASTER_LANG or English) within the block."""
-    global _chosen
-    before, _chosen = _chosen, chosen
+    token = _chosen.set(chosen)
     try:
         yield
     finally:
-        _chosen = before
+        _chosen.reset(token)
 
 
 @functools.cache

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from broadcaster.airing_log import AIRING, ON_AIR, STATUSES, record_day
 from broadcaster.errors import InputError
-from broadcaster.messages import language, t
+from broadcaster.messages import day_text, language, moment_text, t
 
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
            "#17becf")
@@ -97,7 +97,7 @@ def build_report(records: list[dict], start: dt.date, end: dt.date) -> Report:
     record may stand for ``n`` airings alike, its ``duration_s`` their sum (see AiringLog.report_records)."""
     if end < start:
         raise InputError(t("the dates are in the wrong order: {start} is after {end}",
-                           start=start.isoformat(), end=end.isoformat()))
+                           start=day_text(start), end=day_text(end)))
     first, last = start.isoformat(), end.isoformat()
     tallies: dict[tuple[str, str, str], _Tally] = defaultdict(_Tally)
     # Seconds are added up and made minutes at the end: the same sum, however the records were folded.
@@ -165,7 +165,7 @@ def altered_warning(station: str, path: str, problem: str) -> str:
 
 
 def _time(value: str | None) -> str:
-    return str(value)[:16].replace("T", " ") if value else "-"
+    return moment_text(str(value)) if value else "-"
 
 
 def _airing_rows(records: tuple[dict, ...], ordered: bool = False) -> tuple[tuple[str, ...], ...]:
@@ -187,7 +187,7 @@ def sections(report: Report, every_status: bool = True) -> list[Section]:
         Section(t("Airings per day and output"),
                 (t("day"), t("station"), t("output"), t("planned"), *(t(s) for s in statuses), t("urgent"),
                  t("replays"), t("minutes aired"), t("reasons")),
-                tuple((d.day, d.station, d.output, str(d.planned), *(str(d.counts[s]) for s in statuses),
+                tuple((day_text(d.day), d.station, d.output, str(d.planned), *(str(d.counts[s]) for s in statuses),
                        str(d.urgent), str(d.replays), f"{d.minutes:.1f}", "; ".join(d.reasons)) for d in report.days)),
         Section(t("Minutes aired per topic"), (t("topic"), t("minutes"), t("share")),
                 tuple((s.name, f"{s.minutes:.1f}", f"{s.share:.1%}") for s in report.topics)),
@@ -207,8 +207,8 @@ def sections(report: Report, every_status: bool = True) -> list[Section]:
 
 def heading(report: Report, warnings: tuple[str, ...]) -> list[str]:
     """The lines that head a report file: any altered-log warning, the period, what the CSV is for."""
-    return [*warnings, t("Airing report from {start} to {end}", start=report.start.isoformat(),
-                         end=report.end.isoformat()),
+    return [*warnings, t("Airing report from {start} to {end}", start=day_text(report.start),
+                         end=day_text(report.end)),
             t("CSV for programs: numbers with a '.' decimal point; for Excel use --format xlsx")]
 
 
@@ -348,7 +348,7 @@ def report_html(report: Report, title: str, warnings: tuple[str, ...] = ()) -> s
     """The report as one HTML page with inline SVG charts: no script, no font or file from elsewhere; a warning
     that the log was altered heads it in a red box."""
     body = [*(f'<p class="altered" role="alert">{_esc(w)}</p>' for w in warnings), f"<h1>{_esc(title)}</h1>",
-            f'<p class="meta">{_esc(t("From {start} to {end}; stations: {stations}", start=report.start.isoformat(), end=report.end.isoformat(), stations=", ".join(report.stations) or "-"))}</p>',
+            f'<p class="meta">{_esc(t("From {start} to {end}; stations: {stations}", start=day_text(report.start), end=day_text(report.end), stations=", ".join(report.stations) or "-"))}</p>',
             f"<h2>{_esc(t('Minutes aired per topic per day'))}</h2>", topic_chart(report),
             f"<h2>{_esc(t('Planned and aired per output'))}</h2>", outputs_chart(report)]
     every = sections(report, every_status=False)

@@ -13,19 +13,24 @@ from broadcaster.messages import t
 
 # Exactly YYYY-MM-DD: Python 3.11's fromisoformat would also take 20261231 and week dates (2026-W01-1).
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# Or as people write a day in Vietnam: day first, 31/12/2026 (4/12/2026 too).
+DAY_FIRST = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 
 
 def parse_date(value: Any, path: Path | str | None, line: int | None, key: str) -> dt.date:
-    """A date written YYYY-MM-DD (YAML may have read it as a date already); InputError otherwise."""
+    """A date written YYYY-MM-DD or DD/MM/YYYY (YAML may have read it as a date already); InputError otherwise."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
     text = "" if value is None else str(value).strip()
-    if DATE.match(text):
-        try:
+    day_first = DAY_FIRST.match(text)
+    try:
+        if DATE.match(text):
             return dt.date.fromisoformat(text)
-        except ValueError:
-            pass  # 2026-02-30
-    raise InputError(t("{key} '{value}' is not a date; expected YYYY-MM-DD such as 2026-12-31", key=key, value=text),
-                     path=path, line=line)
+        if day_first:
+            return dt.date(int(day_first[3]), int(day_first[2]), int(day_first[1]))
+    except ValueError:
+        pass  # 2026-02-30, 30/02/2026
+    raise InputError(t("{key} '{value}' is not a date; expected YYYY-MM-DD or DD/MM/YYYY such as 2026-12-31 or "
+                       "31/12/2026", key=key, value=text), path=path, line=line)

@@ -88,7 +88,7 @@ def test_unknown_announcement_on_command_line(station_dir):
 def test_author_cannot_approve_own_text(station_dir):
     station = with_supervisor(station_dir)
     station.users.add("Nguyễn Thị Lan", "supervisor", "mật khẩu của Lan", NOW, (SUPERVISOR, PASSPHRASE))
-    station.add_file(station_dir / "scripts_text" / "gioi-thieu.md", NOW)
+    station.content.add_file(station_dir / "scripts_text" / "gioi-thieu.md", NOW)
     _fails(station_dir, ["content", "approve", "gioi-thieu", "--by", "Nguyễn Thị Lan"],
            "Nguyễn Thị Lan wrote 'gioi-thieu' and cannot also approve it: another person must",
            input="mật khẩu của Lan\n")
@@ -160,7 +160,11 @@ def test_names_typed_decomposed_are_the_same_person(station_dir):
 
 
 def test_not_a_station_folder(tmp_path):
-    result = CliRunner().invoke(cli, ["--station", str(tmp_path), "content", "list"])
+    result = CliRunner().invoke(cli, ["--station", str(tmp_path), "content", "list"])  # no station: Vietnamese
+    assert result.exit_code == 2
+    assert result.output == (f"Lỗi: {tmp_path}: không phải thư mục của một đài: không có tệp station.yaml "
+                             "(tạo đài mới bằng 'broadcaster init')\n")
+    result = CliRunner().invoke(cli, ["--station", str(tmp_path), "--lang", "en", "content", "list"])
     assert result.exit_code == 2
     assert result.output == (f"Error: {tmp_path}: not a station folder: there is no station.yaml "
                              "(create one with 'broadcaster init')\n")

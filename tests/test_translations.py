@@ -136,3 +136,23 @@ def test_both_forms_given_to_counted_are_messages_to_translate(tmp_path):
 def test_plurals_are_translated_too():
     with speaking("vi"):
         assert counted(9, "{n} record", "{n} records") == "9 bản ghi"
+
+
+def test_the_check_finds_the_help_of_commands_and_options(tmp_path):
+    package = _package(tmp_path, '@cli.command("x")\n'
+                                 '@click.option("--y", help="Only "\n'
+                                 '              "this.")\n'
+                                 'def x(y):\n'
+                                 '    """Do x,\n'
+                                 '    well."""\n'
+                                 'parser.add_argument("--z", help="a developer tool: English")\n')
+    messages, _ = source_messages(package)
+    assert messages == {"Only this.": ["pkg/mod.py:2"], "Do x,\nwell.": ["pkg/mod.py:4"]}
+
+
+def test_click_words_are_messages_of_the_catalogue():
+    messages, _ = source_messages()
+    assert messages["Usage:"][0].startswith("click/formatting.py:")
+    assert messages["Missing argument"][0].startswith("click/exceptions.py:")
+    assert {"Got unexpected extra argument ({args})", "Got unexpected extra arguments ({args})"} <= set(messages)
+    assert catalogue("vi")["Usage:"] == "Cách dùng:"

@@ -9,10 +9,10 @@ from pathlib import Path
 import click
 
 from broadcaster.cli import cli
-from broadcaster.cli.output import DATE, console, describe_asset, table, working
+from broadcaster.cli.output import DATE, console, describe_asset, language_shown, table, topic_shown, working
 from broadcaster.content.announcement import CLIP, TEXT, Announcement, language_name
 from broadcaster.content.library import APPROVED, REJECTED, RETIRED
-from broadcaster.messages import t
+from broadcaster.messages import day_text, moment_text, t
 from broadcaster.playout.clock import SystemClock
 from broadcaster.station import Station
 
@@ -51,12 +51,12 @@ def add_command(station: Station, files: tuple[Path, ...], by: str, ident: str |
     """Add texts (scripts_text/*.md) or recorded clips (WAV, MP3, M4A, AMR, OGG, FLAC) to the library."""
     if ident and len(files) > 1:
         raise click.UsageError(t("--id names one announcement: give one clip at a time"))
-    read = [station.read_file(path, ident, lang) for path in files]  # every file is checked before any is added
+    read = [station.content.read_file(path, ident, lang) for path in files]  # every file is checked before any is added
     signer = station.users.unlock(by, passphrase_of(by), {"operator", "officer", "supervisor"}, t("add content")) \
         if by else None
     now = now_of(station)
     for ann in read:
-        entry, outcome = station.add(ann, now, signer=signer)
+        entry, outcome = station.content.add(ann, now, signer=signer)
         console.print(t("{id}: {outcome} ({status})", id=entry.id, outcome=t(outcome), status=t(entry.status)),
                       markup=False)
         _warn_unknown_words(station, ann)
@@ -88,7 +88,7 @@ def list_command(station: Station, status: str | None, topic: str | None, lang: 
                  valid_on: dt.date | None) -> None:
     """List the announcements in the library, with their status and why they cannot air."""
     now = now_of(station)
-    problems = station.sync(now)
+    problems = station.content.sync(now)
     today = valid_on or now.date()
     rows, notes_of = [], {}
     for e in station.library.entries():
@@ -98,13 +98,13 @@ def list_command(station: Station, status: str | None, topic: str | None, lang: 
             continue
         notes = [problems[a.id]] if a.id in problems else []
         if not a.valid_on(today):
-            notes.append(t("not valid on {day}", day=today.isoformat()))
+            notes.append(t("not valid on {day}", day=day_text(today)))
         if e.status == "changed since approval":
             notes.append(t("edited after {name} approved it: approve again", name=e.decision.by))
         if notes:
             notes_of[a.id] = notes
-        rows.append([a.id, t(e.status), ", ".join(a.languages()), a.topic, e.decision.by if e.decision else "-",
-                     a.title])
+        rows.append([a.id, t(e.status), ", ".join(map(language_shown, a.languages())),
+                     topic_shown(a.topic, station.config), e.decision.by if e.decision else "-", a.title])
     table(t("Announcements"), [t("id"), t("status"), t("languages"), t("topic"), t("decided by"), t("title")], rows)
     for ident, notes in notes_of.items():
         for note in notes:
@@ -120,11 +120,12 @@ def list_command(station: Station, status: str | None, topic: str | None, lang: 
 @click.pass_obj
 def show_command(station: Station, ident: str) -> None:
     """Show an announcement: metadata, the text to be spoken, its clips, its history."""
-    e = station.entry(ident, now_of(station))
+    e = station.content.entry(ident, now_of(station))
     a = e.announcement
     console.print(f"[bold]{a.id}[/bold] — {a.title}")
-    for label, value in ((t("topic"), a.topic), (t("author"), a.author or "-"),
-                         (t("valid"), f"{a.valid_from or '…'} → {a.valid_until or '…'}"), (t("status"), t(e.status)),
+    for label, value in ((t("topic"), topic_shown(a.topic, station.config)), (t("author"), a.author or "-"),
+                         (t("valid"), f"{day_text(a.valid_from) if a.valid_from else '…'} → "
+                                      f"{day_text(a.valid_until) if a.valid_until else '…'}"), (t("status"), t(e.status)),
                          (t("fingerprint"), e.fingerprint[:16]), (t("notes"), a.notes or "-")):
         console.print(f"  {label}: {value}", markup=False)
     for v in a.variants:
@@ -136,18 +137,18 @@ def show_command(station: Station, ident: str) -> None:
                             source=v.source), markup=False)
             console.print(v.text, markup=False)
             console.print(t("Spoken as (numbers, dates and abbreviations in words):"))
-            console.print(station.spoken(v).text, markup=False)
+            console.print(station.renders.spoken(v).text, markup=False)
     console.print(t("History:"))
     for h in station.library.history(ident):
-        line = f"  {h['at']}  {t(h['action'])}  {h['by'] or '-'}  {h['fingerprint'][:16]}"
+        line = f"  {moment_text(h['at'])}  {t(h['action'])}  {h['by'] or '-'}  {h['fingerprint'][:16]}"
         console.print(line + (f"  {h['reason']}" if h.get("reason") else ""), markup=False)
 
 
 def _decide(station: Station, ident: str, action: str, by: str, reason: str = "") -> None:
-    station.entry(ident, now_of(station))  # an unknown id is reported before anyone types a passphrase
+    station.content.entry(ident, now_of(station))  # an unknown id is reported before anyone types a passphrase
     passphrase = passphrase_of(by)  # asked before the spinner starts
     with working(t("rendering the audio…") if action == APPROVED else ""):
-        entry = station.decide(ident, action, by, passphrase, now_of(station), reason)
+        entry = station.content.decide(ident, action, by, passphrase, now_of(station), reason)
     console.print(t("{id}: {status} by {name}", id=ident, status=t(entry.status), name=entry.decision.by),
                   markup=False)
     if action == APPROVED:
@@ -155,7 +156,7 @@ def _decide(station: Station, ident: str, action: str, by: str, reason: str = ""
             for profile in station.profiles:
                 lang = language_name(variant.language)
                 console.print(t("  {lang}: {asset}", lang=t("{lang}, profile {profile}", lang=lang, profile=profile)
-                                if profile else lang, asset=describe_asset(station.asset(variant, profile))),
+                                if profile else lang, asset=describe_asset(station.renders.asset(variant, profile))),
                               markup=False)
 
 
@@ -165,8 +166,8 @@ def _decide(station: Station, ident: str, action: str, by: str, reason: str = ""
 @click.pass_obj
 def claim_command(station: Station, ident: str, by: str) -> None:
     """Sign the current version as yours (an officer, with their passphrase), e.g. after editing its file."""
-    station.entry(ident, now_of(station))  # an unknown id is reported before anyone types a passphrase
-    entry = station.claim(ident, by, passphrase_of(by), now_of(station))
+    station.content.entry(ident, now_of(station))  # an unknown id is reported before anyone types a passphrase
+    entry = station.content.claim(ident, by, passphrase_of(by), now_of(station))
     console.print(t("{id}: the current version is now made by {name}", id=entry.id,
                     name=station.library.maker(entry.id)), markup=False)
 

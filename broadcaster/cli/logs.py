@@ -9,8 +9,8 @@ import click
 
 from broadcaster.airing_log import AIRING, KINDS, STATUSES, CHAIN_FIELDS, describe
 from broadcaster.cli import cli
-from broadcaster.cli.output import DATE, console, hms, table
-from broadcaster.messages import counted, marked, t
+from broadcaster.cli.output import DATE, console, hms, language_shown, table
+from broadcaster.messages import counted, day_text, marked, t
 from broadcaster.playout.clock import SystemClock
 from broadcaster.reports import records_csv, records_json
 from broadcaster.station import Station
@@ -33,14 +33,20 @@ def print_records(title: str, records: list[dict], wide: bool = False) -> None:
     several days, the station only of several, no end time nor fingerprint)."""
     days = wide or len({r["planned_start"][:10] for r in records}) > 1
     several = wide or len({r.get("station") for r in records}) > 1
-    columns = [(t("day"), days, lambda r: r["planned_start"][:10]), (t("planned"), True, lambda r: hms(r["planned_start"])),
+    columns = [(t("day"), days, lambda r: day_text(r["planned_start"])), (t("planned"), True, lambda r: hms(r["planned_start"])),
                (t("started"), True, lambda r: hms(r["actual_start"])), (t("ended"), wide, lambda r: hms(r["actual_end"])),
                (t("station"), several, lambda r: r.get("station", "")), (t("output"), True, lambda r: r["output"]),
-               (t("id"), True, lambda r: r["announcement"]), (t("lang"), True, lambda r: r.get("language") or "-"),
+               (t("id"), True, lambda r: r["announcement"]), (t("lang"), True, lambda r: language_shown(r["language"]) if r.get("language") else "-"),
                (t("by"), True, _how), (t("status"), True, lambda r: t(r["status"])),
                (t("reason"), True, lambda r: r["reason"] or "-"), (t("fingerprint"), wide, lambda r: r["fingerprint"][:12])]
     shown = [(name, cell) for name, show, cell in columns if show]
     table(title, [name for name, _ in shown], [[cell(r) for _, cell in shown] for r in records])
+
+
+def _at(r: dict) -> str:
+    """The day and time (to the second) of a record."""
+    at = str(r.get("at", ""))
+    return f"{day_text(at)} {at[11:19]}".strip()
 
 
 def _print_other(title: str, records: list[dict]) -> None:
@@ -48,7 +54,7 @@ def _print_other(title: str, records: list[dict]) -> None:
         return ", ".join(f"{k}={v}" for k, v in r.items() if k not in CHAIN_FIELDS and v not in ("", None))
 
     table(title, [t("seq"), t("time"), t("station"), t("kind"), t("what")],
-          [[str(r.get("seq")), str(r.get("at", ""))[:19].replace("T", " "), r.get("station", ""), t(r.get("kind", "")),
+          [[str(r.get("seq")), _at(r), r.get("station", ""), t(r.get("kind", "")),
             describe(r) if r.get("kind") == AIRING else details(r)] for r in records])
 
 
@@ -104,8 +110,8 @@ def log_group(ctx: click.Context, day, start, end, output, topic, status, announ
     elif fmt == "json":
         _write(records_json(records), path)
     else:
-        title = t("Airing log of {day}", day=first.isoformat()) if first == last else \
-            t("Airing log from {start} to {end}", start=first.isoformat(), end=last.isoformat())
+        title = t("Airing log of {day}", day=day_text(first)) if first == last else \
+            t("Airing log from {start} to {end}", start=day_text(first), end=day_text(last))
         if kind == AIRING:
             print_records(title, records, wide)
         else:

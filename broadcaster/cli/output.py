@@ -17,8 +17,10 @@ from rich.table import Table
 
 import click
 
+from broadcaster.config import StationConfig
+from broadcaster.content.announcement import LANGUAGES
 from broadcaster.errors import InputError
-from broadcaster.messages import t
+from broadcaster.messages import names_shown, t, translated
 from broadcaster.render.cache import Asset
 from broadcaster.reports import is_number
 from broadcaster.values import parse_date
@@ -124,6 +126,17 @@ def hms(value: str | dt.datetime | None) -> str:
     return value.strftime("%H:%M:%S")
 
 
+def language_shown(code: str) -> str:
+    """A language of the content as a person reads it: its name in translated output (Ê Đê), else its code."""
+    return LANGUAGES.get(code, code) if names_shown() else code
+
+
+def topic_shown(code: str, config: StationConfig) -> str:
+    """A topic as a person reads it: in translated output the station's name for it (a built-in topic's through
+    the catalogue), else its code."""
+    return translated(config.topic_names[code]) if names_shown() and code in config.topic_names else code
+
+
 def describe_asset(asset: Asset) -> str:
     """A rendered asset: length, loudness, true peak, engine and voice, and why it is a fallback if it is."""
     line = t("{seconds:.1f} s, {lufs:.1f} LUFS, true peak {tp:.1f} dBTP, {engine}", seconds=asset.duration_s,
@@ -132,16 +145,21 @@ def describe_asset(asset: Asset) -> str:
 
 
 class DateType(click.ParamType):
-    """A day given as YYYY-MM-DD on the command line (every --date, --from, --to and --valid-on)."""
+    """A day given as YYYY-MM-DD or DD/MM/YYYY on the command line (every --date, --from, --to and --valid-on)."""
 
     name = "YYYY-MM-DD"
+
+    def get_metavar(self, param) -> str:
+        """The form shown in the help: the one people write in the language chosen (DD/MM/YYYY in Vietnamese)."""
+        return t("YYYY-MM-DD")
 
     def convert(self, value, param, ctx) -> dt.date:
         """The day, or click's one-line error saying the form expected."""
         try:
             return parse_date(value, None, None, "")
         except InputError:
-            self.fail(t("'{value}' is not a date; expected YYYY-MM-DD such as 2026-11-26", value=value), param, ctx)
+            self.fail(t("'{value}' is not a date; expected YYYY-MM-DD or DD/MM/YYYY such as 2026-11-26 or 26/11/2026",
+                        value=value), param, ctx)
 
 
 DATE = DateType()

@@ -16,14 +16,14 @@ from broadcaster.cli.content import now_of, passphrase_of
 from broadcaster.cli.logs import print_records
 from broadcaster.cli.output import console, console_copied_to, hms, working
 from broadcaster.errors import BroadcasterError, InputError
-from broadcaster.messages import t
+from broadcaster.messages import day_text, t
 from broadcaster.outputs.sinks import SoundDeviceSink, WavFileSink
 from broadcaster.playout.clock import SystemClock
 from broadcaster.playout.events import BACK, STARTED, DeviceEvent
 from broadcaster.playout.channel import PROBE_S
 from broadcaster.playout.mailbox import STARTED as REPLY_STARTED, Mailbox
 from broadcaster.playout.preview import preview
-from broadcaster.playout.priority import DEFAULT_POLICY, EMERGENCY, PRIORITY, parse_policy
+from broadcaster.playout.priority import DEFAULT_POLICY, EMERGENCY, NORMAL, PRIORITY, parse_policy
 from broadcaster.schedule.parser import parse_duration, parse_time
 from broadcaster.schedule.plan import Plan
 from broadcaster.station import Station
@@ -51,7 +51,7 @@ def print_event(event: object) -> None:
 
 
 def _print_plan(plan: Plan, why: str) -> None:
-    console.print(t("{day}: {n} airings planned ({why})", day=plan.day.isoformat(), n=len(plan.airings), why=t(why)))
+    console.print(t("{day}: {n} airings planned ({why})", day=day_text(plan.day), n=len(plan.airings), why=t(why)))
     for warning in plan.warnings:
         console.print(t("warning: {text}", text=warning), markup=False)
 
@@ -108,8 +108,8 @@ def run_command(station: Station, operator: str, exit_when_idle: bool, log_file:
 @cli.command("urgent")
 @click.argument("ident", metavar="ID")
 @click.option("--output", "outputs", multiple=True, metavar="NAME", help="Output(s) to air on (default: all).")
-@click.option("--level", type=click.Choice([PRIORITY, EMERGENCY]), default=PRIORITY, show_default=True,
-              help="priority: ahead of the programme; emergency: at once.")
+@click.option("--level", type=click.Choice([NORMAL, PRIORITY, EMERGENCY]), default=PRIORITY, show_default=True,
+              help="normal: after what plays; priority: ahead of the programme; emergency: at once.")
 @click.option("--policy", help="now (fade out what plays), next (after it), wait:SECONDS (default by level).")
 @click.option("--every", metavar="DURATION", help="Repeat every DURATION (e.g. 30m) ...")
 @click.option("--until", metavar="HH:MM", help="... until this time today.")
@@ -135,7 +135,7 @@ def urgent_command(station: Station, ident: str, outputs: tuple[str, ...], level
     chosen = parse_policy(policy) if policy else DEFAULT_POLICY[level]
     passphrase = passphrase_of(by) if by else ""  # asked before the spinner starts
     with working(t("rendering the audio…")):
-        request = station.urgent_request(ident, list(outputs), level, chosen, every_s, until_at, by, passphrase,
+        request = station.playout.urgent_request(ident, list(outputs), level, chosen, every_s, until_at, by, passphrase,
                                          reason, now)
     sent = mailbox.send(request, now)
     flag = t(" — AIRED BEFORE APPROVAL") if request["before_approval"] else ""

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 import click
 
 from broadcaster.cli import cli
-from broadcaster.cli.output import DATE, console, note, table
-from broadcaster.messages import t
+from broadcaster.cli.output import DATE, console, language_shown, note, table, topic_shown
+from broadcaster.messages import day_text, t
 from broadcaster.report_xlsx import write_xlsx
 from broadcaster.reports import Report, altered_warning, build_report, rule, sections, write_csv, write_html
 from broadcaster.station import Station
@@ -33,7 +34,7 @@ _NARROW_DROPS = ("title", "operator")
 def report_command(station: Station, start: dt.date, end: dt.date, fmt: str, path: Path | None, wide: bool) -> None:
     """Planned against aired, minutes per topic and language, urgent and unapproved airings, device trouble
     (a warning, and exit code 1, when the log was altered)."""
-    report = build_report(station.airing_log.report_records(start, end), start, end)
+    report = _named(build_report(station.airing_log.report_records(start, end), start, end), station)
     warnings = tuple(altered_warning(c.station, c.path, c.problem) for c in station.airing_log.verify()
                      if not c.intact)
     for warning in warnings:
@@ -43,11 +44,17 @@ def report_command(station: Station, start: dt.date, end: dt.date, fmt: str, pat
         raise click.exceptions.Exit(1)
 
 
+def _named(report: Report, station: Station) -> Report:
+    """The report with its topics and languages by the names a person reads (in translated output)."""
+    return replace(report, topics=tuple(replace(s, name=topic_shown(s.name, station.config)) for s in report.topics),
+                   languages=tuple(replace(s, name=language_shown(s.name)) for s in report.languages))
+
+
 def _print_or_write(station: Station, report: Report, fmt: str, path: Path | None, warnings: tuple[str, ...],
                     wide: bool) -> None:
     first, last = report.start, report.end
     if fmt == "table":
-        console.print(t("Airing report from {start} to {end}", start=first.isoformat(), end=last.isoformat()))
+        console.print(t("Airing report from {start} to {end}", start=day_text(first), end=day_text(last)))
         drops = () if wide else {t(name) for name in _NARROW_DROPS + (("station",) if len(report.stations) < 2 else ())
                                  + (("day",) if first == last else ())}
         for i, section in enumerate(sections(report, every_status=False)):

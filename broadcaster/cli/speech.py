@@ -33,7 +33,12 @@ def _rules() -> dict[str, str]:
         "code": t("a document number: the number, 'trên', the letters spelled"),
         "score": t("a score or a formation: the numbers one after the other"),
         "road": t("a road and its number"),
+        "weekday": t("a day of the week written short before a date: 'T7' 'thứ bảy', 'CN' 'Chủ nhật'"),
+        "phone_label": t("'ĐT' before a telephone number: 'điện thoại'"),
+        "minute_mark": t("minutes marked ' after the hour"),
+        "subtype": t("a virus's subtype: the letters spelled, the numbers read"),
         "plate": t("a vehicle's number plate"),
+        "height": t("a height in metres and centimetres"),
         "phone": t("a telephone number: digit by digit, in groups"),
         "month_range": t("a range of months"),
         "day_range": t("a range of days"),
@@ -67,7 +72,7 @@ def _texts(station: Station, source: str) -> list[str]:
     if path.exists():  # any text file, an announcement's header or not, its name an id or not (a folder: refused)
         text, _ = decode_announcement_text(read_file_bytes(path, MAX_TEXT_BYTES), path)
         return [parse_header(text, path)[1]]
-    return [variant.text for variant in station.read_source(source).variants if variant.kind == TEXT]
+    return [variant.text for variant in station.content.read_source(source).variants if variant.kind == TEXT]
 
 
 @cli.command("speak-text")

@@ -47,3 +47,17 @@ def list_command(station: Station) -> None:
     table(t("People"), [t("name"), t("role"), t("key")],
           [[p.name, t(p.role), p.fingerprint if not p.reason else t("unverified: {reason}", reason=p.reason)]
            for p in station.users.people()])
+
+
+@user.command("reset")
+@click.argument("name")
+@click.option("--admin", metavar="NAME", required=True, help="A supervisor who allows it.")
+@click.pass_obj
+def reset_command(station: Station, name: str, admin: str) -> None:
+    """Give a person who forgot their passphrase a new one (and a new key; the old one stays for what it signed)."""
+    allowed_by = (admin, passphrase_of(admin))
+    passphrase = click.prompt(t("New passphrase for {name} (at least {n} characters)", name=name, n=MIN_PASSPHRASE),
+                              hide_input=True, confirmation_prompt=t("Repeat for confirmation"), default="",
+                              show_default=False)
+    station.users.reset(name, passphrase, now_of(station), allowed_by)
+    click.echo(t("{name} has a new passphrase", name=name))

@@ -9,6 +9,8 @@ import re
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
+from broadcaster.messages import marked
+
 TEXT, CLIP = "text", "clip"
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 LANGUAGE_PATTERN = re.compile(r"^[a-z]{3}$")
@@ -20,6 +22,10 @@ LANGUAGES = {
 }
 SPOKEN_BY_TTS = frozenset({"vie"})
 DEFAULT_TOPICS = ("covid-prevention", "vaccination", "policy", "agriculture", "general")
+# Their names, shown through the catalogue in translated output (a station may name them otherwise).
+DEFAULT_TOPIC_NAMES = {"covid-prevention": marked("COVID-19 prevention"), "vaccination": marked("Vaccination"),
+                       "policy": marked("Policies and laws"), "agriculture": marked("Agriculture"),
+                       "general": marked("General news")}
 
 
 @dataclass(frozen=True)

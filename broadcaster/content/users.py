@@ -43,6 +43,10 @@ class AuthError(InputError):
     """A person who is unknown, has the wrong role, or gave the wrong passphrase."""
 
 
+class LockedError(AuthError):
+    """A person locked out for a while after too many wrong passphrases."""
+
+
 @dataclass(frozen=True)
 class Signer:
     """A person who proved who they are: their name, role and opened private key."""
@@ -88,8 +92,13 @@ class Users:
         return sorted(_verified(records, self.root_public()).values(), key=lambda p: p.name)
 
     def trusted(self) -> dict[str, Person]:
-        """The people whose records verify, by public key (base64)."""
-        return {p.public: p for p in self.people() if not p.reason}
+        """The people whose records verify, by public key (base64); with the keys retired by a passphrase
+        reset, so that what was signed with them still verifies."""
+        with self.store.transaction() as db:
+            records = db.table("users").all()
+        retired: dict[str, Person] = {}
+        people = _verified(records, self.root_public(), retired)
+        return {**retired, **{p.public: p for p in people.values() if not p.reason}}
 
     def root_public(self) -> str:
         """The admin's public key (base64), the station's root of trust; '' before the first person."""
@@ -133,6 +142,29 @@ class Users:
             table.remove(lambda r: isinstance(r.get("name"), str) and same_person(r["name"], name))  # before keys
             table.insert({"v": 2, PERSON: statements.signed(person, signer.key if signer else key),
                           "key": keys.seal(key, passphrase)})
+
+    def reset(self, name: str, passphrase: str, now: dt.datetime, admin: tuple[str, str]) -> None:
+        """Give ``name``, whose passphrase is forgotten, a new key sealed under a new ``passphrase``, signed by a
+        supervisor (``admin``: name and passphrase). Their old key is kept, retired: what they signed with it
+        still verifies, but nobody can open it any more. The admin's own key is the root of trust: not reset."""
+        if len(passphrase) < MIN_PASSPHRASE:
+            raise InputError(t("the passphrase must have at least {n} characters", n=MIN_PASSPHRASE))
+        signer = self.unlock(admin[0], admin[1], {"supervisor"}, t("reset passphrases"))
+        key = keys.new_key()
+        with self.store.transaction() as db:
+            table = db.table("users")
+            person = _person(_verified(table.all(), self.root_public()), name, set(ROLES), t("have a passphrase"))
+            if person.reason or person.public == self.root_public():
+                raise InputError(t("the passphrase of {name} cannot be reset here: {why}", name=person.name,
+                                   why=person.reason or t("the admin's key is the station's root of trust")))
+            old = next(r for r in table.all() if r.get(PERSON, {}).get("public") == person.public)
+            statement = {"kind": PERSON, "name": person.name, "role": person.role,
+                         "public": keys.b64(keys.public_raw(key)), "added": now.isoformat(timespec="seconds"),
+                         "by": signer.name, "replaces": person.public}
+            table.update({"retired": now.isoformat(timespec="seconds"), "key": None}, doc_ids=[old.doc_id])
+            table.insert({"v": 2, PERSON: statements.signed(statement, signer.key), "key": keys.seal(key, passphrase)})
+        with self.tries.transaction() as db:  # a new passphrase ends the lock of the old one
+            db.table("failures").update({"cleared": True}, lambda r: r.get("name") == person.name)
 
     def upgrade_admin(self, name: str, passphrase: str, now: dt.datetime) -> Signer:
         """Make a supervisor of a station set up before keys its admin: their passphrase, checked against the
@@ -199,7 +231,7 @@ class Users:
         now = self.clock()
         failures = self._failures(person.name)
         if len(failures) >= MAX_TRIES and now - failures[-1] < LOCK_S:
-            raise AuthError(t("{name} gave a wrong passphrase {n} times: locked until {time}", name=person.name,
+            raise LockedError(t("{name} gave a wrong passphrase {n} times: locked until {time}", name=person.name,
                               n=len(failures), time=time.strftime("%H:%M", time.localtime(failures[-1] + LOCK_S))))
         sealed = record.get("key")
         if not isinstance(sealed, dict) or sealed.get("public") != person.public:
@@ -223,10 +255,12 @@ class Users:
                       and isinstance(r.get("at"), (int, float)))
 
 
-def _verified(records: list, root: str) -> dict[str, Person]:
+def _verified(records: list, root: str, retired: dict[str, Person] | None = None) -> dict[str, Person]:
     """Every person of ``records`` by name; a record verifies when the admin (``root``) signed it, or a
-    supervisor whose own record verifies did."""
+    supervisor whose own record verifies did. Keys retired by a reset that verify go into ``retired``, by
+    public key (they still vouch for what they signed, people included)."""
     people, persons = {}, []
+    retired = {} if retired is None else retired
     for record in records:
         person = record.get(PERSON) if isinstance(record, dict) else None
         if not isinstance(person, dict) or not all(isinstance(person.get(f), str) for f in ("name", "role", "public")):
@@ -234,23 +268,27 @@ def _verified(records: list, root: str) -> dict[str, Person]:
                 people[record["name"]] = Person(record["name"], str(record.get("role", "")), "",
                                                 t("made before keys: run 'broadcaster upgrade --admin NAME'"))
             continue
-        persons.append(person)
+        persons.append((person, bool(record.get("retired"))))
     supervisors: dict[str, str] = {}
     changed = True
     while changed:
         changed = False
-        for person in persons:
-            if person["public"] in supervisors or person["name"] in people and not people[person["name"]].reason:
+        for person, old in persons:
+            if person["public"] in supervisors or person["public"] in retired \
+                    or not old and person["name"] in people and not people[person["name"]].reason:
                 continue
             self_signed = person["public"] == root and person.get(statements.SIGNER) == root
             verdict = statements.check(person)
             if verdict and (self_signed or person.get(statements.SIGNER) in supervisors) \
                     and person.get("kind") == PERSON and person["role"] in ROLES:
-                people[person["name"]] = Person(person["name"], person["role"], person["public"])
+                if old:
+                    retired[person["public"]] = Person(person["name"], person["role"], person["public"])
+                else:
+                    people[person["name"]] = Person(person["name"], person["role"], person["public"])
                 if person["role"] == "supervisor":
                     supervisors[person["public"]] = person["name"]
                     changed = True
-            elif person["name"] not in people:
+            elif not old and person["name"] not in people:
                 reason = verdict.reason or t("not signed by a supervisor of this station")
                 people[person["name"]] = Person(person["name"], person["role"], person["public"], reason)
     return people

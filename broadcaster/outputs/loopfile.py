@@ -10,7 +10,7 @@ import numpy as np
 import soundfile
 
 from broadcaster.errors import DeviceError, InputError
-from broadcaster.messages import t
+from broadcaster.messages import day_text, t
 from broadcaster.schedule.model import Schedule, Session
 from broadcaster.schedule.plan import Material, plan_session
 
@@ -40,7 +40,7 @@ def export_loop(session: Session, material: dict[str, Material], day: dt.date, t
     airings, warnings = plan_session(replace(session, loop_until=None), material, day, tz)
     if not airings:
         raise InputError(t("nothing in loop session '{name}' can be aired on {day}: {why}", name=session.name,
-                           day=day.isoformat(), why="; ".join(warnings) or t("no items")))
+                           day=day_text(day), why="; ".join(warnings) or t("no items")))
     start = airings[0].start
     end = airings[-1].end + dt.timedelta(seconds=session.loop_gap_s)
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from broadcaster.content.library import unknown_announcement
 from broadcaster.errors import InputError
-from broadcaster.messages import t
+from broadcaster.messages import day_text, t
 from broadcaster.schedule.model import ANNOUNCEMENT, CHIME, RELAY, SILENCE, Item, Schedule, Session
 
 CHIME_PREFIX = "chime:"
@@ -89,9 +89,9 @@ def _skip_reason(m: Material, day: dt.date) -> str | None:
     if not m.approved:
         return t("not approved ({status})", status=t(m.status))
     if m.valid_from and day < m.valid_from:
-        return t("not valid before {date}", date=m.valid_from.isoformat())
+        return t("not valid before {date}", date=day_text(m.valid_from))
     if m.valid_until and day > m.valid_until:
-        return t("expired on {date}", date=m.valid_until.isoformat())
+        return t("expired on {date}", date=day_text(m.valid_until))
     return None
 
 
@@ -214,10 +214,10 @@ def wall_time(day: dt.date, time: dt.time, tz: ZoneInfo) -> tuple[dt.datetime, s
     real = at.astimezone(dt.timezone.utc).astimezone(tz)
     if real.replace(tzinfo=None) != at.replace(tzinfo=None):
         return real, t("{time} does not exist on {day} in {tz} (the clocks go forward): it starts at {real}",
-                       time=time.strftime("%H:%M:%S"), day=day.isoformat(), tz=tz.key, real=real.strftime("%H:%M:%S"))
+                       time=time.strftime("%H:%M:%S"), day=day_text(day), tz=tz.key, real=real.strftime("%H:%M:%S"))
     if at.utcoffset() != at.replace(fold=1).utcoffset():
         return at, t("{time} happens twice on {day} in {tz} (the clocks go back): it starts at the first",
-                     time=time.strftime("%H:%M:%S"), day=day.isoformat(), tz=tz.key)
+                     time=time.strftime("%H:%M:%S"), day=day_text(day), tz=tz.key)
     return at, ""
 
 
@@ -246,7 +246,7 @@ def plan_day(schedule: Schedule, material: dict[str, Material], day: dt.date, tz
     for exception in schedule.exceptions:
         if exception.first <= day <= exception.last:
             return Plan(day=day, airings=(), warnings=(t("no scheduled broadcast on {day}: {reason}",
-                                                         day=day.isoformat(),
+                                                         day=day_text(day),
                                                          reason=exception.reason or t("an exception day")),))
     airings: list[PlannedAiring] = []
     warnings: list[str] = []

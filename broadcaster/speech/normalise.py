@@ -7,9 +7,10 @@ override any rule. Conventions, chosen once and kept everywhere:
 - numbers: "mốt, tư, lăm, linh, mươi, nghìn, triệu, tỷ" (1.500 "một nghìn năm trăm", 2,5 "hai phẩy năm");
 - dates: "ngày mồng một tháng bảy năm hai nghìn không trăm hai mươi mốt"; "ngày" is said when missing,
   except after a time of day or a holiday ("sáng mùng 8/3": "sáng mùng tám tháng ba");
-- times: "giờ", then "phút" and "giây" when there are minutes and seconds ("9h2m2s", "01:20:30");
+- times: "giờ", the minutes, "giây" after seconds; "phút" when written, before seconds, under ten minutes
+  or in a duration ("9h2m2s", "9h20p", "10h05", "kéo dài 2h30"), not otherwise ("10h30", "9:45");
 - document numbers are read as written: the number, "trên" for "/", the letters spelled
-  ("68/NQ-CP": "sáu mươi tám trên en quy xê pê"). The name of the document type is already said
+  ("68/NQ-CP": "sáu mươi tám trên nờ quy xê pê"). The name of the document type is already said
   before the number ("Nghị quyết số ..."), and spelling works for every issuer's code, known or not;
 - telephone numbers, and numbers after a word of calling or of an identifier ("gọi", "mã số thuế"),
   digit by digit, in the groups they are written in (unbroken: in the groups people say them).
@@ -35,7 +36,7 @@ from broadcaster.yamlfile import expect_map, line_of, read_yaml_file
 
 # Raise whenever a rule or a table changes what is said: rendered audio records which version made it,
 # and approvals cover it (an approved text is heard again after an upgrade that reads it differently).
-NORMALISER_VERSION = 2
+NORMALISER_VERSION = 3
 LANGUAGE = "vie"  # ISO 639-3: the rules are for Vietnamese; texts in other languages are spoken as written
 
 
@@ -84,14 +85,16 @@ class TextNormaliser:
         self.dictionary = {unicodedata.normalize("NFC", written): unicodedata.normalize("NFC", spoken)
                            for written, spoken in (dictionary or {}).items()}
         self._words = {**ABBREVIATIONS, **self.dictionary}
-        rules = (Rule("dictionary", r"(?<!\w)(?:" + alternatives(self._words) + r")(?!\w)", self._read_word),
+        # An entry of several words matches whatever spaces separate them in the text ("TT  Tỉnh ủy").
+        entries = alternatives(self._words).replace(r"\ ", r"[ \t]+")
+        rules = (Rule("dictionary", r"(?<!\w)(?:" + entries + r")(?!\w)", self._read_word),
                  *RULES)
         self._rules = {rule.name: (re.compile(rule.pattern), rule.read) for rule in rules}
         # One alternation scans the text once; the first rule that matches at a place wins.
         self._scanner = re.compile("|".join(f"(?P<{rule.name}>{rule.pattern})" for rule in rules))
 
     def _read_word(self, m: re.Match, text: str) -> str:
-        return self._words[m.group(0)]
+        return self._words[re.sub(r"[ \t]+", " ", m.group(0))]
 
     def _scan(self, text: str) -> Iterator[tuple[re.Match, str]]:
         """Each token a rule matches in ``text`` (already NFC), with what is said for it."""

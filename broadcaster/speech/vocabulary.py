@@ -32,7 +32,13 @@ ABBREVIATIONS = {
        for title in ("Chủ tịch", "CHỦ TỊCH", "Giám đốc", "GIÁM ĐỐC", "Trưởng", "TRƯỞNG", "Hiệu trưởng",
                      "HIỆU TRƯỞNG")},
     "Lưu: VT": "Lưu: văn thư",
+    "Lưu VT": "Lưu văn thư",
     "STTTT": "Sở Thông tin và Truyền thông",
+    "BTTTT": "Bộ Thông tin và Truyền thông",
+    "BCA": "Bộ Công an",
+    "BQP": "Bộ Quốc phòng",
+    "BNV": "Bộ Nội vụ",
+    "BGDĐT": "Bộ Giáo dục và Đào tạo",
     "TTBCXB": "Thông tin, Báo chí, Xuất bản",
     "CPCVP": "Chánh, Phó Chánh Văn phòng",
     "HCTC": "Hành chính, Tổ chức",
@@ -89,6 +95,7 @@ ABBREVIATIONS = {
     "SĐT": "số điện thoại",
     "ĐT:": "điện thoại:",
     "MST": "mã số thuế",
+    "STK": "số tài khoản",
     "TNHH": "trách nhiệm hữu hạn",
     "Cty": "công ty",
     "THPTQG": "trung học phổ thông quốc gia",
@@ -115,6 +122,73 @@ ABBREVIATIONS = {
     "THCS&THPT": "trung học cơ sở và trung học phổ thông",
     "GPMB": "giải phóng mặt bằng",
     "NTM": "nông thôn mới",
+    "VNĐ": "đồng",
+    "VND": "đồng",
+    "ĐVT": "đơn vị tính",
+    "CSKH": "chăm sóc khách hàng",
+    "TNCS": "Thanh niên Cộng sản",
+    "ĐTNCS": "Đoàn Thanh niên Cộng sản",
+    "HLHPN": "Hội Liên hiệp Phụ nữ",
+    "LHPN": "Liên hiệp Phụ nữ",
+    "CCB": "Cựu chiến binh",
+    "HND": "Hội Nông dân",
+    "SXH": "sốt xuất huyết",
+    "TCM": "tay chân miệng",
+    "LMLM": "lở mồm long móng",
+    "ATVSTP": "an toàn vệ sinh thực phẩm",
+    "VSATTP": "vệ sinh an toàn thực phẩm",
+    "TTATGT": "trật tự an toàn giao thông",
+    "ANTT": "an ninh trật tự",
+    "TTATXH": "trật tự an toàn xã hội",
+    "QP-AN": "quốc phòng, an ninh",
+    "QPAN": "quốc phòng, an ninh",
+    "ANQP": "an ninh quốc phòng",
+    "CNCH": "cứu nạn, cứu hộ",
+    "PCCC&CNCH": "phòng cháy, chữa cháy và cứu nạn, cứu hộ",
+    "BQL": "Ban Quản lý",
+    "BTC": "Ban Tổ chức",
+    "BĐBP": "Bộ đội Biên phòng",
+    "BCHQS": "Ban Chỉ huy Quân sự",
+    "CHQS": "Chỉ huy Quân sự",
+    "DQTV": "dân quân tự vệ",
+    "NVQS": "nghĩa vụ quân sự",
+    "GCN": "giấy chứng nhận",
+    "QSDĐ": "quyền sử dụng đất",
+    "GCNQSDĐ": "giấy chứng nhận quyền sử dụng đất",
+    "HSSV": "học sinh, sinh viên",
+    "CBCCVC": "cán bộ, công chức, viên chức",
+    "CBCC": "cán bộ, công chức",
+    "NLĐ": "người lao động",
+    "SXKD": "sản xuất kinh doanh",
+    "XDCB": "xây dựng cơ bản",
+    "KCB": "khám chữa bệnh",
+    "TTHC": "thủ tục hành chính",
+    "DVC": "dịch vụ công",
+    "CNTT": "công nghệ thông tin",
+    "CĐS": "chuyển đổi số",
+    "UBKT": "Ủy ban Kiểm tra",
+    "TW": "Trung ương",
+    "TƯ": "Trung ương",
+    "TH&THCS": "tiểu học và trung học cơ sở",
+    "BVĐK": "Bệnh viện Đa khoa",
+    "KHHGĐ": "kế hoạch hóa gia đình",
+    "DS-KHHGĐ": "Dân số, Kế hoạch hóa gia đình",
+    "BHTN": "bảo hiểm thất nghiệp",
+    "NSNN": "ngân sách nhà nước",
+    "TDTT": "thể dục thể thao",
+    "VHVN": "văn hóa văn nghệ",
+    "KDC": "khu dân cư",
+    "TDP": "tổ dân phố",
+    "NHCSXH": "Ngân hàng Chính sách xã hội",
+    "CSXH": "chính sách xã hội",
+    "OCOP": "ô cốp",
+    "ATNĐ": "áp thấp nhiệt đới",
+    "TBA": "trạm biến áp",
+    "MBA": "máy biến áp",
+    "STT": "số thứ tự",
+    "KTTV": "khí tượng thủy văn",
+    "KH&CN": "khoa học và công nghệ",
+    "KHCN": "khoa học và công nghệ",
 }
 
 # Health terms and names written in several ways: a regular expression (case-insensitive) and its reading.
@@ -165,28 +239,42 @@ UNITS = {
     "ml": "mi li lít",
     "l": "lít",
     "°C": "độ xê",
+    "°N": "độ vĩ Bắc",
+    "°E": "độ kinh Đông",
+    "oC": "độ xê",  # "35oC", typed without the degree sign
     "°": "độ",
     "VNĐ": "đồng",
     "VND": "đồng",
     "đ": "đồng",
+    "tr": "triệu",  # "5tr/tháng"
     "USD": "đô la Mỹ",
     "mm/h": "mi li mét trên giờ",
     "độ C": "độ xê",
     "m/s": "mét trên giây",
     "kWh": "ki lô oát giờ",
     "MW": "mê ga oát",
+    "kW": "ki lô oát",
+    "kV": "ki lô vôn",
+    "kVA": "ki lô vôn am pe",
 }
+
+# Words after which "20g" ending a clause is a weight, not hours ("mỗi gói nặng 20g.").
+WEIGHT_BEFORE = {"nặng", "cân", "lượng", "gói", "túi", "hộp", "lọ", "liều", "thêm", "gồm", "khoảng", "chừng"}
 
 # What may follow a unit after "/", read "trên": "25.000đ/kg", "5,2 tấn/ha", "10 lít/người".
-PER = (*UNITS, "tấn", "người", "hộ", "lượt", "giờ", "con", "lít", "ngày", "tuần", "tháng", "năm")
+PER = (*UNITS, "tấn", "tạ", "người", "hộ", "lượt", "giờ", "con", "lít", "ngày", "tuần", "tháng", "năm")
 
-# Letters as they are spelled aloud in codes and unknown acronyms ("NQ-CP": "en quy xê pê").
+# Letters as they are spelled aloud in codes and unknown acronyms ("NQ-CP": "nờ quy xê pê").
 LETTER_NAMES = {
     "A": "a", "Ă": "á", "Â": "ớ", "B": "bê", "C": "xê", "D": "dê", "Đ": "đê", "E": "e", "Ê": "ê", "F": "ép",
-    "G": "giê", "H": "hát", "I": "i", "J": "gi", "K": "ca", "L": "e lờ", "M": "em", "N": "en", "O": "o",
-    "Ô": "ô", "Ơ": "ơ", "P": "pê", "Q": "quy", "R": "e rờ", "S": "ét", "T": "tê", "U": "u", "Ư": "ư",
+    "G": "gờ", "H": "hát", "I": "i", "J": "gi", "K": "ca", "L": "lờ", "M": "mờ", "N": "nờ", "O": "o",
+    "Ô": "ô", "Ơ": "ơ", "P": "pê", "Q": "quy", "R": "rờ", "S": "ét", "T": "tê", "U": "u", "Ư": "ư",
     "V": "vê", "W": "vê kép", "X": "ích", "Y": "i", "Z": "dét",
 }
+
+# Endings of web and e-mail addresses, as people say them ("chinhphu.vn": "chinhphu chấm vi en"); "com" and
+# "gov" are said as written.
+DOMAIN_ENDINGS = {"vn": "vi en", "org": "o rờ gờ", "net": "nét"}
 
 # Symbols left over once numbers, dates and codes have been read; dashes depend on what is around them.
 SYMBOLS = {
@@ -203,7 +291,7 @@ SYMBOLS = {
 }
 
 # Words after which a/b is a date (ngày 07 và 08/12) rather than a ratio (15/15 huyện).
-TIME_OF_DAY = {"sáng", "trưa", "chiều", "tối", "đêm", "khuya", "hôm"}
+TIME_OF_DAY = {"sáng", "trưa", "chiều", "tối", "đêm", "khuya", "hôm", "nay", "mai"}
 # "Quốc khánh 2/9", "dịp 30/4": a day of the calendar, not a fraction; said without "ngày", like a time of day.
 HOLIDAY = {"khánh", "niệm", "dịp", "lễ", "tết"}
 DATE_CONTEXT = {"ngày", "mồng", "mùng", "và", "đến", "tới", "từ", "hoặc", "-", "–", "vào", "trước", "sau",
@@ -221,14 +309,21 @@ DIAL_CONTEXT = (r"gọi(?:\s+ngay)?(?:\s+(?:đến|tới|cho))?", r"điện tho�
                 r"tổng đài", r"fax", r"liên hệ", r"mã số thuế", r"mst", r"mã bưu chính", r"mã bưu điện", r"mã số",
                 r"số tài khoản", r"tài khoản", r"stk", r"căn cước(?:\s+công dân)?", r"cccd", r"cmnd",
                 r"chứng minh nhân dân", r"mã định danh", r"cấp cứu", r"cứu hỏa", r"cứu hoả", r"cứu nạn",
-                r"công an", r"cảnh sát")
+                r"công an", r"cảnh sát", r"khẩn cấp", r"cứu thương", r"cứu hộ", r"(?:qua|theo) số")
+# Words that count what a number before them is, so that it is a quantity even after a word of calling
+# ("khẩn cấp 125 hộ phải di dời", "công an 120 người").
+COUNTED = {"hộ", "người", "con", "ca", "lần", "lượt", "xã", "thôn", "buôn", "trường", "em", "cháu", "nhà", "căn",
+           "suất", "chiếc", "xe", "cây", "liều", "mũi", "bệnh", "trẻ", "đơn", "hồ", "học", "cán", "chiến", "đồng",
+           "tấn", "điểm", "phòng", "cơ", "doanh", "thửa", "đối", "công", "lao", "gia", "khẩu", "vụ", "trận"}
 # Words after which a Roman numeral is a number ("Đại hội XIII", "lần thứ XVII", "khóa XV", "mục II",
 # "thế kỷ XXI", "quý I/2025").
 ROMAN_CONTEXT = (r"thứ", r"khóa", r"khoá", r"đại hội", r"hội nghị", r"kỳ", r"mục", r"phần", r"chương", r"thế kỷ",
                  r"thế kỉ", r"quý", r"giai đoạn", r"cấp độ", r"loại", r"nhóm", r"hạng", r"tập", r"trung ương",
-                 r"vùng", r"khu vực", r"điều")
-# Roads, before their number ("QL14", "ĐT 741", "TL.8").
-ROADS = {"QL": "quốc lộ", "ĐT": "đường tỉnh", "TL": "tỉnh lộ", "ĐH": "đường huyện", "HL": "hương lộ"}
+                 r"vùng", r"khu vực", r"điều", r"phụ lục", r"đợt", r"vòng", r"quân khu",
+                 r"báo động")
+# Roads, before their number ("QL14", "ĐT 741", "TL.8"), and their milestones ("Km 12+500").
+ROADS = {"QL": "quốc lộ", "ĐT": "đường tỉnh", "TL": "tỉnh lộ", "ĐH": "đường huyện", "HL": "hương lộ",
+         "Km": "ki lô mét"}
 # Address abbreviations before a place's name or number ("q.Cầu Giấy", "kp. 4", "tx. Tân Uyên").
 ADDRESS_WORDS = {"tp": "thành phố", "tx": "thị xã", "tt": "thị trấn", "kp": "khu phố", "q": "quận", "p": "phường",
                  "h": "huyện", "x": "xã", "t": "tỉnh"}

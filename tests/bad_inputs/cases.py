@@ -102,9 +102,11 @@ SCHEDULES = [
     Case("schedules/negative-time.yaml", CHECK, f"Error: {{file}}:6: start '-1:00' is not a time of day; {HHMM}"),
     Case("schedules/unquoted-24-30.yaml", CHECK, f"Error: {{file}}:6: start '24:30' is not a time of day; {HHMM}"),
     Case("schedules/february-30.yaml", CHECK,
-         "Error: {file}:7: date '2026-02-30' is not a date; expected YYYY-MM-DD such as 2026-12-31"),
+         "Error: {file}:7: date '2026-02-30' is not a date; expected YYYY-MM-DD or DD/MM/YYYY "
+         "such as 2026-12-31 or 31/12/2026"),
     Case("schedules/month-13.yaml", CHECK,
-         "Error: {file}:7: from '2026-13-01' is not a date; expected YYYY-MM-DD such as 2026-12-31"),
+         "Error: {file}:7: from '2026-13-01' is not a date; expected YYYY-MM-DD or DD/MM/YYYY "
+         "such as 2026-12-31 or 31/12/2026"),
     Case("schedules/gap-in-hours.yaml", CHECK,
          "Error: {file}:11: gap '2h' is not a duration; expected seconds such as 5s or minutes such as 2m"),
     Case("schedules/overlapping-sessions.yaml", CHECK,
@@ -180,7 +182,8 @@ TEXTS = [
     Case("texts/header-key-misspelt.md", ADD,
          f"Error: {{file}}:3: unknown key 'tittle' in the header (did you mean 'title'?); expected one of: {HEADER_KEYS}"),
     Case("texts/header-date.md", ADD,
-         "Error: {file}:3: valid_from '2026-13-01' is not a date; expected YYYY-MM-DD such as 2026-12-31"),
+         "Error: {file}:3: valid_from '2026-13-01' is not a date; expected YYYY-MM-DD or DD/MM/YYYY "
+         "such as 2026-12-31 or 31/12/2026"),
     Case("texts/header-never-closed.md", ADD,
          "Error: {file}:1: the header that starts with '---' is never closed by another '---' line"),
     Case("texts/header-bad-id.md", ADD,
@@ -237,9 +240,11 @@ CLIPS = [
 USAGE = [
     Case(None, ("content", "add"), "Error: Missing argument 'FILES...'."),
     Case(None, ("plan", "--date", "2026-13-01"),
-         "Error: Invalid value for '--date': '2026-13-01' is not a date; expected YYYY-MM-DD such as 2026-11-26"),
-    Case(None, ("plan", "--date", "26/11/2026"),
-         "Error: Invalid value for '--date': '26/11/2026' is not a date; expected YYYY-MM-DD such as 2026-11-26"),
+         "Error: Invalid value for '--date': '2026-13-01' is not a date; expected YYYY-MM-DD or DD/MM/YYYY "
+         "such as 2026-11-26 or 26/11/2026"),
+    Case(None, ("plan", "--date", "31/11/2026"),
+         "Error: Invalid value for '--date': '31/11/2026' is not a date; expected YYYY-MM-DD or DD/MM/YYYY "
+         "such as 2026-11-26 or 26/11/2026"),
     Case(None, ("content", "approve", "mott", "--by", "Trần Văn Bình"),
          "Error: unknown announcement 'mott' (did you mean 'mot'?); 'broadcaster content list' shows them"),
     Case(None, ("log", "--status", "heard"),

@@ -155,8 +155,8 @@ def test_nfd_and_nfc_files_hash_the_same(tmp_path):
                                                          "--id ID --lang rad'", 3),
     ("---\nid: a\nvalid_from: 2026-12-01\nvalid_until: 2026-11-01\n---\nNội dung".encode(),
      "valid_until is before valid_from", 4),
-    ("---\nid: a\nvalid_until: 31/12/2026\n---\nNội dung".encode(),
-     "valid_until '31/12/2026' is not a date; expected YYYY-MM-DD such as 2026-12-31", 3),
+    ("---\nid: a\nvalid_until: 31/11/2026\n---\nNội dung".encode(),
+     "valid_until '31/11/2026' is not a date; expected YYYY-MM-DD or DD/MM/YYYY such as 2026-12-31 or 31/12/2026", 3),
     ("---\nid: a\ntitel: Sai\n---\nNội dung".encode(),
      "unknown key 'titel' in the header (did you mean 'title'?); expected one of: author, id, language, notes, "
      "title, topic, valid_from, valid_until", 3),

@@ -22,34 +22,34 @@ Y2026 = "hai nghìn không trăm hai mươi sáu"
 PHRASES = [
     # Document numbers: number, "trên" for "/", letters spelled; dates after "ngày".
     ("Nghị quyết số 68/NQ-CP ngày 01/7/2021",
-     f"Nghị quyết số sáu mươi tám trên en quy xê pê ngày mồng một tháng bảy năm {Y2021}."),
+     f"Nghị quyết số sáu mươi tám trên nờ quy xê pê ngày mồng một tháng bảy năm {Y2021}."),
     ("Nghị quyết số 68/NQ-CP, ngày 01/7/2021 của Chính phủ",
-     f"Nghị quyết số sáu mươi tám trên en quy xê pê, ngày mồng một tháng bảy năm {Y2021} của Chính phủ."),
+     f"Nghị quyết số sáu mươi tám trên nờ quy xê pê, ngày mồng một tháng bảy năm {Y2021} của Chính phủ."),
     ("Công điện số 1068/CĐ-TTg ngày 05/8/2021",
-     f"Công điện số một nghìn không trăm sáu mươi tám trên xê đê tê tê giê ngày mồng năm tháng tám năm {Y2021}."),
+     f"Công điện số một nghìn không trăm sáu mươi tám trên xê đê tê tê gờ ngày mồng năm tháng tám năm {Y2021}."),
     ("Công điện số 1063/CĐ-TTg ngày 31/7/2021",
-     f"Công điện số một nghìn không trăm sáu mươi ba trên xê đê tê tê giê ngày ba mươi mốt tháng bảy năm {Y2021}."),
+     f"Công điện số một nghìn không trăm sáu mươi ba trên xê đê tê tê gờ ngày ba mươi mốt tháng bảy năm {Y2021}."),
     ("Nghị định số 117/2020/NĐ-CP ngày 28/9/2020",
-     f"Nghị định số một trăm mười bảy trên {Y2020} trên en đê xê pê ngày hai mươi tám tháng chín năm {Y2020}."),
+     f"Nghị định số một trăm mười bảy trên {Y2020} trên nờ đê xê pê ngày hai mươi tám tháng chín năm {Y2020}."),
     ("Chỉ thị số 15/CT-TTg ngày 27/3/2020 của Thủ tướng Chính phủ",
-     f"Chỉ thị số mười lăm trên xê tê tê tê giê ngày hai mươi bảy tháng ba năm {Y2020} của Thủ tướng Chính phủ."),
+     f"Chỉ thị số mười lăm trên xê tê tê tê gờ ngày hai mươi bảy tháng ba năm {Y2020} của Thủ tướng Chính phủ."),
     ("Chỉ thị 16/CT-TTg ngày 31/3/2020",
-     f"Chỉ thị mười sáu trên xê tê tê tê giê ngày ba mươi mốt tháng ba năm {Y2020}."),
+     f"Chỉ thị mười sáu trên xê tê tê tê gờ ngày ba mươi mốt tháng ba năm {Y2020}."),
     ("Nghị quyết số 86/NQ-CP ngày 06/8/2021 của Chính phủ",
-     f"Nghị quyết số tám mươi sáu trên en quy xê pê ngày mồng sáu tháng tám năm {Y2021} của Chính phủ."),
+     f"Nghị quyết số tám mươi sáu trên nờ quy xê pê ngày mồng sáu tháng tám năm {Y2021} của Chính phủ."),
     ("Nghị quyết số 30/2021/QH15 Kỳ họp thứ nhất, Quốc hội khóa XV",
      f"Nghị quyết số ba mươi trên {Y2021} trên quy hát mười lăm Kỳ họp thứ nhất, Quốc hội khóa mười lăm."),
     ("Công văn số 6666/BYT-MT ngày 16/8/2021 của Bộ Y tế",
-     f"Công văn số sáu nghìn sáu trăm sáu mươi sáu trên bê i tê em tê ngày mười sáu tháng tám năm {Y2021} "
+     f"Công văn số sáu nghìn sáu trăm sáu mươi sáu trên bê i tê mờ tê ngày mười sáu tháng tám năm {Y2021} "
      "của Bộ Y tế."),
     ("Công văn số 6833/UBND-KGVX ngày 26/7/2021 của UBND tỉnh",
-     f"Công văn số sáu nghìn tám trăm ba mươi ba trên u bê en dê ca giê vê ích ngày hai mươi sáu tháng bảy "
+     f"Công văn số sáu nghìn tám trăm ba mươi ba trên u bê nờ dê ca gờ vê ích ngày hai mươi sáu tháng bảy "
      f"năm {Y2021} của Ủy ban nhân dân tỉnh."),
     ("Công văn số 2624/UBND-KGVX ngày 27/5/2021 của UBND tỉnh",
-     f"Công văn số hai nghìn sáu trăm hai mươi tư trên u bê en dê ca giê vê ích ngày hai mươi bảy tháng năm "
+     f"Công văn số hai nghìn sáu trăm hai mươi tư trên u bê nờ dê ca gờ vê ích ngày hai mươi bảy tháng năm "
      f"năm {Y2021} của Ủy ban nhân dân tỉnh."),
     ("Nghị quyết số 21/NQ-CP, ngày 26/02/2021 của Chính phủ",
-     f"Nghị quyết số hai mươi mốt trên en quy xê pê, ngày hai mươi sáu tháng hai năm {Y2021} của Chính phủ."),
+     f"Nghị quyết số hai mươi mốt trên nờ quy xê pê, ngày hai mươi sáu tháng hai năm {Y2021} của Chính phủ."),
     ("Quyết định số 3355/QĐ-BYT ngày 08/7/2021 của Bộ Y tế",
      f"Quyết định số ba nghìn ba trăm năm mươi lăm trên quy đê bê i tê ngày mồng tám tháng bảy năm {Y2021} "
      "của Bộ Y tế."),
@@ -60,16 +60,16 @@ PHRASES = [
      f"Kế hoạch số hai mươi sáu trên ca hát ca ét bê tê, ngày hai mươi hai tháng bảy năm {Y2021} "
      "của Trung tâm Kiểm soát bệnh tật tỉnh."),
     ("Kế hoạch số 112/KH-UBND ngày 16/11/2026 của UBND xã",
-     f"Kế hoạch số một trăm mười hai trên ca hát u bê en dê ngày mười sáu tháng mười một năm {Y2026} "
+     f"Kế hoạch số một trăm mười hai trên ca hát u bê nờ dê ngày mười sáu tháng mười một năm {Y2026} "
      "của Ủy ban nhân dân xã."),
     ("Nghị quyết số 02-NQ/TU, ngày 04/12/2020 của Ban Chấp hành Đảng bộ tỉnh",
-     f"Nghị quyết số hai en quy trên tê u, ngày mồng bốn tháng mười hai năm {Y2020} "
+     f"Nghị quyết số hai nờ quy trên tê u, ngày mồng bốn tháng mười hai năm {Y2020} "
      "của Ban Chấp hành Đảng bộ tỉnh."),
     ("Kế hoạch số 48-KH/BTGTW, ngày 21/7/2021 của Ban Tuyên giáo Trung ương",
-     f"Kế hoạch số bốn mươi tám ca hát trên bê tê giê tê vê kép, ngày hai mươi mốt tháng bảy năm {Y2021} "
+     f"Kế hoạch số bốn mươi tám ca hát trên bê tê gờ tê vê kép, ngày hai mươi mốt tháng bảy năm {Y2021} "
      "của Ban Tuyên giáo Trung ương."),
     ("Nghị định số 72/2013/NĐ-CP của Chính phủ",
-     "Nghị định số bảy mươi hai trên hai nghìn không trăm mười ba trên en đê xê pê của Chính phủ."),
+     "Nghị định số bảy mươi hai trên hai nghìn không trăm mười ba trên nờ đê xê pê của Chính phủ."),
     # Dates, date ranges, months.
     ("Lời kêu gọi ngày 29/7/2021 của Tổng Bí thư Nguyễn Phú Trọng",
      f"Lời kêu gọi ngày hai mươi chín tháng bảy năm {Y2021} của Tổng Bí thư Nguyễn Phú Trọng."),
@@ -99,12 +99,12 @@ PHRASES = [
     ("đợt 2 năm 2026", f"đợt hai năm {Y2026}."),
     # Times.
     ("sáng từ 7h30, chiều từ 13h30 đến 17h30",
-     "sáng từ bảy giờ ba mươi phút, chiều từ mười ba giờ ba mươi phút đến mười bảy giờ ba mươi phút."),
+     "sáng từ bảy giờ ba mươi, chiều từ mười ba giờ ba mươi đến mười bảy giờ ba mươi."),
     ("Buổi sáng từ 7h30 đến 11h00, buổi chiều từ 13h30 đến 17h00",
-     "Buổi sáng từ bảy giờ ba mươi phút đến mười một giờ, buổi chiều từ mười ba giờ ba mươi phút "
+     "Buổi sáng từ bảy giờ ba mươi đến mười một giờ, buổi chiều từ mười ba giờ ba mươi "
      "đến mười bảy giờ."),
     ("gửi về Trạm Y tế xã trước 17h30 ngày 04/12/2026",
-     f"gửi về Trạm Y tế xã trước mười bảy giờ ba mươi phút ngày mồng bốn tháng mười hai năm {Y2026}."),
+     f"gửi về Trạm Y tế xã trước mười bảy giờ ba mươi ngày mồng bốn tháng mười hai năm {Y2026}."),
     # Numbers, ratios, percentages, units, leading zeros.
     ("TTYT huyện phân bổ cho xã 1.500 liều vắc-xin.",
      "Trung tâm Y tế huyện phân bổ cho xã một nghìn năm trăm liều vắc xin."),
@@ -176,7 +176,7 @@ PHRASES = [
     ("Độc lập - Tự do - Hạnh phúc", "Độc lập, Tự do, Hạnh phúc."),
     ("thực hiện Chỉ thị này./.", "thực hiện Chỉ thị này."),
     ("Trang thông tin điện tử về dịch bệnh COVID-19 của tỉnh (<https://ncov.daklak.gov.vn>)",
-     "Trang thông tin điện tử về dịch bệnh Cô vít mười chín của tỉnh (ncov chấm daklak chấm gov chấm vê en)."),
+     "Trang thông tin điện tử về dịch bệnh Cô vít mười chín của tỉnh (ncov chấm daklak chấm gov chấm vi en)."),
     ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM."),
     ("Đây là Đài truyền thanh xã Ea Tu, thành phố Buôn Ma Thuột, tỉnh Đắk Lắk.",
      "Đây là Đài truyền thanh xã Ea Tu, thành phố Buôn Ma Thuột, tỉnh Đắk Lắk."),
@@ -200,7 +200,7 @@ def test_a_heading_ends_with_a_stop_so_it_is_not_run_into_the_next_sentence():
 
 def test_a_hard_wrapped_sentence_is_not_cut_by_stops():
     text = "Công điện số 1063/CĐ-TTg ngày\n31/7/2021 của Thủ tướng"
-    assert TextNormaliser().normalise(text) == ("Công điện số một nghìn không trăm sáu mươi ba trên xê đê tê tê giê "
+    assert TextNormaliser().normalise(text) == ("Công điện số một nghìn không trăm sáu mươi ba trên xê đê tê tê gờ "
                                                 f"ngày\nba mươi mốt tháng bảy năm {Y2021} của Thủ tướng.")
 
 
@@ -212,7 +212,7 @@ def test_a_hard_wrapped_sentence_is_not_cut_by_stops():
     ("1/3 số hộ", "một phần ba số hộ."),
     ("3/4 số thôn", "ba phần tư số thôn."),
     ("lúc 7:00", "lúc bảy giờ."),
-    ("lúc 19:45", "lúc mười chín giờ bốn mươi lăm phút."),
+    ("lúc 19:45", "lúc mười chín giờ bốn mươi lăm."),
     ("5 giờ 30", "năm giờ ba mươi."),
     ("sốt 38,5°C", "sốt ba mươi tám phẩy năm độ xê."),
     ("cách 3 km", "cách ba ki lô mét."),
@@ -226,8 +226,8 @@ def test_a_hard_wrapped_sentence_is_not_cut_by_stops():
     ("0912.345.678", "không chín một hai, ba bốn năm, sáu bảy tám."),
     ("lần thứ IV", "lần thứ tư."),
     ("Căn cứ vào mục II của Kế hoạch này", "Căn cứ vào mục hai của Kế hoạch này."),
-    ("xem tại https://vtv.vn/xa-hoi/so-hoa-20210709202735902.htm", "xem tại vê tê vê chấm vê en."),
-    ("www.moh.gov.vn", "vê kép vê kép vê kép chấm moh chấm gov chấm vê en."),
+    ("xem tại https://vtv.vn/xa-hoi/so-hoa-20210709202735902.htm", "xem tại vê tê vê chấm vi en."),
+    ("www.moh.gov.vn", "vê kép vê kép vê kép chấm moh chấm gov chấm vi en."),
     ("thứ Hai đến thứ Sáu", "thứ Hai đến thứ Sáu."),
     ("TP. Buôn Ma Thuột", "thành phố Buôn Ma Thuột."),
     ("**Về việc tăng cường**", "Về việc tăng cường."),
@@ -270,8 +270,8 @@ def test_the_key_changes_with_the_dictionary_and_not_with_its_order():
     assert TextNormaliser().key().startswith("vi-")
 
 
-@pytest.mark.parametrize("letters, spoken", [("TTg", "tê tê giê"), ("QH15", "quy hát mười lăm"),
-                                             ("HĐND", "hát đê en dê"), ("W", "vê kép")])
+@pytest.mark.parametrize("letters, spoken", [("TTg", "tê tê gờ"), ("QH15", "quy hát mười lăm"),
+                                             ("HĐND", "hát đê nờ dê"), ("W", "vê kép")])
 def test_spell(letters, spoken):
     assert spell(letters) == spoken
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from click.testing import CliRunner
 
 from broadcaster.cli import cli
+from broadcaster.cli.speech import _rules
+from broadcaster.speech.readers import RULES
 from broadcaster.station import Station
 from tests.helpers import NOW
 
@@ -21,7 +23,7 @@ def test_speak_text_of_a_file_not_yet_in_the_library(station_dir):
 
 def test_speak_text_of_an_announcement_in_the_library(station_dir):
     station = Station(station_dir)
-    station.add_file(station_dir / "scripts_text" / "tiem-vac-xin.md", NOW)
+    station.content.add_file(station_dir / "scripts_text" / "tiem-vac-xin.md", NOW)
     result = CliRunner().invoke(cli, ["speak-text", "tiem-vac-xin"], obj=station, catch_exceptions=False)
     assert "qua số điện thoại không hai sáu hai, ba tám năm hai, một một năm.\n" in result.output
     assert "từ ngày mồng bảy tháng mười hai năm hai nghìn không trăm hai mươi sáu" in result.output
@@ -30,7 +32,7 @@ def test_speak_text_of_an_announcement_in_the_library(station_dir):
 
 def test_speak_text_of_an_unknown_id_or_a_missing_file(station_dir):
     station = Station(station_dir)
-    station.add_file(station_dir / "scripts_text" / "khau-hieu-5k.md", NOW)
+    station.content.add_file(station_dir / "scripts_text" / "khau-hieu-5k.md", NOW)
     result = CliRunner().invoke(cli, ["speak-text", "khau-hieu-5"], obj=station)
     assert result.exit_code == 2
     assert result.output == ("Error: unknown announcement 'khau-hieu-5' (did you mean 'khau-hieu-5k'?); "
@@ -42,7 +44,7 @@ def test_speak_text_of_an_unknown_id_or_a_missing_file(station_dir):
 
 def test_content_show_prints_the_text_and_what_will_be_spoken(station_dir):
     station = Station(station_dir)
-    station.add_file(station_dir / "scripts_text" / "khau-hieu-5k.md", NOW)
+    station.content.add_file(station_dir / "scripts_text" / "khau-hieu-5k.md", NOW)
     result = CliRunner().invoke(cli, ["content", "show", "khau-hieu-5k"], obj=station, catch_exceptions=False)
     written = "Thông điệp 5K của Bộ Y tế"
     assert written in result.output
@@ -75,14 +77,16 @@ def test_speak_text_in_a_station_uses_its_dictionary(station_dir):
 
 def test_speak_text_explain_names_each_token_and_its_rule(tmp_path):
     text = "THÔNG BÁO của xã. Gọi 115 lúc 9h2m2s\nsáng mùng 8/3 XKLĐ"  # ordinary words are not listed
-    result = CliRunner().invoke(cli, ["speak-text", "--explain", "-"], obj=Station(tmp_path), input=text)
+    # Outside a station the messages are Vietnamese unless told: English asked for, as the lines below are.
+    result = CliRunner().invoke(cli, ["--lang", "en", "speak-text", "--explain", "-"], obj=Station(tmp_path),
+                                input=text)
     assert result.exit_code == 0
     assert result.output == (
         "line 1: Gọi 115 → Gọi một một năm (a number to call or copy after 'điện thoại', "
         "'mã số thuế'...: digit by digit)\n"
         "line 1: 9h2m2s → chín giờ hai phút hai giây (a clock time)\n"
         "line 2: 8/3 → tám tháng ba (a date after a word of time, else a fraction or a ratio)\n"
-        "line 2: XKLĐ → ích ca e lờ đê (a word in capitals: spelled when it is not a Vietnamese syllable)\n")
+        "line 2: XKLĐ → ích ca lờ đê (a word in capitals: spelled when it is not a Vietnamese syllable)\n")
 
 
 def test_content_add_warns_about_words_it_can_only_spell_and_says_how_to_fix_them(station_dir):
@@ -92,7 +96,7 @@ def test_content_add_warns_about_words_it_can_only_spell_and_says_how_to_fix_the
     assert result.exit_code == 0
     lines = result.output.splitlines()
     assert lines[1:] == [
-        "warning: tuyen-dung: 'XKLĐ' (line 1 of the text) can only be spelled out ('ích ca e lờ đê'); if it is "
+        "warning: tuyen-dung: 'XKLĐ' (line 1 of the text) can only be spelled out ('ích ca lờ đê'); if it is "
         "read otherwise, add a line 'XKLĐ: how it is read' to a dictionary file such as tu-dien.yaml, named "
         "under 'speech:' in station.yaml as 'dictionary: tu-dien.yaml'",
         "warning: tuyen-dung: 'Ng.' (line 2 of the text) can only be spelled out ('Ng.'); if it is read "
@@ -112,9 +116,13 @@ def test_content_add_names_the_station_dictionary_when_there_is_one(station_dir)
 
 
 def test_speak_text_of_a_folder_or_a_binary_file_is_refused_in_one_line(tmp_path):
-    result = CliRunner().invoke(cli, ["speak-text", str(tmp_path)], obj=Station(tmp_path))
+    result = CliRunner().invoke(cli, ["--lang", "en", "speak-text", str(tmp_path)], obj=Station(tmp_path))
     assert result.exit_code == 2 and result.output == f"Error: {tmp_path}: this is a folder, not a file\n"
     binary = tmp_path / "khong-phai-van-ban.txt"
     binary.write_bytes(b"\x00\x01\x02ELF\x00")
     result = CliRunner().invoke(cli, ["speak-text", str(binary)], obj=Station(tmp_path))
-    assert result.exit_code == 2 and result.output.startswith(f"Error: {binary}")
+    assert result.exit_code == 2 and result.output.startswith(f"Lỗi: {binary}")  # no station: Vietnamese
+
+
+def test_explain_names_what_every_rule_does():
+    assert set(_rules()) == {"dictionary", *(rule.name for rule in RULES)}

@@ -1,0 +1,70 @@
+"""The Flask application of a station: its pages (blueprints), sessions, CSRF, headers and language."""
+
+from __future__ import annotations
+
+import datetime as dt
+from contextlib import ExitStack
+
+from flask import Flask, g, session
+
+from broadcaster.errors import BroadcasterError
+from broadcaster.messages import LANGUAGES, counted, speaking, t
+from broadcaster.playout.clock import Clock, SystemClock
+from broadcaster.station import Station
+from broadcaster.status import PlanningCache
+from broadcaster.web import auth, filters, onair, security, users
+from broadcaster.web.pages import EXTENSION, Served, failed, served
+
+# The page groups, in the order of the menu. A page group is a module with a Blueprint ``bp`` and ``NAV``:
+# (endpoint, label, roles) for each menu entry it adds.
+PAGES = (
+    onair,
+    users,
+)
+
+
+def create_app(station: Station, clock: Clock | None = None, **config: object) -> Flask:
+    """The web application of ``station``, reading ``clock`` (the system's by default); ``config`` goes
+    into Flask's configuration (TESTING=True for tests)."""
+    station.config  # read and checked once, now: a broken station.yaml stops `serve` before it listens
+    app = Flask(__name__)
+    app.config.update(SECRET_KEY=security.secret_key(station.data_dir),
+                      PERMANENT_SESSION_LIFETIME=dt.timedelta(seconds=auth.SESSION_S), **config)
+    app.extensions[EXTENSION] = Served(station, clock or SystemClock(station.config.tz), auth.LoginLock(),
+                                       PlanningCache(station))
+    security.protect(app)
+    filters.register(app)
+    app.register_blueprint(auth.bp)
+    for page in PAGES:
+        app.register_blueprint(page.bp)
+    app.before_request(_speak)
+    app.teardown_request(_stop_speaking)
+    auth.guard(app)
+    app.register_error_handler(BroadcasterError, failed)
+    app.jinja_env.globals.update(t=t, counted=counted, LANGUAGES=LANGUAGES)
+    app.context_processor(_page_context)
+    return app
+
+
+def _language() -> str:
+    """The language chosen for this session, else the station's."""
+    chosen = session.get("lang")
+    return chosen if chosen in LANGUAGES else served().station.config.language
+
+
+def _speak() -> None:
+    g.speaking = ExitStack()
+    g.speaking.enter_context(speaking(_language()))
+
+
+def _stop_speaking(_error: BaseException | None) -> None:
+    if "speaking" in g:
+        g.speaking.close()
+
+
+def _page_context() -> dict:
+    """What base.html shows: the language, the station's name, the menu the person may use."""
+    roles = g.get("roles", set())
+    nav = [(endpoint, label) for page in PAGES for endpoint, label, allowed in page.NAV if roles & set(allowed)]
+    return {"lang": _language(), "station_name": served().station.config.name, "nav": nav,
+            "person": g.get("person")}

@@ -1,0 +1,181 @@
+"""Who is logged in: the login and logout pages, the session's expiry, the lock on a login guessed at, and
+:func:`requires`, which every route wears to say which roles may use it."""
+
+from __future__ import annotations
+
+import functools
+import threading
+from typing import Callable
+
+from flask import Blueprint, Flask, current_app, g, redirect, render_template, request, session, url_for
+
+from broadcaster.content.users import LOCK_S, ROLES, AuthError, LockedError, Person, same_person
+from broadcaster.messages import LANGUAGES, marked, t
+from broadcaster.web.pages import now, problem, served, station
+
+ADMIN = marked("admin")  # the first supervisor, whose key is the station's root of trust
+EVERYONE = (*ROLES, ADMIN)
+SESSION_S = 8 * 3600  # a session ends this long after its login ...
+IDLE_S = 3600         # ... or after this long without a request
+LOGIN_TRIES = 10      # this many wrong logins from one computer lock its login for LOCK_S
+
+bp = Blueprint("auth", __name__)
+
+
+def requires(*roles: str, passive: bool = False) -> Callable:
+    """Let only a person logged in, holding one of ``roles`` ('admin' for the admin), use the route; a
+    ``passive`` one (a page's live stream) does not count as the person being active (the idle limit)."""
+    unknown = set(roles) - set(EVERYONE)
+    if not roles or unknown:
+        raise ValueError(f"requires() takes roles among {EVERYONE}, not {sorted(unknown) or 'none'}")
+
+    def decorate(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def guarded(*args, **kwargs):
+            if g.person is None:
+                if request.method in ("GET", "HEAD") and not request.headers.get("HX-Request"):
+                    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+                return problem(t("log in first"), 401)
+            if not g.roles & set(roles):
+                return problem(t("{name} is {role}; this page is for: {roles}", name=g.person.name,
+                                 role=t(g.person.role), roles=", ".join(t(r) for r in roles)), 403)
+            return view(*args, **kwargs)
+
+        guarded.roles, guarded.passive = roles, passive
+        return guarded
+
+    return decorate
+
+
+def public(view: Callable) -> Callable:
+    """Mark a route that needs no login (the login page itself)."""
+    view.roles = None
+    return view
+
+
+def guard(app: Flask) -> None:
+    """Refuse to serve a route that wears neither :func:`requires` nor :func:`public`; read the session of
+    every request."""
+    for endpoint, view in app.view_functions.items():
+        if endpoint != "static" and not hasattr(view, "roles"):
+            raise TypeError(f"route {endpoint} must wear @requires(...) or @public")
+    app.before_request(_session_person)
+
+
+def _session_person() -> None:
+    """g.person and g.roles from the session, or None and nothing when it has expired or names no one."""
+    g.person, g.roles = None, set()
+    name = session.get("name")
+    if not isinstance(name, str) or request.endpoint == "static":  # a style sheet needs no one
+        return
+    at = now().timestamp()
+    since, seen = session.get("since", 0), session.get("seen", 0)
+    if not (isinstance(since, (int, float)) and isinstance(seen, (int, float))) \
+            or at - since > SESSION_S or at - seen > IDLE_S:
+        session.clear()
+        return
+    users = station().users
+    person = next((p for p in users.people() if not p.reason and same_person(p.name, name)), None)
+    if person is None:  # removed, or their record no longer verifies
+        session.clear()
+        return
+    if not getattr(current_app.view_functions.get(request.endpoint), "passive", False):
+        session["seen"] = at
+    g.person = person
+    g.roles = {person.role, ADMIN} if person.public == users.root_public() else {person.role}
+
+
+def session_deadline() -> float:
+    """When the session of this request ends at the latest (a timestamp): a stream stops there."""
+    return session.get("since", 0) + SESSION_S
+
+
+class LoginLock:
+    """Wrong logins per computer (address): LOGIN_TRIES of them within LOCK_S lock its login for LOCK_S. Each
+    person's own lock (after fewer wrong passphrases) is kept by the station's users file."""
+
+    def __init__(self):
+        self._failures: dict[str, list[float]] = {}
+        self._lock = threading.Lock()
+
+    def locked_until(self, address: str, at: float) -> float | None:
+        """When the login of ``address`` opens again, or None when it is open."""
+        with self._lock:
+            recent = [f for f in self._failures.get(address, []) if at - f < LOCK_S]
+            self._failures[address] = recent
+            return recent[-1] + LOCK_S if len(recent) >= LOGIN_TRIES else None
+
+    def failed(self, address: str, at: float) -> None:
+        """Count a wrong login from ``address``."""
+        with self._lock:
+            self._failures.setdefault(address, []).append(at)
+
+    def passed(self, address: str) -> None:
+        """A right login from ``address`` ends its run of wrong ones."""
+        with self._lock:
+            self._failures.pop(address, None)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+def login():
+    """Log in with a name and passphrase, which open the person's key as the CLI's do."""
+    message, status = "", 200
+    if request.method == "POST":
+        message, status = _log_in(request.form.get("name", ""), request.form.get("passphrase", ""))
+        if not message:
+            return redirect(_local(request.args.get("next", "")) or url_for("onair.page"))
+    return render_template("login.html", message=message), status
+
+
+def _log_in(name: str, passphrase: str) -> tuple[str, int]:
+    """Start a session for ``name``: ('', 302) when it starts, else why not and the HTTP status."""
+    lock, address, at = served().login_lock, request.remote_addr or "", now().timestamp()
+    until = lock.locked_until(address, at)
+    if until is not None:
+        return t("too many wrong passphrases from this computer: the login is locked until {time}",
+                 time=now().fromtimestamp(until, now().tzinfo).strftime("%H:%M")), 429
+    try:
+        person = station().users.unlock(name, passphrase, set(ROLES), t("log in"))
+    except LockedError as exc:
+        lock.failed(address, at)
+        return str(exc), 429
+    except AuthError:  # which of name or passphrase was wrong is not told to a guesser
+        lock.failed(address, at)
+        return t("wrong name or passphrase"), 401
+    lock.passed(address)
+    lang = session.get("lang")
+    session.clear()
+    session.permanent = True
+    session.update(name=person.name, since=at, seen=at, **({"lang": lang} if lang else {}))
+    return "", 302
+
+
+def _local(target: str) -> str:
+    """``target`` when it is a path on this site, else '' (a login link must not lead elsewhere)."""
+    return target if target.startswith("/") and not target.startswith(("//", "/\\")) else ""
+
+
+@bp.route("/logout", methods=["POST"])
+@requires(*EVERYONE)
+def logout():
+    """End the session."""
+    session.clear()
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/language", methods=["POST"])
+@requires(*EVERYONE)
+def language():
+    """Show the pages in another language, for this session."""
+    chosen = request.form.get("lang", "")
+    if chosen not in LANGUAGES:
+        return problem(t("no language '{lang}'; the languages: {languages}", lang=chosen,
+                         languages=", ".join(LANGUAGES)), 400)
+    session["lang"] = chosen
+    return redirect(_local(request.form.get("back", "")) or url_for("onair.page"))
+
+
+def person() -> Person:
+    """The person logged in (in a route that wears :func:`requires`)."""
+    return g.person

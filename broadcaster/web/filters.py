@@ -1,0 +1,61 @@
+"""Jinja filters: dates as dd/mm/yyyy and 24-hour times, in the station's time zone, as Vietnam writes them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Flask
+
+from broadcaster.web.pages import served
+
+
+def _moment(value: object) -> dt.datetime | dt.date | None:
+    """A datetime (ISO text accepted) in the station's time zone, a date as it is, None for nothing."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value) if "T" in value or " " in value else dt.date.fromisoformat(value)
+    if isinstance(value, dt.datetime):
+        tz = served().clock.tz
+        return value.astimezone(tz) if value.tzinfo else value.replace(tzinfo=tz)
+    return value
+
+
+def date(value: object) -> str:
+    """'04/12/2026'."""
+    moment = _moment(value)
+    return moment.strftime("%d/%m/%Y") if moment else ""
+
+
+def time(value: object) -> str:
+    """'14:05'."""
+    moment = _moment(value)
+    return moment.strftime("%H:%M") if isinstance(moment, dt.datetime) else ""
+
+
+def clock(value: object) -> str:
+    """'14:05:09'."""
+    moment = _moment(value)
+    return moment.strftime("%H:%M:%S") if isinstance(moment, dt.datetime) else ""
+
+
+def datetime(value: object) -> str:
+    """'04/12/2026 14:05'."""
+    moment = _moment(value)
+    return moment.strftime("%d/%m/%Y %H:%M") if isinstance(moment, dt.datetime) else date(moment)
+
+
+def duration(seconds: object) -> str:
+    """'3:07' or '1:03:07' for a number of seconds ('' for none)."""
+    if seconds is None:
+        return ""
+    total = max(0, round(float(seconds)))
+    hours, rest = divmod(total, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
+
+
+def register(app: Flask) -> None:
+    """Make the filters available to every template."""
+    for name, function in (("date", date), ("time", time), ("clock", clock), ("datetime", datetime),
+                           ("duration", duration)):
+        app.add_template_filter(function, name)
