@@ -227,14 +227,19 @@ def write_schedule(root: Path, outputs: dict[str, str], sessions: list[tuple[str
     return path
 
 
+def startup_allowance() -> float:
+    """Seconds a fresh interpreter takes, here and now, to import what `run` imports."""
+    began = time.monotonic()
+    subprocess.run([sys.executable, "-c", "import broadcaster.cli, broadcaster.playout.runner"], cwd=ROOT,
+                   env=process_env(), check=True, timeout=120)
+    return time.monotonic() - began
+
+
 def soon(seconds: float) -> dt.datetime:
     """``seconds`` from now, in the station's time zone, plus the time a fresh interpreter takes here and now
     to import what `run` imports: a busy computer starts `run` slowly, and an item due before it is ready
     would be missed rather than tested. The test is skipped when the day would end first."""
-    began = time.monotonic()
-    subprocess.run([sys.executable, "-c", "import broadcaster.cli, broadcaster.playout.runner"], cwd=ROOT,
-                   env=process_env(), check=True, timeout=120)
-    when = dt.datetime.now(TZ) + dt.timedelta(seconds=seconds + time.monotonic() - began)
+    when = dt.datetime.now(TZ) + dt.timedelta(seconds=seconds + startup_allowance())
     if when.date() != dt.datetime.now(TZ).date() or when.date() != (when + dt.timedelta(seconds=300)).date():
         pytest.skip("too close to midnight for a same-day schedule")
     return when

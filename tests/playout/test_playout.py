@@ -25,6 +25,7 @@ from broadcaster.playout.priority import EMERGENCY, PRIORITY, Policy
 from broadcaster.playout.runner import countdown
 from broadcaster.station import Station
 from tests.conftest import captured
+from tests.faults.conftest import startup_allowance
 from tests.helpers import NOW, PASSPHRASE, SUPERVISOR, killed_while_replacing
 from tests.playout.conftest import TZ, at, write_schedule
 from tests.processes import spawn
@@ -200,8 +201,8 @@ def test_killed_mid_air_is_logged_partial_and_replayed_on_restart(quick, clean_c
     # A grace and a session long enough for a restart on a busy computer (it may take several seconds).
     config = quick.root / "station.yaml"
     config.write_text(config.read_text(encoding="utf-8").replace("grace: 10s", "grace: 60s"), encoding="utf-8")
-    write_schedule(quick.root, f"sessions:\n  - name: Sáng\n    start: '{at(3)}'\n    output: loa-xa\n"
-                               "    items: [khan, hai, mot, ba]\n")
+    write_schedule(quick.root, f"sessions:\n  - name: Sáng\n    start: '{at(3 + startup_allowance())}'\n"
+                               "    output: loa-xa\n    items: [khan, hai, mot, ba]\n")
     command = [sys.executable, "-m", "broadcaster", "--station", str(quick.root), "run"]
     process = spawn(command, stdout=subprocess.PIPE, text=True, encoding="utf-8", env=os.environ)
     for line in process.stdout:
