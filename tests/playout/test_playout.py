@@ -204,10 +204,10 @@ def test_killed_mid_air_is_logged_partial_and_replayed_on_restart(quick, clean_c
     write_schedule(quick.root, f"sessions:\n  - name: Sáng\n    start: '{at(3 + startup_allowance())}'\n"
                                "    output: loa-xa\n    items: [khan, hai, mot, ba]\n")
     command = [sys.executable, "-m", "broadcaster", "--station", str(quick.root), "run"]
-    process = spawn(command, stdout=subprocess.PIPE, text=True, encoding="utf-8", env=os.environ)
-    for line in process.stdout:
-        if "ON AIR loa-xa: khan" in line:
-            break
+    # --exit-when-idle: should khan never go on air, the output ends and the test fails rather than waits forever
+    process = spawn([*command, "--exit-when-idle"], stdout=subprocess.PIPE, text=True, encoding="utf-8",
+                    env=os.environ)
+    assert any("ON AIR loa-xa: khan" in line for line in process.stdout)
     time.sleep(1.0)
     process.send_signal(signal.SIGKILL)
     process.wait(10)
