@@ -47,12 +47,15 @@ from pathlib import Path
 import numpy as np
 import soundfile
 
+import load  # bench/load.py, beside this file
+
 RATE = 44100
 SPACING_S = 0.5
 BEEP_S = 0.1
 REFERENCE_BEEPS = 10
 SEGMENT_S = 2.0  # the timeline is fitted through the lowest arrival bound of each stretch this long
 OUTPUTS = ("cap1", "cap2")
+SERVER_RT_PRIORITY = 20  # above the engine's feeding threads (10), as a sound server's are
 INSTALL = "apt-get install -y pulseaudio pulseaudio-utils libasound2-plugins"
 BEEP = (0.5 * np.sin(2 * np.pi * 1000 * np.arange(int(BEEP_S * RATE)) / RATE)).astype(np.float32)
 
@@ -75,11 +78,26 @@ def start_pulseaudio(folder: Path) -> None:
     started = subprocess.run(args, capture_output=True, text=True)
     if started.returncode != 0:
         sys.exit(f"PulseAudio did not start (exit {started.returncode}); its log: {folder / 'pulse.log'}")
+    print(f"PulseAudio's threads: {sound_server_realtime(folder / 'pulse' / 'pid')}", flush=True)
     conf = folder / "asound.conf"
     conf.write_text("".join(f'pcm.{name} {{ type pulse; device "{name}" }}\n'
                             f'pcm.{monitor(name)} {{ type pulse; device "{name}.monitor" }}\n' for name in OUTPUTS)
                     + "ctl.!default { type pulse }\n")
     os.environ["ALSA_CONFIG_PATH"] = f"/usr/share/alsa/alsa.conf:{conf}"
+
+
+def sound_server_realtime(pid_file: Path) -> str:
+    """Put every thread of the PulseAudio daemon in the real-time class, as a desktop's sound server is (by
+    rtkit) and as a sound card's clock is not held up by the processor at all: under load the null sinks
+    then keep time, and the bench measures the engine rather than them. Says what it did."""
+    pid = pid_file.read_text().split()[0]
+    try:
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            os.sched_setscheduler(int(task.name), os.SCHED_RR, os.sched_param(SERVER_RT_PRIORITY))
+    except (OSError, AttributeError) as exc:
+        return (f"not real-time ({exc}; needs root or a real-time limit): under load the sinks themselves "
+                f"stall, and the figures count that too")
+    return f"real-time (SCHED_RR {SERVER_RT_PRIORITY})"
 
 
 def portaudio_with_pulse():
@@ -248,6 +266,8 @@ def engine_run(folder: Path, items: int) -> tuple[dict[str, np.ndarray], dict[st
         time.sleep(0.2)
     time.sleep(1.0)
     engine.stop()
+    print("its channels' threads: " + ", ".join(f"{name} {c.priority or 'not raised'}"
+                                                 for name, c in engine.channels.items()), flush=True)
     planned = {name: np.array([a.start.timestamp() for a in airings if a.output == name]) for name in OUTPUTS}
     own = {name: np.array([reported.get(f"{name}/{i}", np.nan) for i in range(items)]) for name in OUTPUTS}
     return planned, own, latencies
@@ -255,7 +275,12 @@ def engine_run(folder: Path, items: int) -> tuple[dict[str, np.ndarray], dict[st
 
 def engine_process(folder: Path, items: int, results) -> None:
     """engine_run in a process of its own, so that the recorders' callbacks do not compete with the
-    engine's threads for the interpreter (as another program's would not)."""
+    engine's threads for the interpreter (as another program's would not); its priority raised as `run`
+    raises its own."""
+    from broadcaster.outputs.boost import raise_process
+
+    print(f"the engine's process priority: {raise_process() or 'as other programs (not allowed to raise it)'}",
+          flush=True)
     results.put(engine_run(folder, items))
 
 
@@ -286,23 +311,37 @@ def spread(err: np.ndarray) -> str:
 
 def output_latency(sd) -> float:
     """PortAudio's output latency of a stream opened as the engine's sound device sink opens it."""
-    with sd.OutputStream(device=OUTPUTS[0], samplerate=RATE, channels=1, dtype="float32", latency="high") as s:
+    from broadcaster.outputs.sinks import DEVICE_BUFFER_S
+
+    with sd.OutputStream(device=OUTPUTS[0], samplerate=RATE, channels=1, dtype="float32",
+                         latency=DEVICE_BUFFER_S) as s:
         return s.latency
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--items", type=int, default=200, help="items on each output (default 200)")
-    items = parser.parse_args().items
+    parser.add_argument("--load", action="store_true",
+                        help=f"run beside a busy computer's load: {load.CPU} CPU-bound processes and a writer "
+                             f"syncing {load.FILE_MB} MB files to disk in a loop (started and stopped here)")
+    args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="broadcaster-timing-"))
     start_pulseaudio(folder)
     try:
-        measure(folder, items)
+        if args.load:
+            with load.Load(args.items * SPACING_S + 120, folder=folder) as busy:
+                print(f"under load: {busy.describe()}", flush=True)
+                measure(folder, args.items)
+        else:
+            measure(folder, args.items)
     finally:
         subprocess.run(["pulseaudio", "--kill"], capture_output=True)
 
 
 def measure(folder: Path, items: int) -> None:
+    from broadcaster.outputs.boost import raise_process
+
+    raise_process()  # the recorders are the bench's instrument: as the engine's, their threads inherit it
     sd = portaudio_with_pulse()
     # A silent client on each sink for the whole run: an idle null sink renders up to two seconds ahead,
     # so its monitor would get samples long before the sink's clock plays them.

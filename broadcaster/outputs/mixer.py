@@ -12,6 +12,7 @@ from collections import deque
 import numpy as np
 
 from broadcaster.errors import DeviceError
+from broadcaster.outputs.boost import raise_this_thread
 from broadcaster.messages import t
 from broadcaster.outputs.sinks import check_device, portaudio, probe_device, stream_held_s
 from broadcaster.outputs.timeline import Timeline
@@ -130,6 +131,7 @@ class DeviceMixer:
         self._thread.start()
 
     def _pump(self, stream) -> None:
+        raise_this_thread()
         sd = portaudio()
         frames = int(BLOCK_S * self._rate)
         try:

@@ -12,6 +12,8 @@ import soundfile
 from broadcaster.errors import DeviceError
 from broadcaster.messages import t
 
+DEVICE_BUFFER_S = 0.1  # a sound device's buffer: what the playout channel keeps written ahead of the clock
+
 
 class Sink(Protocol):
     """Somewhere audio is heard. ``writes_silence`` says whether idle time should be written as silence;
@@ -132,10 +134,11 @@ class SoundDeviceSink:
         sd = portaudio()
         index = find_device(self.device)
         try:
-            # A large device buffer rides out a busy computer without running dry; starts stay on the
-            # sample because the channel counts what it wrote, whatever the buffer's size.
+            # A large device buffer rides out a busy computer without running dry (PortAudio's "high" is
+            # some 35 ms through PulseAudio, less than a busy processor may keep a thread waiting); starts
+            # stay on the sample because the channel counts what it wrote, whatever the buffer's size.
             self._stream = sd.OutputStream(samplerate=rate, channels=1, dtype="float32", device=index,
-                                           latency="high")
+                                           latency=DEVICE_BUFFER_S)
             self._stream.start()
             self._rate = rate
         except sd.PortAudioError as exc:

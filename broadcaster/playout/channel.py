@@ -17,6 +17,7 @@ import soundfile
 
 from broadcaster.errors import BroadcasterError, DeviceError, StorageError
 from broadcaster.messages import t
+from broadcaster.outputs.boost import raise_this_thread
 from broadcaster.outputs.relay import RelayStream
 from broadcaster.outputs.sinks import Sink
 from broadcaster.outputs.timeline import Timeline
@@ -24,6 +25,7 @@ from broadcaster.playout.clock import Clock
 from broadcaster.playout.mailbox import write_json
 from broadcaster.playout.events import (AIRED, BACK, FAILED, INTERRUPTED, MISSED, PARTIAL, SKIPPED, STARTED,
                                         AiringEvent, DeviceEvent, airing_to_record)
+from broadcaster.playout.preload import Preloaded
 from broadcaster.playout.priority import NORMAL, RANK, Policy
 from broadcaster.schedule.plan import PlannedAiring
 
@@ -67,7 +69,8 @@ class Channel:
 
     def __init__(self, name: str, sinks: list[Sink], clock: Clock, rate: int, gain_db: float,
                  emit: Callable[[object], None], journal: Path,
-                 gate: Callable[[PlannedAiring], str | None] = lambda airing: None, probe_s: float | None = None):
+                 gate: Callable[[PlannedAiring], str | None] = lambda airing: None, probe_s: float | None = None,
+                 post: Callable[..., None] = lambda call, key=None: call()):
         self.name = name
         self.sinks = sinks
         self.clock = clock
@@ -75,6 +78,7 @@ class Channel:
         self.gain = 10 ** (gain_db / 20)
         self.emit = emit
         self.journal = journal
+        self.post = post  # how disk writes of the journal are done: by the engine's effects thread, in order
         self.gate = gate
         self._queue: list[Queued] = []
         self._cv = threading.Condition()
@@ -89,6 +93,7 @@ class Channel:
         self._down: set[str] = set()  # devices reported failed that have not worked since
         self.probe_s = probe_s  # None: idle devices are not probed (a demo, a test of the engine alone)
         self._probed = time.monotonic()  # devices were just checked at start-up
+        self.priority = ""  # how the thread's priority was raised ('' if it could not be)
         self._thread = threading.Thread(target=self._run, name=f"channel-{name}", daemon=True)
 
     # -- control, from other threads ------------------------------------------------------------
@@ -155,6 +160,7 @@ class Channel:
     # -- the thread ---------------------------------------------------------------------------------
 
     def _run(self) -> None:
+        self.priority = raise_this_thread()
         try:
             while True:
                 with self._cv:
@@ -289,7 +295,7 @@ class Channel:
         if refused:
             self.emit(AiringEvent(SKIPPED, airing, self._describe(), reason=refused))
             return
-        files = ([item.chime] if item.chime else []) + [airing.asset_path]
+        files = [] if airing.relay_url else ([item.chime] if item.chime else []) + [airing.asset_path]
         started = None
         for attempt in range(len(self.sinks)):
             try:
@@ -297,7 +303,10 @@ class Channel:
             except DeviceError as exc:  # no device would open; each one was reported
                 self.emit(AiringEvent(FAILED, airing, self._describe(), reason=exc.message))
                 break
+            audio: list[Preloaded] = []
             try:
+                for path in files:  # read before the start: it then plays from memory
+                    audio.append(Preloaded(path, self.rate))
                 if not self._lead_in(airing.start):
                     self._close_if_file()
                     self._requeue(item)  # the clock was set back: it waits for its time again
@@ -312,11 +321,13 @@ class Channel:
                 if airing.relay_url:
                     note = self._play_relay(item, started)
                 else:
-                    for path in files:
-                        self._play_file(path, item, started)
+                    for sound in audio:
+                        self._play_file(sound, item, started)
+                until = self._heard_until(started)
+                self._tail()
                 played = self._describe()  # before a file sink closes, when the primary would be named
                 self._close_if_file()
-                self.emit(AiringEvent(AIRED, airing, played, started, self._heard_until(started), note))
+                self.emit(AiringEvent(AIRED, airing, played, started, until, note))
                 self._works(played)
                 break
             except Interrupted as cut:
@@ -341,6 +352,9 @@ class Channel:
                 self.emit(AiringEvent(FAILED, airing, self._describe(), started,
                                       self._heard_until(started) if started else None, exc.message))
                 break
+            finally:
+                for sound in audio:
+                    sound.close()
         self._journal(None, None)
 
     def _trouble(self, device: str, reason: str, failover_to: str) -> None:
@@ -377,30 +391,34 @@ class Channel:
         """After a failure, try the next device first from now on."""
         self.sinks.append(self.sinks.pop(0))
 
-    def _play_file(self, path: str, item: Queued, started: dt.datetime) -> None:
-        block_frames = int(BLOCK_S * self.rate)
+    def _play_file(self, audio: Preloaded, item: Queued, started: dt.datetime) -> None:
         last_note = time.monotonic()
-        try:
-            audio = soundfile.SoundFile(path)
-        except (OSError, RuntimeError, soundfile.SoundFileError) as exc:
-            raise BroadcasterError(t("the rendered audio cannot be read: {reason}", reason=exc), path=path) from None
-        with audio:
-            if audio.samplerate != self.rate:
-                raise BroadcasterError(t("the rendered audio is at {got} Hz, the output at {want} Hz",
-                                         got=audio.samplerate, want=self.rate), path=path)
-            for block in audio.blocks(blocksize=block_frames, dtype="float32", always_2d=True):
-                try:
-                    self._check_cut(item)
-                except Interrupted:
-                    # Fade out what plays rather than cut it dead.
-                    tail = audio.read(int(FADE_S * self.rate), dtype="float32", always_2d=True)
-                    fading = np.concatenate([block, tail]).mean(axis=1)
-                    self._write(fading * np.linspace(1.0, 0.0, len(fading), dtype=np.float32) * self.gain)
-                    raise
-                self._write(block.mean(axis=1) * self.gain)
-                if time.monotonic() - last_note > JOURNAL_EVERY_S:
-                    self._journal(item.airing, started)
-                    last_note = time.monotonic()
+        for block in audio.blocks(int(BLOCK_S * self.rate)):
+            try:
+                self._check_cut(item)
+            except Interrupted:
+                # Fade out what plays rather than cut it dead.
+                fading = np.concatenate([block, audio.read(int(FADE_S * self.rate))])
+                self._write(fading * np.linspace(1.0, 0.0, len(fading), dtype=np.float32) * self.gain)
+                raise
+            self._write(block * self.gain)
+            if time.monotonic() - last_note > JOURNAL_EVERY_S:
+                self._journal(item.airing, started)
+                last_note = time.monotonic()
+
+    def _tail(self) -> None:
+        """Write silence until the item's last sound is heard, unless the next item is due first: a device
+        that fails while it still holds the end of the item fails it over (the item is not aired yet)."""
+        if not self._sink.writes_silence:
+            return
+        held = self._sink.held_s()  # the device's account (a shared card's queue too), else the count's
+        end = time.monotonic() + held if held is not None else self._timeline()
+        while (left := end - time.monotonic()) > 0:
+            with self._cv:
+                due = self.clock.now() + dt.timedelta(seconds=left)
+                if self._stopping or any(q.airing.start <= due for q in self._queue):
+                    return
+            self._silence(BLOCK_S)
 
     def _play_relay(self, item: Queued, started: dt.datetime) -> str:
         """Relay the stream for the airing's length; if it drops, its fallback clip (repeated while a
@@ -425,7 +443,8 @@ class Channel:
             return ""
         dropped = played / self.rate
         while airing.asset_path and (ends - self._timeline()) * self.rate >= soundfile.info(airing.asset_path).frames:
-            self._play_file(airing.asset_path, item, started)
+            with Preloaded(airing.asset_path, self.rate) as fallback:
+                self._play_file(fallback, item, started)
         self._silence(max(0.0, ends - self._timeline()), item)
         filler = t("its fallback") if airing.asset_path else t("silence")
         return t("the stream dropped after {m}:{s:02d}; {filler} for the rest", m=int(dropped // 60),
@@ -478,12 +497,15 @@ class Channel:
         """Note on disk what is on air, so that after a power cut it is logged as partial."""
         path = self.journal / f"{self.name}.json"
         if airing is None:
-            path.unlink(missing_ok=True)
+            self.post(lambda: path.unlink(missing_ok=True))  # after the outcome's record, posted before
             return
         heard = started + dt.timedelta(seconds=max(0.0, time.monotonic() - self._since))  # not the stepped clock
         note = {"v": 1, "airing": airing_to_record(airing), "sink": self._describe(),
                 "actual_start": started.isoformat(), "still_on_air": heard.isoformat()}
-        try:
-            write_json(path, note)
-        except StorageError:  # a full disk: the item plays on (only a power cut during it would go unnoted)
-            pass
+
+        def write() -> None:
+            try:
+                write_json(path, note)
+            except StorageError:  # a full disk: the item plays on (only a power cut during it would go unnoted)
+                pass
+        self.post(write, path)

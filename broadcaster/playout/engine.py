@@ -15,7 +15,8 @@ from apscheduler.triggers.date import DateTrigger
 from broadcaster.outputs.sinks import Sink
 from broadcaster.playout.channel import PREROLL_S, Channel
 from broadcaster.playout.clock import Clock
-from broadcaster.playout.events import MISSED, PARTIAL, STARTED, AiringEvent, airing_from_record
+from broadcaster.playout.effects import Effects
+from broadcaster.playout.events import FINAL, MISSED, PARTIAL, STARTED, AiringEvent, airing_from_record
 from broadcaster.playout.priority import DEFAULT_POLICY, Policy
 from broadcaster.messages import t
 from broadcaster.schedule.plan import Plan, PlannedAiring
@@ -45,9 +46,11 @@ class PlayoutEngine:
         self.journal = Path(journal)
         self.gate = gate
         self.listeners: list[tuple[Listener, bool]] = []
+        self.effects = Effects()  # listeners and the on-air journal, off the channels' threads once started
         self.channels = {name: Channel(name, list(o.sinks), clock, rate, o.gain_db, self._emit, self.journal, gate,
-                                       probe_s) for name, o in outputs.items()}
+                                       probe_s, self.effects.post) for name, o in outputs.items()}
         self._scheduled: dict[str, PlannedAiring] = {}
+        self._final: set[str] = set()  # keys with a final outcome this run, logged or on its way to the log
         self._scheduler = BackgroundScheduler(timezone=clock.tz)
 
     def set_outputs(self, outputs: dict[str, OutputSinks]) -> None:
@@ -58,7 +61,7 @@ class PlayoutEngine:
                 self.channels[name].change_sinks(list(o.sinks), o.gain_db)
                 continue
             self.channels[name] = Channel(name, list(o.sinks), self.clock, self.rate, o.gain_db, self._emit,
-                                          self.journal, self.gate, self.probe_s)
+                                          self.journal, self.gate, self.probe_s, self.effects.post)
             if self._scheduler.running:
                 self.channels[name].start()
 
@@ -99,7 +102,8 @@ class PlayoutEngine:
                   if self._scheduler.running else t("its time passed while broadcaster was not running"))
         jumped = t("the clock jumped past its time and its grace (set forward, or the computer slept)")
         for airing in plan.airings:
-            if airing.key in done or airing.key in self._scheduled or self._on_channel(airing.key):
+            if airing.key in done or airing.key in self._final or airing.key in self._scheduled \
+                    or self._on_channel(airing.key):
                 continue
             not_after, late = airing.start + dt.timedelta(seconds=self.grace_s), jumped
             if airing.start < now:  # run was down (or an edit, a jump over midnight): late, within its session
@@ -168,16 +172,19 @@ class PlayoutEngine:
 
     def start(self) -> None:
         """Start the channels and the scheduler."""
+        self.effects.start()
         for channel in self.channels.values():
             channel.start()
         self._scheduler.start()
 
     def stop(self) -> None:
-        """Stop scheduling, cut what plays (logged as partial), close every output."""
+        """Stop scheduling, cut what plays (logged as partial), close every output; return once every
+        outcome has reached the listeners."""
         if self._scheduler.running:
             self._scheduler.shutdown(wait=False)
         for channel in self.channels.values():
             channel.stop()
+        self.effects.close()
 
     def pending(self) -> list[PlannedAiring]:
         """Airings scheduled, queued or on air, in start order."""
@@ -190,6 +197,11 @@ class PlayoutEngine:
         return [a for c in self.channels.values() for a in c.overdue(now, late_s)]
 
     def _emit(self, event: object) -> None:
+        if isinstance(event, AiringEvent) and event.status in FINAL:
+            self._final.add(event.airing.key)  # before the channel lets go of it: a new plan never airs it again
+        self.effects.post(lambda: self._deliver(event))
+
+    def _deliver(self, event: object) -> None:
         is_started = isinstance(event, AiringEvent) and event.status == STARTED
         for listener, wants_started in self.listeners:
             if wants_started or not is_started:

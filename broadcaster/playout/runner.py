@@ -22,6 +22,7 @@ from broadcaster.playout.mailbox import FAILED as REPLY_FAILED, REFUSED as REPLY
 from broadcaster.playout.mailbox import Mailbox
 from broadcaster.playout.priority import parse_policy
 from broadcaster.playout.reserve import LogReserve
+from broadcaster.outputs.boost import raise_process
 from broadcaster.outputs.mixer import DeviceMixer, mixers_for
 from broadcaster.outputs.sinks import check_device
 from broadcaster.schedule.model import Schedule
@@ -181,6 +182,7 @@ class Runner:
 
     def _run(self, stop: threading.Event, exit_when_idle: bool) -> None:
         station, clock = self.station, self.clock
+        priority = raise_process()  # before the engine's threads start: they inherit it
         schedule = station.planner.schedule()
         outputs = output_sinks(station, schedule, self.mixers)
         engine = build_engine(station, clock, outputs, self.probe_s)
@@ -200,7 +202,7 @@ class Runner:
                 self.reserve.clear()
         self.reserve.keep()
         station.airing_log.operator = self.operator
-        self.log.record("run-start", operator=self.operator, pid=os.getpid())
+        self.log.record("run-start", operator=self.operator, pid=os.getpid(), priority=priority)
         engine.recover(lambda airing, started: already_logged(station, airing, started))
         day = clock.now().date()
         self._load(engine, day, schedule, AT_START)

@@ -15,6 +15,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import time
 from contextlib import closing
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -36,6 +37,10 @@ CRASH = Path(__file__).with_name("crash.py")
 AUTHOR = "Nguyễn Thị Lan"
 # The sound devices of these tests are ALSA's (a pipe to a shell command): Linux only.
 ALSA = pytest.mark.skipif(sys.platform != "linux", reason="the fault suite's sound devices are ALSA devices")
+
+
+def pytest_configure(config) -> None:
+    config.addinivalue_line("markers", "timing: airs in real time; CI runs these once more under load (.ci/run)")
 
 
 # Processes ------------------------------------------------------------------------------------------
@@ -222,9 +227,19 @@ def write_schedule(root: Path, outputs: dict[str, str], sessions: list[tuple[str
     return path
 
 
+def startup_allowance() -> float:
+    """Seconds a fresh interpreter takes, here and now, to import what `run` imports."""
+    began = time.monotonic()
+    subprocess.run([sys.executable, "-c", "import broadcaster.cli, broadcaster.playout.runner"], cwd=ROOT,
+                   env=process_env(), check=True, timeout=120)
+    return time.monotonic() - began
+
+
 def soon(seconds: float) -> dt.datetime:
-    """``seconds`` from now, in the station's time zone; the test is skipped when the day would end first."""
-    when = dt.datetime.now(TZ) + dt.timedelta(seconds=seconds)
+    """``seconds`` from now, in the station's time zone, plus the time a fresh interpreter takes here and now
+    to import what `run` imports: a busy computer starts `run` slowly, and an item due before it is ready
+    would be missed rather than tested. The test is skipped when the day would end first."""
+    when = dt.datetime.now(TZ) + dt.timedelta(seconds=seconds + startup_allowance())
     if when.date() != dt.datetime.now(TZ).date() or when.date() != (when + dt.timedelta(seconds=300)).date():
         pytest.skip("too close to midnight for a same-day schedule")
     return when

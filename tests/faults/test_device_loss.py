@@ -12,7 +12,7 @@ from broadcaster.station import Station
 from tests.faults.conftest import (ALSA, SHORT_TONES, Devices, airing_records, broadcaster, heard_seconds,
                                    open_everything, soon)
 
-pytestmark = ALSA
+pytestmark = [ALSA, pytest.mark.timing]
 
 PITCHES = {ident: frequency for ident, (frequency, _) in SHORT_TONES.items()}
 

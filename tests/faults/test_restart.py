@@ -21,6 +21,7 @@ def outcomes(station) -> list[tuple[str, str, str]]:
     return [(r["announcement"], r["status"], r["trigger"]) for r in airing_records(station.airing_log)]
 
 
+@pytest.mark.timing
 @KILL
 @ALSA
 def test_killed_after_logging_aired_before_clearing_the_journal(tones_station, devices):
@@ -40,6 +41,7 @@ def test_killed_after_logging_aired_before_clearing_the_journal(tones_station, d
     assert open_everything(tones_station.root) == []
 
 
+@pytest.mark.timing
 @KILL
 @ALSA
 def test_killed_before_logging_aired_is_partial_then_replayed(tones_station, devices):

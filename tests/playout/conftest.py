@@ -26,6 +26,10 @@ SHORT = {
 }
 
 
+def pytest_configure(config) -> None:
+    config.addinivalue_line("markers", "timing: airs in real time; CI runs these once more under load (.ci/run)")
+
+
 def write_schedule(root: Path, body: str) -> None:
     (root / "schedules" / "lich.yaml").write_text(
         "outputs:\n  loa-xa:\n    device: loa_xa\n  xe-loa:\n    device: xe_loa_1\n" + body, encoding="utf-8")

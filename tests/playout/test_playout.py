@@ -25,6 +25,7 @@ from broadcaster.playout.priority import EMERGENCY, PRIORITY, Policy
 from broadcaster.playout.runner import countdown
 from broadcaster.station import Station
 from tests.conftest import captured
+from tests.faults.conftest import startup_allowance
 from tests.helpers import NOW, PASSPHRASE, SUPERVISOR, killed_while_replacing
 from tests.playout.conftest import TZ, at, write_schedule
 from tests.processes import spawn
@@ -194,29 +195,47 @@ def test_urgent_without_run_is_refused(quick):
     assert result.output.splitlines()[-1] == "Error: broadcaster run is not running on this station: start it first"
 
 
+@pytest.mark.timing
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="SIGKILL is POSIX")
 def test_killed_mid_air_is_logged_partial_and_replayed_on_restart(quick, clean_captures):
-    write_schedule(quick.root, f"sessions:\n  - name: Sáng\n    start: '{at(3)}'\n    output: loa-xa\n"
-                               "    items: [khan, hai]\n")
+    # A grace and a session long enough for a restart on a busy computer (it may take several seconds).
+    config = quick.root / "station.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("grace: 10s", "grace: 60s"), encoding="utf-8")
+    write_schedule(quick.root, f"sessions:\n  - name: Sáng\n    start: '{at(3 + startup_allowance())}'\n"
+                               "    output: loa-xa\n    items: [khan, hai, mot, ba]\n")
     command = [sys.executable, "-m", "broadcaster", "--station", str(quick.root), "run"]
-    process = spawn(command, stdout=subprocess.PIPE, text=True, encoding="utf-8", env=os.environ)
-    for line in process.stdout:
-        if "ON AIR loa-xa: khan" in line:
-            break
+    # --exit-when-idle: should khan never go on air, the output ends and the test fails rather than waits forever
+    process = spawn([*command, "--exit-when-idle"], stdout=subprocess.PIPE, text=True, encoding="utf-8",
+                    env=os.environ)
+    assert any("ON AIR loa-xa: khan" in line for line in process.stdout)
     time.sleep(1.0)
     process.send_signal(signal.SIGKILL)
     process.wait(10)
     result = subprocess.run([*command, "--exit-when-idle"], capture_output=True, text=True, encoding="utf-8",
                             env=os.environ, timeout=120)
     assert result.returncode == 0, result.stderr
-    assert outcome(quick) == [("khan", "partial", "schedule"), ("khan", "aired", "replay"),
-                              ("hai", "aired", "schedule")]
-    partial = airings(quick)[0]
+    records = airings(quick)  # by start: the partial first
+    khan = [r for r in records if r["announcement"] == "khan"]
+    assert [(r["status"], r["trigger"]) for r in khan] == [("partial", "schedule"), ("aired", "replay")]
+    # The replay delays what follows it, and a late item is missed rather than started after its session's end
+    # (one already due when run came back) or its grace: when a busy computer restarts slowly, an item may be
+    # missed, but only because the output was busy past its own planned end; the rest air in their order.
+    rest = [r for r in records if r["announcement"] != "khan"]
+    aired = [r["announcement"] for r in rest if r["status"] == "aired"]
+    assert aired == [ident for ident in ("hai", "mot", "ba") if ident in aired]
+    assert sorted(r["announcement"] for r in rest) == ["ba", "hai", "mot"]
+    busy_until = max(dt.datetime.fromisoformat(r["actual_end"]) for r in records[1:] if r["actual_end"])
+    for r in rest:
+        if r["status"] != "aired":
+            assert r["status"] == "missed" and r["reason"].startswith("could not start by"), r
+            assert busy_until > dt.datetime.fromisoformat(r["planned_end"]) - dt.timedelta(seconds=0.5), r
+    partial = khan[0]
     assert 0.0 < partial["duration_s"] < 4.0
     assert "cut off: broadcaster stopped while it played" in partial["reason"]
     assert all(check.intact for check in quick.airing_log.verify())
 
 
+@pytest.mark.timing
 def test_wait_policy_lets_a_short_remainder_finish_and_drop_policy_drops(quick, running, clean_captures):
     write_schedule(quick.root, f"sessions:\n  - name: Sáng\n    start: '{at(2)}'\n    output: loa-xa\n"
                                "    on_interrupt: drop\n    items: [khan, mot]\n")
