@@ -338,7 +338,7 @@ class Runner:
             times = None
             for output in outputs:
                 profile = request.get("profiles", {}).get(output, "")  # the chime sounds like the output's items
-                chime = self.station.renders.chime(self.station.config.chime, profile) if self.station.config.chime else None
+                chime = self._chime(profile)
                 first = self.station.playout.urgent_airings(request, output, now, 0)
                 times = times or self._repeats(request, now, every, until, first, chime)
                 for n, at in enumerate(times):
@@ -350,6 +350,18 @@ class Runner:
             reason = exc.message if isinstance(exc, BroadcasterError) else t("a malformed request ({error})", error=exc)
             self._refused_request(str(received.get("file", "")), reason)
             self.mailbox.reply(received.get("id"), REPLY_REFUSED, reason)
+
+    def _chime(self, profile: str):
+        """The urgent chime with ``profile``; None when there is none, or when it may not air (said and
+        logged: the announcement airs without it)."""
+        if not self.station.config.chime:
+            return None
+        try:
+            return self.station.renders.chime(self.station.config.chime, profile)
+        except BroadcasterError as exc:
+            self.say(exc.message)
+            self.log.record("audit", action="signal refused", file=self.station.config.chime, reason=exc.message)
+            return None
 
     def _repeats(self, request: dict, now: dt.datetime, every: float | None, until: dt.datetime,
                  first: list[PlannedAiring], chime) -> list[dt.datetime]:

@@ -51,7 +51,14 @@ class Planner:
         result = {}
         chimes = {i.chime for s in (schedule.sessions if schedule else ()) for i in s.items if i.kind == CHIME}
         for relative in sorted(chimes):
-            rendition = self.station.renders.chime(relative, profile)
+            try:
+                rendition = self.station.renders.chime(relative, profile)
+            except BroadcasterError as exc:  # a replaced signal file: planned as blocked, with the reason
+                result[chime_key(relative)] = Material(
+                    id=chime_key(relative), title=Path(relative).name, topic="chime", fingerprint="",
+                    status=APPROVED, approved=True, valid_from=None, valid_until=None, renditions=(),
+                    blocked=exc.message)
+                continue
             if rendition is not None:
                 sha = Path(rendition.asset_path).stem
                 result[chime_key(relative)] = Material(
