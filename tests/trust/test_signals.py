@@ -3,14 +3,20 @@ left out of the plan and the urgent chime, with the reason, until a supervisor a
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
+import time
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from broadcaster.cli import cli
+from broadcaster.playout.mailbox import Mailbox
+from broadcaster.playout.priority import PRIORITY, Policy
 from broadcaster.station import Station
 from tests.helpers import NOW, PASSPHRASE, SUPERVISOR, approved_station
+from tests.playout.conftest import TZ, Running, quick
 
 CHIME = "audio/chuong-bao-hieu.wav"
 
@@ -68,3 +74,31 @@ def test_a_supervisor_accepts_a_new_chime_with_their_passphrase(station):
                                 env={"BROADCASTER_PASSPHRASE": PASSPHRASE})
     assert (result.exit_code, result.output) == (0, f"{CHIME}: accepted\n")
     assert [a.announcement for a in _plan(station.root).airings] == [f"chime:{CHIME}", "gioi-thieu"]
+
+
+def test_an_urgent_announcement_airs_without_a_replaced_chime_which_is_said_and_logged(tmp_path):
+    station = quick.__wrapped__(tmp_path)  # the playout tests' station of short texts
+    (station.root / "audio").mkdir(exist_ok=True)
+    shutil.copyfile(Path(__file__).resolve().parents[2] / CHIME, station.root / CHIME)  # the sample chime
+    with (station.root / "station.yaml").open("a", encoding="utf-8") as f:
+        f.write(f"chime: {CHIME}\n")
+    station = Station(station.root)
+    assert station.renders.chime(CHIME) is not None  # first use: sealed
+    shutil.copyfile(station.renders.asset(station.library.get("mot").announcement.variants[0]).path,
+                    station.root / CHIME)
+    now = dt.datetime.now(TZ)
+    request = station.playout.urgent_request("khan", ["loa-xa"], PRIORITY, Policy("next"), None, None, "", "", "", now)
+    with Running(station) as r:
+        wait = time.monotonic() + 20
+        while not Mailbox(station.data_dir).running() and time.monotonic() < wait:
+            time.sleep(0.1)
+        Mailbox(station.data_dir).send(request, now)
+        while not any("time(s)" in line for line in r.said) and time.monotonic() < wait + 20:
+            time.sleep(0.1)
+    reason = (f"the station signal {CHIME} may not air: the file was replaced since it was sealed: have a supervisor "
+              "accept it ('broadcaster signal accept')")
+    assert reason in r.said
+    audits = [a for a in station.airing_log.query(NOW.date() - dt.timedelta(days=400), dt.date(2100, 1, 1),
+                                                  kind="audit") if a.get("action") == "signal refused"]
+    assert [(a["file"], a["reason"]) for a in audits] == [(CHIME, reason)]
+    assert "urgent 'khan' (priority) on loa-xa, 1 time(s)" in r.said
