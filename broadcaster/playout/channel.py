@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import io
 import itertools
 import threading
 import time
@@ -67,7 +68,8 @@ class Channel:
 
     def __init__(self, name: str, sinks: list[Sink], clock: Clock, rate: int, gain_db: float,
                  emit: Callable[[object], None], journal: Path,
-                 gate: Callable[[PlannedAiring], str | None] = lambda airing: None, probe_s: float | None = None):
+                 gate: Callable[[PlannedAiring], str | None] = lambda airing: None, probe_s: float | None = None,
+                 verify: Callable[[str, bytes], str] = lambda path, data: ""):
         self.name = name
         self.sinks = sinks
         self.clock = clock
@@ -76,6 +78,7 @@ class Channel:
         self.emit = emit
         self.journal = journal
         self.gate = gate
+        self.verify = verify  # why the bytes read from a file may not air ('' when they may)
         self._queue: list[Queued] = []
         self._cv = threading.Condition()
         self._stopping = False
@@ -289,7 +292,13 @@ class Channel:
         if refused:
             self.emit(AiringEvent(SKIPPED, airing, self._describe(), reason=refused))
             return
-        files = ([item.chime] if item.chime else []) + [airing.asset_path]
+        try:
+            # Read once, checked, and those very bytes played: a file swapped after the gate never airs.
+            files = [] if airing.relay_url else [self._load(path) for path in
+                                                 ([item.chime] if item.chime else []) + [airing.asset_path]]
+        except BroadcasterError as exc:
+            self.emit(AiringEvent(SKIPPED, airing, self._describe(), reason=exc.message))
+            return
         started = None
         for attempt in range(len(self.sinks)):
             try:
@@ -312,8 +321,8 @@ class Channel:
                 if airing.relay_url:
                     note = self._play_relay(item, started)
                 else:
-                    for path in files:
-                        self._play_file(path, item, started)
+                    for path, data in files:
+                        self._play_file(path, data, item, started)
                 played = self._describe()  # before a file sink closes, when the primary would be named
                 self._close_if_file()
                 self.emit(AiringEvent(AIRED, airing, played, started, self._heard_until(started), note))
@@ -377,11 +386,23 @@ class Channel:
         """After a failure, try the next device first from now on."""
         self.sinks.append(self.sinks.pop(0))
 
-    def _play_file(self, path: str, item: Queued, started: dt.datetime) -> None:
+    def _load(self, path: str) -> tuple[str, bytes]:
+        """The bytes of a file to play, once :attr:`verify` accepts them."""
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            raise BroadcasterError(t("the rendered audio cannot be read: {reason}", reason=exc.strerror or exc),
+                                   path=path) from None
+        refused = self.verify(path, data)
+        if refused:
+            raise BroadcasterError(refused)
+        return path, data
+
+    def _play_file(self, path: str, data: bytes, item: Queued, started: dt.datetime) -> None:
         block_frames = int(BLOCK_S * self.rate)
         last_note = time.monotonic()
         try:
-            audio = soundfile.SoundFile(path)
+            audio = soundfile.SoundFile(io.BytesIO(data))
         except (OSError, RuntimeError, soundfile.SoundFileError) as exc:
             raise BroadcasterError(t("the rendered audio cannot be read: {reason}", reason=exc), path=path) from None
         with audio:

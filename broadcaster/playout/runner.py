@@ -68,7 +68,7 @@ def build_engine(station: Station, clock: Clock, outputs: dict[str, OutputSinks]
     """An engine for these outputs, checking idle devices every ``probe_s`` seconds."""
     return PlayoutEngine(outputs, clock, station.config.profile.sample_rate, station.data_dir / "onair",
                          station.config.grace_s, gate=lambda airing: station.planner.gate(airing, clock.now()),
-                         probe_s=probe_s)
+                         probe_s=probe_s, verify=station.cache.tampered)
 
 
 @dataclass(frozen=True)
@@ -169,6 +169,7 @@ class Runner:
         self.silent: dict[str, Schedule] = {}  # outputs with no working device: their dead-air alarm lasts
         self.replied: set[str] = set()  # urgent requests whose sender was told how their airing went
         self.mixers: dict[str | None, DeviceMixer] = {}
+        self.unplanned = ""  # why nothing could be planned (a damaged file): run airs on and tries again
 
     def run(self, stop: threading.Event | None = None, exit_when_idle: bool = False) -> None:
         """Air until ``stop`` is set (or, if asked, until nothing is left to air today)."""
@@ -181,7 +182,11 @@ class Runner:
 
     def _run(self, stop: threading.Event, exit_when_idle: bool) -> None:
         station, clock = self.station, self.clock
-        schedule = station.planner.schedule()
+        unplanned = ""
+        try:
+            schedule = station.planner.schedule()
+        except BroadcasterError as exc:  # air what can be aired (urgent orders, or nothing) and try again
+            schedule, unplanned = Schedule(), str(exc)
         outputs = output_sinks(station, schedule, self.mixers)
         engine = build_engine(station, clock, outputs, self.probe_s)
         self._check_devices(schedule, engine, outputs)
@@ -203,7 +208,13 @@ class Runner:
         self.log.record("run-start", operator=self.operator, pid=os.getpid())
         engine.recover(lambda airing, started: already_logged(station, airing, started))
         day = clock.now().date()
-        self._load(engine, day, schedule, AT_START)
+        if not unplanned:
+            try:
+                self._load(engine, day, schedule, AT_START)
+            except BroadcasterError as exc:
+                unplanned = str(exc)
+        if unplanned:
+            self._no_plan(unplanned)
         signature = _signature(station)
         engine.start()
         notify(READY)
@@ -229,7 +240,7 @@ class Runner:
                     last_watch = time.monotonic()
                     self.log.flush()
                     new_signature = _signature(station)
-                    if now.date() != day or new_signature != signature:
+                    if now.date() != day or new_signature != signature or self.unplanned:
                         why = NEW_DAY if now.date() != day else FILES_CHANGED
                         day, signature = now.date(), new_signature
                         schedule = self._reload(engine, day, schedule, why)
@@ -318,12 +329,27 @@ class Runner:
                 self._check_devices(replace(new, outputs=changed), engine, outputs)
             self._load(engine, day, new, why)
         except BroadcasterError as exc:
+            if self.unplanned:
+                self._no_plan(str(exc))
+                return schedule
             self.say(t("the edited schedule is refused, the previous one stays on air: {error}", error=str(exc)))
             self.log.record("audit", action="schedule refused", reason=str(exc))
             return schedule
-        if new != schedule:
+        if self.unplanned:
+            self.unplanned = ""
+            self.say(t("the files can be used again: the plan is on air"))
+            self.log.record("audit", action="planned again")
+        elif new != schedule:
             self.log.record("audit", action="schedule reloaded")
         return new
+
+    def _no_plan(self, reason: str) -> None:
+        """Nothing can be planned from the files: said, logged and alarmed once per reason; run airs on (urgent
+        orders that still verify) and plans again as soon as the files can be used."""
+        if reason != self.unplanned:
+            self.say(t("nothing can be planned, run airs on and tries again: {error}", error=reason))
+            self.log.record("alarm", reason=reason, action="nothing planned")
+        self.unplanned = reason
 
     def _refused_request(self, name: str, reason: str) -> None:
         """A request file `run` cannot use: said, logged with the file and the reason; `run` airs on."""
