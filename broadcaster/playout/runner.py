@@ -169,6 +169,7 @@ class Runner:
         self.silent: dict[str, Schedule] = {}  # outputs with no working device: their dead-air alarm lasts
         self.replied: set[str] = set()  # urgent requests whose sender was told how their airing went
         self.mixers: dict[str | None, DeviceMixer] = {}
+        self.refused: dict[str, str] = {}  # the files refused at the last plan, and why
         self.unplanned = ""  # why nothing could be planned (a damaged file): run airs on and tries again
 
     def run(self, stop: threading.Event | None = None, exit_when_idle: bool = False) -> None:
@@ -312,6 +313,7 @@ class Runner:
     def _load(self, engine: PlayoutEngine, day: dt.date, schedule: Schedule, why: str) -> None:
         plan = self.station.planner.plan(day, self.clock.now(), schedule)
         self.on_plan(plan, why)
+        self._refused_files(dict(plan.refused))
         logged = day_records(self.station, day)
         kept = self.log.kept_airings()  # logged as soon as the disk lets them be
         done = {r["key"] for r in logged if r.get("status") in FINAL} | {e.airing.key for e in kept
@@ -342,6 +344,15 @@ class Runner:
         elif new != schedule:
             self.log.record("audit", action="schedule reloaded")
         return new
+
+    def _refused_files(self, refused: dict[str, str]) -> None:
+        """Texts and clips that cannot be used (unreadable, damaged, a bad header): said and logged as refused
+        with the reason, once until it changes; `run` airs on."""
+        for what, reason in refused.items():
+            if self.refused.get(what) != reason:
+                self.say(t("refused: {error}", error=f"{what}: {reason}"))
+                self.log.record("audit", action="file refused", file=what, reason=reason)
+        self.refused = refused
 
     def _no_plan(self, reason: str) -> None:
         """Nothing can be planned from the files: said, logged and alarmed once per reason; run airs on (urgent

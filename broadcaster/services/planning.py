@@ -94,11 +94,12 @@ class Planner:
         for profile, sessions in (groups or {"": []}).items():
             part = replace(schedule, sessions=tuple(sessions))
             plans.append(plan_day(part, self._material(problems, part, profile), day, self.station.config.tz))
+        refused = tuple(sorted(problems.items()))
         if len(plans) == 1:
-            return plans[0]
+            return replace(plans[0], refused=refused)
         airings = sorted((a for p in plans for a in p.airings), key=lambda a: (a.start, a.output))
         return Plan(day=day, airings=tuple(airings), warnings=tuple(dict.fromkeys(w for p in plans for w in p.warnings)),
-                    problems=tuple(dict.fromkeys(w for p in plans for w in p.problems)))
+                    problems=tuple(dict.fromkeys(w for p in plans for w in p.problems)), refused=refused)
 
     def _check_ids(self, schedule: Schedule) -> None:
         """Refuse a schedule that names an announcement neither in the library nor in scripts_text/,

@@ -42,3 +42,20 @@ def test_a_library_damaged_at_start_raises_an_alarm_and_run_airs_on_until_it_is_
     assert "the files can be used again: the plan is on air" in r.said
     alarms = [a for a in _records(station, "alarm") if a.get("action") == "nothing planned"]
     assert len(alarms) == 1 and alarms[0]["reason"] == said[0].split(": ", 1)[1]
+
+
+def test_a_text_that_becomes_unusable_during_a_run_is_logged_as_refused_with_the_reason(tmp_path):
+    station = quick.__wrapped__(tmp_path)
+    texts = station.root / "scripts_text"
+    with Running(Station(station.root)) as r:
+        _wait(lambda: r.plans)
+        (texts / "mot.md").write_bytes(b"\x00\xff\xfe junk \x00" * 50)  # an approved text, now binary junk
+        (texts / "moi.md").write_text("---\nid: Mới!\n---\nBà con chú ý.\n", encoding="utf-8")  # a bad header
+        _wait(lambda: len([line for line in r.said if line.startswith("refused: ")]) >= 2)
+        time.sleep(2.5)  # planned again at least once more: logged once, not at every plan
+        assert r.thread.is_alive()
+    refused = {a["file"]: a["reason"] for a in _records(station, "audit") if a.get("action") == "file refused"}
+    assert len([a for a in _records(station, "audit") if a.get("action") == "file refused"]) == 2
+    assert refused["mot"].startswith("its file scripts_text/mot.md was edited and is now unusable: "), refused
+    assert refused["moi.md"].startswith(f"{texts / 'moi.md'}"), refused
+    assert f"refused: mot: {refused['mot']}" in r.said
