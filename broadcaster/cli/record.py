@@ -79,8 +79,9 @@ def record_command(station: Station, ident: str, lang: str, title: str | None, t
         with Live(meter(Level(0.0, float("-inf"), 0)), console=console, refresh_per_second=10,
                   transient=True) as live:
             recorded = record_announcement(station, microphone, ident, lang, now_of(station), stop,
-                                           max_s=seconds or MAX_CLIP_S, on_level=lambda level: live.update(meter(level)),
-                                           on_start=started, title=title, topic=topic, signer=signer)
+                                           max_s=seconds or MAX_CLIP_S,
+                                           on_level=lambda level: live.update(meter(level)), on_start=started,
+                                           title=title, topic=topic, signer=signer)
     except KeyboardInterrupt:
         console.print(t("stopped: nothing was stored"))
         raise click.exceptions.Exit(1) from None
