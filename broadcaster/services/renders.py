@@ -81,8 +81,7 @@ class Renders:
         returns the files sealed."""
         signer = self.station.users.unlock(by, passphrase, {"supervisor"}, t("accept station signals"))
         files = sorted(self._chime_files())
-        for relative in files:
-            self.signals.seal(relative, file_sha256(self.station.path_of(relative)), signer.name)
+        self.signals.seal({relative: file_sha256(self.station.path_of(relative)) for relative in files}, signer.name)
         return files
 
     def _chime_files(self) -> set[str]:

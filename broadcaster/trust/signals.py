@@ -10,9 +10,12 @@ from typing import Callable
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from broadcaster.atomic import replacing
-from broadcaster.errors import BroadcasterError
+from filelock import FileLock, Timeout
+
+from broadcaster.atomic import remove_leftovers, replacing
+from broadcaster.errors import BroadcasterError, StorageError
 from broadcaster.messages import t
+from broadcaster.storage import LOCK_TIMEOUT_S
 from broadcaster.trust import keys
 from broadcaster.trust.statements import canonical
 
@@ -29,6 +32,7 @@ class SignalSeals:
     def __init__(self, path: Path, station_key: Callable[[], Ed25519PrivateKey]):
         self.path = Path(path)
         self.station_key = station_key
+        self._lock = FileLock(str(self.path) + ".lock", timeout=LOCK_TIMEOUT_S)
 
     def _read(self) -> dict:
         """The stored seals; BroadcasterError when the file is damaged (then no signal verifies)."""
@@ -57,7 +61,7 @@ class SignalSeals:
             return exc.message
         record = seals.get(relative)
         if record is None:
-            self.seal(relative, sha256, "", seals)
+            self.seal({relative: sha256}, "")
             return ""
         if not isinstance(record, dict):
             return t("its seal is damaged: have a supervisor accept it ('broadcaster signal accept')")
@@ -73,15 +77,25 @@ class SignalSeals:
                      "accept')")
         return ""
 
-    def seal(self, relative: str, sha256: str, by: str, seals: dict | None = None) -> None:
-        """Seal ``relative`` as having hash ``sha256`` (accepted by ``by``; '' for a first use)."""
-        if seals is None:
-            try:
-                seals = self._read()
-            except BroadcasterError:
-                seals = {}  # a supervisor accepting a signal replaces damaged seals
-        signature = keys.b64(keys.sign(self.station_key(), _said(relative, sha256, by)))
-        seals = {**seals, relative: {"sha256": sha256, "by": by, "seal": signature}}
+    def seal(self, hashes: dict[str, str], by: str) -> None:
+        """Seal each file of ``hashes`` (relative path: SHA-256) as accepted by ``by`` ('' for a first use),
+        in one write: all of them or none."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            with self._lock:  # every writer holds it: a temporary file found now was left by a killed one
+                remove_leftovers(self.path.parent, lambda name: name == self.path.name)
+                self._write(hashes, by)
+        except Timeout:
+            raise StorageError(t("the database is locked by another broadcaster process"), path=self.path) from None
+
+    def _write(self, hashes: dict[str, str], by: str) -> None:
+        try:
+            seals = self._read()
+        except BroadcasterError:
+            seals = {}  # a supervisor accepting the signals replaces damaged seals (a first use never gets here)
+        key = self.station_key()
+        for relative, sha in hashes.items():
+            seals = {**seals, relative: {"sha256": sha, "by": by,
+                                         "seal": keys.b64(keys.sign(key, _said(relative, sha, by)))}}
         with replacing(self.path, "w", encoding="utf-8", what=t("the seals of the station signals")) as f:
             json.dump(seals, f, ensure_ascii=False, indent=1)
