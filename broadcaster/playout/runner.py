@@ -183,11 +183,7 @@ class Runner:
 
     def _run(self, stop: threading.Event, exit_when_idle: bool) -> None:
         station, clock = self.station, self.clock
-        unplanned = ""
-        try:
-            schedule = station.planner.schedule()
-        except BroadcasterError as exc:  # air what can be aired (urgent orders, or nothing) and try again
-            schedule, unplanned = Schedule(), str(exc)
+        schedule = station.planner.schedule()  # without one, there is no output to air on: refused at start
         outputs = output_sinks(station, schedule, self.mixers)
         engine = build_engine(station, clock, outputs, self.probe_s)
         self._check_devices(schedule, engine, outputs)
@@ -209,13 +205,10 @@ class Runner:
         self.log.record("run-start", operator=self.operator, pid=os.getpid())
         engine.recover(lambda airing, started: already_logged(station, airing, started))
         day = clock.now().date()
-        if not unplanned:
-            try:
-                self._load(engine, day, schedule, AT_START)
-            except BroadcasterError as exc:
-                unplanned = str(exc)
-        if unplanned:
-            self._no_plan(unplanned)
+        try:
+            self._load(engine, day, schedule, AT_START)
+        except BroadcasterError as exc:  # a damaged library: air what still verifies (urgent orders, or nothing)
+            self._no_plan(str(exc))
         signature = _signature(station)
         engine.start()
         notify(READY)
@@ -246,6 +239,8 @@ class Runner:
                         day, signature = now.date(), new_signature
                         schedule = self._reload(engine, day, schedule, why)
                 if exit_when_idle and not engine.pending():
+                    if self.unplanned:  # idle because nothing could be planned: not a day done
+                        raise BroadcasterError(self.unplanned)
                     break
         finally:
             notify(STOPPING)

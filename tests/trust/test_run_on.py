@@ -7,6 +7,9 @@ import datetime as dt
 import shutil
 import time
 
+from click.testing import CliRunner
+
+from broadcaster.cli import cli
 from broadcaster.station import Station
 from tests.helpers import NOW
 from tests.playout.conftest import Running, at, quick, write_schedule
@@ -59,3 +62,15 @@ def test_a_text_that_becomes_unusable_during_a_run_is_logged_as_refused_with_the
     assert refused["mot"].startswith("its file scripts_text/mot.md was edited and is now unusable: "), refused
     assert refused["moi.md"].startswith(f"{texts / 'moi.md'}"), refused
     assert f"refused: mot: {refused['mot']}" in r.said
+
+
+def test_run_exit_when_idle_with_a_damaged_library_says_why_and_exits_1(tmp_path):
+    station = quick.__wrapped__(tmp_path)
+    (station.data_dir / "library.json").write_text("[]", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["run", "--exit-when-idle"], obj=Station(station.root))
+    lines = result.output.splitlines()
+    assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+    assert lines[1].startswith("nothing can be planned, run airs on and tries again: ") and "library.json" in lines[1]
+    assert lines[-1] == "Error: " + lines[1].split(": ", 1)[1]
+    assert [a["reason"] for a in _records(station, "alarm") if a.get("action") == "nothing planned"] == \
+        [lines[1].split(": ", 1)[1]]
