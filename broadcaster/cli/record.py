@@ -11,7 +11,7 @@ from rich.live import Live
 from rich.text import Text
 
 from broadcaster.cli import cli
-from broadcaster.cli.content import now_of
+from broadcaster.cli.content import now_of, passphrase_of
 from broadcaster.cli.output import console
 from broadcaster.content.clips import MAX_CLIP_S
 from broadcaster.messages import t
@@ -51,7 +51,8 @@ def _stop_on_enter(stop: threading.Event) -> None:
 @click.option("--seconds", type=click.FloatRange(0.5, MAX_CLIP_S), help="Stop after this long (Enter stops sooner).")
 @click.option("--device", metavar="NAME", help="The recording device (see 'broadcaster devices'; default: the "
                                                "computer's own).")
-@click.option("--by", default="", metavar="NAME", help="Who records (the author of a new announcement).")
+@click.option("--by", default="", metavar="NAME",
+              help="Who records, with their passphrase: they sign the clip (without it, an officer must claim it).")
 @click.pass_obj
 def record_command(station: Station, ident: str, lang: str, title: str | None, topic: str | None,
                    seconds: float | None, device: str | None, by: str) -> None:
@@ -66,6 +67,9 @@ def record_command(station: Station, ident: str, lang: str, title: str | None, t
     elif seconds is None:
         raise click.UsageError(t("there is no keyboard to press Enter on: say how long to record with --seconds"))
     microphone = Microphone(device)
+    # Asked before anyone speaks: a take is not made for a name that cannot sign it.
+    signer = station.users.unlock(by, passphrase_of(by), {"operator", "officer", "supervisor"}, t("add content")) \
+        if by else None
 
     def started() -> None:
         console.print(t("Recording '{id}' ({lang}) from {device}: speak now; press Enter to stop.", id=ident,
@@ -75,8 +79,9 @@ def record_command(station: Station, ident: str, lang: str, title: str | None, t
         with Live(meter(Level(0.0, float("-inf"), 0)), console=console, refresh_per_second=10,
                   transient=True) as live:
             recorded = record_announcement(station, microphone, ident, lang, now_of(station), stop,
-                                           max_s=seconds or MAX_CLIP_S, on_level=lambda level: live.update(meter(level)),
-                                           on_start=started, title=title, topic=topic, by=by)
+                                           max_s=seconds or MAX_CLIP_S,
+                                           on_level=lambda level: live.update(meter(level)), on_start=started,
+                                           title=title, topic=topic, signer=signer)
     except KeyboardInterrupt:
         console.print(t("stopped: nothing was stored"))
         raise click.exceptions.Exit(1) from None

@@ -25,6 +25,7 @@ from broadcaster.outputs.microphone import FULL_SCALE, Level, Microphone
 from broadcaster.render.filters import sound_bounds
 
 if TYPE_CHECKING:
+    from broadcaster.content.users import Signer
     from broadcaster.station import Station
 
 QUIET_DBFS = -30.0  # a take whose loudest sound is under this was made too far from the microphone
@@ -130,10 +131,11 @@ def record_announcement(station: "Station", microphone: Microphone, ident: str, 
                         stop: threading.Event, max_s: float = MAX_CLIP_S,
                         on_level: Callable[[Level], None] = lambda level: None,
                         on_start: Callable[[], None] = lambda: None, title: str | None = None,
-                        topic: str | None = None, by: str = "") -> Recorded:
+                        topic: str | None = None, signer: Signer | None = None) -> Recorded:
     """Record from ``microphone`` until ``stop`` is set or ``max_s`` seconds have passed, and store the
     take as a draft clip variant of announcement ``ident`` in ``language`` (a new announcement takes
-    ``title`` and ``topic``). ``on_start`` is called once the microphone records, ``on_level`` as it goes."""
+    ``title`` and ``topic``), the version signed by ``signer`` (without one, an officer must claim it).
+    ``on_start`` is called once the microphone records, ``on_level`` as it goes."""
     check_request(station, ident, language, title, topic)
     rate = station.config.profile.sample_rate
     samples = microphone.record(rate, stop, min(max_s, MAX_CLIP_S), on_level, on_start)
@@ -143,9 +145,9 @@ def record_announcement(station: "Station", microphone: Microphone, ident: str, 
     folder.mkdir(parents=True, exist_ok=True)
     path = _new_file(folder, ident, language, now)
     write_wav(path, take, rate)
-    sidecar = _sidecar(path, ident, language, title, topic if title else None, by)
+    sidecar = _sidecar(path, ident, language, title, topic if title else None, signer.name if signer else "")
     try:
-        entry, outcome = station.content.add_file(path, now, by=by, ident=ident, language=language)
+        entry, outcome = station.content.add_file(path, now, ident=ident, language=language, signer=signer)
     except BroadcasterError:
         path.unlink(missing_ok=True)
         sidecar.unlink(missing_ok=True)

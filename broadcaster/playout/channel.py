@@ -70,7 +70,8 @@ class Channel:
     def __init__(self, name: str, sinks: list[Sink], clock: Clock, rate: int, gain_db: float,
                  emit: Callable[[object], None], journal: Path,
                  gate: Callable[[PlannedAiring], str | None] = lambda airing: None, probe_s: float | None = None,
-                 post: Callable[..., None] = lambda call, key=None: call()):
+                 post: Callable[..., None] = lambda call, key=None: call(),
+                 verify: Callable[[str, bytes], str] = lambda path, data: ""):
         self.name = name
         self.sinks = sinks
         self.clock = clock
@@ -80,6 +81,7 @@ class Channel:
         self.journal = journal
         self.post = post  # how disk writes of the journal are done: by the engine's effects thread, in order
         self.gate = gate
+        self.verify = verify  # why the bytes read from a file may not air ('' when they may)
         self._queue: list[Queued] = []
         self._cv = threading.Condition()
         self._stopping = False
@@ -295,7 +297,13 @@ class Channel:
         if refused:
             self.emit(AiringEvent(SKIPPED, airing, self._describe(), reason=refused))
             return
-        files = [] if airing.relay_url else ([item.chime] if item.chime else []) + [airing.asset_path]
+        try:
+            # Read once, checked, and those very bytes played: a file swapped after the gate never airs.
+            files = [] if airing.relay_url else [self._load(path) for path in
+                                                 ([item.chime] if item.chime else []) + [airing.asset_path]]
+        except BroadcasterError as exc:
+            self.emit(AiringEvent(SKIPPED, airing, self._describe(), reason=exc.message))
+            return
         started = None
         for attempt in range(len(self.sinks)):
             try:
@@ -305,8 +313,8 @@ class Channel:
                 break
             audio: list[Preloaded] = []
             try:
-                for path in files:  # read before the start: it then plays from memory
-                    audio.append(Preloaded(path, self.rate))
+                for path, data in files:  # read before the start: it then plays from memory
+                    audio.append(Preloaded(path, data, self.rate))
                 if not self._lead_in(airing.start):
                     self._close_if_file()
                     self._requeue(item)  # the clock was set back: it waits for its time again
@@ -391,6 +399,18 @@ class Channel:
         """After a failure, try the next device first from now on."""
         self.sinks.append(self.sinks.pop(0))
 
+    def _load(self, path: str) -> tuple[str, bytes]:
+        """The bytes of a file to play, once :attr:`verify` accepts them."""
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            raise BroadcasterError(t("the rendered audio cannot be read: {reason}", reason=exc.strerror or exc),
+                                   path=path) from None
+        refused = self.verify(path, data)
+        if refused:
+            raise BroadcasterError(refused)
+        return path, data
+
     def _play_file(self, audio: Preloaded, item: Queued, started: dt.datetime) -> None:
         last_note = time.monotonic()
         for block in audio.blocks(int(BLOCK_S * self.rate)):
@@ -443,7 +463,7 @@ class Channel:
             return ""
         dropped = played / self.rate
         while airing.asset_path and (ends - self._timeline()) * self.rate >= soundfile.info(airing.asset_path).frames:
-            with Preloaded(airing.asset_path, self.rate) as fallback:
+            with Preloaded(*self._load(airing.asset_path), self.rate) as fallback:
                 self._play_file(fallback, item, started)
         self._silence(max(0.0, ends - self._timeline()), item)
         filler = t("its fallback") if airing.asset_path else t("silence")

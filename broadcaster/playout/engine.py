@@ -38,8 +38,9 @@ class PlayoutEngine:
 
     def __init__(self, outputs: dict[str, OutputSinks], clock: Clock, rate: int, journal: Path,
                  grace_s: float = DEFAULT_GRACE_S, gate: Callable[[PlannedAiring], str | None] = lambda a: None,
-                 probe_s: float | None = None):
+                 probe_s: float | None = None, verify: Callable[[str, bytes], str] = lambda path, data: ""):
         self.clock = clock
+        self.verify = verify
         self.probe_s = probe_s
         self.rate = rate
         self.grace_s = grace_s
@@ -48,7 +49,7 @@ class PlayoutEngine:
         self.listeners: list[tuple[Listener, bool]] = []
         self.effects = Effects()  # listeners and the on-air journal, off the channels' threads once started
         self.channels = {name: Channel(name, list(o.sinks), clock, rate, o.gain_db, self._emit, self.journal, gate,
-                                       probe_s, self.effects.post) for name, o in outputs.items()}
+                                       probe_s, self.effects.post, verify) for name, o in outputs.items()}
         self._scheduled: dict[str, PlannedAiring] = {}
         self._final: set[str] = set()  # keys with a final outcome this run, logged or on its way to the log
         self._scheduler = BackgroundScheduler(timezone=clock.tz)
@@ -61,7 +62,7 @@ class PlayoutEngine:
                 self.channels[name].change_sinks(list(o.sinks), o.gain_db)
                 continue
             self.channels[name] = Channel(name, list(o.sinks), self.clock, self.rate, o.gain_db, self._emit,
-                                          self.journal, self.gate, self.probe_s, self.effects.post)
+                                          self.journal, self.gate, self.probe_s, self.effects.post, self.verify)
             if self._scheduler.running:
                 self.channels[name].start()
 

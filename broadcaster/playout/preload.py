@@ -1,9 +1,11 @@
-"""An item's audio, its beginning read and mixed to mono before the item is due: the start writes from
-memory, so a disk busy with other work cannot hold it back; the rest is read while the beginning plays
-(the whole of a long item is never held in memory)."""
+"""An item's audio, its beginning decoded and mixed to mono before the item is due: the start writes from
+memory, so a disk busy with other work cannot hold it back; the rest is decoded while the beginning plays.
+The file's bytes are held whole: they are the bytes whose hash was checked (a file swapped on disk after
+the check never airs)."""
 
 from __future__ import annotations
 
+import io
 from typing import Iterator
 
 import numpy as np
@@ -16,12 +18,13 @@ HEAD_S = 30.0  # read ahead of the start: most announcements whole, a long progr
 
 
 class Preloaded:
-    """A rendered audio file opened, checked and its first ``head_s`` seconds read, as mono float32."""
+    """A rendered audio file's bytes (read once and verified by the channel), opened, checked and its first
+    ``head_s`` seconds decoded, as mono float32."""
 
-    def __init__(self, path: str, rate: int, head_s: float = HEAD_S):
+    def __init__(self, path: str, data: bytes, rate: int, head_s: float = HEAD_S):
         self.path = path
         try:
-            self._file = soundfile.SoundFile(path)
+            self._file = soundfile.SoundFile(io.BytesIO(data))
         except (OSError, RuntimeError, soundfile.SoundFileError) as exc:
             raise BroadcasterError(t("the rendered audio cannot be read: {reason}", reason=exc), path=path) from None
         if self._file.samplerate != rate:

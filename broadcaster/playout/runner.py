@@ -69,7 +69,7 @@ def build_engine(station: Station, clock: Clock, outputs: dict[str, OutputSinks]
     """An engine for these outputs, checking idle devices every ``probe_s`` seconds."""
     return PlayoutEngine(outputs, clock, station.config.profile.sample_rate, station.data_dir / "onair",
                          station.config.grace_s, gate=lambda airing: station.planner.gate(airing, clock.now()),
-                         probe_s=probe_s)
+                         probe_s=probe_s, verify=station.cache.tampered)
 
 
 @dataclass(frozen=True)
@@ -170,6 +170,8 @@ class Runner:
         self.silent: dict[str, Schedule] = {}  # outputs with no working device: their dead-air alarm lasts
         self.replied: set[str] = set()  # urgent requests whose sender was told how their airing went
         self.mixers: dict[str | None, DeviceMixer] = {}
+        self.refused: dict[str, str] = {}  # the files refused at the last plan, and why
+        self.unplanned = ""  # why nothing could be planned (a damaged file): run airs on and tries again
 
     def run(self, stop: threading.Event | None = None, exit_when_idle: bool = False) -> None:
         """Air until ``stop`` is set (or, if asked, until nothing is left to air today)."""
@@ -183,7 +185,7 @@ class Runner:
     def _run(self, stop: threading.Event, exit_when_idle: bool) -> None:
         station, clock = self.station, self.clock
         priority = raise_process()  # before the engine's threads start: they inherit it
-        schedule = station.planner.schedule()
+        schedule = station.planner.schedule()  # without one, there is no output to air on: refused at start
         outputs = output_sinks(station, schedule, self.mixers)
         engine = build_engine(station, clock, outputs, self.probe_s)
         self._check_devices(schedule, engine, outputs)
@@ -205,7 +207,10 @@ class Runner:
         self.log.record("run-start", operator=self.operator, pid=os.getpid(), priority=priority)
         engine.recover(lambda airing, started: already_logged(station, airing, started))
         day = clock.now().date()
-        self._load(engine, day, schedule, AT_START)
+        try:
+            self._load(engine, day, schedule, AT_START)
+        except BroadcasterError as exc:  # a damaged library: air what still verifies (urgent orders, or nothing)
+            self._no_plan(str(exc))
         signature = _signature(station)
         engine.start()
         notify(READY)
@@ -231,11 +236,13 @@ class Runner:
                     last_watch = time.monotonic()
                     self.log.flush()
                     new_signature = _signature(station)
-                    if now.date() != day or new_signature != signature:
+                    if now.date() != day or new_signature != signature or self.unplanned:
                         why = NEW_DAY if now.date() != day else FILES_CHANGED
                         day, signature = now.date(), new_signature
                         schedule = self._reload(engine, day, schedule, why)
                 if exit_when_idle and not engine.pending():
+                    if self.unplanned:  # idle because nothing could be planned: not a day done
+                        raise BroadcasterError(self.unplanned)
                     break
         finally:
             notify(STOPPING)
@@ -303,6 +310,7 @@ class Runner:
     def _load(self, engine: PlayoutEngine, day: dt.date, schedule: Schedule, why: str) -> None:
         plan = self.station.planner.plan(day, self.clock.now(), schedule)
         self.on_plan(plan, why)
+        self._refused_files(dict(plan.refused))
         logged = day_records(self.station, day)
         kept = self.log.kept_airings()  # logged as soon as the disk lets them be
         done = {r["key"] for r in logged if r.get("status") in FINAL} | {e.airing.key for e in kept
@@ -320,12 +328,36 @@ class Runner:
                 self._check_devices(replace(new, outputs=changed), engine, outputs)
             self._load(engine, day, new, why)
         except BroadcasterError as exc:
+            if self.unplanned:
+                self._no_plan(str(exc))
+                return schedule
             self.say(t("the edited schedule is refused, the previous one stays on air: {error}", error=str(exc)))
             self.log.record("audit", action="schedule refused", reason=str(exc))
             return schedule
-        if new != schedule:
+        if self.unplanned:
+            self.unplanned = ""
+            self.say(t("the files can be used again: the plan is on air"))
+            self.log.record("audit", action="planned again")
+        elif new != schedule:
             self.log.record("audit", action="schedule reloaded")
         return new
+
+    def _refused_files(self, refused: dict[str, str]) -> None:
+        """Texts and clips that cannot be used (unreadable, damaged, a bad header): said and logged as refused
+        with the reason, once until it changes; `run` airs on."""
+        for what, reason in refused.items():
+            if self.refused.get(what) != reason:
+                self.say(t("refused: {error}", error=f"{what}: {reason}"))
+                self.log.record("audit", action="file refused", file=what, reason=reason)
+        self.refused = refused
+
+    def _no_plan(self, reason: str) -> None:
+        """Nothing can be planned from the files: said, logged and alarmed once per reason; run airs on (urgent
+        orders that still verify) and plans again as soon as the files can be used."""
+        if reason != self.unplanned:
+            self.say(t("nothing can be planned, run airs on and tries again: {error}", error=reason))
+            self.log.record("alarm", reason=reason, action="nothing planned")
+        self.unplanned = reason
 
     def _refused_request(self, name: str, reason: str) -> None:
         """A request file `run` cannot use: said, logged with the file and the reason; `run` airs on."""
@@ -340,7 +372,7 @@ class Runner:
             times = None
             for output in outputs:
                 profile = request.get("profiles", {}).get(output, "")  # the chime sounds like the output's items
-                chime = self.station.renders.chime(self.station.config.chime, profile) if self.station.config.chime else None
+                chime = self._chime(profile)
                 first = self.station.playout.urgent_airings(request, output, now, 0)
                 times = times or self._repeats(request, now, every, until, first, chime)
                 for n, at in enumerate(times):
@@ -352,6 +384,18 @@ class Runner:
             reason = exc.message if isinstance(exc, BroadcasterError) else t("a malformed request ({error})", error=exc)
             self._refused_request(str(received.get("file", "")), reason)
             self.mailbox.reply(received.get("id"), REPLY_REFUSED, reason)
+
+    def _chime(self, profile: str):
+        """The urgent chime with ``profile``; None when there is none, or when it may not air (said and
+        logged: the announcement airs without it)."""
+        if not self.station.config.chime:
+            return None
+        try:
+            return self.station.renders.chime(self.station.config.chime, profile)
+        except BroadcasterError as exc:
+            self.say(exc.message)
+            self.log.record("audit", action="signal refused", file=self.station.config.chime, reason=exc.message)
+            return None
 
     def _repeats(self, request: dict, now: dt.datetime, every: float | None, until: dt.datetime,
                  first: list[PlannedAiring], chime) -> list[dt.datetime]:

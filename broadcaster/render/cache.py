@@ -93,9 +93,9 @@ class RenderCache:
             return None  # a damaged description: render again
         return asset if asset.seal and asset.key == key else None
 
-    def tampered(self, path: str) -> str:
-        """Why the rendered file at ``path`` may not go to a device (its bytes are not those the station
-        sealed when it rendered them); '' when it is intact."""
+    def tampered(self, path: str, data: bytes | None = None) -> str:
+        """Why the rendered file at ``path`` (or ``data``, the bytes read from it to be played) may not go to
+        a device: they are not those the station sealed when it rendered them; '' when they are."""
         wav = Path(path)
         asset = self.find(wav.stem) if wav.parent == self.folder and wav.suffix == ".wav" else None
         if asset is None:
@@ -107,7 +107,8 @@ class RenderCache:
         if not keys.verifies(keys.public_raw(self.station_key()), seal, _sealed(asset.key, asset.sha256)):
             return t("the seal of its rendered audio does not verify: render it again ('broadcaster render')")
         try:
-            if file_sha256(wav) != asset.sha256:
+            sha = hashlib.sha256(data).hexdigest() if data is not None else file_sha256(wav)
+            if sha != asset.sha256:
                 return t("its rendered audio was changed on disk: render it again ('broadcaster render')")
         except OSError as exc:
             return t("the rendered audio cannot be read: {reason}", reason=exc.strerror or exc)

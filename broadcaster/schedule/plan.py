@@ -69,13 +69,15 @@ class PlannedAiring:
 
 @dataclass(frozen=True)
 class Plan:
-    """The day's airings in start order; what could not be planned (warnings about content); and what
-    is wrong with the schedule itself (problems: overlaps, sessions over their cap, quiet hours)."""
+    """The day's airings in start order; what could not be planned (warnings about content); what is
+    wrong with the schedule itself (problems: overlaps, sessions over their cap, quiet hours); and the
+    files that cannot be used (refused: announcement id or file name, and why)."""
 
     day: dt.date
     airings: tuple[PlannedAiring, ...]
     warnings: tuple[str, ...]
     problems: tuple[str, ...] = ()
+    refused: tuple[tuple[str, str], ...] = ()
 
 
 def chime_key(path: str) -> str:

@@ -80,7 +80,14 @@ class Planner:
         result = {}
         chimes = {i.chime for s in (schedule.sessions if schedule else ()) for i in s.items if i.kind == CHIME}
         for relative in sorted(chimes):
-            rendition = self.station.renders.chime(relative, profile)
+            try:
+                rendition = self.station.renders.chime(relative, profile)
+            except BroadcasterError as exc:  # a replaced signal file: planned as blocked, with the reason
+                result[chime_key(relative)] = Material(
+                    id=chime_key(relative), title=Path(relative).name, topic="chime", fingerprint="",
+                    status=APPROVED, approved=True, valid_from=None, valid_until=None, renditions=(),
+                    blocked=exc.message)
+                continue
             if rendition is not None:
                 sha = Path(rendition.asset_path).stem
                 result[chime_key(relative)] = Material(
@@ -116,11 +123,12 @@ class Planner:
         for profile, sessions in (groups or {"": []}).items():
             part = replace(schedule, sessions=tuple(sessions))
             plans.append(plan_day(part, self._material(problems, part, profile), day, self.station.config.tz))
+        refused = tuple(sorted(problems.items()))
         if len(plans) == 1:
-            return plans[0]
+            return replace(plans[0], refused=refused)
         airings = sorted((a for p in plans for a in p.airings), key=lambda a: (a.start, a.output))
         return Plan(day=day, airings=tuple(airings), warnings=tuple(dict.fromkeys(w for p in plans for w in p.warnings)),
-                    problems=tuple(dict.fromkeys(w for p in plans for w in p.problems)))
+                    problems=tuple(dict.fromkeys(w for p in plans for w in p.problems)), refused=refused)
 
     def _check_ids(self, schedule: Schedule) -> None:
         """Refuse a schedule that names an announcement neither in the library nor in scripts_text/,

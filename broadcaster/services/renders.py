@@ -7,11 +7,13 @@ from typing import TYPE_CHECKING
 
 from broadcaster.content.announcement import CLIP, Variant
 from broadcaster.content.clips import file_sha256
-from broadcaster.errors import BroadcasterError
+from broadcaster.errors import BroadcasterError, InputError
+from broadcaster.messages import t
 from broadcaster.render.cache import Asset, cache_key, clip_key
 from broadcaster.schedule.model import CHIME
 from broadcaster.schedule.plan import Rendition
 from broadcaster.speech.engine import SpokenText
+from broadcaster.trust.signals import SignalSeals
 
 if TYPE_CHECKING:
     from broadcaster.station import Station
@@ -22,6 +24,7 @@ class Renders:
 
     def __init__(self, station: Station):
         self.station = station
+        self.signals = SignalSeals(station.data_dir / "signals.json", lambda: station.station_key)
 
     def spoken(self, variant: Variant) -> SpokenText:
         """What the speech engine is given for a text variant: the text in words, as an announcer reads it."""
@@ -69,6 +72,18 @@ class Renders:
                 keep.add(clip_key(file_sha256(self.station.path_of(relative)), profile))
         return self.station.cache.clean(keep, dry_run)
 
+    def signal_files(self) -> set[str]:
+        """The station's signal files that exist (station.yaml's chime, the schedule's chimes)."""
+        return self._chime_files()
+
+    def accept_signals(self, by: str, passphrase: str) -> list[str]:
+        """A supervisor seals the signal files as they are now (a new chime, or seals that were damaged);
+        returns the files sealed."""
+        signer = self.station.users.unlock(by, passphrase, {"supervisor"}, t("accept station signals"))
+        files = sorted(self._chime_files())
+        self.signals.seal({relative: file_sha256(self.station.path_of(relative)) for relative in files}, signer.name)
+        return files
+
     def _chime_files(self) -> set[str]:
         try:
             schedule = self.station.planner.schedule()
@@ -80,9 +95,14 @@ class Renders:
         return {f for f in files if self.station.path_of(f).is_file()}
 
     def chime(self, relative: str, profile: str = "") -> Rendition | None:
-        """A station signal file (a chime, a jingle) processed with a profile; None when missing."""
+        """A station signal file (a chime, a jingle) processed with a profile; None when missing; InputError
+        naming the file when it does not match its seal (replaced under the station folder)."""
         path = self.station.path_of(relative)
         if not path.is_file():
             return None
-        asset, _ = self.station.cache.render_clip(path, file_sha256(path), self.station.config.profile_named(profile))
+        sha = file_sha256(path)
+        refused = self.signals.check(relative, sha)
+        if refused:
+            raise InputError(t("the station signal {path} may not air: {reason}", path=relative, reason=refused))
+        asset, _ = self.station.cache.render_clip(path, sha, self.station.config.profile_named(profile))
         return Rendition("", asset.path, asset.duration_s, "clip")

@@ -33,9 +33,10 @@ def voice() -> np.ndarray:
     return (0.5 * speech / np.abs(speech).max()).astype(np.float32)
 
 
-def record(station: Station, *args: str):
-    """Run `broadcaster record` on the test microphone."""
-    return CliRunner().invoke(cli, ["record", *args, "--device", MICROPHONE], obj=station)
+def record(station: Station, *args: str, passphrase: str = OFFICER_PASSPHRASE):
+    """Run `broadcaster record` on the test microphone (``passphrase`` answers for a --by NAME)."""
+    return CliRunner().invoke(cli, ["record", *args, "--device", MICROPHONE], obj=station,
+                              env={"BROADCASTER_PASSPHRASE": passphrase})
 
 
 def new_files(station: Station) -> list:
@@ -49,7 +50,7 @@ def test_a_new_announcement_is_recorded_trimmed_and_stored_as_a_draft_clip(stati
     microphone_hears(np.concatenate([np.zeros(RATE), voice, np.zeros(3 * RATE // 2)]))
     station = with_supervisor(station_dir)
     result = record(station, "thong-bao-tiem", "--lang", "rad", "--title", TITLE, "--topic", "vaccination",
-                    "--seconds", "7", "--by", "Y Bhim Niê")
+                    "--seconds", "7", "--by", OFFICER)
     assert result.exit_code == 0, result.output
     match = re.fullmatch(
         r"Recording 'thong-bao-tiem' \(rad\) from recording device 'micro_thu': speak now; press Enter to stop\.\n"
@@ -68,8 +69,9 @@ def test_a_new_announcement_is_recorded_trimmed_and_stored_as_a_draft_clip(stati
     variant = entry.announcement.variants[0]
     assert (variant.language, variant.kind, variant.source) == ("rad", "clip", match.group(1))
     assert (station_dir / (match.group(1) + ".yaml")).exists()
+    # The officer who recorded it signed the clip: they are its maker, so a supervisor approves it as it is.
+    assert station.library.maker("thong-bao-tiem") == OFFICER
     # Approved, it is rendered like any clip: processed to the station's loudness.
-    station.content.claim("thong-bao-tiem", OFFICER, OFFICER_PASSPHRASE, NOW)  # recorded at the PC: claimed, then approved
     station.content.decide("thong-bao-tiem", APPROVED, SUPERVISOR, PASSPHRASE, NOW)
     asset = station.renders.asset(variant)
     rendered, _ = soundfile.read(asset.path, dtype="float32")
@@ -98,6 +100,27 @@ def test_a_clipped_or_quiet_take_is_stored_with_a_warning(station_dir, voice, le
     assert result.exit_code == 0, result.output
     assert warning in result.output
     assert "loa-moi: added (draft)" in result.output
+
+
+def test_a_recording_without_a_name_has_no_maker_until_an_officer_claims_it(station_dir, voice):
+    station = with_supervisor(station_dir)
+    microphone_hears(voice)
+    result = record(station, "loa-moi", "--lang", "vie", "--title", "Loa mới", "--seconds", "3")
+    assert result.exit_code == 0, result.output
+    assert station.library.maker("loa-moi") is None
+    station.content.claim("loa-moi", OFFICER, OFFICER_PASSPHRASE, NOW)
+    assert station.library.maker("loa-moi") == OFFICER
+
+
+def test_a_wrong_passphrase_is_refused_before_anyone_speaks(station_dir, voice):
+    station = with_supervisor(station_dir)
+    microphone_hears(voice)
+    before = new_files(station)
+    result = record(station, "loa-moi", "--lang", "vie", "--title", "Loa mới", "--seconds", "3", "--by", OFFICER,
+                    passphrase="sai")
+    assert result.exit_code == 2
+    assert result.output == f"Error: wrong passphrase for {OFFICER}\n"
+    assert new_files(station) == before and station.library.find("loa-moi") is None
 
 
 def test_silence_is_refused_and_nothing_is_stored(station_dir):

@@ -10,6 +10,7 @@ what it holds after it, nothing in between.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import signal
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -54,7 +55,13 @@ def state(root: Path) -> dict:
                  x.record.get("detail")) for x in log.own_records()],
         "sources": {s: records for s, records in sources.items() if records},
         "bundles": {s: sorted(log.bundles(s)) for s in sources},
+        "signals": {path: (seal.get("sha256"), seal.get("by")) for path, seal in _signal_seals(root).items()},
     }
+
+
+def _signal_seals(root: Path) -> dict:
+    path = root / "data" / "signals.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 
 def all_or_nothing(before: dict, after: dict, now: dict) -> bool:
@@ -146,6 +153,21 @@ def each_part_whole(before: dict, after: dict, now: dict) -> bool:
     return all(now[key] in (before[key], after[key]) for key in now)
 
 
+def _signal_accept(root: Path) -> list[str]:
+    """Two chimes in use and sealed, then both replaced: a supervisor accepts them together."""
+    station = make_station(root)
+    for n, name in enumerate(("chuong", "nhac-hieu")):
+        soundfile.write(root / "audio" / f"{name}.wav", tone(440.0 + 100 * n, 1.0), RATE, subtype="PCM_16")
+    (root / "schedules" / "lich.yaml").write_text(
+        "outputs:\n  loa-xa:\n    device: default\nsessions:\n  - name: Sáng\n    start: '05:30'\n"
+        "    output: loa-xa\n    items:\n      - chime: audio/chuong.wav\n      - chime: audio/nhac-hieu.wav\n",
+        encoding="utf-8")
+    for name in ("chuong", "nhac-hieu"):
+        station.renders.chime(f"audio/{name}.wav")
+        soundfile.write(root / "audio" / f"{name}.wav", tone(880.0, 1.0), RATE, subtype="PCM_16")
+    return ["signal", "accept", "--by", SUPERVISOR]
+
+
 def _log_import(root: Path) -> list[str]:
     make_station(root)
     return ["log", "import", *map(str, _bundles(root.parent))]
@@ -154,7 +176,8 @@ def _log_import(root: Path) -> list[str]:
 OPERATIONS = [Operation("content add (new text)", _new_text), Operation("content add (edited text)", _edited_text),
               Operation("content add (clip)", _clip), Operation("content approve", _approve),
               Operation("render", _render, each_asset_whole), Operation("log import", _log_import),
-              Operation("content claim", _claim), Operation("upgrade", _upgrade, each_part_whole)]
+              Operation("content claim", _claim), Operation("upgrade", _upgrade, each_part_whole),
+              Operation("signal accept", _signal_accept)]
 
 
 @pytest.mark.parametrize("operation", OPERATIONS, ids=lambda o: o.name)

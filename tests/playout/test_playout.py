@@ -392,10 +392,10 @@ def test_an_unexpected_fault_of_an_output_is_a_failed_airing_and_the_run_says_so
                                "    items: [mot, hai]\n")
     real = Channel._play_file
 
-    def faulty(self, path, item, started):
+    def faulty(self, sound, item, started):
         if item.airing.announcement == "mot":
             raise RuntimeError("boom")
-        return real(self, path, item, started)
+        return real(self, sound, item, started)
 
     monkeypatch.setattr(Channel, "_play_file", faulty)
     with pytest.raises(BroadcasterError) as raised:
