@@ -86,4 +86,4 @@ def main() -> None:
 
 
 from broadcaster.cli import (content, devices, health, logs, planning, playout, record, report,  # noqa: E402,F401
-                             service, setup, speech, users)  # (register commands)
+                             hub, service, setup, speech, users)  # (register commands)
