@@ -107,7 +107,7 @@ def client_for(station: Station, session: requests.Session | None = None) -> Hub
     return HubClient(hub.url, hub.public_key, station.config.id, station.station_key, sync_state(station), session)
 
 
-def push_log(station: Station, client: HubClient) -> tuple[int, int, int]:
+def push_log(station: Station, client: HubClient, batch: int = BATCH) -> tuple[int, int, int]:
     """Send every record the hub does not hold, from the cursor it acknowledges: (sent, new, cursor)."""
     log = station.airing_log
     state = client.state
@@ -115,7 +115,7 @@ def push_log(station: Station, client: HubClient) -> tuple[int, int, int]:
     state.acknowledged(cursor)
     sent = new = 0
     while True:
-        records = log.records_after(cursor, BATCH)
+        records = log.records_after(cursor, batch)
         if not records:
             return sent, new, cursor
         chain = {"station": log.station, "public_key": b64(public_raw(log.key)), "first": records[0]["seq"],
@@ -138,12 +138,12 @@ def send_heartbeat(station: Station, client: HubClient, now: dt.datetime) -> Non
     client.call("POST", "/heartbeat", orjson.dumps(station_health(station, now).to_dict()))
 
 
-def sync_round(station: Station, now: dt.datetime, client: HubClient | None = None) -> RoundResult:
+def sync_round(station: Station, now: dt.datetime, client: HubClient | None = None, batch: int = BATCH) -> RoundResult:
     """One round with the hub: the log pushed, then a heartbeat; a HubError when the hub cannot be reached."""
     client = client or client_for(station)
     with client.state.round(wait_s=60) as held:
         if not held:
             raise HubError(t("another sync round is running for this station"))
-        sent, new, cursor = push_log(station, client)
+        sent, new, cursor = push_log(station, client, batch)
         send_heartbeat(station, client, now)
     return RoundResult(sent, new, cursor, True)
