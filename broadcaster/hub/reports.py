@@ -48,8 +48,8 @@ def hub_report(db: Connection, start: dt.date, end: dt.date) -> list[StationAnno
         raise InputError(t("the dates are in the wrong order: {start} is after {end}",
                            start=start.isoformat(), end=end.isoformat()))
     rows = db.execute(REPORT, {"start": start.isoformat(), "end": end.isoformat()}).mappings()
-    return [StationAnnouncement(r["station"], r["announcement"], r["planned"], {s: r[s] for s in STATUSES},
-                                r["urgent"], r["replays"], (r["seconds"] or 0.0) / 60) for r in rows]
+    return [StationAnnouncement(r["station"], r["announcement"], int(r["planned"]), {s: int(r[s]) for s in STATUSES},
+                                int(r["urgent"]), int(r["replays"]), float(r["seconds"] or 0.0) / 60) for r in rows]
 
 
 def columns() -> list[str]:
