@@ -7,7 +7,7 @@ import signal
 import threading
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 import click
 
@@ -27,6 +27,9 @@ from broadcaster.playout.priority import DEFAULT_POLICY, EMERGENCY, PRIORITY, pa
 from broadcaster.schedule.parser import parse_duration, parse_time
 from broadcaster.schedule.plan import Plan
 from broadcaster.station import Station
+
+if TYPE_CHECKING:
+    from broadcaster.chain.loop import SyncLoop
 
 
 def print_event(event: object) -> None:
@@ -71,6 +74,15 @@ def stopped_by_signals(stop: threading.Event) -> Iterator[None]:
             signal.signal(getattr(signal, name), handler)
 
 
+def hub_loop(station: Station, clock: SystemClock, say: Callable[[str], None]) -> SyncLoop | None:
+    """The thread that keeps the station in touch with its hub (not started yet), when station.yaml names one."""
+    if station.config.hub is None:
+        return None
+    from broadcaster.chain.loop import SyncLoop
+
+    return SyncLoop(station, clock.now, say)
+
+
 URGENT_WAIT_S = 30.0  # a 'next' or 'wait:' policy may hold it back behind the item on air
 
 
@@ -88,19 +100,27 @@ def run_command(station: Station, operator: str, exit_when_idle: bool, log_file:
     from broadcaster.playout.runner import Runner  # APScheduler and the sound devices, only for the commands that air
 
     clock = SystemClock(station.config.tz)
-    runner = Runner(station, clock, [print_event], operator=operator,
-                    say=lambda text: console.print(text, markup=False), on_plan=_print_plan, probe_s=probe_every)
+    def say(text: str) -> None:
+        console.print(text, markup=False)
+
+    hub = hub_loop(station, clock, say)
+    runner = Runner(station, clock, [print_event, *([hub.nudge] if hub else [])], operator=operator,
+                    say=say, on_plan=_print_plan, probe_s=probe_every)
     runner.mailbox.hold()  # a second `run` refuses before it says it is on air
     stop = threading.Event()
     try:
         with console_copied_to(log_file):
             console.print(t("{name}: on air, time zone {tz}", name=station.config.name, tz=station.config.timezone))
+            if hub:
+                hub.start()
             with stopped_by_signals(stop):
                 runner.run(stop, exit_when_idle=exit_when_idle)
     except KeyboardInterrupt:
         stop.set()
     finally:
         runner.mailbox.release()
+        if hub:
+            hub.stop()
     if stop.is_set():
         console.print(t("stopped"))
 
