@@ -36,24 +36,20 @@ def hub() -> None:
 @click.option("--port", type=click.IntRange(0, 65535), default=8470, show_default=True, help="Port to listen on.")
 def serve_command(db: str | None, data: Path, host: str, port: int) -> None:
     """Serve the hub's API to stations (applies schema migrations first)."""
+    from broadcaster.hub import utc_now
     from broadcaster.hub.server import open_hub, serve
+    from broadcaster.trust.keys import fingerprint, public_raw
 
-    opened = open_hub(db, data)
-    console.print(t("hub key {fingerprint}; schema {revision}", fingerprint=_fingerprint(opened.key),
+    opened = open_hub(db, data, utc_now())
+    console.print(t("hub key {fingerprint}; schema {revision}", fingerprint=fingerprint(public_raw(opened.key)),
                     revision=opened.revision))
     serve(opened, host, port, ready=lambda url: console.print(t("hub listening on {url}", url=url)))
 
 
-def _fingerprint(key) -> str:
-    from broadcaster.trust.keys import fingerprint, public_raw
+def _engine(db: str | None, data: Path):
+    from broadcaster.hub.server import open_database
 
-    return fingerprint(public_raw(key))
-
-
-def _hub(db: str | None, data: Path):
-    from broadcaster.hub.server import open_hub
-
-    return open_hub(db, data)
+    return open_database(db, data)
 
 
 @hub.command("enrol")
@@ -64,10 +60,13 @@ def enrol_command(station_id: str, db: str | None, data: Path, days: int) -> Non
     """Make a one-time code with which STATION_ID joins the hub (printed last)."""
     from broadcaster.hub import stations, utc_now
 
-    opened = _hub(db, data)
-    with opened.engine.begin() as conn:
+    from broadcaster.hub.server import hub_fingerprint
+
+    engine = _engine(db, data)
+    key = hub_fingerprint(engine)
+    with engine.begin() as conn:
         code = stations.enrol(conn, station_id, utc_now(), days)
-    click.echo(t("hub key {fingerprint}", fingerprint=_fingerprint(opened.key)))
+    click.echo(t("hub key {fingerprint}", fingerprint=key))
     click.echo(t("on the station: broadcaster hub join URL CODE; {station} may join within {days} days with the "
                  "code {code}", station=station_id, days=days, code=code))
 
@@ -79,7 +78,7 @@ def revoke_command(station_id: str, db: str | None, data: Path) -> None:
     """Refuse everything signed with STATION_ID's key from now on (a stolen or lost station)."""
     from broadcaster.hub import stations, utc_now
 
-    with _hub(db, data).engine.begin() as conn:
+    with _engine(db, data).begin() as conn:
         stations.revoke(conn, station_id, utc_now())
     click.echo(t("{station} is revoked; it may join again only with a new code", station=station_id))
 
@@ -91,7 +90,7 @@ def stations_command(db: str | None, data: Path) -> None:
     from broadcaster.hub import stations
     from broadcaster.trust.keys import fingerprint
 
-    with _hub(db, data).engine.connect() as conn:
+    with _engine(db, data).connect() as conn:
         rows = stations.station_list(conn)
     table(t("Stations"), [t("station"), t("key"), t("last seen"), t("log"), t("state")],
           [[r.id, fingerprint(bytes(r.public_key)) if r.public_key else "-",
@@ -119,7 +118,7 @@ def user_add_command(name: str, db: str | None, data: Path, level: str, area: st
     from broadcaster.hub import utc_now
     from broadcaster.hub.users import add_user
 
-    with _hub(db, data).engine.begin() as conn:
+    with _engine(db, data).begin() as conn:
         add_user(conn, name, level, area, list(roles), list(station_ids), utc_now(), full_name)
     click.echo(t("{name} added", name=name))
 
@@ -134,7 +133,7 @@ def report_command(db: str | None, data: Path, start: dt.date, end: dt.date, fmt
     """Per station and announcement: planned against aired, urgent airings, minutes (from the rollups)."""
     from broadcaster.hub.reports import cells, columns, hub_report, report_csv
 
-    with _hub(db, data).engine.connect() as conn:
+    with _engine(db, data).connect() as conn:
         rows = hub_report(conn, start, end)
     if fmt == "csv":
         click.echo(report_csv(rows), nl=False)

@@ -36,11 +36,10 @@ def _hidden(url: str) -> str:
     return f"{scheme}://{who.split(':')[0]}{at}{where}" if at else url
 
 
-def migrate(engine: Engine) -> str:
-    """Apply every migration not yet applied; the schema revision now in force."""
+def migrate(engine: Engine) -> None:
+    """Apply every migration not yet applied."""
     from alembic import command
     from alembic.config import Config
-    from alembic.runtime.migration import MigrationContext
 
     config = Config()
     config.set_main_option("script_location", MIGRATIONS)
@@ -49,9 +48,16 @@ def migrate(engine: Engine) -> str:
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
-            return MigrationContext.configure(connection).get_current_revision() or ""
     except SQLAlchemyError as exc:
         raise StorageError(t("the hub database cannot be reached or updated: {reason}", reason=_reason(exc))) from None
+
+
+def revision(engine: Engine) -> str:
+    """The schema revision in force."""
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision() or ""
 
 
 def _reason(exc: SQLAlchemyError) -> str:

@@ -8,6 +8,13 @@ from sqlalchemy.dialects.postgresql import JSONB
 
 metadata = MetaData()
 
+hub_identity = Table(
+    "hub_identity", metadata,
+    Column("id", Integer, primary_key=True),          # one row: the key of the hub that serves this database
+    Column("public_key", LargeBinary, nullable=False),
+    Column("since", DateTime(timezone=True), nullable=False),
+)
+
 stations = Table(
     "stations", metadata,
     Column("id", String(64), primary_key=True),

@@ -1,21 +1,25 @@
-"""Running the hub: its database (the one named, or the private one in its data folder) migrated, its key,
-its API served by waitress."""
+"""Running the hub: its database (the one named, or the private one in its data folder) migrated, its key
+(recorded in the database, so that every command shows the one stations pin), its API served by waitress."""
 
 from __future__ import annotations
 
+import datetime as dt
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.engine import Engine
 
+from broadcaster.errors import StorageError
 from broadcaster.hub.database import embedded_url, engine_for, migrate
 from broadcaster.hub.identity import hub_key
-
-DEFAULT_PORT = 8470
-DEFAULT_DATA = Path("hub-data")
+from broadcaster.hub.schema import hub_identity
+from broadcaster.messages import t
+from broadcaster.trust.keys import fingerprint, public_raw
 
 
 @dataclass
@@ -29,19 +33,36 @@ class Hub:
 
 
 def open_database(db: str | None, data: Path) -> Engine:
-    """The engine on ``db``, or on the private server in ``data`` when ``db`` is None or empty."""
+    """The engine on ``db`` (or on the private server in ``data`` when ``db`` is None), schema up to date."""
     if not db:
         with warnings.catch_warnings():  # platformdirs warns when XDG_RUNTIME_DIR is unset (a service, a container)
             warnings.simplefilter("ignore")
             db = embedded_url(Path(data))
-    return engine_for(db)
+    engine = engine_for(db)
+    migrate(engine)
+    return engine
 
 
-def open_hub(db: str | None, data: Path) -> Hub:
-    """The hub of ``data`` on ``db``, with every migration applied."""
+def open_hub(db: str | None, data: Path, now: dt.datetime) -> Hub:
+    """The hub of ``data`` on ``db``, with every migration applied and its key recorded in the database."""
     engine = open_database(db, data)
-    revision = migrate(engine)
-    return Hub(engine, hub_key(Path(data)), Path(data), revision)
+    key = hub_key(Path(data))
+    with engine.begin() as conn:
+        conn.execute(insert(hub_identity).values(id=1, public_key=public_raw(key), since=now).on_conflict_do_update(
+            index_elements=["id"], set_={"public_key": public_raw(key), "since": now},
+            where=hub_identity.c.public_key != public_raw(key)))
+    from broadcaster.hub.database import revision
+
+    return Hub(engine, key, Path(data), revision(engine))
+
+
+def hub_fingerprint(engine: Engine) -> str:
+    """The fingerprint of the key of the hub serving this database (a StorageError before its first start)."""
+    with engine.connect() as conn:
+        public = conn.execute(select(hub_identity.c.public_key)).scalar()
+    if public is None:
+        raise StorageError(t("no hub has been started on this database yet: start it first (broadcaster hub serve)"))
+    return fingerprint(bytes(public))
 
 
 def serve(hub: Hub, host: str, port: int, ready: Callable[[str], None] = lambda url: None) -> None:

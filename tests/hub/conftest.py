@@ -20,7 +20,8 @@ import psycopg
 import pytest
 
 from broadcaster.hub.database import engine_for, migrate
-from broadcaster.hub.identity import hub_key
+from broadcaster.hub import utc_now
+from broadcaster.hub.server import open_hub
 
 REQUIRED = os.environ.get("BROADCASTER_REQUIRE_PG") == "1"  # .ci/run: a missing server fails, never skips
 _numbers = itertools.count()
@@ -149,13 +150,14 @@ def hub_db(pg_url):
 class ServedHub:
     """The hub's API served by waitress on a loopback port, in a thread of the test."""
 
-    def __init__(self, engine, data: Path):
+    def __init__(self, url: str, data: Path):
         import waitress
 
         from broadcaster.hub.api import create_app
 
-        self.engine, self.key = engine, hub_key(data)
-        self.server = waitress.create_server(create_app(engine, self.key), host="127.0.0.1", port=0, threads=4)
+        opened = open_hub(url, data, utc_now())
+        self.engine, self.key = opened.engine, opened.key
+        self.server = waitress.create_server(create_app(self.engine, self.key), host="127.0.0.1", port=0, threads=4)
         self.url = f"http://127.0.0.1:{self.server.effective_port}"
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.thread.start()
@@ -164,12 +166,13 @@ class ServedHub:
         """Stop serving."""
         self.server.close()
         self.thread.join(10)
+        self.engine.dispose()
 
 
 @pytest.fixture
-def served_hub(hub_db, tmp_path):
+def served_hub(pg_url, tmp_path):
     """A hub answering over HTTP on 127.0.0.1."""
-    hub = ServedHub(hub_db, tmp_path / "hub-data")
+    hub = ServedHub(pg_url, tmp_path / "hub-data")
     yield hub
     hub.close()
 

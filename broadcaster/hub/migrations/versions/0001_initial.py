@@ -19,6 +19,11 @@ TZ = sa.DateTime(timezone=True)
 
 def upgrade() -> None:
     op.create_table(
+        "hub_identity",
+        sa.Column("id", sa.Integer, primary_key=True),   # one row: the key of the hub serving this database
+        sa.Column("public_key", sa.LargeBinary, nullable=False),
+        sa.Column("since", TZ, nullable=False))
+    op.create_table(
         "stations",
         sa.Column("id", sa.String(64), primary_key=True),
         sa.Column("public_key", sa.LargeBinary),
@@ -75,5 +80,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     for table in ("latest_heartbeats", "heartbeats", "airing_daily", "log_records", "user_roles", "users",
-                  "enrolment_codes", "stations"):
+                  "enrolment_codes", "stations", "hub_identity"):
         op.drop_table(table)
