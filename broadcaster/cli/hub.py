@@ -46,6 +46,36 @@ def serve_command(db: str | None, data: Path, host: str, port: int) -> None:
     serve(opened, host, port, ready=lambda url: console.print(t("hub listening on {url}", url=url)))
 
 
+@hub.command("demo")
+@db_option
+@click.option("--port", type=click.IntRange(0, 65535), default=8470, show_default=True, help="Port to listen on.")
+@click.option("--days", type=click.IntRange(1, 366), default=7, show_default=True,
+              help="Days of simulated airings in each station's log.")
+def demo_command(db: str | None, data: Path, port: int, days: int) -> None:
+    """A hub with two simulated stations that join it and sync; their report; then serve until Ctrl+C."""
+    import threading
+
+    from broadcaster.hub import utc_now
+    from broadcaster.hub.demo import start_demo
+    from broadcaster.hub.reports import cells, columns, hub_report
+    from broadcaster.hub.server import interrupted_by_sigterm, open_hub
+
+    opened = open_hub(db, data, utc_now())
+    demo = start_demo(opened, data / "stations", port, days, lambda text: console.print(text, markup=False))
+    today = utc_now().date()
+    with opened.engine.connect() as conn:
+        rows = hub_report(conn, today - dt.timedelta(days=days + 1), today)
+    table(t("Airings from {start} to {end}", start=(today - dt.timedelta(days=days + 1)).isoformat(),
+            end=today.isoformat()), columns(), [cells(r) for r in rows])
+    console.print(t("hub listening on {url}; the stations are in {folder}; Ctrl+C stops", url=demo.url,
+                    folder=data / "stations"))
+    try:
+        with interrupted_by_sigterm():
+            threading.Event().wait()
+    except KeyboardInterrupt:
+        demo.stop()
+
+
 def _engine(db: str | None, data: Path):
     from broadcaster.hub.server import open_database
 

@@ -4,10 +4,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import signal
+import threading
 import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select
@@ -66,11 +69,36 @@ def hub_fingerprint(engine: Engine) -> str:
 
 
 def serve(hub: Hub, host: str, port: int, ready: Callable[[str], None] = lambda url: None) -> None:
-    """Answer stations on ``host``:``port`` until the process is stopped."""
+    """Answer stations on ``host``:``port`` until the process is stopped (Ctrl+C, or SIGTERM from a service
+    manager: both end it by the same path, so that a private PostgreSQL server is stopped cleanly too)."""
     import waitress
 
     from broadcaster.hub.api import create_app
 
     server = waitress.create_server(create_app(hub.engine, hub.key), host=host, port=port, threads=8)
     ready(f"http://{host}:{server.effective_port}")
-    server.run()
+    with interrupted_by_sigterm():
+        try:
+            server.run()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.close()
+            hub.engine.dispose()
+
+
+@contextmanager
+def interrupted_by_sigterm() -> Iterator[None]:
+    """SIGTERM raises KeyboardInterrupt in the main thread while the block runs, as Ctrl+C does."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(*_):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

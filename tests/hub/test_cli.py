@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from click.testing import CliRunner
 
 from broadcaster.cli import cli
@@ -102,3 +104,26 @@ def test_users_are_added_with_their_scope(pg_url, tmp_path):
     with engine_for(pg_url).connect() as db:
         roles = db.execute(text("SELECT role, station FROM user_roles ORDER BY role")).all()
     assert [tuple(r) for r in roles] == [("approver", "xa-a"), ("viewer", "xa-a")]
+
+
+def test_the_demo_hub_has_two_stations_that_joined_and_synced(pg_url, tmp_path):
+    from broadcaster.hub import utc_now
+    from broadcaster.hub.demo import DEMO_STATIONS, HOURS, PROGRAMME, start_demo
+    from broadcaster.hub.reports import hub_report
+    from broadcaster.hub.server import open_hub
+
+    hub = open_hub(pg_url, tmp_path / "hub-data", utc_now())
+    said = []
+    demo = start_demo(hub, tmp_path / "stations", 0, 2, said.append)
+    try:
+        today = utc_now().date()
+        with hub.engine.connect() as db:
+            rows = hub_report(db, today - dt.timedelta(days=3), today)
+        assert {r.station for r in rows} == set(DEMO_STATIONS)
+        for station in demo.stations:
+            mine = [r for r in rows if r.station == station.config.id]
+            assert sum(r.planned for r in mine) == 2 * len(HOURS) * len(PROGRAMME)
+            assert station.config.hub.url == demo.url
+    finally:
+        demo.stop()
+    assert said == []
