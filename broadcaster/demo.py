@@ -62,14 +62,14 @@ def prepare(station: Station, clock: Clock) -> Plan:
     station.users.add(DEMO_MAKER, "officer", DEMO_PASSPHRASE, now, (DEMO_APPROVER, DEMO_PASSPHRASE))
     maker = station.users.unlock(DEMO_MAKER, DEMO_PASSPHRASE, {"officer"}, t("add content"))
     for path in sorted(station.scripts_dir.glob("*.md")) + sorted(station.scripts_dir.glob("*.txt")):
-        entry, _ = station.add_file(path, now, signer=maker)
-        station.decide(entry.id, APPROVED, DEMO_APPROVER, DEMO_PASSPHRASE, now)
-    schedule = station.schedule()
+        entry, _ = station.content.add_file(path, now, signer=maker)
+        station.content.decide(entry.id, APPROVED, DEMO_APPROVER, DEMO_PASSPHRASE, now)
+    schedule = station.planner.schedule()
     if not schedule.sessions:
         raise InputError(t("the sample schedule has no session to play"), path=station.schedules_dir)
     first = min(schedule.sessions, key=lambda s: s.start)
     start = clock.now() + dt.timedelta(seconds=LEAD_S)
-    airings, warnings = plan_session(replace(first, name=f"{first.name} (demo)"), station.material(now, schedule),
+    airings, warnings = plan_session(replace(first, name=f"{first.name} (demo)"), station.planner.material(now, schedule),
                                      start.date(), station.config.tz, start=start)
     fitting = [a for a in airings if (a.end - start).total_seconds() <= BUDGET_S] or airings[:1]
     if not fitting:

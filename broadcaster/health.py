@@ -72,7 +72,7 @@ def station_health(station: Station, now: dt.datetime, probe: Probe | None = Non
     """Check the station at ``now``: its devices (opened with ``probe`` unless `run` holds them), disk,
     clock (against ``ntp_server``, if one is given), next and last airing, log and version."""
     try:
-        schedule = station.schedule()
+        schedule = station.planner.schedule()
         planned = [*device_health(station, schedule, probe),
                    *_guarded(lambda: next_airing_health(station, now, schedule))]
     except BroadcasterError as exc:  # a schedule that cannot be read is itself the failing check
@@ -203,7 +203,7 @@ def next_airing_health(station: Station, now: dt.datetime, schedule: Schedule) -
     left_out: tuple[str, ...] = ()
     upcoming = None
     for day in (now.date(), now.date() + dt.timedelta(days=1)):
-        plan = station.plan(day, now, schedule)
+        plan = station.planner.plan(day, now, schedule)
         if day == now.date():
             left_out = plan.warnings
         upcoming = next((a for a in plan.airings if a.start >= now), None)

@@ -44,9 +44,9 @@ def approved_station(root: Path, ids: tuple[str, ...] = ("gioi-thieu", "khau-hie
     station = with_supervisor(root)
     maker = officer(station)
     for ident in ids:
-        station.add_file(root / "scripts_text" / f"{ident}.md", NOW, signer=maker)
+        station.content.add_file(root / "scripts_text" / f"{ident}.md", NOW, signer=maker)
         if render:
-            station.decide(ident, APPROVED, SUPERVISOR, PASSPHRASE, NOW)
+            station.content.decide(ident, APPROVED, SUPERVISOR, PASSPHRASE, NOW)
         else:
             station.library.decide(ident, APPROVED, supervisor(station), NOW)
     return station

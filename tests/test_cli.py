@@ -88,7 +88,7 @@ def test_unknown_announcement_on_command_line(station_dir):
 def test_author_cannot_approve_own_text(station_dir):
     station = with_supervisor(station_dir)
     station.users.add("Nguyễn Thị Lan", "supervisor", "mật khẩu của Lan", NOW, (SUPERVISOR, PASSPHRASE))
-    station.add_file(station_dir / "scripts_text" / "gioi-thieu.md", NOW)
+    station.content.add_file(station_dir / "scripts_text" / "gioi-thieu.md", NOW)
     _fails(station_dir, ["content", "approve", "gioi-thieu", "--by", "Nguyễn Thị Lan"],
            "Nguyễn Thị Lan wrote 'gioi-thieu' and cannot also approve it: another person must",
            input="mật khẩu của Lan\n")

@@ -29,7 +29,7 @@ def _start_soon(seconds: float = 2.0) -> dt.datetime:
 
 def test_run_airs_an_approved_announcement_through_portaudio(station_dir, clean_captures):
     station = approved_station(station_dir, ("gioi-thieu",))
-    asset = station.asset(station.library.get("gioi-thieu").announcement.variants[0])
+    asset = station.renders.asset(station.library.get("gioi-thieu").announcement.variants[0])
     start = _start_soon()
     write_schedule(station_dir, start.strftime("%H:%M:%S"), ["gioi-thieu"])
 
@@ -55,11 +55,11 @@ def test_run_airs_an_approved_announcement_through_portaudio(station_dir, clean_
 
 def test_unapproved_announcement_is_neither_planned_nor_aired(station_dir, clean_captures):
     station = approved_station(station_dir, ("gioi-thieu",))
-    station.add_file(station_dir / "scripts_text" / "khau-hieu-5k.md", dt.datetime.now(TZ))  # a draft
+    station.content.add_file(station_dir / "scripts_text" / "khau-hieu-5k.md", dt.datetime.now(TZ))  # a draft
     start = _start_soon()
     write_schedule(station_dir, start.strftime("%H:%M:%S"), ["khau-hieu-5k", "gioi-thieu"])
 
-    plan = station.plan(start.date(), dt.datetime.now(TZ))
+    plan = station.planner.plan(start.date(), dt.datetime.now(TZ))
     assert [a.announcement for a in plan.airings] == ["gioi-thieu"]
     assert any("khau-hieu-5k" in w and "not approved" in w for w in plan.warnings)
 
@@ -74,11 +74,11 @@ def test_an_edited_text_is_no_longer_approved(station_dir):
     station = approved_station(station_dir, ("gioi-thieu",), render=False)
     path = station_dir / "scripts_text" / "gioi-thieu.md"
     path.write_text(path.read_text(encoding="utf-8").replace("Ea Tu", "Ea Kao"), encoding="utf-8")
-    station.add_file(path, dt.datetime.now(TZ))
+    station.content.add_file(path, dt.datetime.now(TZ))
     write_schedule(station_dir, "05:30", ["gioi-thieu"])
     entry = station.library.get("gioi-thieu")
     assert not entry.approved and entry.status == "changed since approval"
-    assert station.plan(dt.date(2026, 11, 25), dt.datetime.now(TZ)).airings == ()
+    assert station.planner.plan(dt.date(2026, 11, 25), dt.datetime.now(TZ)).airings == ()
 
 
 def test_missing_device_fails_the_item_and_is_logged(station_dir):

@@ -99,7 +99,7 @@ def test_a_device_that_will_not_open_without_a_backup_is_failing(station):
 
 def test_an_item_whose_audio_is_missing_is_a_warning_and_an_altered_log_fails(station, running):
     _logged(station, event(at(24), "gioi-thieu", status="failed", reason="hỏng loa"))
-    plan = station.plan(NOW.date(), NOW)
+    plan = station.planner.plan(NOW.date(), NOW)
     for airing in plan.airings:
         (station.root / airing.asset_path).unlink()
     segment = station.data_dir / "log" / "airing-log.sqlite3"

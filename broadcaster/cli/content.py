@@ -51,12 +51,12 @@ def add_command(station: Station, files: tuple[Path, ...], by: str, ident: str |
     """Add texts (scripts_text/*.md) or recorded clips (WAV, MP3, M4A, AMR, OGG, FLAC) to the library."""
     if ident and len(files) > 1:
         raise click.UsageError(t("--id names one announcement: give one clip at a time"))
-    read = [station.read_file(path, ident, lang) for path in files]  # every file is checked before any is added
+    read = [station.content.read_file(path, ident, lang) for path in files]  # every file is checked before any is added
     signer = station.users.unlock(by, passphrase_of(by), {"operator", "officer", "supervisor"}, t("add content")) \
         if by else None
     now = now_of(station)
     for ann in read:
-        entry, outcome = station.add(ann, now, signer=signer)
+        entry, outcome = station.content.add(ann, now, signer=signer)
         console.print(t("{id}: {outcome} ({status})", id=entry.id, outcome=t(outcome), status=t(entry.status)),
                       markup=False)
         _warn_unknown_words(station, ann)
@@ -88,7 +88,7 @@ def list_command(station: Station, status: str | None, topic: str | None, lang: 
                  valid_on: dt.date | None) -> None:
     """List the announcements in the library, with their status and why they cannot air."""
     now = now_of(station)
-    problems = station.sync(now)
+    problems = station.content.sync(now)
     today = valid_on or now.date()
     rows, notes_of = [], {}
     for e in station.library.entries():
@@ -120,7 +120,7 @@ def list_command(station: Station, status: str | None, topic: str | None, lang: 
 @click.pass_obj
 def show_command(station: Station, ident: str) -> None:
     """Show an announcement: metadata, the text to be spoken, its clips, its history."""
-    e = station.entry(ident, now_of(station))
+    e = station.content.entry(ident, now_of(station))
     a = e.announcement
     console.print(f"[bold]{a.id}[/bold] — {a.title}")
     for label, value in ((t("topic"), a.topic), (t("author"), a.author or "-"),
@@ -136,7 +136,7 @@ def show_command(station: Station, ident: str) -> None:
                             source=v.source), markup=False)
             console.print(v.text, markup=False)
             console.print(t("Spoken as (numbers, dates and abbreviations in words):"))
-            console.print(station.spoken(v).text, markup=False)
+            console.print(station.renders.spoken(v).text, markup=False)
     console.print(t("History:"))
     for h in station.library.history(ident):
         line = f"  {h['at']}  {t(h['action'])}  {h['by'] or '-'}  {h['fingerprint'][:16]}"
@@ -144,10 +144,10 @@ def show_command(station: Station, ident: str) -> None:
 
 
 def _decide(station: Station, ident: str, action: str, by: str, reason: str = "") -> None:
-    station.entry(ident, now_of(station))  # an unknown id is reported before anyone types a passphrase
+    station.content.entry(ident, now_of(station))  # an unknown id is reported before anyone types a passphrase
     passphrase = passphrase_of(by)  # asked before the spinner starts
     with working(t("rendering the audio…") if action == APPROVED else ""):
-        entry = station.decide(ident, action, by, passphrase, now_of(station), reason)
+        entry = station.content.decide(ident, action, by, passphrase, now_of(station), reason)
     console.print(t("{id}: {status} by {name}", id=ident, status=t(entry.status), name=entry.decision.by),
                   markup=False)
     if action == APPROVED:
@@ -155,7 +155,7 @@ def _decide(station: Station, ident: str, action: str, by: str, reason: str = ""
             for profile in station.profiles:
                 lang = language_name(variant.language)
                 console.print(t("  {lang}: {asset}", lang=t("{lang}, profile {profile}", lang=lang, profile=profile)
-                                if profile else lang, asset=describe_asset(station.asset(variant, profile))),
+                                if profile else lang, asset=describe_asset(station.renders.asset(variant, profile))),
                               markup=False)
 
 
@@ -165,8 +165,8 @@ def _decide(station: Station, ident: str, action: str, by: str, reason: str = ""
 @click.pass_obj
 def claim_command(station: Station, ident: str, by: str) -> None:
     """Sign the current version as yours (an officer, with their passphrase), e.g. after editing its file."""
-    station.entry(ident, now_of(station))  # an unknown id is reported before anyone types a passphrase
-    entry = station.claim(ident, by, passphrase_of(by), now_of(station))
+    station.content.entry(ident, now_of(station))  # an unknown id is reported before anyone types a passphrase
+    entry = station.content.claim(ident, by, passphrase_of(by), now_of(station))
     console.print(t("{id}: the current version is now made by {name}", id=entry.id,
                     name=station.library.maker(entry.id)), markup=False)
 

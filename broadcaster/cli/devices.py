@@ -27,10 +27,10 @@ def devices_command(station: Station) -> None:
           [[str(d["index"]), d["name"], str(d["max_input_channels"]), f"{d['default_samplerate']:g}"]
            for d in input_devices()])
     missing = 0
-    for name, output in station.schedule().outputs.items():
+    for name, output in station.planner.schedule().outputs.items():
         if output.file:
             console.print(t("{output}: WAV file {file}", output=name, file=output.file), markup=False)
-    for check in device_checks(station.schedule()):
+    for check in device_checks(station.planner.schedule()):
         role = t("backup device") if check.backup else t("device")
         if check.problem:
             missing += 1

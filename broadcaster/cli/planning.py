@@ -26,12 +26,12 @@ from broadcaster.station import Station
 @click.pass_obj
 def render_command(station: Station, dry_run: bool, clean: bool) -> None:
     """Render every approved announcement to broadcast-ready audio (cached)."""
-    station.sync(SystemClock(station.config.tz).now())
+    station.content.sync(SystemClock(station.config.tz).now())
     todo = [(e.id, v, profile) for e in station.library.entries() if e.approved
-            for v in e.announcement.variants for profile in station.profiles if station.needs_render(v, profile)]
+            for v in e.announcement.variants for profile in station.profiles if station.renders.needs_render(v, profile)]
     if dry_run or not todo:
         for ident, v, profile in todo:
-            had = station.asset(v, profile)
+            had = station.renders.asset(v, profile)
             console.print(t("would render {id} ({what})", id=ident, what=_what(v.language, profile))
                           + (t(" (now: {engine}, a fallback)", engine=had.engine) if had else ""), markup=False)
         console.print(t("{n} to render", n=len(todo)))
@@ -41,14 +41,14 @@ def render_command(station: Station, dry_run: bool, clean: bool) -> None:
         with Progress(console=progress_console, transient=True, disable=not progress_console.is_terminal) as progress:
             task = progress.add_task(t("Rendering"), total=len(todo))
             for ident, v, profile in todo:
-                asset, now = station.render(v, profile)
+                asset, now = station.renders.render(v, profile)
                 made += now  # a fallback's audio is kept when the configured engine fails again
                 console.print(t("{id} ({what}): {asset}", id=ident, what=_what(v.language, profile),
                                          asset=describe_asset(asset)), markup=False)
                 progress.advance(task)
         console.print(t("{n} rendered", n=made))
     if clean:
-        removed, left = station.clean_renders(dry_run)
+        removed, left = station.renders.clean_renders(dry_run)
         console.print(t("{n} files of unused audio would be removed", n=len(removed)) if dry_run else
                       t("{n} files of unused audio removed", n=len(removed)))
         for path in left:
@@ -81,8 +81,8 @@ def plan_command(station: Station, day: dt.date | None, week: bool) -> None:
     """Show the plan of a day (or a week): what airs where and when, and what was left out and why."""
     now = SystemClock(station.config.tz).now()
     first = day or now.date()
-    schedule = station.schedule()
-    plans = [station.plan(first + dt.timedelta(days=offset), now, schedule) for offset in range(7 if week else 1)]
+    schedule = station.planner.schedule()
+    plans = [station.planner.plan(first + dt.timedelta(days=offset), now, schedule) for offset in range(7 if week else 1)]
     for plan in plans:
         print_plan(plan)
     _refuse_silence(plans)
@@ -110,9 +110,9 @@ def schedule() -> None:
 def check_command(station: Station, files: tuple[Path, ...], day: dt.date | None) -> None:
     """Check schedule files (default: the station's) and print the plan; exit 2 on any problem."""
     now = SystemClock(station.config.tz).now()
-    checked = load_schedules(list(files)) if files else station.schedule()
+    checked = load_schedules(list(files)) if files else station.planner.schedule()
     first = day or now.date()
-    plans = [station.plan(first + dt.timedelta(days=offset), now, checked) for offset in range(7)]
+    plans = [station.planner.plan(first + dt.timedelta(days=offset), now, checked) for offset in range(7)]
     print_plan(plans[0])
     later = sorted({p for plan in plans[1:] for p in plan.problems} - set(plans[0].problems))
     for problem in later:
@@ -136,14 +136,14 @@ def export_loop_command(station: Station, output: str, name: str | None, day: dt
     when = day or now.date()
     if target is not None and target.suffix.lower() != ".mp3":
         raise InputError(t("the loop is written as MP3: give --out a file name ending in .mp3"), path=target)
-    schedule = station.schedule()
+    schedule = station.planner.schedule()
     session = loop_session(schedule, output, name)
     if not session.runs_on(when):
         raise InputError(t("loop session '{name}' of output '{output}' does not run on {day}: give --date a day "
                            "it runs", name=session.name, output=output, day=when.isoformat()),
                          path=session.source, line=session.line)
     target = target or station.data_dir / "export" / f"{output}-{when.isoformat()}.mp3"
-    material = station.material(now, schedule, schedule.outputs[session.output].profile)
+    material = station.planner.material(now, schedule, schedule.outputs[session.output].profile)
     count, seconds, warnings = export_loop(session, material, when, station.config.tz,
                                            station.config.profile.sample_rate, target)
     for warning in warnings:

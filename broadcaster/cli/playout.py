@@ -155,7 +155,7 @@ def urgent_command(station: Station, ident: str, outputs: tuple[str, ...], level
     chosen = parse_policy(policy) if policy else DEFAULT_POLICY[level]
     passphrase = passphrase_of(by) if by else ""  # asked before the spinner starts
     with working(t("rendering the audio…")):
-        request = station.urgent_request(ident, list(outputs), level, chosen, every_s, until_at, by, passphrase,
+        request = station.playout.urgent_request(ident, list(outputs), level, chosen, every_s, until_at, by, passphrase,
                                          reason, now)
     sent = mailbox.send(request, now)
     flag = t(" — AIRED BEFORE APPROVAL") if request["before_approval"] else ""

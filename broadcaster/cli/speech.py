@@ -67,7 +67,7 @@ def _texts(station: Station, source: str) -> list[str]:
     if path.exists():  # any text file, an announcement's header or not, its name an id or not (a folder: refused)
         text, _ = decode_announcement_text(read_file_bytes(path, MAX_TEXT_BYTES), path)
         return [parse_header(text, path)[1]]
-    return [variant.text for variant in station.read_source(source).variants if variant.kind == TEXT]
+    return [variant.text for variant in station.content.read_source(source).variants if variant.kind == TEXT]
 
 
 @cli.command("speak-text")

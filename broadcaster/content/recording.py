@@ -144,7 +144,7 @@ def record_announcement(station: "Station", microphone: Microphone, ident: str, 
     write_wav(path, take, rate)
     sidecar = _sidecar(path, ident, language, title, topic if title else None, by)
     try:
-        entry, outcome = station.add_file(path, now, by=by, ident=ident, language=language)
+        entry, outcome = station.content.add_file(path, now, by=by, ident=ident, language=language)
     except BroadcasterError:
         path.unlink(missing_ok=True)
         sidecar.unlink(missing_ok=True)

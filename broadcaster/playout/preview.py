@@ -27,13 +27,13 @@ class Heard:
 
 def preview(station: Station, ident: str, language: str | None, sink: Sink, now: dt.datetime) -> Heard:
     """Play announcement ``ident`` (its variant in ``language``, else its first) once to ``sink``."""
-    entry = station.entry(ident, now)
+    entry = station.content.entry(ident, now)
     variants = entry.announcement.variants
     variant = entry.announcement.variant(language) if language else variants[0]
     if variant is None:
         raise InputError(t("'{id}' has no variant in '{lang}'; it has: {langs}", id=ident, lang=language,
                            langs=", ".join(v.language for v in variants)))
-    asset, _ = station.render(variant)
+    asset, _ = station.renders.render(variant)
     samples, rate = read_wav(asset.path)
     block = int(BLOCK_S * rate)
     sink.open(rate)

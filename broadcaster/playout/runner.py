@@ -59,7 +59,7 @@ def output_sinks(station: Station, schedule: Schedule, mixers: dict[str | None, 
                                      for device in (o.device, *o.backups)]).items():
         if device not in mixers or mixers[device].width != mixer.width:
             mixers[device] = mixer
-    return {name: OutputSinks(station.sinks(o, mixers), o.gain_db) for name, o in schedule.outputs.items()
+    return {name: OutputSinks(station.playout.sinks(o, mixers), o.gain_db) for name, o in schedule.outputs.items()
             if only is None or name in only}
 
 
@@ -67,7 +67,7 @@ def build_engine(station: Station, clock: Clock, outputs: dict[str, OutputSinks]
                  probe_s: float = PROBE_S) -> PlayoutEngine:
     """An engine for these outputs, checking idle devices every ``probe_s`` seconds."""
     return PlayoutEngine(outputs, clock, station.config.profile.sample_rate, station.data_dir / "onair",
-                         station.config.grace_s, gate=lambda airing: station.gate(airing, clock.now()),
+                         station.config.grace_s, gate=lambda airing: station.planner.gate(airing, clock.now()),
                          probe_s=probe_s)
 
 
@@ -181,7 +181,7 @@ class Runner:
 
     def _run(self, stop: threading.Event, exit_when_idle: bool) -> None:
         station, clock = self.station, self.clock
-        schedule = station.schedule()
+        schedule = station.planner.schedule()
         outputs = output_sinks(station, schedule, self.mixers)
         engine = build_engine(station, clock, outputs, self.probe_s)
         self._check_devices(schedule, engine, outputs)
@@ -299,7 +299,7 @@ class Runner:
                 self.log.record("alarm", output=name, reason="sound device back")
 
     def _load(self, engine: PlayoutEngine, day: dt.date, schedule: Schedule, why: str) -> None:
-        plan = self.station.plan(day, self.clock.now(), schedule)
+        plan = self.station.planner.plan(day, self.clock.now(), schedule)
         self.on_plan(plan, why)
         logged = day_records(self.station, day)
         kept = self.log.kept_airings()  # logged as soon as the disk lets them be
@@ -310,7 +310,7 @@ class Runner:
     def _reload(self, engine: PlayoutEngine, day: dt.date, schedule: Schedule, why: str) -> Schedule:
         """Plan again from the files as they are now; a broken edit is refused and the old plan airs on."""
         try:
-            new = self.station.schedule()
+            new = self.station.planner.schedule()
             changed = {name: o for name, o in new.outputs.items() if schedule.outputs.get(name) != o}
             if changed:
                 outputs = output_sinks(self.station, new, self.mixers, set(changed))
@@ -333,16 +333,16 @@ class Runner:
     def _urgent(self, engine: PlayoutEngine, received: dict) -> None:
         now = self.clock.now()
         try:
-            request = self.station.verified_order(received, now)  # a file dropped in the folder airs nothing
+            request = self.station.playout.verified_order(received, now)  # a file dropped in the folder airs nothing
             outputs, every, until = _checked_request(request, now)
             times = None
             for output in outputs:
                 profile = request.get("profiles", {}).get(output, "")  # the chime sounds like the output's items
-                chime = self.station.chime(self.station.config.chime, profile) if self.station.config.chime else None
-                first = self.station.urgent_airings(request, output, now, 0)
+                chime = self.station.renders.chime(self.station.config.chime, profile) if self.station.config.chime else None
+                first = self.station.playout.urgent_airings(request, output, now, 0)
                 times = times or self._repeats(request, now, every, until, first, chime)
                 for n, at in enumerate(times):
-                    airings = first if n == 0 else self.station.urgent_airings(request, output, at, n)
+                    airings = first if n == 0 else self.station.playout.urgent_airings(request, output, at, n)
                     engine.urgent(airings, parse_policy(request["policy"]), chime.asset_path if chime else None)
             self.say(t("urgent '{id}' ({level}) on {outputs}, {n} time(s)", id=request["announcement"],
                        level=t(request["level"]), outputs=", ".join(outputs), n=len(times or [])))

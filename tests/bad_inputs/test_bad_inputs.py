@@ -105,7 +105,7 @@ def test_eight_channels_and_192_khz_are_accepted_and_converted(channels, rate, t
     assert approved.exit_code == 0, approved.output
     variant = Station(station.root).library.get("ghi-am").announcement.variant("rad")
     assert variant.duration_s == 1.0
-    asset = Station(station.root).asset(variant)
+    asset = Station(station.root).renders.asset(variant)
     info = soundfile.info(asset.path)
     assert (info.channels, info.samplerate, info.frames) == (1, 44100, 44100)
     played, _ = soundfile.read(asset.path, dtype="float32")

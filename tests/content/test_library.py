@@ -72,7 +72,7 @@ def test_plannable_is_exactly_approved_unaltered_and_valid(tmp_path_factory, ops
             validity = m["valid"] if m else (None, None)
             write_text(root, ident, version, validity)
             if m is None:  # new texts are added by an officer; edits are picked up from the file
-                station.add_file(root / "scripts_text" / f"{ident}.md", NOW)
+                station.content.add_file(root / "scripts_text" / f"{ident}.md", NOW)
             model[ident] = {**(m or {"approved": None, "retired": False}), "version": version, "valid": validity}
         elif m is None:
             continue
@@ -88,10 +88,10 @@ def test_plannable_is_exactly_approved_unaltered_and_valid(tmp_path_factory, ops
                 (m["retired"] and m["retired_at"] == current)
             if already:
                 continue
-            station.sync(NOW, only=ident)  # the edit of the file is taken in: it has no maker until claimed
+            station.content.sync(NOW, only=ident)  # the edit of the file is taken in: it has no maker until claimed
             if station.library.maker(ident) is None:
-                station.claim(ident, OFFICER, OFFICER_PASSPHRASE, NOW)
-            station.decide(ident, action, SUPERVISOR, PASSPHRASE, NOW)
+                station.content.claim(ident, OFFICER, OFFICER_PASSPHRASE, NOW)
+            station.content.decide(ident, action, SUPERVISOR, PASSPHRASE, NOW)
             if kind == "approve":
                 m["approved"], m["retired"] = current, False
             else:
@@ -102,7 +102,7 @@ def test_plannable_is_exactly_approved_unaltered_and_valid(tmp_path_factory, ops
     if not model:
         return
     schedule_all(root, sorted(model))
-    plan = station.plan(day, NOW)
+    plan = station.planner.plan(day, NOW)
     assert {a.announcement for a in plan.airings} == expected
     assert len(plan.warnings) == len(model) - len(expected)
 
@@ -122,10 +122,10 @@ def _digest(folder: Path) -> str:
 def test_approval_needs_a_supervisor_with_the_right_passphrase(tmp_path, who, passphrase, message):
     station = empty_station(tmp_path / "s")
     station.users.add("Lê Văn Cường", "officer", "mật khẩu cán bộ", NOW, (SUPERVISOR, PASSPHRASE))
-    station.add_file(write_text(station.root, "tin-gia", 1), NOW)
+    station.content.add_file(write_text(station.root, "tin-gia", 1), NOW)
     before = _digest(station.root)
     with pytest.raises(AuthError) as err:
-        station.decide("tin-gia", APPROVED, who, passphrase, NOW)
+        station.content.decide("tin-gia", APPROVED, who, passphrase, NOW)
     assert err.value.message == message
     assert _digest(station.root) == before
     assert station.library.get("tin-gia").status == "draft"
@@ -142,11 +142,11 @@ def test_passphrases_are_not_stored_in_clear(tmp_path):
 def test_an_edit_on_disk_withdraws_approval_and_is_recorded(tmp_path):
     station = empty_station(tmp_path / "s")
     path = write_text(station.root, "tin-gia", 1)
-    station.add_file(path, NOW, signer=officer(station))
-    station.decide("tin-gia", APPROVED, SUPERVISOR, PASSPHRASE, NOW)
-    assert [a.announcement for a in station.plan(NOW.date(), NOW).airings] == ["tin-gia"]
+    station.content.add_file(path, NOW, signer=officer(station))
+    station.content.decide("tin-gia", APPROVED, SUPERVISOR, PASSPHRASE, NOW)
+    assert [a.announcement for a in station.planner.plan(NOW.date(), NOW).airings] == ["tin-gia"]
     write_text(station.root, "tin-gia", 2)
-    plan = station.plan(NOW.date(), NOW)
+    plan = station.planner.plan(NOW.date(), NOW)
     assert plan.airings == ()
     assert "not approved (changed since approval)" in plan.warnings[0]
     assert [h["action"] for h in station.library.history("tin-gia")] == ["added", APPROVED, "edited"]
@@ -156,19 +156,19 @@ def test_an_edit_on_disk_withdraws_approval_and_is_recorded(tmp_path):
 
 def test_a_clip_variant_airs_after_the_vietnamese_text(tmp_path):
     station = empty_station(tmp_path / "s")
-    station.add_file(write_text(station.root, "tin-gia", 1), NOW)
+    station.content.add_file(write_text(station.root, "tin-gia", 1), NOW)
     clip = station.root / "audio" / "tin-gia-rad.wav"
     soundfile.write(clip, voice(2.0), 44100)
-    entry, outcome = station.add_file(clip, NOW, ident="tin-gia", language="rad", signer=officer(station))
+    entry, outcome = station.content.add_file(clip, NOW, ident="tin-gia", language="rad", signer=officer(station))
     assert outcome == "updated" and entry.announcement.languages() == ("vie", "rad")
-    station.decide("tin-gia", APPROVED, SUPERVISOR, PASSPHRASE, NOW)
-    airings = station.plan(NOW.date(), NOW).airings
+    station.content.decide("tin-gia", APPROVED, SUPERVISOR, PASSPHRASE, NOW)
+    airings = station.planner.plan(NOW.date(), NOW).airings
     assert [(a.announcement, a.language) for a in airings] == [("tin-gia", "vie"), ("tin-gia", "rad")]
     assert airings[1].start == airings[0].end
     assert abs((airings[1].end - airings[1].start).total_seconds() - 2.0) < 0.05
     # Re-recording the clip withdraws the approval of the whole announcement.
     soundfile.write(clip, voice(2.5), 44100)
-    assert station.plan(NOW.date(), NOW).airings == ()
+    assert station.planner.plan(NOW.date(), NOW).airings == ()
 
 
 def test_a_clip_with_a_sidecar_makes_a_new_announcement(tmp_path):
@@ -179,7 +179,7 @@ def test_a_clip_with_a_sidecar_makes_a_new_announcement(tmp_path):
     ffmpeg_encode(clip.with_suffix(".wav"), clip, "-c:a", "aac")
     Path(str(clip) + ".yaml").write_text("id: phong-dich\ntitle: Phòng dịch (tiếng J'rai)\nlanguage: jra\n"
                                          "topic: covid-prevention\nauthor: Rơ Mah H'Luyn\n", encoding="utf-8")
-    entry, outcome = station.add_file(clip, NOW)
+    entry, outcome = station.content.add_file(clip, NOW)
     assert outcome == "added"
     assert (entry.id, entry.announcement.title, entry.announcement.languages()) == (
         "phong-dich", "Phòng dịch (tiếng J'rai)", ("jra",))
@@ -190,7 +190,7 @@ def _add_many(root: str, prefix: str, n: int) -> None:
     station = Station(Path(root))
     for i in range(n):
         path = write_text(Path(root), f"{prefix}-{i}", 1)
-        station.add_file(path, NOW)
+        station.content.add_file(path, NOW)
 
 
 def test_two_processes_adding_at_once_lose_nothing(tmp_path):
@@ -218,7 +218,7 @@ def test_scripts_text_is_watched_new_files_come_in_as_drafts(tmp_path):
     # A file put in scripts_text can be approved by its id at once.
     write_text(station.root, "thong-diep-5k", 1)
     with pytest.raises(InputError, match="nobody signed the current version of 'thong-diep-5k'"):
-        station.decide("thong-diep-5k", APPROVED, SUPERVISOR, PASSPHRASE, NOW)
-    station.claim("thong-diep-5k", OFFICER, OFFICER_PASSPHRASE, NOW)
-    station.decide("thong-diep-5k", APPROVED, SUPERVISOR, PASSPHRASE, NOW)
+        station.content.decide("thong-diep-5k", APPROVED, SUPERVISOR, PASSPHRASE, NOW)
+    station.content.claim("thong-diep-5k", OFFICER, OFFICER_PASSPHRASE, NOW)
+    station.content.decide("thong-diep-5k", APPROVED, SUPERVISOR, PASSPHRASE, NOW)
     assert station.library.get("thong-diep-5k").approved

@@ -69,9 +69,9 @@ def test_a_new_announcement_is_recorded_trimmed_and_stored_as_a_draft_clip(stati
     assert (variant.language, variant.kind, variant.source) == ("rad", "clip", match.group(1))
     assert (station_dir / (match.group(1) + ".yaml")).exists()
     # Approved, it is rendered like any clip: processed to the station's loudness.
-    station.claim("thong-bao-tiem", OFFICER, OFFICER_PASSPHRASE, NOW)  # recorded at the PC: claimed, then approved
-    station.decide("thong-bao-tiem", APPROVED, SUPERVISOR, PASSPHRASE, NOW)
-    asset = station.asset(variant)
+    station.content.claim("thong-bao-tiem", OFFICER, OFFICER_PASSPHRASE, NOW)  # recorded at the PC: claimed, then approved
+    station.content.decide("thong-bao-tiem", APPROVED, SUPERVISOR, PASSPHRASE, NOW)
+    asset = station.renders.asset(variant)
     rendered, _ = soundfile.read(asset.path, dtype="float32")
     assert integrated_lufs(rendered, RATE) == pytest.approx(station.config.profile.target_lufs, abs=0.2)
 

@@ -176,16 +176,16 @@ def make_station(root: Path, texts: dict[str, str] = {}, tones: dict[str, tuple[
     for ident, text in texts.items():
         path = root / "scripts_text" / f"{ident}.md"
         path.write_text(f"---\nid: {ident}\ntitle: {text}\nauthor: {AUTHOR}\n---\n{text}\n", encoding="utf-8")
-        station.add_file(path, NOW, signer=maker)
+        station.content.add_file(path, NOW, signer=maker)
     for ident, (frequency, seconds) in tones.items():
         path = root / "audio" / f"{ident}.wav"
         soundfile.write(path, tone(frequency, seconds), RATE, subtype="PCM_16")
-        station.add_file(path, NOW, ident=ident, language="vie", signer=maker)
+        station.content.add_file(path, NOW, ident=ident, language="vie", signer=maker)
     for ident in [*texts, *tones]:
         entry = station.library.decide(ident, APPROVED, supervisor(station), NOW)
         if render:
             for variant in entry.announcement.variants:
-                station.render(variant)
+                station.renders.render(variant)
     return Station(root)
 
 

@@ -187,7 +187,7 @@ def test_commands_on_a_full_disk_say_so_and_change_nothing(small_disk, tmp_path)
                            render=False)
     text = station.root / "scripts_text" / "moi.md"
     text.write_text("---\nid: moi\nauthor: Nguyễn Thị Lan\n---\nThông báo mới: họp thôn.\n", encoding="utf-8")
-    station.add_file(text, NOW, signer=officer(station))  # by an officer: the supervisor may approve it
+    station.content.add_file(text, NOW, signer=officer(station))  # by an officer: the supervisor may approve it
     clip = _clip_file(tmp_path / "ghi-am-rad.wav")
     bundles = _bundles(tmp_path)
     commands = {

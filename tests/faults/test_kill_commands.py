@@ -49,7 +49,7 @@ def state(root: Path) -> dict:
         "station key": station.station_key_path.exists(),
         "history": [(h["action"], h["id"], h["by"], h["fingerprint"]) for h in station.library.history()],
         "ready": sorted(f"{e.id}/{v.language}" for e in entries if e.approved for v in e.announcement.variants
-                        if station.asset(v) is not None),
+                        if station.renders.asset(v) is not None),
         "log": [(x.record["seq"], x.record["kind"], x.record.get("action"), x.record.get("item"),
                  x.record.get("detail")) for x in log.own_records()],
         "sources": {s: records for s, records in sources.items() if records},
@@ -106,7 +106,7 @@ def _approve(root: Path) -> list[str]:
     station = make_station(root)
     path = root / "scripts_text" / "lich-tiem.md"
     path.write_text(f"---\nid: lich-tiem\ntitle: Lịch tiêm\nauthor: {AUTHOR}\n---\n{TEXT}\n", encoding="utf-8")
-    station.add_file(path, dt.datetime.now(station.config.tz), signer=officer(station))
+    station.content.add_file(path, dt.datetime.now(station.config.tz), signer=officer(station))
     return ["content", "approve", "lich-tiem", "--by", SUPERVISOR]
 
 
@@ -132,7 +132,7 @@ def _claim(root: Path) -> list[str]:
     station = make_station(root, texts={"lich-tiem": TEXT})
     path = root / "scripts_text" / "lich-tiem.md"
     path.write_text(path.read_text(encoding="utf-8").replace("thôn 3", "thôn 4"), encoding="utf-8")
-    station.sync(dt.datetime.now(station.config.tz))  # edited outside the program: no maker
+    station.content.sync(dt.datetime.now(station.config.tz))  # edited outside the program: no maker
     return ["content", "claim", "lich-tiem", "--by", SUPERVISOR]
 
 

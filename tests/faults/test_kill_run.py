@@ -81,7 +81,7 @@ def test_fifty_kills_across_a_day_lose_nothing(day_station, tmp_path):
 
     # Every planned airing of the day ends as one of aired, partial, missed or failed; none is aired twice.
     station = Station(station.root)
-    plan = station.plan(first.date(), dt.datetime.now(TZ))
+    plan = station.planner.plan(first.date(), dt.datetime.now(TZ))
     planned = {a.key: a for a in plan.airings}
     assert len(planned) == SESSIONS * ITEMS_PER_SESSION
     records = [r for r in airing_records(station.airing_log) if r["planned_start"][:10] == first.date().isoformat()]

@@ -50,7 +50,7 @@ def gtts_station(root, url: str, fallback: bool = True, texts: dict[str, str] = 
 
 
 def assets(station: Station) -> dict[str, tuple[str, str]]:
-    return {e.id: (station.asset(v).engine, station.asset(v).fallback) for e in station.library.entries()
+    return {e.id: (station.renders.asset(v).engine, station.renders.asset(v).fallback) for e in station.library.entries()
             for v in e.announcement.variants}
 
 
@@ -67,7 +67,7 @@ def test_the_network_goes_in_the_middle_of_a_render(fake_google, tmp_path, failu
                                "2-hop-thon": (ESPEAK, f"gtts: gTTS failed earlier in this run: {first[6:]}"),
                                "3-thu-thue": (ESPEAK, f"gtts: gTTS failed earlier in this run: {first[6:]}")}
     # The timeout was waited for once (two attempts at the second piece), not once per announcement.
-    pieces = split_text(station.spoken(station.library.get("1-tiem-chung").announcement.variants[0]).text)
+    pieces = split_text(station.renders.spoken(station.library.get("1-tiem-chung").announcement.variants[0]).text)
     assert len(pieces) == 2 and fake_google.texts() == [pieces[0], pieces[1], pieces[1]]
     assert "(fallback: gtts: gTTS failed" in result.output
     # Once the network is back, render puts Google's voice in place of the fallback.
@@ -101,7 +101,7 @@ def test_approval_while_the_network_hangs_is_spoken_by_the_fallback(fake_google,
     station = Station(root)
     station.speech_engines = (GttsEngine(url=fake_google.url, timeout_s=1.0, retries=1, backoff_s=0),
                               EspeakEngine())
-    station.add_file(path, NOW, signer=officer(station))  # added by an officer: another person approves
+    station.content.add_file(path, NOW, signer=officer(station))  # added by an officer: another person approves
     fake_google.script = ["hang", "hang"]
     result = invoke(station, ["content", "approve", "hop-thon", "--by", SUPERVISOR])
     assert result.exit_code == 0, result.output
@@ -117,7 +117,7 @@ def test_without_a_fallback_a_hanging_network_is_a_clear_error_and_nothing_is_ap
                     encoding="utf-8")
     station = Station(root)
     station.speech_engines = (GttsEngine(url=fake_google.url, timeout_s=1.0, retries=1, backoff_s=0),)
-    station.add_file(path, NOW, signer=officer(station))  # added by an officer: another person approves
+    station.content.add_file(path, NOW, signer=officer(station))  # added by an officer: another person approves
     fake_google.script = ["hang", "hang"]
     result = invoke(station, ["content", "approve", "hop-thon", "--by", SUPERVISOR])
     assert result.exit_code == 1 and "Traceback" not in result.output

@@ -51,8 +51,8 @@ def quick(tmp_path) -> Station:
     for ident, text in SHORT.items():
         (root / "scripts_text" / f"{ident}.md").write_text(
             f"---\nid: {ident}\ntitle: {text}\nauthor: Nguyễn Thị Lan\n---\n{text}\n", encoding="utf-8")
-        station.add_file(root / "scripts_text" / f"{ident}.md", NOW, signer=maker)
-        station.decide(ident, APPROVED, SUPERVISOR, PASSPHRASE, NOW)
+        station.content.add_file(root / "scripts_text" / f"{ident}.md", NOW, signer=maker)
+        station.content.decide(ident, APPROVED, SUPERVISOR, PASSPHRASE, NOW)
     write_schedule(root, "sessions: []\n")
     return Station(root)
 

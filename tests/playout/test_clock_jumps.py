@@ -156,7 +156,7 @@ def test_forward_jump_across_midnight_logs_every_item_of_both_days(quick, runnin
 
 def _asset(station: Station, ident: str) -> str:
     variant = station.library.get(ident).announcement.variants[0]
-    return str(station.asset(variant).path)
+    return str(station.renders.asset(variant).path)
 
 
 class SetClock:

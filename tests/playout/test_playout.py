@@ -59,12 +59,12 @@ def best_match(capture: np.ndarray, clip: np.ndarray) -> float:
 
 def asset_of(station: Station, ident: str) -> np.ndarray:
     variant = station.library.get(ident).announcement.variants[0]
-    return read_wav(station.asset(variant).path)[0]
+    return read_wav(station.renders.asset(variant).path)[0]
 
 
 def urgent(station: Station, ident: str, level: str, policy: Policy) -> None:
     now = dt.datetime.now(TZ)
-    request = station.urgent_request(ident, ["loa-xa"], level, policy, None, None, "", "", "", now)
+    request = station.playout.urgent_request(ident, ["loa-xa"], level, policy, None, None, "", "", "", now)
     Mailbox(station.data_dir).send(request, now)
 
 
@@ -169,7 +169,7 @@ def test_urgent_before_approval_needs_an_operator_and_is_flagged(quick, running,
     path = quick.root / "scripts_text" / "lu-quet.md"
     path.write_text("---\nid: lu-quet\ntitle: Cảnh báo lũ quét\nauthor: Nguyễn Thị Lan\n---\n"
                     "Cảnh báo lũ quét tại thôn 3.\n", encoding="utf-8")
-    quick.add_file(path, NOW)
+    quick.content.add_file(path, NOW)
     runner = CliRunner()
     with running(quick):
         wait_for(lambda: Mailbox(quick.data_dir).running(), timeout=10)
@@ -304,7 +304,7 @@ def test_request_files_run_cannot_use_are_logged_as_refused_and_run_airs_on(quic
     folder = quick.data_dir / "requests"
     folder.mkdir(parents=True, exist_ok=True)
     now = dt.datetime.now(TZ)
-    good = quick.urgent_request("khan", ["loa-xa"], PRIORITY, Policy("next"), None, None, "", "", "", now)
+    good = quick.playout.urgent_request("khan", ["loa-xa"], PRIORITY, Policy("next"), None, None, "", "", "", now)
     bad = {"a-list.json": "[]", "junk.json": "\x00not json{", "b-outputs.json": '{"outputs": 5}',
            "c-negative.json": json.dumps({**good, "id": "c", "every_s": -5}),
            "d-huge.json": json.dumps({**good, "id": "d", "every_s": 1e300})}
@@ -327,7 +327,7 @@ def test_request_files_run_cannot_use_are_logged_as_refused_and_run_airs_on(quic
 
 def test_urgent_repeats_are_never_closer_than_the_station_allows(quick, running, clean_captures):
     now = dt.datetime.now(TZ)
-    request = quick.urgent_request("khan", ["loa-xa"], PRIORITY, Policy("next"), 1.0,
+    request = quick.playout.urgent_request("khan", ["loa-xa"], PRIORITY, Policy("next"), 1.0,
                                    now + dt.timedelta(minutes=30), "", "", "", now)
     with running(quick) as r:
         wait_for(lambda: Mailbox(quick.data_dir).running(), timeout=10)

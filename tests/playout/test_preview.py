@@ -14,7 +14,7 @@ from tests.conftest import captured
 
 def audio_of(station: Station, ident: str) -> tuple[np.ndarray, float]:
     variant = station.library.get(ident).announcement.variants[0]
-    samples, rate = read_wav(station.asset(variant).path)
+    samples, rate = read_wav(station.renders.asset(variant).path)
     return samples, len(samples) / rate
 
 

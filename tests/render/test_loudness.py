@@ -165,7 +165,7 @@ def test_rendered_asset_is_at_broadcast_loudness_with_its_padding(station_dir):
                                                                  "  sample_rate: 44100\n  pad_s: 0.5\n"),
                       encoding="utf-8")
     station = approved_station(station_dir, ("khau-hieu-5k",))
-    asset = station.asset(station.library.get("khau-hieu-5k").announcement.variants[0])
+    asset = station.renders.asset(station.library.get("khau-hieu-5k").announcement.variants[0])
     samples, rate = read_wav(asset.path)
     profile = station.config.profile
     assert profile.pad_s == 0.5
@@ -184,9 +184,9 @@ def test_an_imported_clip_is_processed_like_speech(station_dir):
     clip.parent.mkdir(exist_ok=True)
     soundfile.write(clip, np.concatenate([np.zeros(RATE, np.float32), speechlike(4, 0.05)]) + 0.2, RATE)
     station = approved_station(station_dir, ("khau-hieu-5k",), render=False)
-    station.add_file(clip, NOW, ident="khau-hieu-5k", language="rad", signer=officer(station))
-    station.decide("khau-hieu-5k", APPROVED, SUPERVISOR, PASSPHRASE, NOW)
-    asset = station.asset(station.library.get("khau-hieu-5k").announcement.variant("rad"))
+    station.content.add_file(clip, NOW, ident="khau-hieu-5k", language="rad", signer=officer(station))
+    station.content.decide("khau-hieu-5k", APPROVED, SUPERVISOR, PASSPHRASE, NOW)
+    asset = station.renders.asset(station.library.get("khau-hieu-5k").announcement.variant("rad"))
     samples, rate = read_wav(asset.path)
     assert asset.engine == "clip"
     assert integrated_lufs(samples, rate) == pytest.approx(Profile().target_lufs, abs=0.1)

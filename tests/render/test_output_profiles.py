@@ -97,7 +97,7 @@ def test_a_profile_station_yaml_does_not_define_is_refused_with_the_output(stati
     (station_dir / "schedules" / "lich.yaml").write_text(SCHEDULE.replace("profile: xe-loa", "profile: xe"),
                                                          encoding="utf-8")
     with pytest.raises(InputError) as caught:
-        Station(station_dir).schedule()
+        Station(station_dir).planner.schedule()
     assert str(caught.value) == (f"{station_dir / 'schedules' / 'lich.yaml'}:4: output 'xe-loa' uses the profile "
                                  "'xe', which station.yaml does not define (its profiles: xe-loa)")
     assert station.library.get("gioi-thieu")
@@ -105,7 +105,7 @@ def test_a_profile_station_yaml_does_not_define_is_refused_with_the_output(stati
 
 def test_each_output_airs_the_audio_of_its_own_profile(station_dir):
     station = station_with_profiles(station_dir)
-    plan = station.plan(NOW.date(), NOW)
+    plan = station.planner.plan(NOW.date(), NOW)
     assert not plan.warnings and not plan.problems
     by_output = {output: [a for a in plan.airings if a.output == output] for output in ("loa-xa", "xe-loa")}
     assert [a.announcement for a in by_output["loa-xa"]] == [a.announcement for a in by_output["xe-loa"]] == [
@@ -133,7 +133,7 @@ def test_render_makes_every_profile_and_says_which(station_dir):
                              "4 to render\n")
     result = runner.invoke(cli, ["render"], obj=Station(station_dir), catch_exceptions=False)
     assert "khau-hieu-5k (vie, profile xe-loa): " in result.output and result.output.endswith("4 rendered\n")
-    assert station.asset(station.library.get("gioi-thieu").announcement.variants[0], "xe-loa").lufs == \
+    assert station.renders.asset(station.library.get("gioi-thieu").announcement.variants[0], "xe-loa").lufs == \
         pytest.approx(-14, abs=0.1)
 
 
@@ -145,30 +145,30 @@ def test_changing_a_profile_keeps_the_approval_and_renders_again(station_dir):
     station = Station(station_dir)
     assert station.library.get("gioi-thieu").approved
     variant = station.library.get("gioi-thieu").announcement.variants[0]
-    assert station.needs_render(variant, "xe-loa") and not station.needs_render(variant, "")
-    assert station.render(variant, "xe-loa")[0].lufs == pytest.approx(-12, abs=0.1)
+    assert station.renders.needs_render(variant, "xe-loa") and not station.renders.needs_render(variant, "")
+    assert station.renders.render(variant, "xe-loa")[0].lufs == pytest.approx(-12, abs=0.1)
 
 
 def test_an_urgent_airing_on_an_output_uses_its_profile(station_dir):
     station = station_with_profiles(station_dir)
     now = dt.datetime.combine(NOW.date(), dt.time(10, 0), tzinfo=station.config.tz)
-    request = station.urgent_request("khau-hieu-5k", [], PRIORITY, DEFAULT_POLICY[PRIORITY], None, None, "", "", "",
+    request = station.playout.urgent_request("khau-hieu-5k", [], PRIORITY, DEFAULT_POLICY[PRIORITY], None, None, "", "", "",
                                      now)
     assert request["profiles"] == {"loa-xa": "", "xe-loa": "xe-loa"}
     request["id"] = "u1"  # as the mailbox numbers it
     variant = station.library.get("khau-hieu-5k").announcement.variants[0]
     for output, profile in request["profiles"].items():
-        [airing] = station.urgent_airings(request, output, now, 0)
-        assert airing.asset_path == station.asset(variant, profile).path
+        [airing] = station.playout.urgent_airings(request, output, now, 0)
+        assert airing.asset_path == station.renders.asset(variant, profile).path
 
 
 def test_an_urgent_airing_carries_who_ordered_it_and_why(station_dir):
     station = station_with_profiles(station_dir)
     station.users.add("Y Bhim Niê", "operator", "mật khẩu của Bhim", NOW, (SUPERVISOR, PASSPHRASE))
     now = dt.datetime.combine(NOW.date(), dt.time(10, 0), tzinfo=station.config.tz)
-    request = station.urgent_request("khau-hieu-5k", ["loa-xa"], PRIORITY, DEFAULT_POLICY[PRIORITY], None, None,
+    request = station.playout.urgent_request("khau-hieu-5k", ["loa-xa"], PRIORITY, DEFAULT_POLICY[PRIORITY], None, None,
                                      "Y Bhim Niê", "mật khẩu của Bhim", "dịch bệnh tăng", now)
     request["id"] = "u1"
-    [airing] = station.urgent_airings(request, "loa-xa", now, 0)
+    [airing] = station.playout.urgent_airings(request, "loa-xa", now, 0)
     record = airing_fields(AiringEvent("aired", airing, "loa-xa", now, airing.end))
     assert (record["ordered_by"], record["order_reason"]) == ("Y Bhim Niê", "dịch bệnh tăng")

@@ -43,8 +43,8 @@ def test_the_station_reads_its_dictionary_and_the_spoken_text_follows_it(station
     config.write_text(config.read_text(encoding="utf-8") + "  dictionary: tu-dien.yaml\n", encoding="utf-8")
     (station_dir / "tu-dien.yaml").write_text("5K: năm K\n", encoding="utf-8")
     station = Station(station_dir)
-    ann = station.read_source(str(station_dir / "scripts_text" / "khau-hieu-5k.md"))
-    spoken = station.spoken(ann.variants[0])
+    ann = station.content.read_source(str(station_dir / "scripts_text" / "khau-hieu-5k.md"))
+    spoken = station.renders.spoken(ann.variants[0])
     assert spoken.text.startswith("Thông điệp năm K của Bộ Y tế")
     assert spoken.normaliser == station.normaliser.key() != TextNormaliser().key()
 

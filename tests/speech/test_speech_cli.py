@@ -21,7 +21,7 @@ def test_speak_text_of_a_file_not_yet_in_the_library(station_dir):
 
 def test_speak_text_of_an_announcement_in_the_library(station_dir):
     station = Station(station_dir)
-    station.add_file(station_dir / "scripts_text" / "tiem-vac-xin.md", NOW)
+    station.content.add_file(station_dir / "scripts_text" / "tiem-vac-xin.md", NOW)
     result = CliRunner().invoke(cli, ["speak-text", "tiem-vac-xin"], obj=station, catch_exceptions=False)
     assert "qua số điện thoại không hai sáu hai, ba tám năm hai, một một năm.\n" in result.output
     assert "từ ngày mồng bảy tháng mười hai năm hai nghìn không trăm hai mươi sáu" in result.output
@@ -30,7 +30,7 @@ def test_speak_text_of_an_announcement_in_the_library(station_dir):
 
 def test_speak_text_of_an_unknown_id_or_a_missing_file(station_dir):
     station = Station(station_dir)
-    station.add_file(station_dir / "scripts_text" / "khau-hieu-5k.md", NOW)
+    station.content.add_file(station_dir / "scripts_text" / "khau-hieu-5k.md", NOW)
     result = CliRunner().invoke(cli, ["speak-text", "khau-hieu-5"], obj=station)
     assert result.exit_code == 2
     assert result.output == ("Error: unknown announcement 'khau-hieu-5' (did you mean 'khau-hieu-5k'?); "
@@ -42,7 +42,7 @@ def test_speak_text_of_an_unknown_id_or_a_missing_file(station_dir):
 
 def test_content_show_prints_the_text_and_what_will_be_spoken(station_dir):
     station = Station(station_dir)
-    station.add_file(station_dir / "scripts_text" / "khau-hieu-5k.md", NOW)
+    station.content.add_file(station_dir / "scripts_text" / "khau-hieu-5k.md", NOW)
     result = CliRunner().invoke(cli, ["content", "show", "khau-hieu-5k"], obj=station, catch_exceptions=False)
     written = "Thông điệp 5K của Bộ Y tế"
     assert written in result.output

@@ -31,7 +31,7 @@ def _save(station: Station, data: dict) -> None:
 
 
 def _aired_ids(station: Station) -> set[str]:
-    return {a.announcement for a in Station(station.root).plan(NOW.date(), NOW).airings}
+    return {a.announcement for a in Station(station.root).planner.plan(NOW.date(), NOW).airings}
 
 
 @pytest.fixture
@@ -43,7 +43,7 @@ def station(station_dir) -> Station:
 
 def test_an_approval_written_into_the_json_in_a_supervisors_name_does_not_verify(station):
     forged = dict(_library(station)[1]["gioi-thieu"]["decision"])
-    station.add_file(station.root / "scripts_text" / "thong-diep-5k.md", NOW)
+    station.content.add_file(station.root / "scripts_text" / "thong-diep-5k.md", NOW)
     data, records = _library(station)
     target = records["thong-diep-5k"]
     target["decision"] = {**forged, "fingerprint": station.library.get("thong-diep-5k").fingerprint,
@@ -108,7 +108,7 @@ def test_a_change_of_processing_keeps_approvals_and_plan_says_what_to_do(station
     assert result.output.splitlines()[-1].startswith("NOT ON AIR: 2 planned item(s) will not air")
     for ident in IDS:
         for variant in fresh.library.get(ident).announcement.variants:
-            fresh.render(variant)
+            fresh.renders.render(variant)
     result = CliRunner().invoke(cli, ["schedule", "check", "--date", NOW.date().isoformat()], obj=Station(station.root))
     assert result.exit_code == 0, result.output
     assert _aired_ids(station) == set(IDS)
@@ -121,34 +121,34 @@ def test_decide_signs_with_the_supervisors_key(station):
 
 
 def test_a_rendered_wav_swapped_on_disk_never_goes_to_a_device(station):
-    plan = Station(station.root).plan(NOW.date(), NOW)
+    plan = Station(station.root).planner.plan(NOW.date(), NOW)
     airing = next(a for a in plan.airings if a.announcement == "gioi-thieu")
-    assert station.gate(airing, NOW) is None
+    assert station.planner.gate(airing, NOW) is None
     other = next(a for a in plan.airings if a.announcement == "khau-hieu-5k")
     Path(airing.asset_path).write_bytes(Path(other.asset_path).read_bytes())  # approved audio, wrong words
-    assert station.gate(airing, NOW) == \
+    assert station.planner.gate(airing, NOW) == \
         "its rendered audio was changed on disk: render it again ('broadcaster render')"
 
 
 def test_a_rendered_description_resealed_by_another_key_is_refused(station):
-    plan = Station(station.root).plan(NOW.date(), NOW)
+    plan = Station(station.root).planner.plan(NOW.date(), NOW)
     airing = next(a for a in plan.airings if a.announcement == "gioi-thieu")
     meta = Path(airing.asset_path).with_suffix(".json")
     description = json.loads(meta.read_text(encoding="utf-8"))
     description["sha256"] = "0" * 64
     meta.write_text(json.dumps(description), encoding="utf-8")
-    assert station.gate(airing, NOW) == \
+    assert station.planner.gate(airing, NOW) == \
         "the seal of its rendered audio does not verify: render it again ('broadcaster render')"
 
 
 def _order(station: Station, **changes) -> dict:
-    request = station.urgent_request("gioi-thieu", [], PRIORITY, DEFAULT_POLICY[PRIORITY], None, None, "", "", "",
+    request = station.playout.urgent_request("gioi-thieu", [], PRIORITY, DEFAULT_POLICY[PRIORITY], None, None, "", "", "",
                                      NOW)
     return {**request, "id": "x", "sent": NOW.isoformat(), **changes}
 
 
 def test_an_urgent_order_signed_by_the_station_verifies(station):
-    order = station.verified_order(_order(station), NOW)
+    order = station.playout.verified_order(_order(station), NOW)
     assert (order["announcement"], order["id"]) == ("gioi-thieu", "x")
 
 
@@ -160,7 +160,7 @@ def test_an_urgent_order_signed_by_the_station_verifies(station):
 ])
 def test_an_edited_urgent_order_airs_nothing(station, change, reason):
     with pytest.raises(InputError) as err:
-        station.verified_order(_order(station, **change), NOW)
+        station.playout.verified_order(_order(station, **change), NOW)
     assert err.value.message == reason
 
 
@@ -168,19 +168,19 @@ def test_a_request_file_with_no_signature_airs_nothing(station):
     dropped = {"announcement": "thong-diep-5k", "outputs": ["loa-xa"], "level": "emergency", "by": SUPERVISOR,
                "reason": "khẩn", "before_approval": True, "policy": "interrupt", "fingerprint": "x", "id": "y"}
     with pytest.raises(InputError, match="the urgent order does not verify: it is not signed"):
-        station.verified_order(dropped, NOW)
+        station.playout.verified_order(dropped, NOW)
     for junk in ([], "chuỗi", 3, None):
         with pytest.raises(InputError, match="it is not signed"):
-            station.verified_order(junk, NOW)
+            station.playout.verified_order(junk, NOW)
 
 
 def test_an_emergency_order_in_a_supervisors_name_signed_by_the_station_is_refused(station):
     order = {k: v for k, v in _order(station).items() if k not in ("signer", "signature", "id", "sent")}
     forged = statements.signed({**order, "by": SUPERVISOR, "before_approval": True}, station.station_key)
     with pytest.raises(InputError, match="not signed by a person of this station who may order it"):
-        station.verified_order(forged, NOW)
+        station.playout.verified_order(forged, NOW)
 
 
 def test_an_old_order_copied_back_airs_nothing(station):
     with pytest.raises(InputError, match="is not a fresh order"):
-        station.verified_order(_order(station), NOW + dt.timedelta(hours=1))
+        station.playout.verified_order(_order(station), NOW + dt.timedelta(hours=1))

@@ -36,7 +36,7 @@ def old_station(root) -> Station:
         db.table("users").insert(_old_person("Lê Văn Cường", "officer", "mật khẩu cán bộ"))
     path = station.root / "scripts_text" / "hop-dan.md"
     path.write_text("---\nid: hop-dan\ntitle: Họp dân\n---\nMời bà con đi họp.\n", encoding="utf-8")
-    station.add_file(path, NOW, by="Lê Văn Cường")
+    station.content.add_file(path, NOW, by="Lê Văn Cường")
     fingerprint = station.library.get("hop-dan").fingerprint
     with station.library.store.transaction() as db:
         db.table("announcements").update({"decision": {"action": APPROVED, "by": "Nguyễn Thị Lan",
