@@ -214,3 +214,32 @@ def test_the_database_keeps_the_signed_records_as_sent(served_hub, tmp_path):
     with served_hub.engine.connect() as db:
         stored = [r for (r,) in db.execute(text("SELECT record FROM log_records ORDER BY seq"))]
     assert stored == station.airing_log.records_after(0, 100)
+
+
+def test_an_expired_code_joins_nothing(served_hub, tmp_path):
+    station = new_station(tmp_path / "xa-a", "xa-a")
+    with served_hub.engine.begin() as db:
+        code = stations.enrol(db, "xa-a", utc_now() - dt.timedelta(days=8), days=7)
+    with pytest.raises(HubError, match="the enrolment code expired on .*; ask the province for a new one") as refused:
+        join_hub(station, served_hub.url, code)
+    assert refused.value.status == 403
+    assert Station(station.root).config.hub is None
+
+
+def test_a_damaged_sync_state_is_one_line_and_changes_nothing(served_hub, tmp_path):
+    from click.testing import CliRunner
+
+    from broadcaster.cli import cli
+
+    station = joined(served_hub, tmp_path)
+    fill_log(station, varied_events(1, 3))
+    state = station.data_dir / "hub" / "state.json"
+    state.parent.mkdir(parents=True, exist_ok=True)
+    state.write_bytes(b"{not json")
+    result = CliRunner().invoke(cli, ["--lang", "en", "sync"], obj=station)
+    assert result.output == (f"Error: {state}: the hub state is damaged; delete it, it is made again at the next "
+                             "sync\n")
+    assert result.exit_code == 1
+    assert state.read_bytes() == b"{not json" and held(served_hub, "xa-a") == 0
+    state.unlink()
+    assert sync_round(station, at(2)).new == 3   # a new state starts above every counter used (the time)
