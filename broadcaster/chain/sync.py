@@ -141,7 +141,7 @@ def send_heartbeat(station: Station, client: HubClient, now: dt.datetime) -> Non
 def sync_round(station: Station, now: dt.datetime, client: HubClient | None = None, batch: int = BATCH) -> RoundResult:
     """One round with the hub: the log pushed, then a heartbeat; a HubError when the hub cannot be reached."""
     client = client or client_for(station)
-    with client.state.round(wait_s=60) as held:
+    with client.state.round(wait_s=60) as held, client.session:  # the connection closed after the round
         if not held:
             raise HubError(t("another sync round is running for this station"))
         sent, new, cursor = push_log(station, client, batch)

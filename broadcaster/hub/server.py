@@ -25,6 +25,12 @@ from broadcaster.messages import t
 from broadcaster.trust.keys import fingerprint, public_raw
 
 
+# waitress's defaults refuse a 101st open connection until one closes (after 120 s idle): a province's 200
+# stations, each keeping its connection alive between requests, would wait minutes. A connection idle for
+# 30 s is closed; the stations open a new one at their next round.
+SERVER_OPTIONS = {"threads": 8, "connection_limit": 1000, "channel_timeout": 30}
+
+
 @dataclass
 class Hub:
     """An opened hub: its engine (schema up to date), key and data folder."""
@@ -75,7 +81,7 @@ def serve(hub: Hub, host: str, port: int, ready: Callable[[str], None] = lambda 
 
     from broadcaster.hub.api import create_app
 
-    server = waitress.create_server(create_app(hub.engine, hub.key), host=host, port=port, threads=8)
+    server = waitress.create_server(create_app(hub.engine, hub.key), host=host, port=port, **SERVER_OPTIONS)
     ready(f"http://{host}:{server.effective_port}")
     with interrupted_by_sigterm():
         try:

@@ -21,7 +21,7 @@ import pytest
 
 from broadcaster.hub.database import engine_for, migrate
 from broadcaster.hub import utc_now
-from broadcaster.hub.server import open_hub
+from broadcaster.hub.server import SERVER_OPTIONS, open_hub
 
 REQUIRED = os.environ.get("BROADCASTER_REQUIRE_PG") == "1"  # .ci/run: a missing server fails, never skips
 _numbers = itertools.count()
@@ -157,7 +157,8 @@ class ServedHub:
 
         opened = open_hub(url, data, utc_now())
         self.engine, self.key = opened.engine, opened.key
-        self.server = waitress.create_server(create_app(self.engine, self.key), host="127.0.0.1", port=0, threads=4)
+        self.server = waitress.create_server(create_app(self.engine, self.key), host="127.0.0.1", port=0,
+                                             **SERVER_OPTIONS)
         self.url = f"http://127.0.0.1:{self.server.effective_port}"
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.thread.start()
