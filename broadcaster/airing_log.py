@@ -189,6 +189,24 @@ class AiringLog:
                         or r["seq"] < first_live:
                     yield Located(r, path)
 
+    def records_after(self, seq: int, limit: int) -> list[dict]:
+        """Up to ``limit`` of the station's own records that follow record ``seq``, in order (from the archive
+        zips only when some of them were archived)."""
+        self.recover()
+        with self.store.reading() as db:
+            (first_live,) = db.execute("SELECT min(seq) FROM records WHERE station = ?", (self.station,)).fetchone()
+            if first_live is not None and first_live <= seq + 1:
+                rows = db.execute("SELECT body, sig FROM records WHERE station = ? AND seq > ? ORDER BY seq LIMIT ?",
+                                  (self.station, seq, limit)).fetchall()
+                return [row_record(b, s) for b, s in rows]
+        found = []
+        for x in self.own_records():
+            if isinstance(x.record, dict) and isinstance(x.record.get("seq"), int) and x.record["seq"] > seq:
+                found.append(x.record)
+                if len(found) == limit:
+                    break
+        return found
+
     def source_records(self, station: str) -> list[Located]:
         """The records imported from ``station``, in sequence order."""
         return [Located(r, self.store.path) for r in self._chain(station)]

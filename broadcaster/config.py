@@ -56,6 +56,21 @@ class SpeechSettings:
 
 
 @dataclass(frozen=True)
+class HubSettings:
+    """The province hub this station reports to: its URL and its public key, pinned at join."""
+
+    url: str
+    public_key: bytes
+
+    @property
+    def fingerprint(self) -> str:
+        """The pinned key's fingerprint, as the province reads it aloud."""
+        from broadcaster.trust.keys import fingerprint
+
+        return fingerprint(self.public_key)
+
+
+@dataclass(frozen=True)
 class StationConfig:
     """Everything a station is configured with."""
 
@@ -72,6 +87,7 @@ class StationConfig:
     id: str = ""
     log_retention_months: int = 24
     language: str = SOURCE_LANGUAGE  # of the program's messages; BROADCASTER_LANG and --lang override it
+    hub: HubSettings | None = None  # None: the station reports to no hub
 
     def __post_init__(self):
         if not self.id:
@@ -173,13 +189,41 @@ def _checked(profile: Profile, node: Any, path: Path) -> Profile:
     return profile
 
 
+HUB_URL = re.compile(r"https?://[^\s/?#]+(/[^\s?#]*)?")
+
+
+def _hub(root: Any, path: Path) -> HubSettings:
+    """The 'hub:' setting: the hub's URL and its public key (base64), as 'broadcaster hub join' writes them."""
+    import base64
+    import binascii
+
+    node = expect_map(root["hub"], path, "hub", line_of(root, "hub"))
+    check_keys(node, {"url", "key"}, path, "hub")
+    for key in ("url", "key"):
+        if key not in node:
+            raise InputError(t("'hub:' lacks '{key}' (join the hub with 'broadcaster hub join HUB_URL CODE')",
+                               key=key), path=path, line=line_of(root, "hub"))
+    url = _text(node, "url", path)
+    if not HUB_URL.fullmatch(url):
+        raise InputError(t("the hub's url '{url}' must start with https:// or http://", url=url), path=path,
+                         line=line_of(node, "url"))
+    try:
+        public = base64.b64decode(_text(node, "key", path), validate=True)
+    except (binascii.Error, ValueError):
+        public = b""
+    if len(public) != 32:
+        raise InputError(t("the hub's key is not an Ed25519 public key in base64 (join the hub again)"), path=path,
+                         line=line_of(node, "key"))
+    return HubSettings(url.rstrip("/"), public)
+
+
 def parse_config(data: Any, path: Path) -> StationConfig:
     """Check the parsed YAML of a station file and build its configuration."""
     if data is None:
         return StationConfig()
     root = expect_map(data, path, t("the station file"))
     check_keys(root, {"id", "name", "timezone", "language", "audio", "profiles", "speech", "log", "topics", "chime",
-                      "grace", "urgent_per_hour"}, path, t("the station file"))
+                      "grace", "urgent_per_hour", "hub"}, path, t("the station file"))
     values: dict[str, Any] = {}
     if "language" in root:
         values["language"] = _choice(root, "language", path, set(LANGUAGES), t("language"))
@@ -198,6 +242,8 @@ def parse_config(data: Any, path: Path) -> StationConfig:
         if not STATION_ID.fullmatch(values["id"]):
             raise InputError(t("station id '{id}' must be lower-case letters a-z, digits and '-', such as xa-ea-tu",
                                id=values["id"]), path=path, line=line_of(root, "id"))
+    if "hub" in root:
+        values["hub"] = _hub(root, path)
     if "log" in root:
         log = expect_map(root["log"], path, "log", line_of(root, "log"))
         check_keys(log, {"retention_months"}, path, "log")

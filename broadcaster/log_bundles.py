@@ -37,12 +37,18 @@ def _canonical(bundle: dict) -> bytes:
                                          option=orjson.OPT_SORT_KEYS)
 
 
-def write_bundle(path: Path, bundle: dict, key: Ed25519PrivateKey) -> None:
-    """Sign ``bundle`` with the exporting station's key and write it whole to ``path``."""
+def signed_bundle(bundle: dict, key: Ed25519PrivateKey) -> bytes:
+    """``bundle`` signed with the exporting station's key, as the bytes of its file (or of a hub upload)."""
     bundle = {**bundle, "format": BUNDLE_FORMAT, "v": BUNDLE_VERSION, "public_key": b64(public_raw(key))}
     bundle["signature"] = b64(sign(key, _canonical(bundle)))
+    return orjson.dumps(bundle)
+
+
+def write_bundle(path: Path, bundle: dict, key: Ed25519PrivateKey) -> None:
+    """Sign ``bundle`` with the exporting station's key and write it whole to ``path``."""
+    data = signed_bundle(bundle, key)
     with replacing(Path(path), what=t("the bundle")) as f:
-        f.write(orjson.dumps(bundle))
+        f.write(data)
 
 
 @dataclass(frozen=True)
@@ -74,10 +80,19 @@ def read_bundle(path: Path) -> tuple[bytes, list[Chain]]:
                                   "a shorter date range", size=size // 2 ** 20, limit=MAX_BUNDLE_BYTES // 2 ** 20))
         with open(path, "rb") as f:
             raw = f.read(MAX_BUNDLE_BYTES + 1)
-        data = orjson.loads(raw)  # orjson refuses nesting deeper than 1,024 levels: no recursion to exhaust
     except FileNotFoundError:
         raise _refuse(path, t("no such file")) from None
-    except (OSError, orjson.JSONDecodeError):
+    except OSError:
+        raise _refuse(path, not_bundle) from None
+    return parse_bundle(raw, path)
+
+
+def parse_bundle(raw: bytes, path: Path | str) -> tuple[bytes, list[Chain]]:
+    """The exporter's key and the checked chains of a bundle's bytes (``path`` names where they came from)."""
+    not_bundle = t("not a log bundle (not the JSON that 'broadcaster log export' writes)")
+    try:
+        data = orjson.loads(raw)  # orjson refuses nesting deeper than 1,024 levels: no recursion to exhaust
+    except orjson.JSONDecodeError:
         raise _refuse(path, not_bundle) from None
     if not isinstance(data, dict) or data.get("format") != BUNDLE_FORMAT \
             or not isinstance(data.get("chains"), list):

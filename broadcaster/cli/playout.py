@@ -7,7 +7,7 @@ import signal
 import threading
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 import click
 
@@ -29,6 +29,9 @@ from broadcaster.playout.priority import DEFAULT_POLICY, EMERGENCY, NORMAL, PRIO
 from broadcaster.schedule.parser import parse_duration, parse_time
 from broadcaster.schedule.plan import Plan
 from broadcaster.station import Station
+
+if TYPE_CHECKING:
+    from broadcaster.chain.loop import SyncLoop
 
 
 def print_event(event: object) -> None:
@@ -73,6 +76,15 @@ def stopped_by_signals(stop: threading.Event) -> Iterator[None]:
             signal.signal(getattr(signal, name), handler)
 
 
+def hub_loop(station: Station, clock: SystemClock, say: Callable[[str], None]) -> SyncLoop | None:
+    """The thread that keeps the station in touch with its hub (not started yet), when station.yaml names one."""
+    if station.config.hub is None:
+        return None
+    from broadcaster.chain.loop import SyncLoop
+
+    return SyncLoop(station, clock.now, say)
+
+
 URGENT_WAIT_S = 30.0  # a 'next' or 'wait:' policy may hold it back behind the item on air
 
 
@@ -94,6 +106,9 @@ def run_command(station: Station, operator: str, exit_when_idle: bool, log_file:
     except (UnknownPerson, StorageError):
         pass  # the operator on duty need not be a person of the station (nor the users file readable): as typed
     clock = SystemClock(station.config.tz)
+    def say(text: str) -> None:
+        console.print(text, markup=False)
+
     countdown = Countdown(console, clock.now)
 
     def on_plan(plan: Plan, why: str) -> None:
@@ -101,8 +116,9 @@ def run_command(station: Station, operator: str, exit_when_idle: bool, log_file:
         countdown.plan(plan)
         countdown.tick()  # at once, under the plan it follows
 
-    runner = Runner(station, clock, [print_event], operator=operator,
-                    say=lambda text: console.print(text, markup=False), on_plan=on_plan, probe_s=probe_every)
+    hub = hub_loop(station, clock, say)
+    runner = Runner(station, clock, [print_event, *([hub.nudge] if hub else [])], operator=operator,
+                    say=say, on_plan=on_plan, probe_s=probe_every)
     runner.mailbox.hold()  # a second `run` refuses before it says it is on air
     stop, done = threading.Event(), threading.Event()
     try:
@@ -112,6 +128,8 @@ def run_command(station: Station, operator: str, exit_when_idle: bool, log_file:
             countdown.start(live=console.is_terminal and log_file is None)
             ticker = threading.Thread(target=countdown.run, args=(done,), name="countdown", daemon=True)
             ticker.start()
+            if hub:
+                hub.start()
             try:
                 with stopped_by_signals(stop):
                     runner.run(stop, exit_when_idle=exit_when_idle)
@@ -122,6 +140,8 @@ def run_command(station: Station, operator: str, exit_when_idle: bool, log_file:
         stop.set()
     finally:
         runner.mailbox.release()
+        if hub:
+            hub.stop()
     if stop.is_set():
         console.print(t("stopped"))
 

@@ -290,7 +290,7 @@ RUNTIME = [
          into="station.yaml"),
     Case("station/station-unknown-key.yaml", ("plan",),
          "Error: {station}/station.yaml:2: unknown key 'speach' in the station file (did you mean 'speech'?); "
-         "expected one of: audio, chime, grace, id, language, log, name, profiles, speech, timezone, topics, "
+         "expected one of: audio, chime, grace, hub, id, language, log, name, profiles, speech, timezone, topics, "
          "urgent_per_hour",
          into="station.yaml"),
     Case("station/station-urgent-per-hour.yaml", ("plan",),
@@ -303,6 +303,15 @@ RUNTIME = [
          "it was left as it is, restore it from a backup", code=1, into="data/users.json"),
     Case("station/station-language.yaml", ("plan",),
          "Error: {station}/station.yaml:2: unknown language 'vn'; expected one of: en, vi", into="station.yaml"),
+    Case("station/station-hub-url.yaml", ("sync",),
+         "Error: {station}/station.yaml:3: the hub's url 'ftp://hub.tinh.gov.vn' must start with https:// or http://",
+         into="station.yaml"),
+    Case("station/station-hub-key.yaml", ("sync",),
+         "Error: {station}/station.yaml:4: the hub's key is not an Ed25519 public key in base64 (join the hub again)",
+         into="station.yaml"),
+    Case("station/station-hub-no-key.yaml", ("plan",),
+         "Error: {station}/station.yaml:2: 'hub:' lacks 'key' (join the hub with 'broadcaster hub join HUB_URL "
+         "CODE')", into="station.yaml"),
 ]
 
 NOT_PLAIN = "this is not a plain file (a device, a pipe, or a link to one); only plain files are read"

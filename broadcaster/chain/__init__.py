@@ -1,0 +1,1 @@
+"""The station's side of the province hub: joining it, and sync rounds that push the log and a heartbeat."""

@@ -1,0 +1,149 @@
+"""Joining a hub, and one sync round: the station's log records that the hub does not hold yet, in signed
+bundles from the cursor the hub acknowledges, then a heartbeat with the station's health."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import orjson
+import requests
+
+from broadcaster.chain.client import HubClient, HubError, unreachable
+from broadcaster.chain.state import SyncState
+from broadcaster.config import CONFIG_FILE, HUB_URL
+from broadcaster.errors import InputError
+from broadcaster.hub.protocol import API
+from broadcaster.log_bundles import signed_bundle
+from broadcaster.messages import t
+from broadcaster.trust.keys import b64, fingerprint, public_raw, unb64
+
+if TYPE_CHECKING:
+    from broadcaster.station import Station
+
+BATCH = 2000  # records per bundle: a few hundred kilobytes over 4G, a year of a busy station in ~50 requests
+STATE_DIR = "hub"
+
+
+@dataclass(frozen=True)
+class Joined:
+    """A hub joined: its URL and key fingerprint, and the station's own fingerprint as the hub pinned it."""
+
+    url: str
+    hub_fingerprint: str
+    station_fingerprint: str
+
+
+@dataclass(frozen=True)
+class RoundResult:
+    """What a sync round did: records sent and new to the hub, the hub's cursor after it, heartbeat sent."""
+
+    sent: int
+    new: int
+    cursor: int
+    heartbeat: bool
+
+
+def sync_state(station: Station) -> SyncState:
+    """The station's counter and cursor, in its data folder."""
+    return SyncState(station.data_dir / STATE_DIR)
+
+
+def join_hub(station: Station, url: str, code: str, expect: str | None = None,
+             session: requests.Session | None = None) -> Joined:
+    """Register the station's key at the hub with the one-time ``code``; pin the hub's URL and key (whose
+    fingerprint must be ``expect`` when given) in station.yaml's 'hub:'."""
+    url = url.rstrip("/")
+    if not HUB_URL.fullmatch(url):
+        raise InputError(t("the hub's url '{url}' must start with https:// or http://", url=url))
+    session = session or requests.Session()
+    key = station.station_key
+    try:
+        about = session.get(url + API + "/hub", timeout=(10, 30))
+        hub_key = unb64(about.json().get("public_key"), t("the hub's key")) if about.ok else b""
+    except (requests.RequestException, ValueError, AttributeError) as exc:
+        raise unreachable(url, exc) from None
+    if len(hub_key) != 32:
+        raise HubError(t("{url} is not a broadcaster hub", url=url))
+    if expect and fingerprint(hub_key) != expect.strip():
+        raise HubError(t("the hub's key is {found}, not {expected}: this is not the hub you were told of; nothing "
+                         "was changed", found=fingerprint(hub_key), expected=expect.strip()))
+    body = orjson.dumps({"station": station.config.id, "public_key": b64(public_raw(key)), "code": code})
+    try:
+        answer = session.post(url + API + "/join", data=body, timeout=(10, 30),
+                              headers={"Content-Type": "application/json"})
+        data = answer.json()
+    except (requests.RequestException, ValueError) as exc:
+        raise unreachable(url, exc) from None
+    if answer.status_code != 200 or not isinstance(data, dict) or data.get("public_key") != b64(hub_key):
+        raise HubError(t("the hub refused: {reason}", reason=str(data.get("error") if isinstance(data, dict)
+                                                                  else answer.status_code)), answer.status_code)
+    write_hub_setting(station.root / CONFIG_FILE, url, b64(hub_key))
+    sync_state(station).acknowledged(0)  # a new hub (or a new key) holds nothing of ours yet
+    return Joined(url, fingerprint(hub_key), str(data.get("station_key")))
+
+
+def write_hub_setting(path: Path, url: str, key: str) -> None:
+    """Set 'hub:' in station.yaml to ``url`` and ``key``, keeping the rest of the file and its comments."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.comments import CommentedMap
+
+    from broadcaster.atomic import replacing
+
+    yaml = YAML()
+    data = yaml.load(path.read_text(encoding="utf-8")) or CommentedMap()
+    data["hub"] = CommentedMap([("url", url), ("key", key)])
+    with replacing(path, "w", encoding="utf-8", what=CONFIG_FILE) as f:
+        yaml.dump(data, f)
+
+
+def client_for(station: Station, session: requests.Session | None = None) -> HubClient:
+    """A client for the hub named in station.yaml; an InputError when it names none."""
+    hub = station.config.hub
+    if hub is None:
+        raise InputError(t("this station has joined no hub (broadcaster hub join HUB_URL CODE)"))
+    return HubClient(hub.url, hub.public_key, station.config.id, station.station_key, sync_state(station), session)
+
+
+def push_log(station: Station, client: HubClient, batch: int = BATCH) -> tuple[int, int, int]:
+    """Send every record the hub does not hold, from the cursor it acknowledges: (sent, new, cursor)."""
+    log = station.airing_log
+    state = client.state
+    cursor = int(client.call("GET", "/log/cursor")["seq"])
+    state.acknowledged(cursor)
+    sent = new = 0
+    while True:
+        records = log.records_after(cursor, batch)
+        if not records:
+            return sent, new, cursor
+        chain = {"station": log.station, "public_key": b64(public_raw(log.key)), "first": records[0]["seq"],
+                 "last": records[-1]["seq"], "head": records[-1]["hash"], "records": records}
+        bundle = signed_bundle({"exported_by": log.station, "exported_at": log.clock.now().isoformat(),
+                                "chains": [chain]}, log.key)
+        answer = client.call("POST", "/log", bundle)
+        if int(answer["seq"]) <= cursor:
+            raise HubError(t("the hub did not move its cursor past record {seq}", seq=cursor))
+        cursor = int(answer["seq"])
+        state.acknowledged(cursor)
+        sent += len(records)
+        new += int(answer.get("new", 0))
+
+
+def send_heartbeat(station: Station, client: HubClient, now: dt.datetime) -> None:
+    """Send the station's health now (as `broadcaster health` sees it, without opening devices)."""
+    from broadcaster.health import station_health
+
+    client.call("POST", "/heartbeat", orjson.dumps(station_health(station, now).to_dict()))
+
+
+def sync_round(station: Station, now: dt.datetime, client: HubClient | None = None, batch: int = BATCH) -> RoundResult:
+    """One round with the hub: the log pushed, then a heartbeat; a HubError when the hub cannot be reached."""
+    client = client or client_for(station)
+    with client.state.round(wait_s=60) as held, client.session:  # the connection closed after the round
+        if not held:
+            raise HubError(t("another sync round is running for this station"))
+        sent, new, cursor = push_log(station, client, batch)
+        send_heartbeat(station, client, now)
+    return RoundResult(sent, new, cursor, True)

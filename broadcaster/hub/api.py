@@ -1,0 +1,106 @@
+"""The hub's HTTP API for stations (Flask): the hub's key, joining, log bundles, heartbeats. Every route but
+the first two is signed by the station (see protocol.py); every answer to a signed request is signed by the hub."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import wraps
+from typing import Callable
+
+import orjson
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from flask import Flask, Response, request
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
+from broadcaster import __version__
+from broadcaster.hub import ingest, stations, utc_now
+from broadcaster.hub.protocol import (API, COUNTER_HEADER, HUB_SIGNATURE_HEADER, MAX_BODY_BYTES, SIGNATURE_HEADER,
+                                      STATION_HEADER, response_message)
+from broadcaster.errors import InputError
+from broadcaster.hub.stations import RefusedError
+from broadcaster.messages import t
+from broadcaster.trust.keys import b64, fingerprint, public_raw, sign
+
+Clock = Callable[[], dt.datetime]
+
+
+def _json(data: dict, status: int = 200) -> Response:
+    return Response(orjson.dumps(data), status=status, mimetype="application/json")
+
+
+def create_app(engine: Engine, key: Ed25519PrivateKey, clock: Clock = utc_now) -> Flask:
+    """The hub's API over ``engine``, answering with ``key``."""
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
+    public = public_raw(key)
+
+    def signed(handler: Callable) -> Callable:
+        """A route that a station signs: authenticated and handled in one transaction, answered signed."""
+        @wraps(handler)
+        def route() -> Response:
+            body = request.get_data(cache=False)
+            station, counter = request.headers.get(STATION_HEADER), request.headers.get(COUNTER_HEADER)
+            try:
+                with engine.begin() as db:
+                    row = stations.authenticate(db, station, counter, request.headers.get(SIGNATURE_HEADER),
+                                                request.method, request.full_path.rstrip("?"), body, clock())
+                    answer = _json(handler(db, row, body))
+            except RefusedError as exc:
+                answer = _json({"error": exc.message}, exc.status)
+            except OperationalError as exc:  # the database is down or restarting: the station tries again later
+                app.logger.warning("database unavailable: %s", exc.orig)
+                answer = _json({"error": t("the hub's database is not available; try again later")}, 503)
+            if station and counter:
+                answer.headers[HUB_SIGNATURE_HEADER] = b64(sign(key, response_message(
+                    station, int(counter) if counter.isdigit() else 0, answer.status_code, answer.get_data())))
+            return answer
+        return route
+
+    @app.get(f"{API}/hub")
+    def hub() -> Response:
+        """The hub's public key, which stations pin when they join."""
+        return _json({"public_key": b64(public), "fingerprint": fingerprint(public), "version": __version__})
+
+    @app.post(f"{API}/join")
+    def join() -> Response:
+        """A station registers its public key with its one-time enrolment code."""
+        try:
+            data = orjson.loads(request.get_data(cache=False))
+            if not isinstance(data, dict):
+                raise RefusedError(t("the request is not a join request"), 400)
+            with engine.begin() as db:
+                station_key = stations.join(db, data.get("station"), data.get("public_key"), data.get("code"),
+                                            clock())
+        except orjson.JSONDecodeError:
+            return _json({"error": t("the request is not a join request")}, 400)
+        except RefusedError as exc:
+            return _json({"error": exc.message}, exc.status)
+        except InputError as exc:
+            return _json({"error": exc.message}, 400)
+        return _json({"station_key": station_key, "public_key": b64(public), "fingerprint": fingerprint(public)})
+
+    @app.get(f"{API}/log/cursor")
+    @signed
+    def log_cursor(db, row, body) -> dict:
+        """How far the hub holds the station's log."""
+        return ingest.cursor(row)
+
+    @app.post(f"{API}/log")
+    @signed
+    def log(db, row, body) -> dict:
+        """A bundle of the station's log records, taken in once each."""
+        return ingest.ingest_bundle(db, row, body, clock())
+
+    @app.post(f"{API}/heartbeat")
+    @signed
+    def heartbeat(db, row, body) -> dict:
+        """The station's health now."""
+        return ingest.ingest_heartbeat(db, row, body, clock())
+
+    @app.errorhandler(SQLAlchemyError)
+    def database_error(exc: SQLAlchemyError) -> Response:
+        app.logger.error("database error: %s", exc)
+        return _json({"error": t("the hub's database is not available; try again later")}, 503)
+
+    return app

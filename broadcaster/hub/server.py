@@ -1,0 +1,110 @@
+"""Running the hub: its database (the one named, or the private one in its data folder) migrated, its key
+(recorded in the database, so that every command shows the one stations pin), its API served by waitress."""
+
+from __future__ import annotations
+
+import datetime as dt
+import signal
+import threading
+import warnings
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterator
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.engine import Engine
+
+from broadcaster.errors import StorageError
+from broadcaster.hub.database import embedded_url, engine_for, migrate
+from broadcaster.hub.identity import hub_key
+from broadcaster.hub.schema import hub_identity
+from broadcaster.messages import t
+from broadcaster.trust.keys import fingerprint, public_raw
+
+
+# waitress's defaults refuse a 101st open connection until one closes (after 120 s idle): a province's 200
+# stations, each keeping its connection alive between requests, would wait minutes. A connection idle for
+# 30 s is closed; the stations open a new one at their next round.
+SERVER_OPTIONS = {"threads": 8, "connection_limit": 1000, "channel_timeout": 30}
+
+
+@dataclass
+class Hub:
+    """An opened hub: its engine (schema up to date), key and data folder."""
+
+    engine: Engine
+    key: Ed25519PrivateKey
+    data: Path
+    revision: str
+
+
+def open_database(db: str | None, data: Path) -> Engine:
+    """The engine on ``db`` (or on the private server in ``data`` when ``db`` is None), schema up to date."""
+    if not db:
+        with warnings.catch_warnings():  # platformdirs warns when XDG_RUNTIME_DIR is unset (a service, a container)
+            warnings.simplefilter("ignore")
+            db = embedded_url(Path(data))
+    engine = engine_for(db)
+    migrate(engine)
+    return engine
+
+
+def open_hub(db: str | None, data: Path, now: dt.datetime) -> Hub:
+    """The hub of ``data`` on ``db``, with every migration applied and its key recorded in the database."""
+    engine = open_database(db, data)
+    key = hub_key(Path(data))
+    with engine.begin() as conn:
+        conn.execute(insert(hub_identity).values(id=1, public_key=public_raw(key), since=now).on_conflict_do_update(
+            index_elements=["id"], set_={"public_key": public_raw(key), "since": now},
+            where=hub_identity.c.public_key != public_raw(key)))
+    from broadcaster.hub.database import revision
+
+    return Hub(engine, key, Path(data), revision(engine))
+
+
+def hub_fingerprint(engine: Engine) -> str:
+    """The fingerprint of the key of the hub serving this database (a StorageError before its first start)."""
+    with engine.connect() as conn:
+        public = conn.execute(select(hub_identity.c.public_key)).scalar()
+    if public is None:
+        raise StorageError(t("no hub has been started on this database yet: start it first (broadcaster hub serve)"))
+    return fingerprint(bytes(public))
+
+
+def serve(hub: Hub, host: str, port: int, ready: Callable[[str], None] = lambda url: None) -> None:
+    """Answer stations on ``host``:``port`` until the process is stopped (Ctrl+C, or SIGTERM from a service
+    manager: both end it by the same path, so that a private PostgreSQL server is stopped cleanly too)."""
+    import waitress
+
+    from broadcaster.hub.api import create_app
+
+    server = waitress.create_server(create_app(hub.engine, hub.key), host=host, port=port, **SERVER_OPTIONS)
+    ready(f"http://{host}:{server.effective_port}")
+    with interrupted_by_sigterm():
+        try:
+            server.run()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.close()
+            hub.engine.dispose()
+
+
+@contextmanager
+def interrupted_by_sigterm() -> Iterator[None]:
+    """SIGTERM raises KeyboardInterrupt in the main thread while the block runs, as Ctrl+C does."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(*_):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -1,0 +1,129 @@
+"""The hub's commands and the station's join and sync, through click, with their exact messages."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from click.testing import CliRunner
+
+from broadcaster.cli import cli
+from broadcaster.station import Station
+from broadcaster.trust.keys import fingerprint, public_raw
+from tests.hub.stationdata import fill_log, new_station, varied_events
+
+
+def invoke(args, obj=None):
+    return CliRunner().invoke(cli, ["--lang", "en", *args], obj=obj)
+
+
+def test_enrol_join_sync_report(served_hub, pg_url, tmp_path):
+    data = str(tmp_path / "hub-data")  # the served hub's data folder: the same key
+    enrolled = invoke(["hub", "enrol", "xa-a", "--db", pg_url, "--data", data])
+    assert enrolled.exit_code == 0, enrolled.output
+    hub_print = fingerprint(public_raw(served_hub.key))
+    assert enrolled.output.splitlines()[0] == f"hub key {hub_print}"
+    code = enrolled.output.split()[-1]
+    assert len(code) == 19 and code.count("-") == 3
+
+    station = new_station(tmp_path / "xa-a", "xa-a")
+    joined = invoke(["hub", "join", served_hub.url, code, "--fingerprint", hub_print], station)
+    assert joined.exit_code == 0, joined.output
+    assert joined.output == (f"joined the hub at {served_hub.url}; its key {hub_print} is pinned in station.yaml; "
+                             f"this station's key is {fingerprint(public_raw(station.station_key))}\n")
+    station = Station(station.root)
+    total = fill_log(station, varied_events(2, 3))
+    synced = invoke(["sync"], station)
+    assert synced.output == (f"sent {total} log records ({total} new to the hub), the hub holds the log up to "
+                             f"record {total}; heartbeat sent\n")
+    assert synced.exit_code == 0
+
+    report = invoke(["hub", "report", "--db", pg_url, "--data", data, "--from", "2026-11-01", "--to",
+                     "2026-11-02", "--format", "csv"])
+    assert report.exit_code == 0, report.output
+    lines = report.output.splitlines()
+    assert lines[0] == "station,announcement,planned,aired,partial,interrupted,failed,missed,skipped,urgent," \
+                       "replays,minutes"
+    assert {line.split(",")[0] for line in lines[1:]} == {"xa-a"}
+    assert sum(int(line.split(",")[2]) + int(line.split(",")[9]) + int(line.split(",")[10])
+               for line in lines[1:]) == total
+
+
+def test_refusals_are_one_line_with_exit_codes(served_hub, pg_url, tmp_path):
+    data = str(tmp_path / "hub-data")
+    station = new_station(tmp_path / "xa-a", "xa-a")
+    refused = invoke(["hub", "join", served_hub.url, "AAAA-BBBB-CCCC-DDDD"], station)
+    assert refused.output == "Error: the hub refused: the enrolment code is not one the hub gave for xa-a\n"
+    assert refused.exit_code == 1
+    not_joined = invoke(["sync"], station)
+    assert not_joined.output == "Error: this station has joined no hub (broadcaster hub join HUB_URL CODE)\n"
+    assert not_joined.exit_code == 2
+    bad_id = invoke(["hub", "enrol", "Xã A", "--db", pg_url, "--data", data])
+    assert bad_id.output == "Error: station id 'Xã A' must be lower-case letters a-z, digits and '-', such as " \
+                            "xa-ea-tu\n"
+    assert bad_id.exit_code == 2
+    unknown = invoke(["hub", "revoke", "xa-z", "--db", pg_url, "--data", data])
+    assert unknown.output == "Error: no station 'xa-z' is enrolled at this hub\n"
+    assert unknown.exit_code == 2
+    bad_url = invoke(["hub", "report", "--db", "mysql://x", "--data", data, "--from", "2026-11-01",
+                      "--to", "2026-11-02"])
+    assert bad_url.output == "Error: 'mysql://x' is not a PostgreSQL URL such as postgresql://hub@localhost/hub\n"
+    assert bad_url.exit_code == 2
+    wrong_order = invoke(["hub", "report", "--db", pg_url, "--data", data, "--from", "2026-11-02",
+                          "--to", "2026-11-01"])
+    assert wrong_order.output == "Error: the dates are in the wrong order: 2026-11-02 is after 2026-11-01\n"
+    assert wrong_order.exit_code == 2
+
+
+def test_a_hub_that_cannot_be_reached_is_one_line(tmp_path):
+    station = new_station(tmp_path / "xa-a", "xa-a")
+    from tests.hub.conftest import free_port
+
+    url = f"http://127.0.0.1:{free_port()}"
+    result = invoke(["hub", "join", url, "AAAA-BBBB-CCCC-DDDD"], station)
+    assert result.output == f"Error: the hub at {url} cannot be reached: ConnectionError\n"
+    assert result.exit_code == 1
+    assert Station(station.root).config.hub is None
+
+
+def test_users_are_added_with_their_scope(pg_url, tmp_path):
+    data = str(tmp_path / "hub-data")
+    added = invoke(["hub", "user", "add", "lan.nguyen", "--db", pg_url, "--data", data, "--level", "district",
+                    "--area", "123", "--role", "approver", "--role", "viewer", "--station", "xa-a"])
+    assert (added.exit_code, added.output) == (0, "lan.nguyen added\n")
+    again = invoke(["hub", "user", "add", "lan.nguyen", "--db", pg_url, "--data", data, "--level", "district",
+                    "--area", "123", "--role", "viewer"])
+    assert (again.exit_code, again.output) == (2, "Error: lan.nguyen is already a user of the hub\n")
+    bad = invoke(["hub", "user", "add", "minh", "--db", pg_url, "--data", data, "--level", "country",
+                  "--area", "48", "--role", "viewer"])
+    assert (bad.exit_code, bad.output) == (2, "Error: unknown level 'country'; expected one of: province, district, "
+                                              "commune\n")
+    from sqlalchemy import text
+
+    from broadcaster.hub.database import engine_for
+
+    with engine_for(pg_url).connect() as db:
+        roles = db.execute(text("SELECT role, station FROM user_roles ORDER BY role")).all()
+    assert [tuple(r) for r in roles] == [("approver", "xa-a"), ("viewer", "xa-a")]
+
+
+def test_the_demo_hub_has_two_stations_that_joined_and_synced(pg_url, tmp_path):
+    from broadcaster.hub import utc_now
+    from broadcaster.hub.demo import DEMO_STATIONS, HOURS, PROGRAMME, start_demo
+    from broadcaster.hub.reports import hub_report
+    from broadcaster.hub.server import open_hub
+
+    hub = open_hub(pg_url, tmp_path / "hub-data", utc_now())
+    said = []
+    demo = start_demo(hub, tmp_path / "stations", 0, 2, said.append)
+    try:
+        today = utc_now().date()
+        with hub.engine.connect() as db:
+            rows = hub_report(db, today - dt.timedelta(days=3), today)
+        assert {r.station for r in rows} == set(DEMO_STATIONS)
+        for station in demo.stations:
+            mine = [r for r in rows if r.station == station.config.id]
+            assert sum(r.planned for r in mine) == 2 * len(HOURS) * len(PROGRAMME)
+            assert station.config.hub.url == demo.url
+    finally:
+        demo.stop()
+    assert said == []

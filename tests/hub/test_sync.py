@@ -1,0 +1,245 @@
+"""Stations and the hub over real HTTP and a real PostgreSQL: joining, pushing logs, refusals, reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import orjson
+import pytest
+import requests
+from sqlalchemy import func, select, text
+
+from broadcaster.chain.client import HubClient, HubError
+from broadcaster.chain.sync import client_for, join_hub, push_log, sync_round
+from broadcaster.hub import stations, utc_now
+from broadcaster.hub.protocol import (API, COUNTER_HEADER, HUB_SIGNATURE_HEADER, SIGNATURE_HEADER, STATION_HEADER,
+                                      request_message)
+from broadcaster.hub.reports import hub_report
+from broadcaster.hub.schema import airing_daily, heartbeats, latest_heartbeats, log_records
+from broadcaster.log_bundles import signed_bundle
+from broadcaster.reports import build_report
+from broadcaster.station import Station
+from broadcaster.trust.keys import b64, fingerprint, public_raw, sign
+from tests.hub.stationdata import fill_log, new_station, varied_events
+from tests.logdata import at
+
+
+def enrol(hub, station_id: str) -> str:
+    with hub.engine.begin() as db:
+        return stations.enrol(db, station_id, utc_now())
+
+
+def joined(hub, tmp_path, station_id: str = "xa-a") -> Station:
+    """A station that has joined ``hub``."""
+    station = new_station(tmp_path / station_id, station_id)
+    join_hub(station, hub.url, enrol(hub, station_id))
+    return Station(station.root)  # station.yaml read again, with its hub
+
+
+def held(hub, station_id: str) -> int:
+    with hub.engine.connect() as db:
+        return db.execute(select(func.count()).select_from(log_records)
+                          .where(log_records.c.station == station_id)).scalar()
+
+
+def test_join_pins_the_hub_and_registers_the_station(served_hub, tmp_path):
+    station = new_station(tmp_path / "xa-a", "xa-a")
+    code = enrol(served_hub, "xa-a")
+    done = join_hub(station, served_hub.url, code, expect=fingerprint(public_raw(served_hub.key)))
+    assert done.station_fingerprint == fingerprint(public_raw(station.station_key))
+    config = Station(station.root).config.hub
+    assert (config.url, config.public_key) == (served_hub.url, public_raw(served_hub.key))
+    with served_hub.engine.connect() as db:
+        (row,) = stations.station_list(db)
+    assert (row.id, bytes(row.public_key), row.revoked_at) == ("xa-a", public_raw(station.station_key), None)
+    with pytest.raises(HubError, match="already used"):  # one-time
+        join_hub(station, served_hub.url, code)
+
+
+def test_a_code_for_another_station_or_a_wrong_fingerprint_joins_nothing(served_hub, tmp_path):
+    station = new_station(tmp_path / "xa-a", "xa-a")
+    code = enrol(served_hub, "xa-b")
+    with pytest.raises(HubError, match="not one the hub gave for xa-a"):
+        join_hub(station, served_hub.url, code)
+    before = (station.root / "station.yaml").read_bytes()
+    with pytest.raises(HubError, match="this is not the hub you were told of"):
+        join_hub(station, served_hub.url, enrol(served_hub, "xa-a"), expect=fingerprint(b"other"))
+    assert (station.root / "station.yaml").read_bytes() == before
+    assert Station(station.root).config.hub is None
+
+
+def test_logs_pushed_twice_are_counted_once(served_hub, tmp_path):
+    station = joined(served_hub, tmp_path)
+    total = fill_log(station, varied_events(3, 6))
+    first = sync_round(station, at(4))
+    assert (first.sent, first.new, first.cursor) == (total, total, total)
+    client = client_for(station)
+    client.state.acknowledged(0)   # the station forgets what the hub acknowledged: it asks, sends nothing again
+    again = sync_round(station, at(4))
+    assert (again.sent, again.new, again.cursor) == (0, 0, total)
+    # The same bundle sent twice, as a retry after a lost answer would: taken once.
+    records = station.airing_log.records_after(0, 1000)
+    log = station.airing_log
+    bundle = signed_bundle({"exported_by": log.station, "chains": [
+        {"station": log.station, "public_key": b64(log.public_key), "first": 1, "last": total,
+         "head": records[-1]["hash"], "records": records}]}, log.key)
+    assert client.call("POST", "/log", bundle)["new"] == 0
+    assert client.call("POST", "/log", bundle)["new"] == 0
+    assert held(served_hub, "xa-a") == total
+    with served_hub.engine.connect() as db:
+        rolled = db.execute(select(func.sum(airing_daily.c.airings))).scalar()
+    assert rolled == sum(1 for r in records if r["kind"] == "airing")
+
+
+def test_a_bundle_signed_by_another_station_is_refused(served_hub, tmp_path):
+    station_a = joined(served_hub, tmp_path, "xa-a")
+    station_b = joined(served_hub, tmp_path, "xa-b")
+    fill_log(station_b, varied_events(1, 4))
+    records = station_b.airing_log.records_after(0, 100)
+    log_b = station_b.airing_log
+    forged = signed_bundle({"exported_by": "xa-b", "chains": [
+        {"station": "xa-b", "public_key": b64(log_b.public_key), "first": 1, "last": len(records),
+         "head": records[-1]["hash"], "records": records}]}, log_b.key)
+    with pytest.raises(HubError, match="not signed by station xa-a's key") as refused:
+        client_for(station_a).call("POST", "/log", forged)   # xa-a's request, carrying xa-b's bundle
+    assert refused.value.status == 403
+    assert held(served_hub, "xa-a") == held(served_hub, "xa-b") == 0
+
+
+def test_a_request_signed_with_another_key_is_refused(served_hub, tmp_path):
+    station_a = joined(served_hub, tmp_path, "xa-a")
+    station_b = joined(served_hub, tmp_path, "xa-b")
+    hub = station_a.config.hub
+    impostor = HubClient(hub.url, hub.public_key, "xa-a", station_b.station_key, client_for(station_a).state)
+    with pytest.raises(HubError, match="signature is not station xa-a's") as refused:
+        impostor.call("GET", "/log/cursor")
+    assert refused.value.status == 401
+
+
+def _signed_post(station: Station, path: str, body: bytes, counter: int) -> requests.Response:
+    full = API + path
+    return requests.post(station.config.hub.url + full, data=body, timeout=30, headers={
+        STATION_HEADER: station.config.id, COUNTER_HEADER: str(counter),
+        SIGNATURE_HEADER: b64(sign(station.station_key, request_message("POST", full, station.config.id, counter,
+                                                                         body)))})
+
+
+def test_a_replayed_heartbeat_is_refused(served_hub, tmp_path):
+    station = joined(served_hub, tmp_path)
+    health = orjson.dumps({"station": "xa-a", "status": "ok", "at": "2026-11-01T05:00:00+07:00", "checks": []})
+    first = _signed_post(station, "/heartbeat", health, 1000)
+    assert first.status_code == 200 and first.headers[HUB_SIGNATURE_HEADER]
+    replayed = _signed_post(station, "/heartbeat", health, 1000)
+    assert replayed.status_code == 409
+    assert "replayed or came out of order" in replayed.json()["error"]
+    older = _signed_post(station, "/heartbeat", health, 999)   # reordered: an older request arriving late
+    assert older.status_code == 409
+    with served_hub.engine.connect() as db:
+        assert db.execute(select(func.count()).select_from(heartbeats)).scalar() == 1
+
+
+def test_a_sync_round_sends_the_station_health(served_hub, tmp_path):
+    station = joined(served_hub, tmp_path)
+    sync_round(station, at(4))
+    sync_round(station, at(4))
+    with served_hub.engine.connect() as db:
+        rows = db.execute(select(heartbeats.c.station, heartbeats.c.health)).all()
+        latest = db.execute(select(latest_heartbeats)).one()
+    assert [r.station for r in rows] == ["xa-a", "xa-a"]
+    assert latest.health["station"] == "xa-a"
+    assert {c["name"] for c in latest.health["checks"]} >= {"disk", "log", "version"}
+
+
+def test_a_revoked_station_is_refused_until_it_joins_again(served_hub, tmp_path):
+    station = joined(served_hub, tmp_path)
+    fill_log(station, varied_events(1, 3))
+    with served_hub.engine.begin() as db:
+        stations.revoke(db, "xa-a", utc_now())
+    with pytest.raises(HubError, match="station xa-a was revoked at the hub") as refused:
+        sync_round(station, at(2))
+    assert refused.value.status == 403
+    assert held(served_hub, "xa-a") == 0
+    join_hub(station, served_hub.url, enrol(served_hub, "xa-a"))
+    assert sync_round(Station(station.root), at(2)).new == 3
+
+
+def test_an_answer_not_signed_by_the_pinned_hub_is_not_believed(served_hub, tmp_path):
+    station = joined(served_hub, tmp_path)
+    hub = station.config.hub
+    client = HubClient(hub.url, public_raw(station.station_key), "xa-a", station.station_key,
+                       client_for(station).state)  # pinned another key than the hub's
+    with pytest.raises(HubError, match="not signed by the hub's pinned key"):
+        client.call("GET", "/log/cursor")
+
+
+def test_weeks_offline_catch_up_in_batches_without_loss(served_hub, tmp_path):
+    station = joined(served_hub, tmp_path)
+    total = fill_log(station, varied_events(2, 4))
+    sync_round(station, at(3))
+    total = fill_log(station, varied_events(21, 4, at(3)))  # three weeks while the link was down
+    client = client_for(station)
+    sent, new, cursor = push_log(station, client, batch=10)
+    assert (new, cursor, held(served_hub, "xa-a")) == (total - 8, total, total)
+
+
+def test_the_hub_report_agrees_with_the_station_report(served_hub, tmp_path):
+    station_a = joined(served_hub, tmp_path, "xa-a")
+    station_b = joined(served_hub, tmp_path, "xa-b")
+    for station, days in ((station_a, 5), (station_b, 3)):
+        fill_log(station, varied_events(days, 9))
+        sync_round(station, at(9))
+    start, end = dt.date(2026, 11, 2), dt.date(2026, 11, 4)
+    with served_hub.engine.connect() as db:
+        rows = hub_report(db, start, end)
+    assert {r.station for r in rows} == {"xa-a", "xa-b"}
+    for station in (station_a, station_b):
+        own = build_report(station.airing_log.report_records(start, end), start, end)
+        mine = [r for r in rows if r.station == station.config.id]
+        assert sum(r.planned for r in mine) == sum(d.planned for d in own.days)
+        assert sum(r.urgent for r in mine) == sum(d.urgent for d in own.days)
+        for status in ("aired", "partial", "interrupted", "failed", "missed", "skipped"):
+            assert sum(r.counts[status] for r in mine) == sum(d.counts[status] for d in own.days)
+        assert sum(r.minutes for r in mine) == pytest.approx(sum(d.minutes for d in own.days))
+        # per announcement: the station's own records, counted by hand
+        for row in mine:
+            aired = [r for r in station.airing_log.query(start, end, sources=False)
+                     if r["announcement"] == row.announcement and r["trigger"] == "schedule" and r["status"] == "aired"]
+            assert row.counts["aired"] == len(aired)
+
+
+def test_the_database_keeps_the_signed_records_as_sent(served_hub, tmp_path):
+    station = joined(served_hub, tmp_path)
+    fill_log(station, varied_events(1, 3))
+    sync_round(station, at(2))
+    with served_hub.engine.connect() as db:
+        stored = [r for (r,) in db.execute(text("SELECT record FROM log_records ORDER BY seq"))]
+    assert stored == station.airing_log.records_after(0, 100)
+
+
+def test_an_expired_code_joins_nothing(served_hub, tmp_path):
+    station = new_station(tmp_path / "xa-a", "xa-a")
+    with served_hub.engine.begin() as db:
+        code = stations.enrol(db, "xa-a", utc_now() - dt.timedelta(days=8), days=7)
+    with pytest.raises(HubError, match="the enrolment code expired on .*; ask the province for a new one") as refused:
+        join_hub(station, served_hub.url, code)
+    assert refused.value.status == 403
+    assert Station(station.root).config.hub is None
+
+
+def test_a_damaged_sync_state_is_one_line_and_changes_nothing(served_hub, tmp_path):
+    from click.testing import CliRunner
+
+    from broadcaster.cli import cli
+
+    station = joined(served_hub, tmp_path)
+    fill_log(station, varied_events(1, 3))
+    state = station.data_dir / "hub" / "state.json"
+    state.parent.mkdir(parents=True, exist_ok=True)
+    state.write_bytes(b"{not json")
+    result = CliRunner().invoke(cli, ["--lang", "en", "sync"], obj=station)
+    assert result.output == (f"Error: {state}: the hub state is damaged; delete it, it is made again at the next "
+                             "sync\n")
+    assert result.exit_code == 1
+    assert state.read_bytes() == b"{not json" and held(served_hub, "xa-a") == 0
+    state.unlink()
+    assert sync_round(station, at(2)).new == 3   # a new state starts above every counter used (the time)
