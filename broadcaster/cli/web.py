@@ -10,7 +10,6 @@ from broadcaster.messages import t
 from broadcaster.station import Station
 
 LOCAL = "127.0.0.1"
-THREADS = 16  # each open on-air page holds one for its live stream; the rest serve pages
 
 
 @cli.command("serve")
@@ -23,10 +22,11 @@ def serve_command(station: Station, host: str, port: int) -> None:
     from waitress import create_server  # the web server and Flask, only for this command
 
     from broadcaster.web.app import create_app
+    from broadcaster.web.pages import SERVER_THREADS
 
     app = create_app(station)
     try:
-        server = create_server(app, host=host, port=port, threads=THREADS, ident="broadcaster")
+        server = create_server(app, host=host, port=port, threads=SERVER_THREADS, ident="broadcaster")
     except OSError as exc:
         raise BroadcasterError(t("cannot listen on {host}:{port}: {reason}", host=host, port=port,
                                  reason=exc.strerror or exc)) from None

@@ -34,6 +34,7 @@ def create_app(station: Station, clock: Clock | None = None, **config: object) -
     app.config.update(SECRET_KEY=security.secret_key(station.data_dir),
                       PERMANENT_SESSION_LIFETIME=dt.timedelta(seconds=auth.SESSION_S), **config)
     app.extensions[EXTENSION] = Served(station, clock or SystemClock(station.config.tz), auth.LoginLock(),
+                                       auth.EndedSessions(station.data_dir / "web-sessions.json"),
                                        PlanningCache(station))
     security.protect(app)
     filters.register(app)

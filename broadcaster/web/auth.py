@@ -4,11 +4,15 @@
 from __future__ import annotations
 
 import functools
+import json
+import secrets
 import threading
+from pathlib import Path
 from typing import Callable
 
 from flask import Blueprint, Flask, current_app, g, redirect, render_template, request, session, url_for
 
+from broadcaster.atomic import replacing
 from broadcaster.content.users import LOCK_S, ROLES, AuthError, LockedError, Person, same_person
 from broadcaster.messages import LANGUAGES, marked, t
 from broadcaster.web.pages import now, problem, served, station
@@ -74,6 +78,9 @@ def _session_person() -> None:
             or at - since > SESSION_S or at - seen > IDLE_S:
         session.clear()
         return
+    if served().ended.ended(session.get("sid")):  # logged out: a copy of the cookie opens nothing
+        session.clear()
+        return
     users = station().users
     person = next((p for p in users.people() if not p.reason and same_person(p.name, name)), None)
     if person is None:  # removed, or their record no longer verifies
@@ -88,6 +95,32 @@ def _session_person() -> None:
 def session_deadline() -> float:
     """When the session of this request ends at the latest (a timestamp): a stream stops there."""
     return session.get("since", 0) + SESSION_S
+
+
+class EndedSessions:
+    """The sessions logged out before they expired, by id: a copy of a session's cookie (kept on a shared PC)
+    opens nothing once its owner logged out. Kept in a file under data/, so that a restart forgets nothing."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._lock = threading.Lock()
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            data = {}  # none yet, or damaged: sessions still end by their own expiry
+        self._ends = {k: v for k, v in data.items() if isinstance(v, (int, float))} if isinstance(data, dict) else {}
+
+    def ended(self, sid: object) -> bool:
+        """Whether the session ``sid`` was logged out (a session from before ids counts as ended)."""
+        return not isinstance(sid, str) or sid in self._ends
+
+    def end(self, sid: str, expires: float, at: float) -> None:
+        """Note ``sid`` as logged out until it would have expired by itself, and forget the expired ones."""
+        with self._lock:
+            self._ends = {k: v for k, v in self._ends.items() if v > at}
+            self._ends[sid] = expires
+            with replacing(self.path, "w", encoding="utf-8", what=t("the list of ended sessions")) as out:
+                json.dump(self._ends, out)
 
 
 class LoginLock:
@@ -147,19 +180,25 @@ def _log_in(name: str, passphrase: str) -> tuple[str, int]:
     lang = session.get("lang")
     session.clear()
     session.permanent = True
-    session.update(name=person.name, since=at, seen=at, **({"lang": lang} if lang else {}))
+    session.update(name=person.name, since=at, seen=at, sid=secrets.token_urlsafe(16),
+                   **({"lang": lang} if lang else {}))
     return "", 302
 
 
 def _local(target: str) -> str:
-    """``target`` when it is a path on this site, else '' (a login link must not lead elsewhere)."""
-    return target if target.startswith("/") and not target.startswith(("//", "/\\")) else ""
+    """``target`` when it is a path on this site, else '' (a login link must not lead elsewhere). Any control
+    character or backslash refuses it: browsers and Werkzeug drop tabs and newlines, so '/\t/host' would
+    become '//host', another site; and a newline may not go into a header."""
+    if not target.startswith("/") or "\\" in target or any(ord(c) < 32 or ord(c) == 127 for c in target):
+        return ""
+    return "" if target.startswith("//") else target
 
 
 @bp.route("/logout", methods=["POST"])
 @requires(*EVERYONE)
 def logout():
-    """End the session."""
+    """End the session, for good: a copy of its cookie opens nothing afterwards."""
+    served().ended.end(session["sid"], session_deadline(), now().timestamp())
     session.clear()
     return redirect(url_for("auth.login"))
 

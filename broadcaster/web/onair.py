@@ -3,7 +3,9 @@ today, the devices, and the urgent button."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import threading
 import time
 
 from flask import (Blueprint, Response, current_app, flash, g, redirect, render_template, request, stream_with_context,
@@ -25,6 +27,7 @@ LEVELS = (NORMAL, PRIORITY, EMERGENCY)  # the three levels of Circular 39/2020/T
 MAX_REPEATS = 24
 STREAM_S = 300      # a live stream ends after this and the browser opens a new one (checking the session again)
 LOOK_S = 0.2        # how often the stream looks at what is on air: well within the second it promises
+BUSY_RETRY_MS = 15000  # when every stream is taken, the browser asks again after this
 TICK_S = 1.0        # how often the elapsed and remaining times are sent while an item plays
 TODAY_S = 30.0      # how often today's outcomes are sent again when nothing went on or off air
 URGENT_WAIT_S = 5.0  # how long the urgent button waits to tell whether `run` put it on air
@@ -51,11 +54,14 @@ def page():
 def stream():
     """Server-sent events: 'playing' (what is on air, its times) at once and every second, and 'today' (the
     day's outcomes) whenever an item goes on or off air."""
-    s, spoken = station(), language()
+    s, spoken, streams = station(), language(), served().streams
     ends = time.monotonic() + min(current_app.config.get("STREAM_S", STREAM_S), session_deadline() - now().timestamp())
 
     def events():
-        with speaking(spoken):
+        if not streams.acquire(blocking=False):  # every stream is taken by open pages: come back later
+            yield f"retry: {BUSY_RETRY_MS}\n\n"
+            return
+        with speaking(spoken), _released(streams):
             yield "retry: 1000\n\n"
             shown, sent_at, today_at = None, 0.0, 0.0
             while True:  # the state at once, then its changes until the stream ends
@@ -75,6 +81,15 @@ def stream():
 
     return Response(stream_with_context(events()), mimetype="text/event-stream",
                     headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
+
+
+@contextlib.contextmanager
+def _released(semaphore: threading.BoundedSemaphore):
+    """Give the stream's place back when the stream ends, however it ends (the browser gone included)."""
+    try:
+        yield
+    finally:
+        semaphore.release()
 
 
 def _event(name: str, html: str) -> str:

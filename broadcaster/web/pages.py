@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from flask import current_app, render_template
+from flask import current_app, render_template, request
 
-from broadcaster.errors import BroadcasterError
+from broadcaster.errors import BroadcasterError, InputError
+from broadcaster.messages import t
 from broadcaster.playout.clock import Clock
 from broadcaster.station import Station
 from broadcaster.status import PlanningCache
 
 if TYPE_CHECKING:
-    from broadcaster.web.auth import LoginLock
+    from broadcaster.web.auth import EndedSessions, LoginLock
 
 EXTENSION = "broadcaster"
+SERVER_THREADS = 16  # waitress's threads: each open on-air page holds one for its live stream
+MAX_STREAMS = SERVER_THREADS // 2  # live streams at once: the other threads always serve pages and logins
 
 
 @dataclass(frozen=True)
@@ -27,7 +31,9 @@ class Served:
     station: Station
     clock: Clock
     login_lock: LoginLock
+    ended: EndedSessions
     planning: PlanningCache
+    streams: threading.BoundedSemaphore = field(default_factory=lambda: threading.BoundedSemaphore(MAX_STREAMS))
 
 
 def served() -> Served:
@@ -43,6 +49,21 @@ def station() -> Station:
 def now() -> dt.datetime:
     """The station's current time (from the clock the application was made with)."""
     return served().clock.now()
+
+
+def day_arg(name: str) -> dt.date | None:
+    """The day a request's argument ``name`` gives (YYYY-MM-DD, as date fields send it), None when absent; a
+    day too near the calendar's ends for a week around it is refused too."""
+    value = request.args.get(name)
+    if not value:
+        return None
+    try:
+        day = dt.date.fromisoformat(value)
+    except ValueError:
+        day = None
+    if day is None or not dt.date.min + dt.timedelta(days=366) <= day <= dt.date.max - dt.timedelta(days=366):
+        raise InputError(t("'{value}' is not a day (YYYY-MM-DD)", value=value))
+    return day
 
 
 def problem(message: str, status: int):

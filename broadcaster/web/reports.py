@@ -17,7 +17,7 @@ from broadcaster.report_xlsx import write_xlsx
 from broadcaster.reports import (FILTERS, log_report, outputs_chart, records_csv, report_csv, rule, sections,
                                  topic_chart)
 from broadcaster.web.auth import EVERYONE, requires
-from broadcaster.web.pages import now, served, station
+from broadcaster.web.pages import day_arg, now, served, station
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 NAV = (("reports.page", marked("Log and reports"), EVERYONE),)
@@ -81,22 +81,12 @@ def records_file():
 def _asked() -> tuple[dt.date, dt.date, dict[str, str | None]]:
     """The period and filters of the request: days as the date fields send them (YYYY-MM-DD)."""
     today = now().date()
-    start = _day("from", today - dt.timedelta(days=DEFAULT_DAYS - 1))
-    end = _day("to", today)
+    start = day_arg("from") or today - dt.timedelta(days=DEFAULT_DAYS - 1)
+    end = day_arg("to") or today
     wanted = {name: request.args.get(name) or None for name in FILTERS}
     if wanted["status"] and wanted["status"] not in STATUSES:
         raise InputError(t("unknown status '{status}'", status=wanted["status"]))
     return start, end, wanted
-
-
-def _day(name: str, default: dt.date) -> dt.date:
-    value = request.args.get(name)
-    if not value:
-        return default
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise InputError(t("'{value}' is not a day (YYYY-MM-DD)", value=value)) from None
 
 
 def _choices() -> dict[str, list[str]]:

@@ -11,7 +11,7 @@ from broadcaster.airing_log import AIRING
 from broadcaster.errors import BroadcasterError, InputError
 from broadcaster.messages import marked, t
 from broadcaster.web.auth import EVERYONE, requires
-from broadcaster.web.pages import now, served, station
+from broadcaster.web.pages import day_arg, now, served, station
 from broadcaster.week import day_name, monday, week_calendar
 
 bp = Blueprint("schedule", __name__, url_prefix="/schedule")
@@ -23,7 +23,7 @@ EDITORS = ("operator", "supervisor")
 @requires(*EVERYONE)
 def page():
     """The week of the day asked for (this week by default), each output's airings coloured by outcome."""
-    first = monday(_day(request.args.get("week")) or now().date())
+    first = monday(day_arg("week") or now().date())
     days = [first + dt.timedelta(days=i) for i in range(7)]
     plans = [served().planning.plan(day, now()) for day in days]
     records = station().airing_log.query(days[0], days[-1], kind=AIRING, sources=False)
@@ -48,13 +48,4 @@ def edit(name: str):
         return render_template("schedule-edit.html", name=name, text=text, error=exc), 400
     flash(t("{name} saved; run takes it at its next look at the files", name=name), "notice")
     return redirect(url_for("schedule.page"), 303)
-
-
-def _day(value: str | None) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise InputError(t("'{value}' is not a day (YYYY-MM-DD)", value=value)) from None
 

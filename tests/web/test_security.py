@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from broadcaster.content.users import MAX_TRIES
 from broadcaster.web.auth import LOGIN_TRIES
 from broadcaster.web.security import MAX_UPLOAD_BYTES
@@ -112,3 +114,63 @@ def test_a_persons_own_lock_is_told_as_in_the_cli(client):
 def test_a_request_larger_than_the_cap_is_refused(admin):
     response = admin.post("/logout", data=b"x" * (MAX_UPLOAD_BYTES + 1), content_type="application/octet-stream")
     assert response.status_code == 413
+
+
+def test_a_copy_of_the_cookie_opens_nothing_after_logout(app, admin):
+    cookie = admin.get_cookie("broadcaster_session").value
+    assert admin.get("/users/").status_code == 200
+    admin.post("/logout", data={"csrf_token": csrf_token(admin, "/users/")})
+    thief = app.test_client()
+    thief.set_cookie("broadcaster_session", cookie)
+    assert thief.get("/users/").status_code == 302  # to the login page
+    fresh = app.test_client()  # the same person logging in again gets a new session that works
+    log_in(fresh)
+    assert fresh.get("/users/").status_code == 200
+
+
+def test_ended_sessions_outlive_a_restart_of_serve(web_station, clock, admin):
+    from broadcaster.web.app import create_app
+
+    cookie = admin.get_cookie("broadcaster_session").value
+    admin.post("/logout", data={"csrf_token": csrf_token(admin, "/users/")})
+    again = create_app(web_station, clock, TESTING=True).test_client()
+    again.set_cookie("broadcaster_session", cookie)
+    assert again.get("/users/").status_code == 302
+
+
+@pytest.mark.parametrize("target", ["/%09/evil.example", "/\t/evil.example", "/\\evil.example", "//evil.example",
+                                    "/%0A/x", "https://evil.example/"])
+def test_the_login_leads_only_to_this_site(client, target):
+    from urllib.parse import quote, urlsplit
+
+    response = client.post(f"/login?next={quote(target)}",
+                           data={"name": SUPERVISOR, "passphrase": PASSPHRASE, "csrf_token": csrf_token(client)})
+    assert response.status_code == 302
+    location = response.headers["Location"]
+    assert location.startswith("/") and not location.startswith("//") and not urlsplit(location).netloc
+
+
+@pytest.mark.parametrize("url", ["/schedule/?week=9999-12-31", "/schedule/?week=0001-01-01",
+                                 "/reports/?from=0001-01-01", "/reports/?to=9999-12-31"])
+def test_days_at_the_calendars_ends_are_bad_input(admin, url):
+    response = admin.get(url)
+    assert response.status_code == 400 and "is not a day" in response.get_data(as_text=True)
+
+
+def test_open_pages_cannot_take_every_thread_of_the_server(app, operator):
+    from broadcaster.web.pages import MAX_STREAMS, served
+
+    with app.app_context():
+        streams = served().streams
+    for _ in range(MAX_STREAMS):
+        assert streams.acquire(blocking=False)  # as many pages as may stream, all open
+    try:
+        response = operator.get("/onair/stream")
+        assert response.get_data(as_text=True).startswith("retry: 15000")  # come back later, at once
+    finally:
+        for _ in range(MAX_STREAMS):
+            streams.release()
+    response = operator.get("/onair/stream", buffered=False)
+    first = next(response.response)
+    assert b"retry: 1000" in first
+    response.close()
