@@ -30,6 +30,9 @@ MAX_TRIES, LOCK_S = 5, 15 * 60  # this many wrong passphrases in a row lock a pe
 PERSON = "person"
 
 
+MAX_NAME = 80  # a person's name, as people write it, with room for a title
+
+
 def person_name(name: str) -> str:
     """A person's name as typed, made comparable: composed letters (NFC; macOS and Unikey's "Unicode tổ hợp"
     type them decomposed) and single spaces."""
@@ -128,6 +131,10 @@ class Users:
             raise InputError(t("role '{role}' is not one of: {roles}", role=role, roles=", ".join(ROLES)))
         if not name:
             raise InputError(t("a person needs a name"))
+        if len(name) > MAX_NAME or any(unicodedata.category(c).startswith("C") for c in name) \
+                or any(c in name for c in "<>/\\"):
+            raise InputError(t("a name has at most {n} letters, spaces and punctuation, and no control characters, "
+                               "'<', '>', '/' or '\\'", n=MAX_NAME))
         if len(passphrase) < MIN_PASSPHRASE:
             raise InputError(t("the passphrase must have at least {n} characters", n=MIN_PASSPHRASE))
         self.check_new(name, admin[0] if admin else None)

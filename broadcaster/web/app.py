@@ -6,14 +6,15 @@ import datetime as dt
 from contextlib import ExitStack
 
 from flask import Flask, g, session
+from werkzeug.exceptions import HTTPException
 
 from broadcaster.errors import BroadcasterError
-from broadcaster.messages import LANGUAGES, counted, speaking, t
+from broadcaster.messages import LANGUAGES, counted, marked, speaking, t
 from broadcaster.playout.clock import Clock, SystemClock
 from broadcaster.station import Station
 from broadcaster.status import PlanningCache
 from broadcaster.web import auth, filters, library, onair, reports, schedule, security, users
-from broadcaster.web.pages import EXTENSION, Served, failed, served
+from broadcaster.web.pages import EXTENSION, Served, failed, problem, served
 
 # The page groups, in the order of the menu. A page group is a module with a Blueprint ``bp`` and ``NAV``:
 # (endpoint, label, roles) for each menu entry it adds.
@@ -36,18 +37,33 @@ def create_app(station: Station, clock: Clock | None = None, **config: object) -
     app.extensions[EXTENSION] = Served(station, clock or SystemClock(station.config.tz), auth.LoginLock(),
                                        auth.EndedSessions(station.data_dir / "web-sessions.json"),
                                        PlanningCache(station))
+    app.before_request(_speak)  # first: a refusal by the CSRF check speaks the page's language too
+    app.teardown_request(_stop_speaking)
     security.protect(app)
     filters.register(app)
     app.register_blueprint(auth.bp)
     for page in PAGES:
         app.register_blueprint(page.bp)
-    app.before_request(_speak)
-    app.teardown_request(_stop_speaking)
     auth.guard(app)
     app.register_error_handler(BroadcasterError, failed)
+    app.register_error_handler(HTTPException, _http_error)
     app.jinja_env.globals.update(t=t, counted=counted, LANGUAGES=LANGUAGES)
     app.context_processor(_page_context)
     return app
+
+
+# What a person is told for the web server's own refusals, in the page's language.
+HTTP_MESSAGES = {404: marked("there is no such page"), 405: marked("this page cannot be used this way"),
+                 413: marked("what was sent is too big"),
+                 500: marked("something went wrong on the server; it is written in the log of 'broadcaster serve'")}
+
+
+def _http_error(error: HTTPException):
+    if error.code is not None and error.code < 400:
+        return error  # a routing redirect ('/library' to '/library/'), not a refusal
+    message = HTTP_MESSAGES.get(error.code)
+    return problem(t(message) if message else t("this request cannot be served ({code})", code=error.code),
+                   error.code or 500)
 
 
 def _language() -> str:

@@ -17,6 +17,7 @@ from broadcaster.week import day_name, monday, week_calendar
 bp = Blueprint("schedule", __name__, url_prefix="/schedule")
 NAV = (("schedule.page", marked("Schedule"), EVERYONE),)
 EDITORS = ("operator", "supervisor")
+MAX_ECHO = 1_000_000  # characters of a refused edit shown again in the editor; past it, the file as it is
 
 
 @bp.route("/")
@@ -45,7 +46,8 @@ def edit(name: str):
     try:
         station().planner.replace_schedule(name, text)
     except BroadcasterError as exc:
-        return render_template("schedule-edit.html", name=name, text=text, error=exc), 400
+        shown = text if len(text) <= MAX_ECHO else texts[name]  # a huge refused text is not sent back whole
+        return render_template("schedule-edit.html", name=name, text=shown, error=exc), 400
     flash(t("{name} saved; run takes it at its next look at the files", name=name), "notice")
     return redirect(url_for("schedule.page"), 303)
 

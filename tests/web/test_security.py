@@ -174,3 +174,29 @@ def test_open_pages_cannot_take_every_thread_of_the_server(app, operator):
     first = next(response.response)
     assert b"retry: 1000" in first
     response.close()
+
+
+def test_the_servers_own_refusals_speak_vietnamese(web_station, clock):
+    from broadcaster.web.app import create_app
+
+    config = web_station.root / "station.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "language: vi\n", encoding="utf-8")
+    client = create_app(type(web_station)(web_station.root), clock, TESTING=True).test_client()
+    log_in(client)
+    missing = client.get("/khong-co-trang-nay")
+    assert missing.status_code == 404 and "không có trang này" in missing.get_data(as_text=True)
+    refused = client.post("/users/add", data={"name": "x"})
+    assert refused.status_code == 403 and 'lang="vi"' in refused.get_data(as_text=True)
+    assert "biểu mẫu" in refused.get_data(as_text=True) or "trang" in refused.get_data(as_text=True)
+    assert client.get("/library").status_code in (301, 308)  # a routing redirect stays a redirect
+
+
+@pytest.mark.parametrize("name", ["a\x00b", "x" * 81, "../../etc/x", "<img src=x onerror=alert(5)>"])
+def test_a_name_that_is_no_name_is_refused(admin, web_station, name):
+    before = web_station.users.names()
+    token = csrf_token(admin, "/users/")
+    admin.post("/users/add", data={"name": name, "role": "officer", "passphrase": "mat-khau-moi-1",
+                                   "passphrase2": "mat-khau-moi-1", "admin_passphrase": PASSPHRASE,
+                                   "csrf_token": token})
+    assert type(web_station)(web_station.root).users.names() == before
+    assert not any("x" * 81 in n or "<img" in n or "\x00" in n or "etc/x" in n for n, _ in before)
