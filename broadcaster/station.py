@@ -16,10 +16,10 @@ from broadcaster.content.users import Users
 from broadcaster.errors import InputError
 from broadcaster.messages import t
 from broadcaster.playout.clock import SystemClock
-from broadcaster.render.cache import RenderCache
 from broadcaster.trust.keys import fingerprint, load_station_key, new_key, public_raw, write_station_key
 
 if TYPE_CHECKING:
+    from broadcaster.render.cache import RenderCache
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     from broadcaster.services.content import Content
@@ -181,6 +181,8 @@ class Station:
     @cached_property
     def cache(self) -> RenderCache:
         """Rendered audio."""
+        from broadcaster.render.cache import RenderCache  # numpy and scipy: only for what renders or plays
+
         return RenderCache(self.data_dir / "render", lambda: self.station_key)
 
     @cached_property

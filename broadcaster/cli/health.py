@@ -11,7 +11,6 @@ from broadcaster.cli.content import now_of
 from broadcaster.cli.output import console
 from broadcaster.health import FAILING, OK, WARNING, station_health
 from broadcaster.messages import marked, t
-from broadcaster.outputs.sinks import probe_device
 from broadcaster.station import Station
 
 MARKS = {OK: marked("ok"), WARNING: marked("WARNING"), FAILING: marked("FAILING")}
@@ -26,6 +25,8 @@ VERDICTS = {OK: marked("healthy"), WARNING: marked("warnings"), FAILING: marked(
 def health_command(station: Station, as_json: bool, ntp: str) -> None:
     """Check devices, disk, clock, the next and last airing, the log and the version.
     Exit code 0: healthy, 1: warnings, 2: failing."""
+    from broadcaster.outputs.sinks import probe_device  # PortAudio and numpy: only when health is asked
+
     health = station_health(station, now_of(station), probe_device, ntp)
     if as_json:
         click.echo(json.dumps(health.to_dict(), ensure_ascii=False, indent=2))

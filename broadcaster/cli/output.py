@@ -10,7 +10,7 @@ import sys
 from contextlib import contextmanager
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from rich.console import Console
 from rich.measure import Measurement
@@ -22,9 +22,11 @@ from broadcaster.config import StationConfig
 from broadcaster.content.announcement import LANGUAGES
 from broadcaster.errors import InputError
 from broadcaster.messages import names_shown, t, translated
-from broadcaster.render.cache import Asset
 from broadcaster.reports import is_number
 from broadcaster.values import parse_date
+
+if TYPE_CHECKING:
+    from broadcaster.render.cache import Asset
 
 # In a terminal, tables fit its width; into a file or a pipe they are written whole (200 columns) unless
 # COLUMNS says how wide.

@@ -14,7 +14,6 @@ from broadcaster.cli.output import DATE, console, describe_asset, hms, language_
 from broadcaster.errors import InputError
 from broadcaster.messages import day_text, t
 from broadcaster.playout.clock import SystemClock
-from broadcaster.outputs.loopfile import export_loop, loop_session
 from broadcaster.schedule.parser import load_schedules
 from broadcaster.schedule.plan import Plan
 from broadcaster.station import Station
@@ -142,6 +141,8 @@ def export_loop_command(station: Station, output: str, name: str | None, day: dt
     when = day or now.date()
     if target is not None and target.suffix.lower() != ".mp3":
         raise InputError(t("the loop is written as MP3: give --out a file name ending in .mp3"), path=target)
+    from broadcaster.outputs.loopfile import export_loop, loop_session  # pydub and numpy: only for this command
+
     schedule = station.planner.schedule()
     session = loop_session(schedule, output, name)
     if not session.runs_on(when):

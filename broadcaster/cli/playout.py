@@ -19,12 +19,9 @@ from broadcaster.cli.output import console, console_copied_to, hms, working
 from broadcaster.content.users import UnknownPerson
 from broadcaster.errors import BroadcasterError, InputError, StorageError
 from broadcaster.messages import day_text, t
-from broadcaster.outputs.sinks import SoundDeviceSink, WavFileSink
 from broadcaster.playout.clock import SystemClock
-from broadcaster.playout.events import BACK, STARTED, DeviceEvent
-from broadcaster.playout.channel import PROBE_S
+from broadcaster.playout.events import BACK, PROBE_S, STARTED, DeviceEvent
 from broadcaster.playout.mailbox import STARTED as REPLY_STARTED, Mailbox
-from broadcaster.playout.preview import preview
 from broadcaster.playout.priority import DEFAULT_POLICY, EMERGENCY, NORMAL, PRIORITY, parse_policy
 from broadcaster.schedule.parser import parse_duration, parse_time
 from broadcaster.schedule.plan import Plan
@@ -204,6 +201,9 @@ def play_command(station: Station, ident: str, language: str | None, device: str
         raise click.BadParameter(t("'{path}' must end in .wav", path=out), param_hint="--out")
     if out is not None and device:
         raise click.UsageError(t("--out and --device do not go together"))
+    from broadcaster.outputs.sinks import SoundDeviceSink, WavFileSink  # PortAudio and numpy: only to play
+    from broadcaster.playout.preview import preview
+
     sink = WavFileSink(out) if out is not None else SoundDeviceSink(device)
     heard = preview(station, ident, language, sink, now_of(station))
     console.print(t("played {id} ({lang}, {s:.1f} s) to {sink}", id=heard.ident, lang=heard.language,

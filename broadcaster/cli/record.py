@@ -13,7 +13,7 @@ from rich.text import Text
 from broadcaster.cli import cli
 from broadcaster.cli.content import now_of, passphrase_of
 from broadcaster.cli.output import console
-from broadcaster.content.clips import MAX_CLIP_S
+from broadcaster.content.announcement import MAX_CLIP_S
 from broadcaster.messages import t
 from broadcaster.station import Station
 

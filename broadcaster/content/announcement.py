@@ -13,6 +13,8 @@ from broadcaster.messages import marked
 
 TEXT, CLIP = "text", "clip"
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+MAX_CLIP_S = 3600.0  # the longest clip (an hour): kept here, light, for the command line's options
+
 LANGUAGE_PATTERN = re.compile(r"^[a-z]{3}$")
 # ISO 639-3 codes of languages heard on commune radio; any other three-letter code is accepted too.
 LANGUAGES = {

@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import soundfile
 
+from broadcaster.content.announcement import MAX_CLIP_S
 from broadcaster.atomic import replacing
 from broadcaster.errors import InputError
 from broadcaster.messages import t
@@ -19,7 +20,6 @@ CLIP_EXTENSIONS = (".wav", ".mp3", ".m4a", ".aac", ".mp4", ".3gp", ".amr", ".ogg
                    ".webm")  # .webm: what a browser records (MediaRecorder), decoded by ffmpeg
 MAX_CLIP_BYTES = 500_000_000
 MIN_CLIP_S = 0.5
-MAX_CLIP_S = 3600.0
 SILENT_DBFS = -50.0
 
 

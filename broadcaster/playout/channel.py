@@ -36,7 +36,6 @@ MAX_AHEAD_S = 0.25      # never more audio written than this ahead of the clock
 FADE_S = 0.5            # an interrupted item fades out over this long
 JOURNAL_EVERY_S = 0.5   # how often the on-air journal notes that the item still plays
 RELAY_STALL_S = 3.0     # a relayed stream that says nothing this long is taken as down
-PROBE_S = 20.0          # run checks an idle output's device this often (a lost one is failed over within a minute)
 PROBE_CLEAR_S = 2.0     # ... unless an item is due (its stream opens) within this long
 
 

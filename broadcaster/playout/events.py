@@ -13,6 +13,7 @@ STARTED, AIRED, PARTIAL, INTERRUPTED, FAILED, MISSED, SKIPPED = (
     marked("skipped"))
 # Outcomes after which a planned airing is not tried again (a partial one is replayed within its grace).
 FINAL = frozenset({AIRED, INTERRUPTED, FAILED, MISSED, SKIPPED})
+PROBE_S = 20.0  # run checks an idle output's device this often (a lost one is failed over within a minute)
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,9 @@ from broadcaster.airing_log import KeepingLog
 from broadcaster.atomic import remove_leftovers
 from broadcaster.errors import BroadcasterError, StorageError
 from broadcaster.messages import counted, marked, t
-from broadcaster.playout.channel import PROBE_S
 from broadcaster.playout.clock import Clock, StepWatch
 from broadcaster.playout.engine import Listener, OutputSinks, PlayoutEngine
-from broadcaster.playout.events import FINAL, MISSING, STARTED, AiringEvent, DeviceEvent
+from broadcaster.playout.events import FINAL, MISSING, PROBE_S, STARTED, AiringEvent, DeviceEvent
 from broadcaster.playout.mailbox import FAILED as REPLY_FAILED, REFUSED as REPLY_REFUSED, STARTED as REPLY_STARTED
 from broadcaster.playout.mailbox import Mailbox
 from broadcaster.playout.priority import parse_policy

@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-HEAVY = ("scipy", "pydub", "sounddevice", "apscheduler", "gtts", "requests")
+HEAVY = ("scipy", "pydub", "sounddevice", "apscheduler", "gtts", "requests", "flask", "sqlalchemy", "psycopg")
+# Not even these for `--help` or a mistyped command: numpy alone takes a third of a second on a busy PC.
+STARTUP_HEAVY = (*HEAVY, "numpy", "soundfile")
 
 # Runs a command in-process, as the console script does, then lists the heavy modules it loaded.
 PROBE = """
@@ -23,15 +25,15 @@ print(json.dumps(sorted(m for m in {heavy} if m in sys.modules)))
 """
 
 
-def loaded(args: list[str], cwd: Path) -> list[str]:
-    """The heavy modules loaded by ``broadcaster ARGS`` run in a fresh interpreter in ``cwd``."""
-    done = subprocess.run([sys.executable, "-c", PROBE.format(heavy=HEAVY), *args], cwd=cwd,
+def loaded(args: list[str], cwd: Path, heavy: tuple[str, ...] = HEAVY) -> list[str]:
+    """The ``heavy`` modules loaded by ``broadcaster ARGS`` run in a fresh interpreter in ``cwd``."""
+    done = subprocess.run([sys.executable, "-c", PROBE.format(heavy=heavy), *args], cwd=cwd,
                           capture_output=True, text=True, check=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def test_importing_the_cli_loads_no_heavy_module(tmp_path: Path):
-    code = f"import sys, broadcaster.cli; print([m for m in {HEAVY} if m in sys.modules])"
+    code = f"import sys, broadcaster.cli; print([m for m in {STARTUP_HEAVY} if m in sys.modules])"
     done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
 
@@ -41,6 +43,11 @@ def test_everyday_commands_load_no_heavy_module(station_dir: Path, args: list[st
     # The first plan of a station renders its chime (real audio work); the ones after find it cached.
     loaded(["--station", str(station_dir), "plan"], station_dir)
     assert loaded(["--station", str(station_dir), *args], station_dir) == []
+
+
+def test_help_and_a_mistyped_command_load_not_even_numpy(station_dir: Path):
+    for args in (["--help"], ["content", "--help"], ["khong-co-lenh"]):
+        assert loaded(["--station", str(station_dir), *args], station_dir, STARTUP_HEAVY) == []
 
 
 def test_the_probe_sees_a_heavy_module_when_one_is_loaded(station_dir: Path):
