@@ -196,9 +196,14 @@ def console_problems(browser) -> list[str]:
 def browser_log_in(browser, served: Served, name: str, passphrase: str) -> None:
     """Log the browser in as ``name`` (logging out whoever was in)."""
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
 
     browser.delete_all_cookies()
     browser.get(served.page("/login"))
     browser.find_element(By.NAME, "name").send_keys(name)
     browser.find_element(By.NAME, "passphrase").send_keys(passphrase)
-    browser.find_element(By.CSS_SELECTOR, "form.login button[type=submit]").click()
+    button = browser.find_element(By.CSS_SELECTOR, "form.login button[type=submit]")
+    button.click()
+    # Until the answer's page is there: a page asked for at once could be overtaken by it on a busy machine.
+    WebDriverWait(browser, 60).until(expected_conditions.staleness_of(button))
