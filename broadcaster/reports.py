@@ -155,12 +155,15 @@ def build_report(records: list[dict], start: dt.date, end: dt.date) -> Report:
 FILTERS = ("output", "topic", "language", "status")  # what a report may be narrowed to
 
 
-def log_report(log, start: dt.date, end: dt.date, **wanted: str | None) -> tuple[Report, tuple[str, ...]]:
+def log_report(log, start: dt.date, end: dt.date, checks: list | None = None,
+               **wanted: str | None) -> tuple[Report, tuple[str, ...]]:
     """The report of an airing log's days ``start`` to ``end``, narrowed to the records whose fields have the
     ``wanted`` values (any of FILTERS; None or '' for all), and a warning for each chain of the log found
-    altered: what the command line and the web page both show."""
+    altered (by ``checks``, the log's own verification unless given): what the command line and the web page
+    both show."""
     records = [r for r in log.report_records(start, end) if all(r.get(k) == v for k, v in wanted.items() if v)]
-    warnings = tuple(altered_warning(c.station, c.path, c.problem) for c in log.verify() if not c.intact)
+    checks = log.verify() if checks is None else checks
+    warnings = tuple(altered_warning(c.station, c.path, c.problem) for c in checks if not c.intact)
     return build_report(records, start, end), warnings
 
 

@@ -139,6 +139,20 @@ class PlanningCache:
 
         return self._get(("announcement", ident), make)
 
+    def log_checks(self) -> list:
+        """`log verify`'s checks of the airing log, made again only when a file of the log changes (a year of
+        a busy station's signed records takes seconds to verify; a page must answer at once)."""
+        folder = self.station.airing_log.folder
+        files = tuple(sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in folder.glob("*") if p.is_file()))
+        with self._lock:
+            kept = self._kept.get("log")
+            if kept is not None and kept[0] == files:
+                return kept[1]
+        checks = self.station.airing_log.verify()  # outside the lock: pages that need no check go on
+        with self._lock:
+            self._kept["log"] = (files, checks)
+        return checks
+
     def ids(self) -> list[str]:
         """The ids of the library's announcements."""
         return self._get("ids", self.station.library.ids)

@@ -29,7 +29,7 @@ DEFAULT_DAYS = 7  # the period shown when none is asked for: the last week, toda
 def page():
     """The report of the period asked for (the last week by default), its charts and tables."""
     start, end, wanted = _asked()
-    report, warnings = log_report(station().airing_log, start, end, **wanted)
+    report, warnings = log_report(station().airing_log, start, end, served().planning.log_checks(), **wanted)
     return render_template("reports.html", start=start, end=end, wanted=wanted, warnings=warnings, rule=rule(),
                            sections=sections(report, every_status=False), topics=topic_chart(report),
                            outputs=outputs_chart(report), choices=_choices(), query=request.query_string.decode())
@@ -39,8 +39,8 @@ def page():
 @requires(*EVERYONE)
 def verify():
     """The log's check, as `log verify` says it (a fragment the page loads after it shows)."""
-    log = station().airing_log
-    return render_template("reports-verify.html", checks=log.verify(), head=log.head())
+    return render_template("reports-verify.html", checks=served().planning.log_checks(),
+                           head=station().airing_log.head())
 
 
 @bp.route("/report.csv")
@@ -48,7 +48,7 @@ def verify():
 def report_file():
     """The report as CSV with a byte-order mark, so that Excel reads the Vietnamese letters."""
     start, end, wanted = _asked()
-    report, warnings = log_report(station().airing_log, start, end, **wanted)
+    report, warnings = log_report(station().airing_log, start, end, served().planning.log_checks(), **wanted)
     return _download(report_csv(report, warnings).encode("utf-8-sig"), f"report-{start}-{end}.csv", "text/csv")
 
 
@@ -57,7 +57,7 @@ def report_file():
 def workbook():
     """The report as an Excel workbook, numbers as numbers."""
     start, end, wanted = _asked()
-    report, warnings = log_report(station().airing_log, start, end, **wanted)
+    report, warnings = log_report(station().airing_log, start, end, served().planning.log_checks(), **wanted)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "report.xlsx"
         write_xlsx(report, path, warnings)
