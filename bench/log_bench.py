@@ -74,24 +74,28 @@ def airing(n: int) -> AiringEvent:
     return AiringEvent("aired" if n % 50 else "missed", planned, "sound device 'loa_xa'", start, end)
 
 
-def build(folder: Path, count: int) -> dt.datetime:
-    """Write a signed, chained log of ``count`` airings into the database in one transaction (as appends would
-    have); returns its last time."""
-    log = AiringLog(folder, station=STATION)
+def write_chain(folder: Path, station: str, key, events) -> None:
+    """Write ``events`` as a signed, chained log of ``station`` into the database in one transaction (as appends
+    would have), each record made when its airing ended."""
+    log = AiringLog(folder, station=station)
     prev, batch = GENESIS, []
     with log.store.writing() as db:
-        for n in range(count):
-            e = airing(n)
-            record = {**airing_fields(e, "Nguyễn Văn An"), "v": RECORD_VERSION, "station": STATION,
-                      "at": e.actual_end.isoformat(timespec="milliseconds"), "seq": n + 1, "prev": prev}
+        for n, e in enumerate(events):
+            record = {**airing_fields(e, "Nguyễn Văn An"), "v": RECORD_VERSION, "station": station,
+                      "at": e.airing.end.isoformat(timespec="milliseconds"), "seq": n + 1, "prev": prev}
             record["hash"] = prev = record_hash(record)
-            record["sig"] = record_signature(KEY, record["hash"])
+            record["sig"] = record_signature(key, record["hash"])
             batch.append(record)
             if len(batch) == 10_000:
                 log.store.insert(db, batch)
                 batch = []
         log.store.insert(db, batch)
     log.store.close()
+
+
+def build(folder: Path, count: int) -> dt.datetime:
+    """Write a signed, chained log of ``count`` airings; returns its last time."""
+    write_chain(folder, STATION, KEY, (airing(n) for n in range(count)))
     return START + STEP * count
 
 

@@ -22,15 +22,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from broadcaster.airing_log import GENESIS, RECORD_VERSION, AiringLog, airing_fields, record_hash  # noqa: E402
 from broadcaster.content.announcement import TEXT, Announcement, Variant  # noqa: E402
 from broadcaster.content.library import APPROVED  # noqa: E402
-from broadcaster.log_chain import record_signature  # noqa: E402
 from broadcaster.playout.events import AiringEvent  # noqa: E402
 from broadcaster.schedule.plan import PlannedAiring  # noqa: E402
 from broadcaster.station import init_station  # noqa: E402
 from broadcaster.trust import statements  # noqa: E402
 from broadcaster.web.app import create_app  # noqa: E402
+from bench.log_bench import write_chain  # noqa: E402
 
 ENTRIES, PER_YEAR, TARGET_MS = 1000, 100_000, 50.0
 ADMIN, PASSPHRASE = "Trần Văn Bình", "mật khẩu giám sát"
@@ -78,31 +77,21 @@ def build_station(root: Path, now: dt.datetime):
 
 def build_log(station, now: dt.datetime) -> None:
     """A signed, chained year of PER_YEAR airings ending now, written in one transaction as appends would have."""
-    log = AiringLog(station.data_dir / "log", station=station.config.id)
     step, first = dt.timedelta(days=365) / PER_YEAR, now - dt.timedelta(days=365)
-    prev, batch, key = GENESIS, [], station.station_key
-    with log.store.writing() as db:
-        for n in range(PER_YEAR):
-            start = first + step * n
-            planned = PlannedAiring(key=f"{start:%Y-%m-%d}/loa-xa/Buổi sáng/{start:%H:%M}/{n}", output="loa-xa",
-                                    session="Buổi sáng", start=start, end=start + dt.timedelta(seconds=75),
-                                    announcement=f"tin-{n % ENTRIES:04d}", title=f"Tin số {n % ENTRIES}",
-                                    topic="general", fingerprint=f"{n:064x}", asset_path="", approved_by=ADMIN,
-                                    voice="espeak:vi")
-            aired = n % 50 != 0
-            e = AiringEvent("aired" if aired else "missed", planned, "sound device 'default'",
-                            start if aired else None, planned.end if aired else None,
-                            "" if aired else "its time passed while broadcaster was not running")
-            record = {**airing_fields(e, "Nguyễn Văn An"), "v": RECORD_VERSION, "station": station.config.id,
-                      "at": planned.end.isoformat(timespec="milliseconds"), "seq": n + 1, "prev": prev}
-            record["hash"] = prev = record_hash(record)
-            record["sig"] = record_signature(key, record["hash"])
-            batch.append(record)
-            if len(batch) == 10_000:
-                log.store.insert(db, batch)
-                batch = []
-        log.store.insert(db, batch)
-    log.store.close()
+
+    def airing(n: int) -> AiringEvent:
+        start = first + step * n
+        planned = PlannedAiring(key=f"{start:%Y-%m-%d}/loa-xa/Buổi sáng/{start:%H:%M}/{n}", output="loa-xa",
+                                session="Buổi sáng", start=start, end=start + dt.timedelta(seconds=75),
+                                announcement=f"tin-{n % ENTRIES:04d}", title=f"Tin số {n % ENTRIES}",
+                                topic="general", fingerprint=f"{n:064x}", asset_path="", approved_by=ADMIN,
+                                voice="espeak:vi")
+        aired = n % 50 != 0
+        return AiringEvent("aired" if aired else "missed", planned, "sound device 'default'",
+                           start if aired else None, planned.end if aired else None,
+                           "" if aired else "its time passed while broadcaster was not running")
+
+    write_chain(station.data_dir / "log", station.config.id, station.station_key, (airing(n) for n in range(PER_YEAR)))
 
 
 def timed(fn, runs: int) -> tuple[float, float]:
