@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import (BigInteger, Column, DateTime, Float, Integer, LargeBinary, MetaData, String, Table,
-                        Text)
+from sqlalchemy import (BigInteger, Boolean, Column, DateTime, Float, ForeignKey, Integer, LargeBinary, MetaData,
+                        String, Table, Text, UniqueConstraint)
 from sqlalchemy.dialects.postgresql import JSONB
 
 metadata = MetaData()
@@ -25,6 +25,10 @@ stations = Table(
     Column("counter", BigInteger, nullable=False, server_default="0"),  # the last request counter accepted
     Column("log_seq", BigInteger, nullable=False, server_default="0"),  # the last record held, in order
     Column("log_hash", String(64)),                                     # ... and its hash, to link the next
+    Column("name", Text, nullable=False, server_default=""),            # the commune's name, as people say it
+    Column("area", String(5)),                                          # the commune's administrative code
+    Column("district", String(3)),                                      # its district's code (None: none)
+    Column("drill", Boolean, nullable=False, server_default="false"),   # airs Test and Exercise bulletins
 )
 
 enrolment_codes = Table(
@@ -43,6 +47,10 @@ users = Table(
     Column("level", String(16), nullable=False),         # province, district or commune
     Column("area", String(32), nullable=False),          # the administrative code of that province/district/commune
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("public_key", LargeBinary),                   # the person's Ed25519 key, with which they sign
+    Column("sealed_key", JSONB),                         # its private half sealed under their passphrase
+    Column("failed_logins", Integer, nullable=False, server_default="0"),
+    Column("locked_until", DateTime(timezone=True)),
 )
 
 user_roles = Table(
@@ -97,3 +105,48 @@ latest_heartbeats = Table(
     Column("health", JSONB, nullable=False),
 )
 
+
+bulletins = Table(
+    "bulletins", metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("uid", String(64), nullable=False, unique=True),      # the bulletin's public id (see bulletin_protocol)
+    Column("title", Text, nullable=False),
+    Column("text", Text),                                         # a text to be read by the station's TTS...
+    Column("clip", LargeBinary),                                  # ... or a recorded clip
+    Column("clip_format", String(16)),
+    Column("language", String(16), nullable=False),
+    Column("topic", String(64), nullable=False),
+    Column("level", String(16), nullable=False),                  # normal, priority or emergency
+    Column("outputs", JSONB, nullable=False, server_default="[]"),  # output names; none: every output
+    Column("valid_from", DateTime(timezone=True), nullable=False),
+    Column("valid_until", DateTime(timezone=True), nullable=False),
+    Column("drill", Boolean, nullable=False, server_default="false"),  # a Test or Exercise: drill stations only
+    Column("replaces", String(64)),                               # the uid of the bulletin it updates
+    Column("source", String(16), nullable=False),                 # cli, web or cap
+    Column("cap_identifier", Text, unique=True),                  # sender,identifier,sent of its CAP alert
+    Column("created_by", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("statement", JSONB, nullable=False),                   # the officer's signed bulletin
+    Column("approved_by", String(64)),
+    Column("approved_at", DateTime(timezone=True)),
+    Column("approval", JSONB),                                    # the approver's signed approval
+    Column("cancelled_by", String(64)),
+    Column("cancelled_at", DateTime(timezone=True)),
+    Column("cancellation", JSONB),                                # the signed cancellation
+    Column("stations", JSONB, nullable=False, server_default="[]"),  # station ids it is for, as chosen
+)
+
+deliveries = Table(
+    "deliveries", metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),  # a station's cursor: the last id it took
+    Column("bulletin_id", BigInteger, ForeignKey("bulletins.id", ondelete="CASCADE"), nullable=False),
+    Column("station", String(64), nullable=False),
+    Column("kind", String(16), nullable=False),                   # bulletin or cancel
+    Column("envelope", JSONB, nullable=False),                    # what the station is sent, signed by the hub
+    Column("accepted_at", DateTime(timezone=True), nullable=False),  # the hub took it for the station
+    Column("delivered_at", DateTime(timezone=True)),              # the station verified and took it
+    Column("on_air_at", DateTime(timezone=True)),                 # its first airing in the station's log
+    Column("failed_at", DateTime(timezone=True)),
+    Column("reason", Text),                                       # why it failed, in the station's words
+    UniqueConstraint("bulletin_id", "station", "kind", name="deliveries_once"),
+)
