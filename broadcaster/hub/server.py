@@ -19,6 +19,7 @@ from sqlalchemy.engine import Engine
 
 from broadcaster.errors import StorageError
 from broadcaster.hub.database import embedded_url, engine_for, migrate
+from broadcaster.hub.fanout import MAX_WAITERS
 from broadcaster.hub.identity import hub_key
 from broadcaster.hub.schema import hub_identity
 from broadcaster.messages import t
@@ -28,7 +29,10 @@ from broadcaster.trust.keys import fingerprint, public_raw
 # waitress's defaults refuse a 101st open connection until one closes (after 120 s idle): a province's 200
 # stations, each keeping its connection alive between requests, would wait minutes. A connection idle for
 # 30 s is closed; the stations open a new one at their next round.
-SERVER_OPTIONS = {"threads": 8, "connection_limit": 1000, "channel_timeout": 30}
+# A bulletin long-poll holds a waitress thread while it waits (waitress runs each request in a thread of its
+# pool and has no asynchronous handlers): the pool has room for fanout.MAX_WAITERS waits and 32 threads more for
+# everything else (logs, heartbeats, receipts, clips).
+SERVER_OPTIONS = {"threads": MAX_WAITERS + 32, "connection_limit": 1000, "channel_timeout": 30}
 
 
 @dataclass
@@ -81,7 +85,8 @@ def serve(hub: Hub, host: str, port: int, ready: Callable[[str], None] = lambda 
 
     from broadcaster.hub.api import create_app
 
-    server = waitress.create_server(create_app(hub.engine, hub.key), host=host, port=port, **SERVER_OPTIONS)
+    app = create_app(hub.engine, hub.key)
+    server = waitress.create_server(app, host=host, port=port, **SERVER_OPTIONS)
     ready(f"http://{host}:{server.effective_port}")
     with interrupted_by_sigterm():
         try:
@@ -90,6 +95,7 @@ def serve(hub: Hub, host: str, port: int, ready: Callable[[str], None] = lambda 
             pass
         finally:
             server.close()
+            app.extensions["fanout"].stop()
             hub.engine.dispose()
 
 
