@@ -20,7 +20,7 @@ from sqlalchemy.engine import Engine
 from broadcaster.errors import StorageError
 from broadcaster.hub.database import embedded_url, engine_for, migrate
 from broadcaster.hub.fanout import MAX_WAITERS
-from broadcaster.hub.identity import hub_key
+from broadcaster.hub.identity import KEY_FILE, hub_key
 from broadcaster.hub.schema import hub_identity
 from broadcaster.messages import t
 from broadcaster.trust.keys import fingerprint, public_raw
@@ -76,6 +76,19 @@ def hub_fingerprint(engine: Engine) -> str:
     if public is None:
         raise StorageError(t("no hub has been started on this database yet: start it first (broadcaster hub serve)"))
     return fingerprint(bytes(public))
+
+
+def signing_key(engine: Engine, data: Path) -> Ed25519PrivateKey:
+    """The key of the hub serving this database, from its data folder ``data`` (never made here: a command run
+    with another folder must not sign with a key the stations did not pin)."""
+    with engine.connect() as conn:
+        public = conn.execute(select(hub_identity.c.public_key)).scalar()
+    if public is None:
+        raise StorageError(t("no hub has been started on this database yet: start it first (broadcaster hub serve)"))
+    if not (Path(data) / KEY_FILE).exists() or public_raw(hub_key(Path(data))) != bytes(public):
+        raise StorageError(t("the hub key in {folder} is not the key of the hub serving this database; give that "
+                             "hub's data folder (--data)", folder=data))
+    return hub_key(Path(data))
 
 
 def serve(hub: Hub, host: str, port: int, ready: Callable[[str], None] = lambda url: None) -> None:

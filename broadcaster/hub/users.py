@@ -58,7 +58,7 @@ class Signer:
     key: Ed25519PrivateKey
 
 
-def _user(db: Connection, name: str, lock: bool = False) -> Row:
+def check_user(db: Connection, name: str, lock: bool = False) -> Row:
     """The row of the user ``name``; else an AuthError."""
     query = select(users).where(users.c.name == name)
     row = db.execute(query.with_for_update() if lock else query).first()
@@ -70,7 +70,7 @@ def _user(db: Connection, name: str, lock: bool = False) -> Row:
 def set_passphrase(db: Connection, name: str, passphrase: str) -> str:
     """Give ``name`` a new key sealed under ``passphrase`` (the old key stays valid for what it signed: the
     statements carry it); the new key's fingerprint. A new passphrase lifts a lock."""
-    _user(db, name, lock=True)
+    check_user(db, name, lock=True)
     if len(passphrase) < MIN_PASSPHRASE:
         raise InputError(t("the passphrase must have at least {n} characters", n=MIN_PASSPHRASE))
     key = new_key()
@@ -84,7 +84,7 @@ def unlock(engine: Engine, name: str, passphrase: str, now: dt.datetime) -> Sign
     passphrase is counted in its own transaction, so that it is kept whatever the caller does next; after
     MAX_TRIES in a row the user is locked out for LOCK_S seconds."""
     with engine.begin() as db:
-        row = _user(db, name, lock=True)  # one try at a time per user: no parallel guessing
+        row = check_user(db, name, lock=True)  # one try at a time per user: no parallel guessing
         if row.sealed_key is None:
             raise AuthError(t("{name} has no passphrase yet (broadcaster hub user passphrase {name})", name=name))
         if row.locked_until is not None and row.locked_until > now:
@@ -120,7 +120,7 @@ def _in_area(level: str, area: str):
 def stations_for(db: Connection, name: str, role: str) -> set[str]:
     """The ids of the stations for which ``name`` holds ``role``: every station of their area (a role given for
     no station), and the stations named in their roles."""
-    user = _user(db, name)
+    user = check_user(db, name)
     named = [r.station for r in db.execute(select(user_roles.c.station).where(
         user_roles.c.user_name == name, user_roles.c.role == role))]
     found = {s for s in named if s is not None}

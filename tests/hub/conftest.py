@@ -188,3 +188,13 @@ def wait_for(condition, timeout: float = 30.0, step: float = 0.05):
             return value
         time.sleep(step)
     raise AssertionError(f"not within {timeout} s: {condition}")
+
+
+@pytest.fixture
+def one_pg_url(debian_postgres) -> str:
+    """A new, empty database on Debian's server only: for behaviours of the hub's own code, which the
+    database tests above already run on both servers."""
+    name = f"hub_test_{os.getpid()}_{next(_numbers)}"
+    with psycopg.connect(debian_postgres.url(), autocommit=True) as db:
+        db.execute(f"CREATE DATABASE {name}")
+    return debian_postgres.url(name)
