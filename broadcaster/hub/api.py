@@ -51,8 +51,8 @@ def create_app(engine: Engine, key: Ed25519PrivateKey, clock: Clock = utc_now,
                     row = stations.authenticate(db, station, counter, request.headers.get(SIGNATURE_HEADER),
                                                 request.method, request.full_path.rstrip("?"), body, clock())
                     result = handler(db, row, body, **path)
-                if callable(result):  # a long-poll: it waits after the transaction, holding no connection
-                    result = result()
+                if callable(result) and not isinstance(result, Response):
+                    result = result()  # a long-poll: it waits after the transaction, holding no connection
                 answer = result if isinstance(result, Response) else _json(result)
             except RefusedError as exc:
                 answer = _json({"error": exc.message}, exc.status)
