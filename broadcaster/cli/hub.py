@@ -200,7 +200,7 @@ PASSPHRASE_FILE = click.option("--passphrase-file", type=click.Path(dir_okay=Fal
 @PASSPHRASE_FILE
 def user_add_command(name: str, db: str | None, data: Path, level: str, area: str, roles: tuple[str, ...],
                      station_ids: tuple[str, ...], full_name: str, passphrase_file: Path | None) -> None:
-    """Add a person of the province, a district or a commune, with roles and a passphrase (asked for twice)."""
+    """Add a person of the province, a district or a commune, with roles."""
     from broadcaster.hub import utc_now
     from broadcaster.hub.users import add_user, set_passphrase
 
