@@ -22,8 +22,7 @@ from broadcaster.config import StationConfig
 from broadcaster.content.announcement import LANGUAGES
 from broadcaster.errors import InputError
 from broadcaster.messages import names_shown, t, translated
-from broadcaster.reports import is_number
-from broadcaster.values import parse_date
+from broadcaster.values import is_number, parse_date
 
 if TYPE_CHECKING:
     from broadcaster.render.cache import Asset
