@@ -21,6 +21,7 @@ from pathlib import Path
 from broadcaster.airing_log import AIRING, ON_AIR, STATUSES, record_day
 from broadcaster.errors import InputError
 from broadcaster.messages import day_text, language, moment_text, t
+from broadcaster.values import is_number
 
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
            "#17becf")
@@ -381,11 +382,6 @@ def report_html(report: Report, title: str, warnings: tuple[str, ...] = ()) -> s
             body.append(f'<p class="rule">{_esc(rule())}</p>')
     return (f"<!DOCTYPE html>\n<html lang=\"{language()}\"><head><meta charset=\"utf-8\">"
             f"<title>{_esc(title)}</title><style>{STYLE}</style></head><body>{''.join(body)}</body></html>\n")
-
-
-def is_number(text: str) -> bool:
-    """Whether a report cell is a count, a decimal or a share."""
-    return text.replace(".", "", 1).rstrip("%").isdigit()
 
 
 RECORD_COLUMNS = ("seq", "station", "kind", "at", "planned_start", "planned_end", "actual_start", "actual_end",

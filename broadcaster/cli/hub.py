@@ -274,3 +274,6 @@ def sync_command(station: Station) -> None:
     done = sync_round(station, dt.datetime.now(station.config.tz))
     click.echo(t("sent {sent} log records ({new} new to the hub), the hub holds the log up to record {cursor}; "
                  "heartbeat sent", sent=done.sent, new=done.new, cursor=done.cursor))
+
+
+from broadcaster.cli import bulletins  # noqa: E402,F401 - registers 'hub bulletin' on the group above
