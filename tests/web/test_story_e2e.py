@@ -117,8 +117,8 @@ def test_the_story_of_an_announcement_from_its_writing_to_the_weeks_report(brows
         start = dt.datetime.now(tz).replace(microsecond=0) + dt.timedelta(seconds=LEAD_S)
         session = (f"\n  - name: Tin phòng dịch\n    start: \"{start:%H:%M:%S}\"\n    output: loa-xa\n"
                    f"    items:\n      - {IDENT}\n")
-        browser.execute_script("const e = arguments[0]; e.focus(); e.setSelectionRange(e.value.length, e.value.length);",
-                               editor)
+        browser.execute_script("const e = arguments[0]; e.focus(); e.selectionStart = e.selectionEnd = e.value.length;",
+                               editor)  # the end of the file, where the sessions are
         editor.send_keys(session)
         shoot(browser, "story-4-operator-edits-schedule")
         css(browser, "#schedule-editor button[type=submit]")[0].click()
@@ -140,7 +140,8 @@ def test_the_story_of_an_announcement_from_its_writing_to_the_weeks_report(brows
         shoot(browser, "story-8-on-air-aired")
         run.terminate()  # a service stop: `run` ends as on Ctrl+C
         run.wait(60)
-        (record,) = [r for r in Station(station.root).airing_log.records(start.date()) if r.get("announcement") == IDENT]
+        log = Station(station.root).airing_log.records(start.date())
+        (record,) = [r for r in log if r.get("announcement") == IDENT]
         assert (record["status"], record["planned_start"][:19]) == ("aired", start.isoformat()[:19])
         with wave.open(str(captured("default_capture"))) as sound:  # what the loudspeakers' device was sent
             assert sound.getnframes() / sound.getframerate() >= duration * 0.9
