@@ -27,8 +27,9 @@ def page():
     first = monday(day_arg("week") or now().date())
     days = [first + dt.timedelta(days=i) for i in range(7)]
     plans = [served().planning.plan(day, now()) for day in days]
-    records = station().airing_log.query(days[0], days[-1], kind=AIRING, sources=False)
-    return render_template("schedule.html", days=days, day_name=day_name, calendar=week_calendar(plans, records, now()),
+    log = station().airing_log
+    calendar = week_calendar(plans, log.query(days[0], days[-1], kind=AIRING, sources=False), now(), log.began())
+    return render_template("schedule.html", days=days, day_name=day_name, calendar=calendar,
                            previous=first - dt.timedelta(days=7), following=first + dt.timedelta(days=7),
                            files=station().planner.schedule_texts(), can_edit=bool(set(EDITORS) & g.roles))
 
