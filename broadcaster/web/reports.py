@@ -14,7 +14,7 @@ from broadcaster.airing_log import STATUSES
 from broadcaster.errors import BroadcasterError, InputError
 from broadcaster.messages import marked, t
 from broadcaster.report_xlsx import write_xlsx
-from broadcaster.reports import (FILTERS, log_report, outputs_chart, records_csv, report_csv, rule, sections,
+from broadcaster.reports import (FILTERS, log_report, outputs_chart, records_table_csv, report_csv, rule, sections,
                                  topic_chart)
 from broadcaster.web.auth import EVERYONE, requires
 from broadcaster.web.pages import day_arg, now, served, station
@@ -69,13 +69,13 @@ def workbook():
 @bp.route("/log.csv")
 @requires(*EVERYONE)
 def records_file():
-    """The period's airing records, as `log --format csv` writes them."""
+    """The period's airing records as CSV for Excel (a byte-order mark, headings in the page's language)."""
     start, end, wanted = _asked()
     records = station().airing_log.query(start, end, output=wanted["output"], topic=wanted["topic"],
                                          status=wanted["status"])
     if wanted["language"]:
         records = [r for r in records if r.get("language") == wanted["language"]]
-    return _download(records_csv(records).encode("utf-8-sig"), f"log-{start}-{end}.csv", "text/csv")
+    return _download(records_table_csv(records).encode("utf-8-sig"), f"log-{start}-{end}.csv", "text/csv")
 
 
 def _asked() -> tuple[dt.date, dt.date, dict[str, str | None]]:

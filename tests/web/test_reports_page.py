@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from broadcaster.cli import cli
 from tests.helpers import NOW
 from tests.logdata import edit_record, event
+from tests.web.conftest import csrf_token
 
 SCRIPT = "<script>alert(1)</script>"
 
@@ -63,8 +64,15 @@ def test_the_log_check_says_intact_then_names_an_altered_record(operator, aired)
 
 
 def test_the_records_and_the_workbook_download(operator, aired):
+    raw = operator.get("/reports/log.csv?status=missed").data
+    assert raw.startswith("\ufeff".encode())  # Excel reads it as UTF-8
+    (row,) = csv.DictReader(io.StringIO(raw.decode("utf-8-sig")))
+    assert (row["Announcement"], row["Reason"], row["Status"]) == ("tin-gia", "mất điện", "missed")
+    assert not {"v", "prev", "hash", "sig"} & set(row)  # the chain's proof is for `log export`, not Excel
+    operator.post("/language", data={"lang": "vi", "csrf_token": csrf_token(operator, "/reports/")})
     records = operator.get("/reports/log.csv?status=missed").data.decode("utf-8-sig")
-    assert [r["announcement"] for r in csv.DictReader(io.StringIO(records))] == ["tin-gia"]
+    assert records.startswith("Số bản ghi,Đài,Loại bản ghi,Thời điểm ghi,Bắt đầu dự kiến,Kết thúc dự kiến,")
+    assert [r["Bản tin"] for r in csv.DictReader(io.StringIO(records))] == ["tin-gia"]
     book = operator.get("/reports/report.xlsx")
     assert book.status_code == 200 and book.data[:2] == b"PK"
 
