@@ -17,7 +17,7 @@ from broadcaster.report_xlsx import write_xlsx
 from broadcaster.reports import (FILTERS, log_report, outputs_chart, records_table_csv, report_csv, rule, sections,
                                  topic_chart)
 from broadcaster.web.auth import EVERYONE, requires
-from broadcaster.web.pages import day_arg, now, served, station
+from broadcaster.web.pages import DAY_PATTERN, day_arg, now, served, station
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 NAV = (("reports.page", marked("Log and reports"), EVERYONE),)
@@ -32,7 +32,8 @@ def page():
     report, warnings = log_report(station().airing_log, start, end, served().planning.log_checks(), **wanted)
     return render_template("reports.html", start=start, end=end, wanted=wanted, warnings=warnings, rule=rule(),
                            sections=sections(report, every_status=False), topics=topic_chart(report),
-                           outputs=outputs_chart(report), choices=_choices(), query=request.query_string.decode())
+                           outputs=outputs_chart(report), choices=_choices(), query=request.query_string.decode(),
+                           day_pattern=DAY_PATTERN)
 
 
 @bp.route("/verify")
@@ -79,7 +80,7 @@ def records_file():
 
 
 def _asked() -> tuple[dt.date, dt.date, dict[str, str | None]]:
-    """The period and filters of the request: days as the date fields send them (YYYY-MM-DD)."""
+    """The period and filters of the request: days as the day fields send them (dd/mm/yyyy) or links (ISO)."""
     today = now().date()
     start = day_arg("from") or today - dt.timedelta(days=DEFAULT_DAYS - 1)
     end = day_arg("to") or today

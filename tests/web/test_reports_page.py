@@ -77,7 +77,19 @@ def test_the_records_and_the_workbook_download(operator, aired):
     assert book.status_code == 200 and book.data[:2] == b"PK"
 
 
-@pytest.mark.parametrize("query, message", [("from=31/02/2026", "&#39;31/02/2026&#39; is not a day"),
+def test_days_are_written_dd_mm_yyyy_whatever_the_browsers_locale(operator, aired):
+    page = operator.get("/reports/").get_data(as_text=True)
+    first = (NOW.date() - dt.timedelta(days=6)).strftime("%d/%m/%Y")
+    assert f'name="from" value="{first}"' in page and 'type="date"' not in page
+    assert 'placeholder="dd/mm/yyyy"' in page
+    written = operator.get("/reports/report.csv?from=23/11/2026&to=24/11/2026").data
+    iso = operator.get("/reports/report.csv?from=2026-11-23&to=2026-11-24").data  # links keep ISO days
+    assert written == iso and b"2026-11-23" in written and b"2026-11-25" not in written
+    assert 'name="to" value="24/11/2026"' in operator.get("/reports/?from=2026-11-23&to=2026-11-24").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("query, message", [("from=31/02/2026", "&#39;31/02/2026&#39; is not a day (dd/mm/yyyy)"),
+                                            ("from=11/23/2026", "&#39;11/23/2026&#39; is not a day"),
                                             ("status=nope", "unknown status"),
                                             ("from=2026-11-25&to=2026-11-01", "the dates are in the wrong order")])
 def test_bad_filters_say_why(operator, aired, query, message):
