@@ -77,6 +77,14 @@ def test_the_records_and_the_workbook_download(operator, aired):
     assert book.status_code == 200 and book.data[:2] == b"PK"
 
 
+def test_a_download_kept_from_before_a_new_record_is_made_again(operator, aired):
+    before = operator.get("/reports/log.csv?status=missed").data
+    assert operator.get("/reports/log.csv?status=missed").data == before  # kept: the log did not change
+    aired.airing_log.append(event(NOW - dt.timedelta(minutes=30), "khau-hieu-5k", status="missed", reason="hết pin"))
+    after = operator.get("/reports/log.csv?status=missed").data.decode("utf-8-sig")
+    assert [r["Reason"] for r in csv.DictReader(io.StringIO(after))] == ["mất điện", "hết pin"]
+
+
 def test_days_are_written_dd_mm_yyyy_whatever_the_browsers_locale(operator, aired):
     page = operator.get("/reports/").get_data(as_text=True)
     first = (NOW.date() - dt.timedelta(days=6)).strftime("%d/%m/%Y")
