@@ -89,7 +89,7 @@ def inputs(station: Station) -> tuple:
 
 
 WEEK_DAYS = 7
-LOG_KEPT = 4  # downloads of the log kept at once (a year's records as CSV is a few MB)
+LOG_KEPT = 4  # things made of the log kept at once besides its check (a year's records as CSV is MBs)
 
 
 class PlanningCache:
@@ -146,8 +146,8 @@ class PlanningCache:
         return self.from_log("log", self.station.airing_log.verify)
 
     def from_log(self, key: object, make):
-        """What ``make`` derives from the airing log (its check, a period's download), kept under ``key`` until
-        a file of the log changes; a download is kept with the last few others (LOG_KEPT)."""
+        """What ``make`` derives from the airing log (its check, a week's records, a period's download), kept
+        under ``key`` until a file of the log changes; besides the check, the last few (LOG_KEPT) are kept."""
         folder = self.station.airing_log.folder
         files = tuple(sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in folder.glob("*") if p.is_file()))
         with self._lock:

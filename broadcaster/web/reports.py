@@ -58,11 +58,15 @@ def report_file():
 def workbook():
     """The report as an Excel workbook, numbers as numbers."""
     start, end, wanted = _asked()
-    report, warnings = log_report(station().airing_log, start, end, served().planning.log_checks(), **wanted)
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "report.xlsx"
-        write_xlsx(report, path, warnings)
-        data = path.read_bytes()
+
+    def make() -> bytes:
+        report, warnings = log_report(station().airing_log, start, end, served().planning.log_checks(), **wanted)
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "report.xlsx"
+            write_xlsx(report, path, warnings)
+            return path.read_bytes()
+
+    data = served().planning.from_log(("report.xlsx", start, end, *wanted.values(), language()), make)
     return _download(data, f"report-{start}-{end}.xlsx",
                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
