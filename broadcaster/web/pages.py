@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -51,18 +52,22 @@ def now() -> dt.datetime:
     return served().clock.now()
 
 
+DAY_PATTERN = r"(\d{1,2})/(\d{1,2})/(\d{4})"  # dd/mm/yyyy, as the station writes days, whatever the browser's locale
+
+
 def day_arg(name: str) -> dt.date | None:
-    """The day a request's argument ``name`` gives (YYYY-MM-DD, as date fields send it), None when absent; a
-    day too near the calendar's ends for a week around it is refused too."""
-    value = request.args.get(name)
+    """The day a request's argument ``name`` gives (dd/mm/yyyy as the pages' day fields take it, or YYYY-MM-DD
+    as links carry it), None when absent; a day too near the calendar's ends for a week around it is refused."""
+    value = request.args.get(name, "").strip()
     if not value:
         return None
+    written = re.fullmatch(DAY_PATTERN, value)
     try:
-        day = dt.date.fromisoformat(value)
+        day = dt.date(int(written[3]), int(written[2]), int(written[1])) if written else dt.date.fromisoformat(value)
     except ValueError:
         day = None
     if day is None or not dt.date.min + dt.timedelta(days=366) <= day <= dt.date.max - dt.timedelta(days=366):
-        raise InputError(t("'{value}' is not a day (YYYY-MM-DD)", value=value))
+        raise InputError(t("'{value}' is not a day (dd/mm/yyyy)", value=value))
     return day
 
 
