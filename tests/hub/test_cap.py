@@ -22,7 +22,7 @@ STORM_TEXT = (
     "triển khai phương án sơ tán dân ở vùng trũng thấp, ven sông suối; chằng chống nhà cửa; không ra khỏi nhà khi "
     "bão đổ bộ. Mọi thông tin liên hệ đường dây nóng 0262.3852.114.")
 STORM_TITLE = "Bão số 13 đổ bộ vào địa bàn tỉnh trong đêm 06/11"
-STORM_AREAS = ("644", "653", "24175")
+STORM_AREAS = ("643", "653", "24700")
 
 
 def at(day: int, hour: int, minute: int = 0) -> dt.datetime:
