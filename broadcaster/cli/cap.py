@@ -8,7 +8,7 @@ import click
 
 from broadcaster.cli.content import passphrase_of
 from broadcaster.cli.hub import _engine, db_option, hub
-from broadcaster.messages import t
+from broadcaster.messages import counted, t
 
 
 @hub.command("cap")
@@ -33,13 +33,14 @@ def cap_command(file: Path, db: str | None, data: Path, by: str) -> None:
     if taken.action == "cancel":
         click.echo(t("the alert's bulletins were already cancelled: {uids}; nothing done", uids=uids)
                    if taken.duplicate else
-                   t("cancelled {uids}; {n} stations told to drop what has not aired", uids=uids, n=taken.stations))
+                   t("cancelled {uids}; {stations} told to drop what has not aired", uids=uids,
+                     stations=counted(taken.stations, "{n} station", "{n} stations")))
     elif taken.duplicate:
         click.echo(t("this alert was taken before: bulletin {uid}; nothing done", uid=uids))
     else:
         if taken.replaces:
             click.echo(t("bulletin {uid} replaces {old}", uid=uids, old=taken.replaces))
-        click.echo(t("bulletin {uid} ({level}{drill}) for {n} stations, written by {name}; it waits for another "
-                     "person's approval (broadcaster hub bulletin approve {uid} --by NAME)", uid=uids,
-                     level=t(draft.level), drill=t(", drill") if draft.drill else "", n=taken.stations,
-                     name=poster.name))
+        click.echo(t("bulletin {uid} ({level}) for {stations}, written by {name}; it waits for another person's "
+                     "approval (broadcaster hub bulletin approve {uid} --by NAME)", uid=uids,
+                     level=t("{level}, drill", level=t(draft.level)) if draft.drill else t(draft.level),
+                     stations=counted(taken.stations, "{n} station", "{n} stations"), name=poster.name))
