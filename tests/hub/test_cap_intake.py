@@ -155,7 +155,7 @@ def client(hub):
 
 def post(client, name: str, headers: dict, **environ):
     return client.post("/api/v1/cap", data=(CORPUS / name).read_bytes(), headers=headers,
-                       content_type="application/cap+xml", environ_base=environ or None)
+                       content_type="application/cap+xml", environ_base=environ)
 
 
 def test_the_api_answers_201_then_200_for_the_same_alert(client, hub):
