@@ -19,7 +19,7 @@ from broadcaster.errors import InputError
 from broadcaster.hub import bulletins as hub_bulletins
 from broadcaster.hub.cap import CANCEL, MAX_ALERT_BYTES, UPDATE, Draft, read_alert
 from broadcaster.hub.schema import bulletins, stations, users
-from broadcaster.hub.users import Signer
+from broadcaster.hub.users import Signer, require_role
 from broadcaster.messages import t
 
 
@@ -124,6 +124,8 @@ def _cancel(engine: Engine, hub: Ed25519PrivateKey, draft: Draft, poster: Signer
             if not newer:
                 break
             chain.update((row.uid, row) for row in newer)
-    live = [uid for uid, row in chain.items() if row.cancelled_at is None]
+        live = [uid for uid, row in chain.items() if row.cancelled_at is None]
+        for targets in db.execute(select(bulletins.c.stations).where(bulletins.c.uid.in_(live))).scalars():
+            require_role(db, poster.name, "approver", targets, t("cancel bulletins"))  # all or none withdrawn
     told = sum(hub_bulletins.cancel_bulletin(engine, hub, uid, poster, now) for uid in live)
     return Taken(CANCEL, tuple(live or chain), not live, told)
