@@ -197,6 +197,28 @@ def test_the_api_refuses_a_body_over_the_cap_unread(client, hub):
                                                                 "alert may have"})
 
 
+def test_a_warning_system_posts_over_http(one_pg_url, tmp_path):
+    import requests
+
+    from tests.hub.conftest import ServedHub
+
+    served = ServedHub(one_pg_url, tmp_path / "hub-data")
+    try:
+        province(served.engine, DURING)
+        with served.engine.begin() as db:
+            add_user(db, FEED, "province", "66", ["officer", "approver"], [], DURING)
+            set_passphrase(db, FEED, FEED_PASS)
+        answer = requests.post(f"{served.url}/api/v1/cap", data=future("test.xml", tmp_path).read_bytes(),
+                               auth=(FEED.encode(), FEED_PASS.encode()),  # UTF-8, as the hub asks
+                               headers={"Content-Type": "application/cap+xml"}, timeout=60)
+        assert answer.status_code == 201, answer.text
+        with served.engine.connect() as db:
+            stored = db.execute(select(bulletins).where(bulletins.c.uid == answer.json()["uid"])).one()
+        assert (stored.drill, stored.stations, stored.created_by) == (True, ["xa-krong-bong"], FEED)
+    finally:
+        served.close()
+
+
 # --- broadcaster hub cap ---
 
 def future(name: str, tmp_path: Path) -> Path:
