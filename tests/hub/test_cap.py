@@ -122,7 +122,8 @@ def test_an_alert_over_the_size_cap_is_refused_unread():
     padded = storm.replace(b"</alert>", b"<!--" + b"x" * MAX_ALERT_BYTES + b"--></alert>")
     with pytest.raises(InputError) as caught:
         read_alert(padded, "big.xml")
-    assert str(caught.value) == f"big.xml: the alert is {len(padded) // 1024} KB, more than the 512 KB a CAP alert may have"
+    assert str(caught.value) == f"big.xml: the alert is {len(padded) // 1024} KB, more than the 512 KB a CAP alert " \
+                                "may have"
 
 
 def test_a_cancel_needs_no_info():
