@@ -276,4 +276,4 @@ def sync_command(station: Station) -> None:
                  "heartbeat sent", sent=done.sent, new=done.new, cursor=done.cursor))
 
 
-from broadcaster.cli import bulletins  # noqa: E402,F401 - registers 'hub bulletin' on the group above
+from broadcaster.cli import bulletins, cap  # noqa: E402,F401 - register "hub bulletin" and "hub cap" on the group above
