@@ -1,0 +1,93 @@
+"""The hub's web pages, for its people (province, district and commune staff): stations, reports, bulletins.
+A Flask application of its own, furnished with the station dashboard's shared pieces (sessions, CSRF, headers,
+login, roles on every route, error pages, filters, templates and static files), and served by `hub serve` on
+the same port as the stations' API: :func:`dispatch` sends /api/ to the API and everything else here."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app, g
+from jinja2 import ChoiceLoader, FileSystemLoader
+from sqlalchemy.engine import Engine
+
+from broadcaster.hub import access, summaries
+from broadcaster.hub.users import ROLES
+from broadcaster.messages import marked
+from broadcaster.playout.clock import Clock, SystemClock
+from broadcaster.web import auth
+from broadcaster.web.app import furnish
+from broadcaster.web.pages import EXTENSION, MAX_STREAMS
+
+TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")  # the province's pages show its time, whatever the server's zone
+WEB = Path(auth.__file__).parent
+requires = auth.requirement(ROLES)  # every route of the hub's pages wears it, with roles among the hub's
+
+
+@dataclass
+class HubServed:
+    """What the hub's pages serve: its database, data folder and clock, and what the shared pieces ask of
+    whatever they serve (see broadcaster.web.pages.Served)."""
+
+    engine: Engine
+    data: Path
+    clock: Clock
+    login_lock: auth.LoginLock
+    ended: auth.EndedSessions
+    streams: threading.BoundedSemaphore = field(default_factory=lambda: threading.BoundedSemaphore(MAX_STREAMS))
+    home = "hubstations.page"
+    home_label = marked("Back to the stations")
+    language = "vi"
+    name = marked("Province hub")
+
+    def unlock(self, name: str, passphrase: str) -> str:
+        """The name of the person whose passphrase this is (AuthError, LockedError when it is not)."""
+        return access.unlock(self.engine, name, passphrase, self.clock.now())[0].name
+
+    def find(self, name: str) -> tuple[access.HubPerson, set[str]] | None:
+        """The person logged in as ``name`` and every role they hold, None when they are no longer a user."""
+        with self.engine.connect() as db:
+            person = access.find(db, name)
+        return None if person is None else (person, person.roles)
+
+
+def create_app(engine: Engine, data: Path, clock: Clock | None = None, **config: object) -> Flask:
+    """The hub's pages over ``engine``, with their session key and ended sessions kept in ``data``."""
+    from broadcaster.hub.pages import bulletins, reports, stations
+
+    data.mkdir(parents=True, exist_ok=True)
+    app = Flask(__name__, static_folder=str(WEB / "static"))
+    app.jinja_loader = ChoiceLoader([FileSystemLoader(Path(__file__).parent / "templates"),
+                                     FileSystemLoader(WEB / "templates")])
+    served = HubServed(engine, data, clock or SystemClock(TIMEZONE), auth.LoginLock(),
+                       auth.EndedSessions(data / "web-sessions.json"))
+    app = furnish(app, data, served, (stations, reports, bulletins), config)
+    app.jinja_env.globals.update(commune_columns=summaries.commune_columns, commune_cells=summaries.commune_cells)
+    return app
+
+
+def served_hub() -> HubServed:
+    """The hub served by the application handling this request."""
+    return current_app.extensions[EXTENSION]
+
+
+def person() -> access.HubPerson:
+    """The person logged in (in a route that wears :data:`requires`)."""
+    return g.person
+
+
+def visible() -> list[str]:
+    """The ids of the stations the person logged in may see."""
+    with served_hub().engine.connect() as db:
+        return access.visible(db, person())
+
+
+def dispatch(api: Callable, pages: Callable) -> Callable:
+    """One WSGI application: the stations' API under /api/, the people's pages for every other path."""
+    def application(environ, start_response):
+        return (api if environ.get("PATH_INFO", "").startswith("/api/") else pages)(environ, start_response)
+    return application
