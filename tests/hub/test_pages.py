@@ -81,7 +81,8 @@ def test_the_pages_speak_vietnamese_with_dates_as_vietnam_writes_them(pages_app)
     assert "Trạm" in page and "trực tuyến" in page
     assert "04/12/2026 09:29" in page  # An Bình's heartbeat, a minute ago, in Asia/Ho_Chi_Minh's 24-hour time
     missing = logged_in(pages_app, "tinh").get("/khong-co")
-    assert missing.status_code == 404 and "không có trang này" in missing and "Quay lại danh sách trạm" in missing.get_data(as_text=True)
+    text = missing.get_data(as_text=True)
+    assert missing.status_code == 404 and "không có trang này" in text and "Quay lại danh sách trạm" in text
 
 
 def test_the_stations_page_says_who_is_online_offline_and_since_when(pages_app):
