@@ -12,7 +12,7 @@ from typing import Callable
 from broadcaster.chain.loop import SyncLoop
 from broadcaster.chain.sync import join_hub, sync_round
 from broadcaster.hub import stations, utc_now
-from broadcaster.hub.server import SERVER_OPTIONS, Hub
+from broadcaster.hub.server import SERVER_OPTIONS, Hub, application
 from broadcaster.playout.clock import SystemClock
 from broadcaster.playout.events import AiringEvent
 from broadcaster.schedule.plan import PlannedAiring
@@ -91,9 +91,7 @@ def start_demo(hub: Hub, folder: Path, port: int, days: int, say: Callable[[str]
     """Serve ``hub`` on 127.0.0.1:``port``; make, enrol, join and sync the demo stations in ``folder``."""
     import waitress
 
-    from broadcaster.hub.api import create_app
-
-    server = waitress.create_server(create_app(hub.engine, hub.key), host="127.0.0.1", port=port, **SERVER_OPTIONS)
+    server = waitress.create_server(application(hub), host="127.0.0.1", port=port, **SERVER_OPTIONS)
     url = f"http://127.0.0.1:{server.effective_port}"
     threading.Thread(target=server.run, name="hub", daemon=True).start()
     made, loops = [], []

@@ -74,14 +74,23 @@ def hub_fingerprint(engine: Engine) -> str:
     return fingerprint(bytes(public))
 
 
+def application(hub: Hub) -> Callable:
+    """What the hub serves on its one port: the stations' API under /api/, its people's pages elsewhere."""
+    from broadcaster.hub import api, pages
+
+    return pages.dispatch(api.create_app(hub.engine, hub.key), pages.create_app(hub.engine, hub.data))
+
+
 def serve(hub: Hub, host: str, port: int, ready: Callable[[str], None] = lambda url: None) -> None:
-    """Answer stations on ``host``:``port`` until the process is stopped (Ctrl+C, or SIGTERM from a service
-    manager: both end it by the same path, so that a private PostgreSQL server is stopped cleanly too)."""
+    """Answer stations and people on ``host``:``port``, and make the daily report each morning, until the
+    process is stopped (Ctrl+C, or SIGTERM from a service manager: both end it by the same path, so that a
+    private PostgreSQL server is stopped cleanly too)."""
     import waitress
 
-    from broadcaster.hub.api import create_app
+    from broadcaster.hub.daily import DailyReports
 
-    server = waitress.create_server(create_app(hub.engine, hub.key), host=host, port=port, **SERVER_OPTIONS)
+    server = waitress.create_server(application(hub), host=host, port=port, **SERVER_OPTIONS)
+    reports = DailyReports(hub.engine, hub.data).start()
     ready(f"http://{host}:{server.effective_port}")
     with interrupted_by_sigterm():
         try:
@@ -89,6 +98,7 @@ def serve(hub: Hub, host: str, port: int, ready: Callable[[str], None] = lambda 
         except KeyboardInterrupt:
             pass
         finally:
+            reports.stop()
             server.close()
             hub.engine.dispose()
 

@@ -134,3 +134,26 @@ def test_a_report_with_days_in_the_wrong_order_is_bad_input(pages_app):
     answer = logged_in(pages_app, "tinh").get("/reports/?from=2026-12-03&to=2026-11-27")
     assert answer.status_code == 400 and "ngược thứ tự" in answer.get_data(as_text=True)
     assert logged_in(pages_app, "tinh").get("/reports/?from=hom-qua").status_code == 400
+
+
+def test_the_daily_report_is_written_as_html_and_csv_by_the_cli(pages_db, tmp_path):
+    from click.testing import CliRunner
+
+    from broadcaster.cli import cli
+
+    data = tmp_path / "hub-data"
+    url = pages_db.url.render_as_string(hide_password=False).replace("postgresql+psycopg://", "postgresql://")
+    result = CliRunner().invoke(cli, ["--lang", "vi", "hub", "report", "--db", url, "--data", str(data),
+                                      "--daily", "2026-12-03"])
+    assert result.exit_code == 0, result.output
+    html_path, csv_path = data / "reports" / "2026-12-03.html", data / "reports" / "2026-12-03.csv"
+    assert result.output.splitlines() == [f"đã ghi: {html_path}", f"đã ghi: {csv_path}"]
+    html = html_path.read_text(encoding="utf-8")
+    assert "Báo cáo ngày 03/12/2026" in html and "<td>Xã Ea Súp</td>" in html
+    raw = csv_path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    lines = raw.decode("utf-8-sig").splitlines()
+    assert "Xã An Bình,xa-an-binh,643,10,9,90%,0,9.0,0,0,0,0,," in lines
+    assert "Xã An Bình,xa-an-binh,tin-gia,4,3,0,0,0,1,0,0,0,3.0" in lines  # per commune and announcement
+    nothing = CliRunner().invoke(cli, ["--lang", "vi", "hub", "report", "--db", url, "--data", str(data)])
+    assert nothing.exit_code == 2 and "--daily" in nothing.output
