@@ -78,7 +78,7 @@ def application(hub: Hub) -> Callable:
     """What the hub serves on its one port: the stations' API under /api/, its people's pages elsewhere."""
     from broadcaster.hub import api, pages
 
-    return pages.dispatch(api.create_app(hub.engine, hub.key), pages.create_app(hub.engine, hub.data))
+    return pages.dispatch(api.create_app(hub.engine, hub.key), pages.create_app(hub.engine, hub.data, hub.key))
 
 
 def serve(hub: Hub, host: str, port: int, ready: Callable[[str], None] = lambda url: None) -> None:

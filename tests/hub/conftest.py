@@ -222,8 +222,9 @@ def pages_clock():
 def pages_app(pages_db, pages_clock, tmp_path):
     """The hub's pages over ``pages_db``."""
     from broadcaster.hub.pages import create_app
+    from broadcaster.trust.keys import new_key
 
-    return create_app(pages_db, tmp_path / "hub-data", pages_clock, TESTING=True)
+    return create_app(pages_db, tmp_path / "hub-data", new_key(), pages_clock, TESTING=True)
 
 
 def pages_log_in(client, name: str, passphrase: str = PAGES_PASSPHRASE):

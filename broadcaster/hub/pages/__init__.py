@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Callable
 from zoneinfo import ZoneInfo
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from flask import Flask, current_app, g
 from jinja2 import ChoiceLoader, FileSystemLoader
 from sqlalchemy.engine import Engine
@@ -35,6 +36,7 @@ class HubServed:
 
     engine: Engine
     data: Path
+    key: Ed25519PrivateKey  # the hub's, which signs what the stations are sent
     clock: Clock
     login_lock: auth.LoginLock
     ended: auth.EndedSessions
@@ -55,15 +57,17 @@ class HubServed:
         return None if person is None else (person, person.roles)
 
 
-def create_app(engine: Engine, data: Path, clock: Clock | None = None, **config: object) -> Flask:
-    """The hub's pages over ``engine``, with their session key and ended sessions kept in ``data``."""
+def create_app(engine: Engine, data: Path, key: Ed25519PrivateKey, clock: Clock | None = None,
+               **config: object) -> Flask:
+    """The hub's pages over ``engine``, with their session key and ended sessions kept in ``data``, signing
+    deliveries with the hub's ``key``."""
     from broadcaster.hub.pages import bulletins, reports, stations
 
     data.mkdir(parents=True, exist_ok=True)
     app = Flask(__name__, static_folder=str(WEB / "static"))
     app.jinja_loader = ChoiceLoader([FileSystemLoader(Path(__file__).parent / "templates"),
                                      FileSystemLoader(WEB / "templates")])
-    served = HubServed(engine, data, clock or SystemClock(TIMEZONE), auth.LoginLock(),
+    served = HubServed(engine, data, key, clock or SystemClock(TIMEZONE), auth.LoginLock(),
                        auth.EndedSessions(data / "web-sessions.json"))
     app = furnish(app, data, served, (stations, reports, bulletins), config)
     app.jinja_env.globals.update(commune_columns=summaries.commune_columns, commune_cells=summaries.commune_cells)
