@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 
 from broadcaster.hub import access, summaries
 from broadcaster.hub.users import ROLES
-from broadcaster.messages import marked
+from broadcaster.messages import marked, t
 from broadcaster.playout.clock import Clock, SystemClock
 from broadcaster.web import auth
 from broadcaster.web.app import furnish
@@ -44,7 +44,11 @@ class HubServed:
     home = "hubstations.page"
     home_label = marked("Back to the stations")
     language = "vi"
-    name = marked("Province hub")
+
+    @property
+    def name(self) -> str:
+        """The name in the pages' header."""
+        return t("Province hub")
 
     def unlock(self, name: str, passphrase: str) -> str:
         """The name of the person whose passphrase this is (AuthError, LockedError when it is not)."""
