@@ -241,13 +241,11 @@ def time_pages(engine, hub_url: str, stations: int) -> list[str]:
     """Give the history's stations a commune and one of DISTRICTS districts, log in to the hub's pages as a
     province and a district person, and time the report pages (and CSV) of a day, a month and a year and the
     stations page, each asked REPEAT times (the slowest counts); the targets missed."""
-    from sqlalchemy import text, update
+    from sqlalchemy import text
     from sqlalchemy.dialects.postgresql import insert
 
     from broadcaster.hub.schema import stations as table
-    from broadcaster.hub.schema import users
-    from broadcaster.hub.users import add_user
-    from broadcaster.trust.keys import seal
+    from broadcaster.hub.users import add_user, set_passphrase
 
     with engine.begin() as db:
         db.execute(insert(table).values([
@@ -257,9 +255,7 @@ def time_pages(engine, hub_url: str, stations: int) -> list[str]:
         for name, level, area in (("bench-tinh", "province", "66"), ("bench-huyen", "district", "600")):
             if db.execute(text("SELECT 1 FROM users WHERE name = :n"), {"n": name}).first() is None:
                 add_user(db, name, level, area, ["viewer"], [], dt.datetime.now(dt.timezone.utc))
-                key = new_key()
-                db.execute(update(users).where(users.c.name == name).values(
-                    public_key=public_raw(key), sealed_key=seal(key, PAGES_PASSPHRASE)))
+                set_passphrase(db, name, PAGES_PASSPHRASE)
     failed = []
     for person in ("bench-tinh", "bench-huyen"):
         browser = requests.Session()

@@ -152,6 +152,6 @@ def _click_speaks_the_catalogue() -> None:
 
 
 from broadcaster.cli import (content, devices, health, logs, planning, playout, record, report,  # noqa: E402,F401
-                             hub, service, setup, signals, speech, status, users, web)  # (register commands)
+                             hub, bulletins, service, setup, signals, speech, status, users, web)  # (register commands)
 
 _click_speaks_the_catalogue()

@@ -1,22 +1,15 @@
-"""Who may see and do what at the hub: a person's passphrase checked by unsealing their key (wrong ones counted
-in the users table, MAX_TRIES of them in a row lock the person out for LOCK_S), and their scope: the stations of
-their area, with the roles they hold for each."""
+"""What a person of the hub may see: the stations of their area (and of the stations their roles name, those
+only), with the roles they hold for each. Their passphrase is checked by broadcaster.hub.users.unlock."""
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import ColumnElement, select, true, update
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy import ColumnElement, select, true
+from sqlalchemy.engine import Connection
 
-from broadcaster.content.users import LOCK_S, MAX_TRIES, AuthError, LockedError
-from broadcaster.errors import StorageError
 from broadcaster.hub.schema import stations, user_roles, users
 from broadcaster.hub.users import ROLES
-from broadcaster.trust import keys
-from broadcaster.messages import t
 
 
 @dataclass(frozen=True)
@@ -78,33 +71,3 @@ def visible(db: Connection, person: HubPerson) -> list[str]:
     if named is not None:
         query = query.where(stations.c.id.in_(sorted(named)))
     return list(db.execute(query).scalars())
-
-
-def unlock(engine: Engine, name: str, passphrase: str, now: dt.datetime) -> tuple[HubPerson, Ed25519PrivateKey]:
-    """The person ``name`` and their private key, opened by ``passphrase``: AuthError when there is no such
-    person or the passphrase is wrong (counted: MAX_TRIES in a row lock them out for LOCK_S), LockedError while
-    they are locked out."""
-    with engine.begin() as db:
-        row = db.execute(select(users).where(users.c.name == name).with_for_update()).first()
-        if row is None or not isinstance(row.sealed_key, dict):
-            raise AuthError(t("{name} is not a person of the hub with a passphrase", name=name))
-        if row.locked_until is not None and row.locked_until > now:
-            raise LockedError(t("{name} gave a wrong passphrase {n} times: locked until {time}", name=name,
-                                n=MAX_TRIES, time=row.locked_until.astimezone(now.tzinfo).strftime("%H:%M")))
-        try:
-            key = keys.unseal(row.sealed_key, passphrase, name)
-        except keys.WrongPassphraseError:
-            failures = row.failed_logins + 1
-            locked = now + dt.timedelta(seconds=LOCK_S) if failures >= MAX_TRIES else None
-            db.execute(update(users).where(users.c.name == name).values(
-                failed_logins=0 if locked else failures, locked_until=locked))
-            wrong = True
-        else:
-            wrong = False
-            if row.public_key is not None and keys.public_raw(key) != bytes(row.public_key):
-                raise StorageError(t("the sealed key of {name} is damaged", name=name))
-            db.execute(update(users).where(users.c.name == name).values(failed_logins=0, locked_until=None))
-    if wrong:  # raised after the transaction, so that the wrong passphrase is counted
-        raise AuthError(t("wrong passphrase for {name}", name=name))
-    with engine.connect() as db:
-        return find(db, name), key

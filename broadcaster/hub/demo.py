@@ -91,7 +91,10 @@ def start_demo(hub: Hub, folder: Path, port: int, days: int, say: Callable[[str]
     """Serve ``hub`` on 127.0.0.1:``port``; make, enrol, join and sync the demo stations in ``folder``."""
     import waitress
 
-    server = waitress.create_server(application(hub), host="127.0.0.1", port=port, **SERVER_OPTIONS)
+    from broadcaster.hub.api import create_app
+
+    server = waitress.create_server(application(hub, create_app(hub.engine, hub.key)), host="127.0.0.1", port=port,
+                                    **SERVER_OPTIONS)
     url = f"http://127.0.0.1:{server.effective_port}"
     threading.Thread(target=server.run, name="hub", daemon=True).start()
     made, loops = [], []

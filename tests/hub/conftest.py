@@ -157,8 +157,8 @@ class ServedHub:
 
         opened = open_hub(url, data, utc_now())
         self.engine, self.key = opened.engine, opened.key
-        self.server = waitress.create_server(create_app(self.engine, self.key), host="127.0.0.1", port=0,
-                                             **SERVER_OPTIONS)
+        self.app = create_app(self.engine, self.key)
+        self.server = waitress.create_server(self.app, host="127.0.0.1", port=0, **SERVER_OPTIONS)
         self.url = f"http://127.0.0.1:{self.server.effective_port}"
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.thread.start()
@@ -166,6 +166,7 @@ class ServedHub:
     def close(self) -> None:
         """Stop serving."""
         self.server.close()
+        self.app.extensions["fanout"].stop()
         self.thread.join(10)
         self.engine.dispose()
 
@@ -187,6 +188,16 @@ def wait_for(condition, timeout: float = 30.0, step: float = 0.05):
             return value
         time.sleep(step)
     raise AssertionError(f"not within {timeout} s: {condition}")
+
+
+@pytest.fixture
+def one_pg_url(debian_postgres) -> str:
+    """A new, empty database on Debian's server only: for behaviours of the hub's own code, which the
+    database tests above already run on both servers."""
+    name = f"hub_test_{os.getpid()}_{next(_numbers)}"
+    with psycopg.connect(debian_postgres.url(), autocommit=True) as db:
+        db.execute(f"CREATE DATABASE {name}")
+    return debian_postgres.url(name)
 
 
 # ---- the hub's web pages: a database with stations of two districts, people of every level, a test client ----

@@ -6,11 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert, update
+from sqlalchemy import insert
 
-from broadcaster.hub.schema import airing_daily, latest_heartbeats, stations, users
-from broadcaster.hub.users import add_user
-from broadcaster.trust.keys import new_key, public_raw, seal
+from broadcaster.hub.schema import airing_daily, latest_heartbeats, stations
+from broadcaster.hub.users import add_user, set_passphrase
+from broadcaster.trust.keys import new_key, public_raw
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = dt.datetime(2026, 12, 4, 9, 30, tzinfo=TZ)
@@ -53,6 +53,4 @@ def populate(engine, passphrase: str) -> None:
                                                            seconds=0.0 if status == "missed" else 60.0 * n))
         for name, level, area, roles, named in PEOPLE:
             add_user(db, name, level, area, roles, named, NOW)
-            key = new_key()
-            db.execute(update(users).where(users.c.name == name).values(public_key=public_raw(key),
-                                                                         sealed_key=seal(key, passphrase)))
+            set_passphrase(db, name, passphrase)

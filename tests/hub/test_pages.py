@@ -7,8 +7,7 @@ import re
 
 import pytest
 
-from tests.hub.conftest import PAGES_PASSPHRASE, pages_log_in
-from tests.web.conftest import csrf_token
+from tests.hub.conftest import pages_log_in
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from flask import Flask, current_app, g
 from jinja2 import ChoiceLoader, FileSystemLoader
 from sqlalchemy.engine import Engine
 
-from broadcaster.hub import access, summaries
+from broadcaster.hub import access, summaries, users
 from broadcaster.hub.users import ROLES
 from broadcaster.messages import marked, t
 from broadcaster.playout.clock import Clock, SystemClock
@@ -52,7 +52,7 @@ class HubServed:
 
     def unlock(self, name: str, passphrase: str) -> str:
         """The name of the person whose passphrase this is (AuthError, LockedError when it is not)."""
-        return access.unlock(self.engine, name, passphrase, self.clock.now())[0].name
+        return users.unlock(self.engine, name, passphrase, self.clock.now()).name
 
     def find(self, name: str) -> tuple[access.HubPerson, set[str]] | None:
         """The person logged in as ``name`` and every role they hold, None when they are no longer a user."""
