@@ -57,7 +57,7 @@ def demo_command(db: str | None, data: Path, port: int, days: int) -> None:
     import threading
 
     from broadcaster.hub import utc_now
-    from broadcaster.hub.demo import start_demo
+    from broadcaster.hub.demo import DEMO_PASSPHRASE, DEMO_PEOPLE, start_demo
     from broadcaster.hub.reports import cells, columns, hub_report
     from broadcaster.hub.server import interrupted_by_sigterm, open_hub
 
@@ -70,6 +70,9 @@ def demo_command(db: str | None, data: Path, port: int, days: int) -> None:
             end=today.isoformat()), columns(), [cells(r) for r in rows])
     console.print(t("hub listening on {url}; the stations are in {folder}; Ctrl+C stops", url=demo.url,
                     folder=data / "stations"))
+    console.print(t("the hub's pages: {url}/ (log in as {officer}, an officer, or {approver}, an approver, with the "
+                    "passphrase {passphrase})", url=demo.url, officer=DEMO_PEOPLE[0][0], approver=DEMO_PEOPLE[1][0],
+                    passphrase=DEMO_PASSPHRASE), markup=False)
     try:
         with interrupted_by_sigterm():
             threading.Event().wait()
