@@ -17,7 +17,7 @@ from sqlalchemy.types import Text
 
 from broadcaster.errors import InputError
 from broadcaster.hub.schema import stations
-from broadcaster.messages import t
+from broadcaster.messages import length_text, t
 
 TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 MAX_DAYS = 366 * 2  # a longer range is surely a typing mistake, and would hold a connection for long
@@ -132,17 +132,8 @@ def commune_cells(row: Commune) -> list[str]:
     """A commune's row as text, in the order of :func:`commune_columns`."""
     return [row.name, row.station, row.district, str(row.planned), str(row.aired),
             "" if row.share is None else f"{row.share:.0%}", str(row.extra), f"{row.minutes:.1f}", str(row.bulletins),
-            str(row.received), str(row.bulletins_aired), str(row.failed), lateness(row.late_avg_s),
-            lateness(row.late_max_s)]
-
-
-def lateness(seconds: float | None) -> str:
-    """'0:07' (minutes and seconds) or '1:02:07', '' for none."""
-    if seconds is None:
-        return ""
-    total = max(0, round(seconds))
-    hours, rest = divmod(total, 3600)
-    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
+            str(row.received), str(row.bulletins_aired), str(row.failed), length_text(row.late_avg_s),
+            length_text(row.late_max_s)]
 
 
 def summary_csv(report: Summary) -> str:

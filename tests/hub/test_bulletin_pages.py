@@ -7,6 +7,7 @@ import datetime as dt
 import re
 
 import orjson
+from sqlalchemy import text
 import pytest
 
 from broadcaster.hub.deliveries import take_receipts
@@ -69,7 +70,6 @@ def test_an_approver_approves_with_their_passphrase_and_each_station_shows_its_s
     assert f"Đã duyệt bản tin {written}: gửi tới 2 trạm" in done
     table = approver.get(f"/bulletins/{written}/stations").get_data(as_text=True)
     assert len(re.findall(r'id="delivery-bulletin-xa-(an-binh|binh-minh)"', table)) == 2
-    from sqlalchemy import text
 
     with pages_db.begin() as db:
         ids = dict(db.execute(text("SELECT station, id FROM deliveries")).all())
@@ -122,3 +122,26 @@ def test_a_script_in_a_title_is_shown_as_text(pages_app):
     for path in ("/bulletins/", f"/bulletins/{uid}"):
         page = logged_in(pages_app, "tinh").get(path).get_data(as_text=True)
         assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt; lũ" in page
+
+
+def test_the_report_counts_each_communes_bulletins_received_aired_and_how_late(pages_app, pages_db, pages_clock,
+                                                                             written):
+    from broadcaster.hub.deliveries import mark_on_air
+
+    approver = logged_in(pages_app, "tinh")
+    approver.post(f"/bulletins/{written}/approve", data={"passphrase": PAGES_PASSPHRASE,
+                                                        "csrf_token": csrf_token(approver, "/bulletins/")})
+    with pages_db.begin() as db:
+        ids = dict(db.execute(text("SELECT station, id FROM deliveries")).all())
+        at = pages_clock.at + dt.timedelta(seconds=3)
+        take_receipts(db, "xa-an-binh", orjson.dumps({"receipts": [
+            {"delivery": ids["xa-an-binh"], "state": "delivered", "at": at.isoformat()}]}), at)
+        aired = pages_clock.at + dt.timedelta(seconds=65)
+        assert mark_on_air(db, "xa-an-binh", [{"kind": "airing", "status": "aired", "announcement": f"hub-{written}",
+                                               "actual_start": aired.isoformat(), "at": aired.isoformat()}]) == 1
+    page = approver.get("/reports/?from=2026-12-04&to=2026-12-04").get_data(as_text=True)
+    cells = lambda name: re.findall(r"<td[^>]*>(.*?)</td>",  # noqa: E731
+                                    re.search(rf"<tr><td[^>]*>{name}</td>(.*?)</tr>", page, re.S).group(1))
+    assert cells("Xã An Bình")[7:] == ["1", "1", "1", "0", "1:05", "1:05"]
+    assert cells("Xã Bình Minh")[7:] == ["1", "0", "0", "0", "", ""]
+    assert cells("Xã Đông Sơn")[7:] == ["0", "0", "0", "0", "", ""]
