@@ -267,7 +267,8 @@ def time_pages(engine, hub_url: str, stations: int) -> list[str]:
         for label, path in (("stations page", "/stations/"),
                             *((f"report page of {span}", f"/reports/?from={(DAY - dt.timedelta(days=days - 1))}"
                                f"&to={DAY}") for span, days in (("a day", 1), ("a month", 30), ("a year", 365))),
-                            ("report CSV of a year", f"/reports/report.csv?from={DAY - dt.timedelta(days=364)}&to={DAY}")):
+                            ("report CSV of a year",
+                             f"/reports/report.csv?from={DAY - dt.timedelta(days=364)}&to={DAY}")):
             times = []
             for _ in range(REPEAT):
                 began = time.perf_counter()

@@ -9,6 +9,7 @@ import datetime as dt
 import io
 import logging
 from pathlib import Path
+from typing import Callable
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import select
@@ -77,10 +78,11 @@ class DailyReports:
     """Makes the day before's report each morning at REPORT_HOUR (and at once, if it is missing, when started
     after that hour: a hub restarted or down at 06:00 still has it)."""
 
-    def __init__(self, engine: Engine, data: Path):
+    def __init__(self, engine: Engine, data: Path,
+                 clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(TIMEZONE)):
         from apscheduler.schedulers.background import BackgroundScheduler
 
-        self.engine, self.data = engine, Path(data)
+        self.engine, self.data, self.clock = engine, Path(data), clock
         self._scheduler = BackgroundScheduler(timezone=TIMEZONE)
 
     def start(self) -> DailyReports:
@@ -88,7 +90,7 @@ class DailyReports:
         from apscheduler.triggers.cron import CronTrigger
 
         self._scheduler.add_job(self.make, CronTrigger(hour=REPORT_HOUR, timezone=TIMEZONE), misfire_grace_time=3600)
-        now = dt.datetime.now(TIMEZONE)
+        now = self.clock().astimezone(TIMEZONE)
         if now.hour >= REPORT_HOUR and not report_paths(self.data, yesterday(now))[0].exists():
             self._scheduler.add_job(self.make)
         self._scheduler.start()
@@ -96,7 +98,7 @@ class DailyReports:
 
     def make(self) -> None:
         """Make the day before's report; a failure is logged, and the next morning tries again."""
-        day = yesterday(dt.datetime.now(TIMEZONE))
+        day = yesterday(self.clock())
         try:
             write_daily(self.engine, self.data, day)
         except Exception as exc:  # a database down at 06:00 must not stop the hub's thread

@@ -134,7 +134,8 @@ def demo_people(hub: Hub) -> None:
                 set_passphrase(db, name, DEMO_PASSPHRASE)
     officer = unlock(hub.engine, DEMO_PEOPLE[0][0], DEMO_PASSPHRASE, now)
     approver = unlock(hub.engine, DEMO_PEOPLE[1][0], DEMO_PASSPHRASE, now)
-    uid = issue_bulletin(hub.engine, Draft(title="Lịch tiêm vắc-xin sởi tuần này", text=(
-        "Trạm y tế xã tổ chức tiêm vắc-xin sởi cho trẻ từ 9 tháng tuổi vào sáng thứ Bảy. Phụ huynh mang theo sổ "
-        "tiêm chủng."), topic="health", to=(DEMO_DISTRICT,), source="web"), officer, now)
+    text = ("Trạm y tế xã tổ chức tiêm vắc-xin sởi cho trẻ từ 9 tháng tuổi vào sáng thứ Bảy. Phụ huynh mang theo "
+            "sổ tiêm chủng.")
+    uid = issue_bulletin(hub.engine, Draft(title="Lịch tiêm vắc-xin sởi tuần này", text=text, topic="health",
+                                           to=(DEMO_DISTRICT,), source="web"), officer, now)
     approve_bulletin(hub.engine, hub.key, uid, approver, now)

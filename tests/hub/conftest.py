@@ -22,6 +22,7 @@ import pytest
 from broadcaster.hub.database import engine_for, migrate
 from broadcaster.hub import utc_now
 from broadcaster.hub.server import SERVER_OPTIONS, open_hub
+from tests.web.conftest import browser  # noqa: F401 (the session's one Chromium, for the hub pages' e2e test)
 
 REQUIRED = os.environ.get("BROADCASTER_REQUIRE_PG") == "1"  # .ci/run: a missing server fails, never skips
 _numbers = itertools.count()

@@ -15,8 +15,10 @@ from broadcaster.trust.keys import new_key, public_raw
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = dt.datetime(2026, 12, 4, 9, 30, tzinfo=TZ)
 # (id, name, commune code, district code, minutes since its last heartbeat or None)
-STATIONS = (("xa-an-binh", "Xã An Bình", "24611", "643", 1), ("xa-binh-minh", "Xã Bình Minh", "24612", "643", 45),
-            ("xa-cat-tien", "Xã Cát Tiên", "24613", "643", None), ("xa-dong-son", "Xã Đông Sơn", "24701", "650", 0),
+STATIONS = (("xa-an-binh", "Xã An Bình", "24611", "643", 1),
+            ("xa-binh-minh", "Xã Bình Minh", "24612", "643", 45),
+            ("xa-cat-tien", "Xã Cát Tiên", "24613", "643", None),
+            ("xa-dong-son", "Xã Đông Sơn", "24701", "650", 0),
             ("xa-ea-sup", "Xã Ea Súp", "24702", "650", 2))
 # (name, level, area, roles, stations)
 PEOPLE = (("tinh", "province", "66", ["viewer", "officer", "approver", "admin"], []),
@@ -45,8 +47,9 @@ def populate(engine, passphrase: str) -> None:
             for d in range(7):
                 day = (NOW.date() - dt.timedelta(days=d + 1)).isoformat()
                 for announcement, topic, language, status, n in (
-                        ("khau-hieu-5k", "covid-prevention", "vie", "aired", 4), ("tin-gia", "fake-news", "vie", "aired", 3),
-                        ("tin-gia", "fake-news", "vie", "missed", 1), ("bao-lu", "weather", "ede", "aired", 2)):
+                        ("khau-hieu-5k", "covid-prevention", "vie", "aired", 4),
+                        ("tin-gia", "fake-news", "vie", "aired", 3), ("tin-gia", "fake-news", "vie", "missed", 1),
+                        ("bao-lu", "weather", "ede", "aired", 2)):
                     db.execute(insert(airing_daily).values(station=ident, day=day, announcement=announcement,
                                                            output="loa-xa", topic=topic, language=language,
                                                            trigger="schedule", status=status, airings=n,

@@ -156,3 +156,22 @@ def test_the_daily_report_is_written_as_html_and_csv_by_the_cli(pages_db, tmp_pa
     assert "Xã An Bình,xa-an-binh,tin-gia,4,3,0,0,0,1,0,0,0,3.0" in lines  # per commune and announcement
     nothing = CliRunner().invoke(cli, ["--lang", "vi", "hub", "report", "--db", url, "--data", str(data)])
     assert nothing.exit_code == 2 and "--daily" in nothing.output
+
+
+@pytest.mark.parametrize("hour, made", [(7, True), (5, False)])
+def test_a_hub_started_after_six_without_yesterdays_report_makes_it_at_once(pages_db, tmp_path, hour, made):
+    import datetime as dt
+    import time
+
+    from broadcaster.hub.daily import DailyReports
+    from tests.hub.pagesdata import TZ
+
+    reports = DailyReports(pages_db, tmp_path, lambda: dt.datetime(2026, 12, 4, hour, 0, tzinfo=TZ)).start()
+    try:
+        path = tmp_path / "reports" / "2026-12-03.csv"
+        deadline = time.monotonic() + (30 if made else 2)
+        while not path.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert path.exists() == made
+    finally:
+        reports.stop()

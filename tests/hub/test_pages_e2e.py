@@ -16,7 +16,7 @@ from broadcaster.hub.pages import create_app, dispatch
 from broadcaster.hub.server import SERVER_OPTIONS
 from broadcaster.trust.keys import new_key
 from tests.hub.conftest import PAGES_PASSPHRASE
-from tests.web.conftest import browser, console_problems, shoot  # noqa: F401 (the session's one Chromium)
+from tests.web.conftest import console_problems, shoot
 
 
 @pytest.fixture
@@ -52,7 +52,7 @@ def log_in(browser, url: str, name: str) -> None:
 
 
 @pytest.mark.e2e
-def test_a_bulletins_state_at_a_station_goes_live_in_the_browser(browser, served_pages, pages_db, pages_clock):  # noqa: F811
+def test_a_bulletins_state_at_a_station_goes_live_in_the_browser(browser, served_pages, pages_db, pages_clock):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
@@ -61,7 +61,8 @@ def test_a_bulletins_state_at_a_station_goes_live_in_the_browser(browser, served
     officer = users.unlock(pages_db, "huyen643", PAGES_PASSPHRASE, now)
     approver = users.unlock(pages_db, "tinh", PAGES_PASSPHRASE, now)
     uid = bulletins.issue_bulletin(pages_db, bulletins.Draft(
-        title="Cảnh báo lũ quét trên sông Ea Krông", text="Bà con vùng trũng di chuyển ngay lên chỗ cao.",
+        title="Cảnh báo lũ quét trên sông Ea Krông",
+        text="Bà con vùng trũng di chuyển ngay lên chỗ cao.",
         level="emergency", to=("643",), source="web"), officer, now)
     bulletins.approve_bulletin(pages_db, key, uid, approver, now)
 
