@@ -204,7 +204,7 @@ PASSPHRASE_FILE = click.option("--passphrase-file", type=click.Path(dir_okay=Fal
 @PASSPHRASE_FILE
 def user_add_command(name: str, db: str | None, data: Path, level: str, area: str, roles: tuple[str, ...],
                      station_ids: tuple[str, ...], full_name: str, passphrase_file: Path | None) -> None:
-    """Add a person of the province, a district or a commune, with roles and a passphrase (asked for twice)."""
+    """Add a person of the province, a district or a commune, with roles."""
     from broadcaster.hub import utc_now
     from broadcaster.hub.users import add_user, set_passphrase
 
@@ -289,3 +289,6 @@ def sync_command(station: Station) -> None:
     done = sync_round(station, dt.datetime.now(station.config.tz))
     click.echo(t("sent {sent} log records ({new} new to the hub), the hub holds the log up to record {cursor}; "
                  "heartbeat sent", sent=done.sent, new=done.new, cursor=done.cursor))
+
+
+from broadcaster.cli import bulletins  # noqa: E402,F401 - registers 'hub bulletin' on the group above

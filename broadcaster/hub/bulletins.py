@@ -125,19 +125,23 @@ def _fields(draft: Draft, uid: str, by: str, now: dt.datetime) -> dict:
             "replaces": draft.replaces, "by": by, "written": now.isoformat()}
 
 
-def resolve_targets(db: Connection, to: tuple[str, ...] | list[str], drill: bool = False) -> list[str]:
-    """The ids of the stations ``to`` names ('all', ids, commune or district codes); revoked stations left out,
-    and for a drill, the stations not in drill mode. An InputError for a name that fits no station."""
+def resolve_targets(db: Connection, to: tuple[str, ...] | list[str], drill: bool = False,
+                    everyone: set[str] | None = None) -> list[str]:
+    """The ids of the stations ``to`` names ('all': ``everyone``, else every station; ids; commune or district
+    codes); revoked stations left out, and for a drill, the stations not in drill mode. An InputError for a name
+    that fits no station."""
     live = select(stations.c.id).where(stations.c.revoked_at.is_(None))
     found: set[str] = set()
     for target in to or (ALL,):
         if target == ALL:
-            query = live
+            query = live if everyone is None else live.where(stations.c.id.in_(everyone))
         elif AREA_CODE.fullmatch(target):
             query = live.where((stations.c.area if len(target) == 5 else stations.c.district) == target)
         else:
             query = live.where(stations.c.id == check_station_id(target))
         ids = set(db.execute(query).scalars())
+        if not ids and target == ALL and everyone is not None:
+            ids = set(db.execute(live).scalars())  # none of the writer's: the role check below names them
         if not ids:
             raise InputError(t("no station of the hub is in area {area}", area=target) if AREA_CODE.fullmatch(target)
                              else t("no station '{station}' is enrolled at this hub", station=target) if target != ALL
@@ -164,9 +168,7 @@ def issue_bulletin(engine: Engine, draft: Draft, officer: Signer, now: dt.dateti
     if draft.source not in SOURCES:
         raise ValueError(f"source must be one of {SOURCES}")
     with engine.begin() as db:
-        targets = resolve_targets(db, draft.to, draft.drill)
-        if draft.to and ALL in draft.to:  # 'all' is all of the officer's own stations
-            targets = sorted(set(targets) & stations_for(db, officer.name, "officer")) or targets
+        targets = resolve_targets(db, draft.to, draft.drill, stations_for(db, officer.name, "officer"))
         require_role(db, officer.name, "officer", targets, t("issue bulletins"))
         if draft.replaces is not None and _find(db, draft.replaces) is None:
             raise InputError(t("no bulletin '{uid}' at this hub", uid=draft.replaces))

@@ -19,7 +19,7 @@ from broadcaster.errors import InputError
 from broadcaster.hub.schema import stations
 from broadcaster.messages import length_text, t
 
-TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")  # the province's days and times, whatever the server's zone
 MAX_DAYS = 366 * 2  # a longer range is surely a typing mistake, and would hold a connection for long
 
 # One scan of the rollup for the three tables of the report: per station, per topic, per language.

@@ -13,14 +13,15 @@ from typing import Callable
 from flask import Blueprint, Flask, current_app, g, redirect, render_template, request, session, url_for
 
 from broadcaster.atomic import replacing
-from broadcaster.content.users import LOCK_S, ROLES, AuthError, LockedError, Person
+from broadcaster.content.names import fold
+from broadcaster.content.users import LOCK_S, MAX_TRIES, ROLES, AuthError, Person, person_name
 from broadcaster.messages import LANGUAGES, t
 from broadcaster.web.pages import ADMIN, now, problem, served
 
 EVERYONE = (*ROLES, ADMIN)
 SESSION_S = 8 * 3600  # a session ends this long after its login ...
 IDLE_S = 3600         # ... or after this long without a request
-LOGIN_TRIES = 10      # this many wrong logins from one computer lock its login for LOCK_S
+LOGIN_TRIES = 10      # this many wrong logins from one computer lock its login for LOCK_S (MAX_TRIES a name)
 
 bp = Blueprint("auth", __name__)
 
@@ -134,29 +135,45 @@ class EndedSessions:
 
 
 class LoginLock:
-    """Wrong logins per computer (address): LOGIN_TRIES of them within LOCK_S lock its login for LOCK_S. Each
-    person's own lock (after fewer wrong passphrases) is kept by the station's users file."""
+    """Wrong logins, counted per computer (address) and per name typed from each computer: LOGIN_TRIES from one
+    computer within LOCK_S lock its login for LOCK_S, and MAX_TRIES for one name lock that name there. The
+    count is by what was typed, known name or not, so that a lock tells no one which names exist; and by
+    computer, so that a stranger on the LAN cannot lock the supervisor out of the station's own PC."""
 
     def __init__(self):
-        self._failures: dict[str, list[float]] = {}
+        self._failures: dict[tuple[str, str], list[float]] = {}
         self._lock = threading.Lock()
 
-    def locked_until(self, address: str, at: float) -> float | None:
-        """When the login of ``address`` opens again, or None when it is open."""
+    def locked_until(self, address: str, name: str, at: float) -> tuple[float | None, float | None]:
+        """When the login of ``address``, and of ``name`` from ``address``, opens again (None when open)."""
         with self._lock:
-            recent = [f for f in self._failures.get(address, []) if at - f < LOCK_S]
-            self._failures[address] = recent
-            return recent[-1] + LOCK_S if len(recent) >= LOGIN_TRIES else None
+            return (self._until((address, ""), LOGIN_TRIES, at),
+                    self._until((address, _folded(name)), MAX_TRIES, at))
 
-    def failed(self, address: str, at: float) -> None:
-        """Count a wrong login from ``address``."""
-        with self._lock:
-            self._failures.setdefault(address, []).append(at)
+    def _until(self, key: tuple[str, str], tries: int, at: float) -> float | None:
+        recent = [f for f in self._failures.get(key, []) if at - f < LOCK_S]
+        if recent:
+            self._failures[key] = recent
+        else:
+            self._failures.pop(key, None)  # a computer that guessed once, long ago, is not remembered
+        return recent[-1] + LOCK_S if len(recent) >= tries else None
 
-    def passed(self, address: str) -> None:
-        """A right login from ``address`` ends its run of wrong ones."""
+    def failed(self, address: str, name: str, at: float) -> None:
+        """Count a wrong login from ``address`` for ``name``."""
         with self._lock:
-            self._failures.pop(address, None)
+            for key in ((address, ""), (address, _folded(name))):
+                self._failures.setdefault(key, []).append(at)
+
+    def passed(self, address: str, name: str) -> None:
+        """A right login from ``address`` ends its run of wrong ones, and that of the name typed."""
+        with self._lock:
+            self._failures.pop((address, ""), None)
+            self._failures.pop((address, _folded(name)), None)
+
+
+def _folded(name: str) -> str:
+    """A name typed, as the login finds it: without case, accents or extra spaces; never '' (the computer's)."""
+    return "name:" + fold(person_name(name))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -172,27 +189,32 @@ def login():
 
 
 def _log_in(name: str, passphrase: str) -> tuple[str, int]:
-    """Start a session for ``name``: ('', 302) when it starts, else why not and the HTTP status."""
+    """Start a session for ``name``: ('', 302) when it starts, else why not and the HTTP status. An unknown name
+    and a wrong passphrase get the same answer, in the same time."""
     lock, address, at = served().login_lock, request.remote_addr or "", now().timestamp()
-    until = lock.locked_until(address, at)
-    if until is not None:
+    computer, typed = lock.locked_until(address, name, at)
+    if computer is not None:
         return t("too many wrong passphrases from this computer: the login is locked until {time}",
-                 time=now().fromtimestamp(until, now().tzinfo).strftime("%H:%M")), 429
+                 time=_clock_time(computer)), 429
+    if typed is not None:
+        return t("too many wrong passphrases for this name from this computer: it is locked here until {time}",
+                 time=_clock_time(typed)), 429
     try:
-        name = served().unlock(name, passphrase)
-    except LockedError as exc:
-        lock.failed(address, at)
-        return str(exc), 429
-    except AuthError:  # which of name or passphrase was wrong is not told to a guesser
-        lock.failed(address, at)
-        return t("wrong name or passphrase"), 401
-    lock.passed(address)
+        signed_in = served().unlock(name, passphrase)
+    except AuthError as exc:
+        lock.failed(address, name, at)
+        return str(exc), 401
+    lock.passed(address, name)
     lang = session.get("lang")
     session.clear()
     session.permanent = True
-    session.update(name=name, since=at, seen=at, sid=secrets.token_urlsafe(16),
+    session.update(name=signed_in, since=at, seen=at, sid=secrets.token_urlsafe(16),
                    **({"lang": lang} if lang else {}))
     return "", 302
+
+
+def _clock_time(timestamp: float) -> str:
+    return now().fromtimestamp(timestamp, now().tzinfo).strftime("%H:%M")
 
 
 def _local(target: str) -> str:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from flask import current_app, render_template, request
 
-from broadcaster.content.users import ROLES, Person, same_person
+from broadcaster.content.users import Person, same_person
 from broadcaster.errors import BroadcasterError, InputError
 from broadcaster.messages import marked, t
 from broadcaster.playout.clock import Clock
@@ -51,8 +52,9 @@ class Served:
         return self.station.config.name
 
     def unlock(self, name: str, passphrase: str) -> str:
-        """The name of the person whose passphrase this is (AuthError, LockedError when it is not)."""
-        return self.station.users.unlock(name, passphrase, set(ROLES), t("log in")).name
+        """The name of the person whose passphrase this is; an AuthError that tells an unknown name and a wrong
+        passphrase apart neither by its words nor by its time when it is not."""
+        return self.station.users.sign_in(name, passphrase).name
 
     def find(self, name: str) -> tuple[Person, set[str]] | None:
         """The person logged in as ``name`` and their roles, None when they are removed or no longer verify."""
@@ -78,18 +80,22 @@ def now() -> dt.datetime:
     return served().clock.now()
 
 
+DAY_PATTERN = r"(\d{1,2})/(\d{1,2})/(\d{4})"  # dd/mm/yyyy, as the station writes days, whatever the browser's locale
+
+
 def day_arg(name: str) -> dt.date | None:
-    """The day a request's argument ``name`` gives (YYYY-MM-DD, as date fields send it), None when absent; a
-    day too near the calendar's ends for a week around it is refused too."""
-    value = request.args.get(name)
+    """The day a request's argument ``name`` gives (dd/mm/yyyy as the pages' day fields take it, or YYYY-MM-DD
+    as links carry it), None when absent; a day too near the calendar's ends for a week around it is refused."""
+    value = request.args.get(name, "").strip()
     if not value:
         return None
+    written = re.fullmatch(DAY_PATTERN, value)
     try:
-        day = dt.date.fromisoformat(value)
+        day = dt.date(int(written[3]), int(written[2]), int(written[1])) if written else dt.date.fromisoformat(value)
     except ValueError:
         day = None
     if day is None or not dt.date.min + dt.timedelta(days=366) <= day <= dt.date.max - dt.timedelta(days=366):
-        raise InputError(t("'{value}' is not a day (YYYY-MM-DD)", value=value))
+        raise InputError(t("'{value}' is not a day (dd/mm/yyyy)", value=value))
     return day
 
 

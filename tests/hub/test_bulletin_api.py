@@ -178,3 +178,21 @@ def test_on_air_comes_from_the_station_log(hub, tmp_path):
     with hub.engine.connect() as db:
         (state,) = bulletin_status(db, uid, utc_now()).stations
     assert (state.state, state.on_air_at) == ("on air", at(4, 7, 1))
+
+
+def test_the_fanout_answers_from_what_it_read_and_sends_the_rest_to_the_database(hub):
+    from broadcaster.hub.fanout import Fanout
+
+    approved(hub, to=("xa-ea-tu",))          # made before this fanout listened: not held
+    fanout = Fanout(hub.engine, max_waiters=1)
+    try:
+        fanout.start()
+        assert fanout.wait("xa-ea-tu", 0, 0) is None
+        assert fanout.wait("xa-hoa-thang", 0, 0) == []     # nothing for it: an empty answer
+        after = approved(hub, to=("xa-ea-tu",))
+        wait_for(lambda: fanout.latest.get("xa-ea-tu", 0) > fanout.since)
+        (envelope,) = fanout.wait("xa-ea-tu", fanout.since, 0)
+        assert open_envelope(envelope, public_raw(hub.key), "xa-ea-tu").uid == after
+        assert fanout.wait("xa-ea-tu", envelope["delivery"], 0) == []
+    finally:
+        fanout.stop()

@@ -67,7 +67,7 @@ def test_an_approver_approves_with_their_passphrase_and_each_station_shows_its_s
     assert 'class="problem"' in wrong.get_data(as_text=True) and 'id="approve"' in wrong.get_data(as_text=True)
     done = approver.post(f"/bulletins/{written}/approve", data={"passphrase": PAGES_PASSPHRASE, "csrf_token": token},
                          follow_redirects=True).get_data(as_text=True)
-    assert f"Đã duyệt bản tin {written}: gửi tới 2 trạm" in done
+    assert f"Đã duyệt bản tin {written}: gửi tới 2 đài" in done
     table = approver.get(f"/bulletins/{written}/stations").get_data(as_text=True)
     assert len(re.findall(r'id="delivery-bulletin-xa-(an-binh|binh-minh)"', table)) == 2
 

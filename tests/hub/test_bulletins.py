@@ -16,7 +16,7 @@ from broadcaster.hub.bulletins import approve_bulletin, bulletin_list, bulletin_
 from broadcaster.hub.deliveries import deliveries_after
 from broadcaster.hub.schema import deliveries, users
 from broadcaster.hub.server import open_hub
-from broadcaster.hub.users import set_passphrase, stations_for, unlock
+from broadcaster.hub.users import add_user, set_passphrase, stations_for, unlock
 from broadcaster.trust.keys import public_raw
 from tests.hub.bulletindata import NOW, TEXT, draft, passphrase, province
 
@@ -92,6 +92,13 @@ def test_people_act_only_for_the_stations_of_their_area(hub):
     with pytest.raises(AuthError) as too_wide:
         approve_bulletin(hub.engine, hub.key, wide, person(hub, "mai"), NOW)
     assert str(too_wide.value) == "mai may not approve bulletins for xa-krong-bong (needs the role approver there)"
+    with hub.engine.begin() as db:
+        add_user(db, "ngoc", "commune", "24999", ["officer"], [], NOW)   # a commune with no station yet
+        set_passphrase(db, "ngoc", passphrase("ngoc"))
+    with pytest.raises(AuthError) as none_of_theirs:
+        issue_bulletin(hub.engine, draft(), person(hub, "ngoc"), NOW)
+    assert str(none_of_theirs.value) == "ngoc may not issue bulletins for xa-ea-tu, xa-hoa-thang, xa-krong-bong " \
+                                        "(needs the role officer there)"
     with hub.engine.connect() as db:
         assert db.execute(select(deliveries)).first() is None
 

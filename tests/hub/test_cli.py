@@ -87,9 +87,13 @@ def test_a_hub_that_cannot_be_reached_is_one_line(tmp_path):
 
 def test_users_are_added_with_their_scope(pg_url, tmp_path):
     data = str(tmp_path / "hub-data")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("mật khẩu của lan\n", encoding="utf-8")
     added = invoke(["hub", "user", "add", "lan.nguyen", "--db", pg_url, "--data", data, "--level", "district",
-                    "--area", "123", "--role", "approver", "--role", "viewer", "--station", "xa-a"])
-    assert (added.exit_code, added.output) == (0, "lan.nguyen added\n")
+                    "--area", "123", "--role", "approver", "--role", "viewer", "--station", "xa-a",
+                    "--passphrase-file", str(secret)])
+    assert added.exit_code == 0, added.output
+    assert added.output.startswith("lan.nguyen added; their key is SHA256:")
     again = invoke(["hub", "user", "add", "lan.nguyen", "--db", pg_url, "--data", data, "--level", "district",
                     "--area", "123", "--role", "viewer"])
     assert (again.exit_code, again.output) == (2, "Error: lan.nguyen is already a user of the hub\n")

@@ -5,26 +5,26 @@ the same port as the stations' API: :func:`dispatch` sends /api/ to the API and 
 
 from __future__ import annotations
 
-import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
-from zoneinfo import ZoneInfo
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from flask import Flask, current_app, g
 from jinja2 import ChoiceLoader, FileSystemLoader
 from sqlalchemy.engine import Engine
 
+from broadcaster.content.users import AuthError, LockedError, UnknownPerson
 from broadcaster.hub import access, summaries, users
 from broadcaster.hub.users import ROLES
 from broadcaster.messages import marked, t
 from broadcaster.playout.clock import Clock, SystemClock
+from broadcaster.trust.keys import spend_unseal_time
 from broadcaster.web import auth
 from broadcaster.web.app import furnish
-from broadcaster.web.pages import EXTENSION, MAX_STREAMS
+from broadcaster.web.pages import EXTENSION
 
-TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")  # the province's pages show its time, whatever the server's zone
+TIMEZONE = summaries.TIMEZONE  # the province's pages show its time, whatever the server's zone
 WEB = Path(auth.__file__).parent
 requires = auth.requirement(ROLES)  # every route of the hub's pages wears it, with roles among the hub's
 
@@ -40,7 +40,6 @@ class HubServed:
     clock: Clock
     login_lock: auth.LoginLock
     ended: auth.EndedSessions
-    streams: threading.BoundedSemaphore = field(default_factory=lambda: threading.BoundedSemaphore(MAX_STREAMS))
     home = "hubstations.page"
     home_label = marked("Back to the stations")
     language = "vi"
@@ -51,8 +50,18 @@ class HubServed:
         return t("Province hub")
 
     def unlock(self, name: str, passphrase: str) -> str:
-        """The name of the person whose passphrase this is (AuthError, LockedError when it is not)."""
-        return users.unlock(self.engine, name, passphrase, self.clock.now()).name
+        """The name of the person whose passphrase this is. A wrong one is counted in the database (five in a
+        row lock the person out: a LockedError); an unknown name and a wrong passphrase get the same AuthError,
+        in the same time."""
+        try:
+            return users.unlock(self.engine, name, passphrase, self.clock.now()).name
+        except LockedError:
+            raise
+        except UnknownPerson:
+            spend_unseal_time(passphrase)  # as long as a wrong passphrase takes
+            raise AuthError(t("wrong name or passphrase")) from None
+        except AuthError:
+            raise AuthError(t("wrong name or passphrase")) from None
 
     def find(self, name: str) -> tuple[access.HubPerson, set[str]] | None:
         """The person logged in as ``name`` and every role they hold, None when they are no longer a user."""
