@@ -64,6 +64,15 @@ def moment_text(value: dt.datetime | str) -> str:
         return value
 
 
+def length_text(seconds: float | None) -> str:
+    """A length of time as a clock shows it: '3:07', '1:03:07'; '' for none."""
+    if seconds is None:
+        return ""
+    total = max(0, round(float(seconds)))
+    hours, rest = divmod(total, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
+
+
 def marked(message: str) -> str:
     """``message`` unchanged: marks a word that is kept as data (a status, a role) and shown through t()
     later, so that the catalogue has it."""

@@ -35,7 +35,8 @@ def hub() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8470, show_default=True, help="Port to listen on.")
 def serve_command(db: str | None, data: Path, host: str, port: int) -> None:
-    """Serve the hub's API to stations (applies schema migrations first)."""
+    """Serve the hub's API to stations and its pages to people (applies schema migrations first; makes the
+    daily report each morning)."""
     from broadcaster.hub import utc_now
     from broadcaster.hub.server import open_hub, serve
     from broadcaster.trust.keys import fingerprint, public_raw
@@ -56,7 +57,7 @@ def demo_command(db: str | None, data: Path, port: int, days: int) -> None:
     import threading
 
     from broadcaster.hub import utc_now
-    from broadcaster.hub.demo import start_demo
+    from broadcaster.hub.demo import DEMO_PASSPHRASE, DEMO_PEOPLE, start_demo
     from broadcaster.hub.reports import cells, columns, hub_report
     from broadcaster.hub.server import interrupted_by_sigterm, open_hub
 
@@ -69,6 +70,9 @@ def demo_command(db: str | None, data: Path, port: int, days: int) -> None:
             end=today.isoformat()), columns(), [cells(r) for r in rows])
     console.print(t("hub listening on {url}; the stations are in {folder}; Ctrl+C stops", url=demo.url,
                     folder=data / "stations"))
+    console.print(t("the hub's pages: {url}/ (log in as {officer}, an officer, or {approver}, an approver, with the "
+                    "passphrase {passphrase})", url=demo.url, officer=DEMO_PEOPLE[0][0], approver=DEMO_PEOPLE[1][0],
+                    passphrase=DEMO_PASSPHRASE), markup=False)
     try:
         with interrupted_by_sigterm():
             threading.Event().wait()
@@ -233,14 +237,25 @@ def user_passphrase_command(name: str, db: str | None, data: Path, passphrase_fi
 
 @hub.command("report")
 @db_option
-@click.option("--from", "start", type=DATE, required=True, help="First day.")
-@click.option("--to", "end", type=DATE, required=True, help="Last day.")
+@click.option("--from", "start", type=DATE, help="First day.")
+@click.option("--to", "end", type=DATE, help="Last day.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv"]), default="table", show_default=True,
               help="A table here, or CSV on standard output.")
-def report_command(db: str | None, data: Path, start: dt.date, end: dt.date, fmt: str) -> None:
+@click.option("--daily", type=DATE, metavar="DAY", help="Write the daily report of DAY (HTML and CSV) into the hub's "
+                                                        "data folder, as 'hub serve' does each morning.")
+def report_command(db: str | None, data: Path, start: dt.date | None, end: dt.date | None, fmt: str,
+                   daily: dt.date | None) -> None:
     """Per station and announcement: planned against aired, urgent airings, minutes (from the rollups)."""
     from broadcaster.hub.reports import cells, columns, hub_report, report_csv
 
+    if daily is not None:
+        from broadcaster.hub.daily import write_daily
+
+        for path in write_daily(_engine(db, data), data, daily):
+            click.echo(t("written: {path}", path=path))
+        return
+    if start is None or end is None:
+        raise click.UsageError(t("give --from and --to, or --daily DAY"))
     with _engine(db, data).connect() as conn:
         rows = hub_report(conn, start, end)
     if fmt == "csv":

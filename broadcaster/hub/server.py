@@ -91,15 +91,25 @@ def signing_key(engine: Engine, data: Path) -> Ed25519PrivateKey:
     return hub_key(Path(data))
 
 
+def application(hub: Hub, stations_api: Callable) -> Callable:
+    """What the hub serves on its one port: the stations' API under /api/, its people's pages elsewhere."""
+    from broadcaster.hub import pages
+
+    return pages.dispatch(stations_api, pages.create_app(hub.engine, hub.data, hub.key))
+
+
 def serve(hub: Hub, host: str, port: int, ready: Callable[[str], None] = lambda url: None) -> None:
-    """Answer stations on ``host``:``port`` until the process is stopped (Ctrl+C, or SIGTERM from a service
-    manager: both end it by the same path, so that a private PostgreSQL server is stopped cleanly too)."""
+    """Answer stations and people on ``host``:``port``, and make the daily report each morning, until the
+    process is stopped (Ctrl+C, or SIGTERM from a service manager: both end it by the same path, so that a
+    private PostgreSQL server is stopped cleanly too)."""
     import waitress
 
     from broadcaster.hub.api import create_app
+    from broadcaster.hub.daily import DailyReports
 
     app = create_app(hub.engine, hub.key)
-    server = waitress.create_server(app, host=host, port=port, **SERVER_OPTIONS)
+    server = waitress.create_server(application(hub, app), host=host, port=port, **SERVER_OPTIONS)
+    reports = DailyReports(hub.engine, hub.data).start()
     ready(f"http://{host}:{server.effective_port}")
     with interrupted_by_sigterm():
         try:
@@ -107,6 +117,7 @@ def serve(hub: Hub, host: str, port: int, ready: Callable[[str], None] = lambda 
         except KeyboardInterrupt:
             pass
         finally:
+            reports.stop()
             server.close()
             app.extensions["fanout"].stop()
             hub.engine.dispose()

@@ -14,11 +14,10 @@ from flask import Blueprint, Flask, current_app, g, redirect, render_template, r
 
 from broadcaster.atomic import replacing
 from broadcaster.content.names import fold
-from broadcaster.content.users import LOCK_S, MAX_TRIES, ROLES, AuthError, Person, person_name, same_person
-from broadcaster.messages import LANGUAGES, marked, t
-from broadcaster.web.pages import now, problem, served, station
+from broadcaster.content.users import LOCK_S, MAX_TRIES, ROLES, AuthError, Person, person_name
+from broadcaster.messages import LANGUAGES, t
+from broadcaster.web.pages import ADMIN, now, problem, served
 
-ADMIN = marked("admin")  # the first supervisor, whose key is the station's root of trust
 EVERYONE = (*ROLES, ADMIN)
 SESSION_S = 8 * 3600  # a session ends this long after its login ...
 IDLE_S = 3600         # ... or after this long without a request
@@ -27,13 +26,26 @@ LOGIN_TRIES = 10      # this many wrong logins from one computer lock its login 
 bp = Blueprint("auth", __name__)
 
 
+def requirement(everyone: tuple[str, ...]) -> Callable:
+    """A :func:`requires` whose roles are among ``everyone`` (the station's, or the hub's)."""
+
+    def requiring(*roles: str, passive: bool = False) -> Callable:
+        unknown = set(roles) - set(everyone)
+        if not roles or unknown:
+            raise ValueError(f"requires() takes roles among {everyone}, not {sorted(unknown) or 'none'}")
+        return _requiring(roles, passive)
+
+    return requiring
+
+
 def requires(*roles: str, passive: bool = False) -> Callable:
     """Let only a person logged in, holding one of ``roles`` ('admin' for the admin), use the route; a
     ``passive`` one (a page's live stream) does not count as the person being active (the idle limit)."""
-    unknown = set(roles) - set(EVERYONE)
-    if not roles or unknown:
-        raise ValueError(f"requires() takes roles among {EVERYONE}, not {sorted(unknown) or 'none'}")
+    return requirement(EVERYONE)(*roles, passive=passive)
 
+
+def _requiring(roles: tuple[str, ...], passive: bool) -> Callable:
+    """The decorator that lets only a person holding one of ``roles`` use a route."""
     def decorate(view: Callable) -> Callable:
         @functools.wraps(view)
         def guarded(*args, **kwargs):
@@ -82,15 +94,13 @@ def _session_person() -> None:
     if served().ended.ended(session.get("sid")):  # logged out: a copy of the cookie opens nothing
         session.clear()
         return
-    users = station().users
-    person = next((p for p in users.people() if not p.reason and same_person(p.name, name)), None)
-    if person is None:  # removed, or their record no longer verifies
+    found = served().find(name)
+    if found is None:  # removed, or their record no longer verifies
         session.clear()
         return
     if not getattr(current_app.view_functions.get(request.endpoint), "passive", False):
         session["seen"] = at
-    g.person = person
-    g.roles = {person.role, ADMIN} if person.public == users.root_public() else {person.role}
+    g.person, g.roles = found
 
 
 def session_deadline() -> float:
@@ -174,7 +184,7 @@ def login():
     if request.method == "POST":
         message, status = _log_in(request.form.get("name", ""), request.form.get("passphrase", ""))
         if not message:
-            return redirect(_local(request.args.get("next", "")) or url_for("onair.page"))
+            return redirect(_local(request.args.get("next", "")) or url_for(served().home))
     return render_template("login.html", message=message), status
 
 
@@ -190,7 +200,7 @@ def _log_in(name: str, passphrase: str) -> tuple[str, int]:
         return t("too many wrong passphrases for this name from this computer: it is locked here until {time}",
                  time=_clock_time(typed)), 429
     try:
-        person = station().users.sign_in(name, passphrase)
+        signed_in = served().unlock(name, passphrase)
     except AuthError as exc:
         lock.failed(address, name, at)
         return str(exc), 401
@@ -198,7 +208,7 @@ def _log_in(name: str, passphrase: str) -> tuple[str, int]:
     lang = session.get("lang")
     session.clear()
     session.permanent = True
-    session.update(name=person.name, since=at, seen=at, sid=secrets.token_urlsafe(16),
+    session.update(name=signed_in, since=at, seen=at, sid=secrets.token_urlsafe(16),
                    **({"lang": lang} if lang else {}))
     return "", 302
 
@@ -234,9 +244,9 @@ def language():
         return problem(t("no language '{lang}'; the languages: {languages}", lang=chosen,
                          languages=", ".join(LANGUAGES)), 400)
     session["lang"] = chosen
-    return redirect(_local(request.form.get("back", "")) or url_for("onair.page"))
+    return redirect(_local(request.form.get("back", "")) or url_for(served().home))
 
 
 def person() -> Person:
-    """The person logged in (in a route that wears :func:`requires`)."""
+    """The person logged in (in a route that wears :func:`requires`): a station's Person, or the hub's."""
     return g.person

@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING
 
 from flask import current_app, render_template, request
 
+from broadcaster.content.users import Person, same_person
 from broadcaster.errors import BroadcasterError, InputError
-from broadcaster.messages import t
+from broadcaster.messages import marked, t
 from broadcaster.playout.clock import Clock
 from broadcaster.station import Station
 from broadcaster.status import PlanningCache
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from broadcaster.web.auth import EndedSessions, LoginLock
 
 EXTENSION = "broadcaster"
+ADMIN = marked("admin")  # the first supervisor, whose key is the station's root of trust
 SERVER_THREADS = 16  # waitress's threads: each open on-air page holds one for its live stream
 MAX_STREAMS = SERVER_THREADS // 2  # live streams at once: the other threads always serve pages and logins
 
@@ -35,6 +37,32 @@ class Served:
     ended: EndedSessions
     planning: PlanningCache
     streams: threading.BoundedSemaphore = field(default_factory=lambda: threading.BoundedSemaphore(MAX_STREAMS))
+    # What the shared pieces (auth, filters, app) ask of what is served; the hub's pages answer them too.
+    home = "onair.page"  # the endpoint a login leads to
+    home_label = marked("Back to the on-air page")
+
+    @property
+    def language(self) -> str:
+        """The pages' language when the session chose none."""
+        return self.station.config.language
+
+    @property
+    def name(self) -> str:
+        """The name in the pages' header."""
+        return self.station.config.name
+
+    def unlock(self, name: str, passphrase: str) -> str:
+        """The name of the person whose passphrase this is; an AuthError that tells an unknown name and a wrong
+        passphrase apart neither by its words nor by its time when it is not."""
+        return self.station.users.sign_in(name, passphrase).name
+
+    def find(self, name: str) -> tuple[Person, set[str]] | None:
+        """The person logged in as ``name`` and their roles, None when they are removed or no longer verify."""
+        users = self.station.users
+        person = next((p for p in users.people() if not p.reason and same_person(p.name, name)), None)
+        if person is None:
+            return None
+        return person, ({person.role, ADMIN} if person.public == users.root_public() else {person.role})
 
 
 def served() -> Served:

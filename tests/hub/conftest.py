@@ -22,6 +22,7 @@ import pytest
 from broadcaster.hub.database import engine_for, migrate
 from broadcaster.hub import utc_now
 from broadcaster.hub.server import SERVER_OPTIONS, open_hub
+from tests.web.conftest import browser  # noqa: F401 (the session's one Chromium, for the hub pages' e2e test)
 
 REQUIRED = os.environ.get("BROADCASTER_REQUIRE_PG") == "1"  # .ci/run: a missing server fails, never skips
 _numbers = itertools.count()
@@ -198,3 +199,48 @@ def one_pg_url(debian_postgres) -> str:
     with psycopg.connect(debian_postgres.url(), autocommit=True) as db:
         db.execute(f"CREATE DATABASE {name}")
     return debian_postgres.url(name)
+
+
+# ---- the hub's web pages: a database with stations of two districts, people of every level, a test client ----
+
+PAGES_PASSPHRASE = "mật khẩu của tỉnh"
+
+
+@pytest.fixture
+def pages_db(debian_postgres):
+    """A migrated hub database (Debian's server) with the stations and people of tests/hub/pagesdata.py."""
+    from tests.hub.pagesdata import populate
+
+    name = f"hub_pages_{os.getpid()}_{next(_numbers)}"
+    with psycopg.connect(debian_postgres.url(), autocommit=True) as db:
+        db.execute(f"CREATE DATABASE {name}")
+    engine = engine_for(debian_postgres.url(name))
+    migrate(engine)
+    populate(engine, PAGES_PASSPHRASE)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def pages_clock():
+    """The pages' clock, at pagesdata.NOW unless a test moves it."""
+    from tests.hub.pagesdata import NOW
+    from tests.web.conftest import FixedClock
+
+    return FixedClock(NOW)
+
+
+@pytest.fixture
+def pages_app(pages_db, pages_clock, tmp_path):
+    """The hub's pages over ``pages_db``."""
+    from broadcaster.hub.pages import create_app
+    from broadcaster.trust.keys import new_key
+
+    return create_app(pages_db, tmp_path / "hub-data", new_key(), pages_clock, TESTING=True)
+
+
+def pages_log_in(client, name: str, passphrase: str = PAGES_PASSPHRASE):
+    """Log ``client`` in to the hub's pages as ``name``; the response."""
+    from tests.web.conftest import csrf_token
+
+    return client.post("/login", data={"name": name, "passphrase": passphrase, "csrf_token": csrf_token(client)})
