@@ -12,7 +12,7 @@ from typing import Callable
 from broadcaster.chain.loop import SyncLoop
 from broadcaster.chain.sync import join_hub, sync_round
 from broadcaster.hub import stations, utc_now
-from broadcaster.hub.server import SERVER_OPTIONS, Hub, application
+from broadcaster.hub.server import SERVER_OPTIONS, Hub, application, close_server
 from broadcaster.playout.clock import SystemClock
 from broadcaster.playout.events import AiringEvent
 from broadcaster.schedule.plan import PlannedAiring
@@ -44,7 +44,7 @@ class DemoHub:
         """Stop the stations' loops and the hub's server."""
         for loop in self.loops:
             loop.stop()
-        self.server.close()
+        close_server(self.server)
 
 
 def simulated_events(days: int, today: dt.date, tz: dt.tzinfo) -> list[AiringEvent]:

@@ -118,7 +118,7 @@ def serve(hub: Hub, host: str, port: int, ready: Callable[[str], None] = lambda 
             pass
         finally:
             reports.stop()
-            server.close()
+            close_server(server)
             app.extensions["fanout"].stop()
             hub.engine.dispose()
 
@@ -138,3 +138,9 @@ def interrupted_by_sigterm() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+def close_server(server) -> None:
+    """Stop a waitress server: its socket, and its pool of threads (``close`` alone leaves them waiting)."""
+    server.close()
+    server.task_dispatcher.shutdown(timeout=5)

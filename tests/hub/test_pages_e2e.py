@@ -13,7 +13,7 @@ import pytest
 from broadcaster.hub import bulletins, users
 from broadcaster.hub.deliveries import take_receipts
 from broadcaster.hub.pages import create_app, dispatch
-from broadcaster.hub.server import SERVER_OPTIONS
+from broadcaster.hub.server import SERVER_OPTIONS, close_server
 from broadcaster.trust.keys import new_key
 from tests.hub.conftest import PAGES_PASSPHRASE
 from tests.web.conftest import console_problems, shoot
@@ -33,7 +33,7 @@ def served_pages(pages_db, pages_clock, tmp_path):
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.effective_port}", key
-    server.close()
+    close_server(server)
     thread.join(10)
 
 
