@@ -17,6 +17,10 @@ TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 OUTPUTS = "outputs:\n  loa-xa: {file: data/loa-xa.wav}\n  xe-loa: {file: data/xe-loa.wav}\n"
 
 
+def pytest_configure(config) -> None:
+    config.addinivalue_line("markers", "timing: airs in real time; CI runs these once more under load (.ci/run)")
+
+
 def hubbed_station(root: Path, schedule: str = "sessions: []\n", **hub) -> Station:
     """A new station with the test hub pinned and the two outputs."""
     assert CliRunner().invoke(cli, ["init", str(root), "--language", "en"]).exit_code == 0
