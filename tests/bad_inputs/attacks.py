@@ -75,4 +75,12 @@ ATTACKS = [
     Attack("huge file as a bundle", "bundle_huge", ("exit", ("log", "import", "{tmp}/bundle.json")),
            "exit 2: Error: {tmp}/bundle.json: the bundle is 256 MB, more than the 256 MB a bundle may have; export a "
            "shorter date range"),
+    Attack("library JSON edit: the words of a province bulletin changed", "bulletin_words",
+           ("outcome", "bulletin"),
+           "unverified: the announcement does not say what the province's bulletin says"),
+    Attack("library JSON edit: a draft given the province's approval of another bulletin", "bulletin_envelope_moved",
+           ("outcome", "entry"), "unverified: the province's envelope is for another bulletin"),
+    Attack("library JSON edit: a draft approved in an envelope signed by a key of the attacker's", "bulletin_forged",
+           ("outcome", "entry"),
+           "unverified: the bulletin from the hub is not signed by the hub this station joined"),
 ]
