@@ -138,10 +138,14 @@ def push_log(station: Station, client: HubClient, batch: int = BATCH) -> tuple[i
 
 
 def send_heartbeat(station: Station, client: HubClient, now: dt.datetime) -> None:
-    """Send the station's health now (as `broadcaster health` sees it, without opening devices)."""
-    from broadcaster.health import station_health
+    """Send the station's health now (as `broadcaster health` sees it, without opening devices): devices,
+    disk, the clock's offset from the hub's (by the Date of its last answer, to about a second), the last
+    and next airing, the log and the version."""
+    from broadcaster.health import offset_health, station_health
 
-    client.call("POST", "/heartbeat", orjson.dumps(station_health(station, now).to_dict()))
+    offset = client.clock_offset_s
+    clock = offset_health(offset, t("the hub")) if offset is not None else None
+    client.call("POST", "/heartbeat", orjson.dumps(station_health(station, now, clock=clock).to_dict()))
 
 
 def sync_round(station: Station, now: dt.datetime, client: HubClient | None = None, batch: int = BATCH,
