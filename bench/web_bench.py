@@ -5,8 +5,8 @@ Run from the repository: ``python bench/web_bench.py`` (about a minute; ``--runs
 without URL arguments is found in the application's URL map (so pages added later are measured too) and
 requested through Flask's test client by the admin, after one warm-up request; the on-air page's live stream
 is timed to its first events. It prints p50 and p95 per page and exits 1 if a page's p95 is 50 ms or more;
-and, as a figure without a target, the on-air page's time when the library has just changed (the day is
-planned again, then kept while nothing changes).
+and, as figures without a target, the on-air page's time when the library has just changed (the day is
+planned again, then kept while nothing changes) and the week's records as CSV when the log has just changed.
 """
 
 from __future__ import annotations
@@ -141,6 +141,16 @@ def main() -> int:
             replanned.append((time.perf_counter() - started) * 1000)
         print(f"{'/ after a library change':24} p50 {statistics.median(replanned):6.1f} ms   (plans the day again; "
               "kept until the next change)")
+
+        log_file = station.data_dir / "log" / "airing-log.sqlite3"
+
+        def new_log_csv() -> None:  # the log changed (an airing was logged): the week's records are made again
+            log_file.touch()
+            client.get("/reports/log.csv").get_data()
+
+        p50, p95 = timed(new_log_csv, args.runs)
+        print(f"{'/reports/log.csv (new)':24} p50 {p50:6.1f} ms   p95 {p95:6.1f} ms   (after the log changed; then kept "
+              "until it changes again)")
 
         def first_events() -> None:
             response = client.get("/onair/stream", buffered=False)

@@ -281,6 +281,21 @@ class AiringLog:
         self.recover()
         return chains(self)
 
+    def began(self) -> dt.date | None:
+        """The first day the station's own log speaks of (its earliest record, archived or live, by the day an
+        airing was planned or another record written), None while it has no record."""
+        days = [record_day(x.record) for x in self._archived_rows(self.archives()[:1]) if isinstance(x.record, dict)
+                and record_day(x.record)]
+        if not days:
+            with self.store.reading() as db:
+                (first,) = db.execute("SELECT min(day) FROM records INDEXED BY records_by_day WHERE station = ?",
+                                      (self.station,)).fetchone()
+            days = [first] if first else []
+        try:
+            return dt.date.fromisoformat(min(days)) if days else None
+        except ValueError:
+            return None  # a damaged record (`log verify` says so): the calendar then claims nothing missing
+
     def head(self) -> tuple[int, str] | None:
         """The last sequence number and hash of the station's own chain (write it down: it is a witness)."""
         with self.store.reading() as db:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from broadcaster.messages import t
-from broadcaster.reports import Report, heading, is_number, rule, sections
+from broadcaster.reports import Report, heading, rule, sections
+from broadcaster.values import is_number
 
 
 def _number(text: str) -> int | float | str:

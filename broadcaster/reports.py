@@ -20,7 +20,8 @@ from pathlib import Path
 
 from broadcaster.airing_log import AIRING, ON_AIR, STATUSES, record_day
 from broadcaster.errors import InputError
-from broadcaster.messages import day_text, language, moment_text, t
+from broadcaster.messages import day_text, language, marked, moment_text, t
+from broadcaster.values import is_number
 
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
            "#17becf")
@@ -383,11 +384,6 @@ def report_html(report: Report, title: str, warnings: tuple[str, ...] = ()) -> s
             f"<title>{_esc(title)}</title><style>{STYLE}</style></head><body>{''.join(body)}</body></html>\n")
 
 
-def is_number(text: str) -> bool:
-    """Whether a report cell is a count, a decimal or a share."""
-    return text.replace(".", "", 1).rstrip("%").isdigit()
-
-
 RECORD_COLUMNS = ("seq", "station", "kind", "at", "planned_start", "planned_end", "actual_start", "actual_end",
                   "duration_s", "output", "session", "announcement", "title", "topic", "language", "voice",
                   "fingerprint", "status", "reason", "trigger", "priority", "approved_by", "before_approval",
@@ -402,6 +398,29 @@ def records_csv(records: list[dict]) -> str:
     writer = csv.DictWriter(out, columns, lineterminator="\r\n", extrasaction="ignore")
     writer.writeheader()
     writer.writerows(records)
+    return out.getvalue()
+
+
+# The headings of RECORD_COLUMNS in a file for people (the dashboard's download), in the language chosen.
+RECORD_HEADINGS = dict(zip(RECORD_COLUMNS, (
+    marked("Record no."), marked("Station"), marked("Record kind"), marked("Written at"), marked("Planned start"),
+    marked("Planned end"), marked("Actual start"), marked("Actual end"), marked("Duration (s)"), marked("Output"),
+    marked("Session"), marked("Announcement"), marked("Title"), marked("Topic"), marked("Language"),
+    marked("Voice"), marked("Content fingerprint"), marked("Status"), marked("Reason"), marked("Started by"),
+    marked("Priority"), marked("Approved by"), marked("Aired before approval"), marked("Operator"),
+    marked("Sound device"), marked("Planned airing key")), strict=True))
+CHAIN_FIELDS = {"v", "prev", "hash", "sig"}  # what chains and signs a record: proof, for `log export`
+
+
+def records_table_csv(records: list[dict]) -> str:
+    """Log records as CSV for a person (Excel): the usual columns under headings in the language chosen, then
+    any other field by its name; without the chain's fields, which `log --format csv` and `log export` keep."""
+    extra = sorted({k for r in records for k in r} - set(RECORD_COLUMNS) - CHAIN_FIELDS)
+    columns = [*RECORD_COLUMNS, *extra]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([t(RECORD_HEADINGS[c]) if c in RECORD_HEADINGS else c for c in columns])
+    writer.writerows([list(map(r.get, columns)) for r in records])  # a field a record lacks: an empty cell
     return out.getvalue()
 
 

@@ -17,11 +17,20 @@ from xml.sax.saxutils import escape
 from broadcaster.atomic import replacing
 from broadcaster.errors import BroadcasterError, InputError
 from broadcaster.messages import t
+from broadcaster.outputs.boost import NICE, RT_PRIORITY
 from broadcaster.station import Station
 
 SYSTEM_UNIT_DIR = Path("/etc/systemd/system")
 WATCHDOG_S = 60        # systemd restarts a run that has not said it is alive for this long
 RESTART_S = 5          # ... or that stopped on a failure, after this long
+# `run` raises its own priority (outputs/boost.py): the process to nice -10, and to real time only the threads
+# that feed the sound devices. A user that is not root may do so only within these limits, which the unit grants
+# (systemd sets them before it drops to the user; a per-user unit gets them as far as the user's own limits go).
+# Nice= or CPUSchedulingPolicy= instead would put every thread of `run` at that priority, the log writer and
+# rendering too, and a busy real-time thread can freeze a two-core PC; a unit with them fails to start where
+# they are not allowed, while `run` without the right airs on at normal priority.
+PRIORITY_LIMITS = ("# run raises its own priority within these limits (nice, and real time for its sound threads)",
+                   f"LimitNICE={NICE}", f"LimitRTPRIO={RT_PRIORITY}")
 WINDOWS_SYSTEM = "SYSTEM"  # the account a Windows task runs as when none is chosen: no password, no logon
 LOG_FILE = "run.log"   # where the Windows task's run writes what it says (rotated); Linux has journald
 SOUND_USER_SERVICES = "pipewire.service pipewire-pulse.service pulseaudio.service"
@@ -102,6 +111,7 @@ def systemd_unit(station: Station, user: str, command: list[str], per_user: bool
     lines += [f"WorkingDirectory={_literal(str(station.root.absolute()))}",
               "Environment=PYTHONUNBUFFERED=1", f"ExecStart={' '.join(map(_unit_word, command))}",
               "Restart=on-failure", f"RestartSec={RESTART_S}", f"WatchdogSec={WATCHDOG_S}", "TimeoutStopSec=30",
+              *PRIORITY_LIMITS,
               "", "[Install]", f"WantedBy={'default.target' if per_user else 'multi-user.target'}", ""]
     return "\n".join(lines)
 

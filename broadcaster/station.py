@@ -9,18 +9,18 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from broadcaster.airing_log import AiringLog
 from broadcaster.config import CONFIG_FILE, Profile, StationConfig, load_config
-from broadcaster.content.library import Library
-from broadcaster.content.users import Users
 from broadcaster.errors import InputError
 from broadcaster.messages import t
-from broadcaster.playout.clock import SystemClock
-from broadcaster.trust.keys import fingerprint, load_station_key, new_key, public_raw, write_station_key
 
+# The stores, keys and services are imported where they are opened: a command loads those it uses.
 if TYPE_CHECKING:
-    from broadcaster.render.cache import RenderCache
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from broadcaster.airing_log import AiringLog
+    from broadcaster.content.library import Library
+    from broadcaster.content.users import Users
+    from broadcaster.render.cache import RenderCache
 
     from broadcaster.services.content import Content
     from broadcaster.services.planning import Planner
@@ -124,6 +124,8 @@ class Station:
     def station_key(self) -> Ed25519PrivateKey:
         """The station's private key: it signs rendered audio and the airing log (made when missing: a
         station set up before keys, or whose key was deleted, gets a new one, and a new fingerprint)."""
+        from broadcaster.trust.keys import load_station_key, new_key, write_station_key
+
         self.config  # only inside a station folder
         if not self.station_key_path.exists():
             write_station_key(self.station_key_path, new_key())
@@ -144,6 +146,8 @@ class Station:
 
     def identity(self) -> dict[str, str]:
         """What a district pins: the station's name, its key's fingerprint and the admin's (the root of trust)."""
+        from broadcaster.trust.keys import fingerprint, public_raw
+
         return {"name": self.config.name,
                 "station": fingerprint(public_raw(self.station_key)),
                 "admin": self.users.admin_fingerprint()}
@@ -157,6 +161,8 @@ class Station:
     def library(self) -> Library:
         """The content library; a decision counts when signed by a person of the signed users file, or by the
         province through the hub whose key station.yaml pins."""
+        from broadcaster.content.library import Library
+
         return Library(self.data_dir / "library.json", self.users.trusted, self._hub_doubt)
 
     def _hub_doubt(self, ann, decision) -> str:
@@ -173,12 +179,17 @@ class Station:
     @cached_property
     def users(self) -> Users:
         """The people of the station and their roles."""
+        from broadcaster.content.users import Users
+
         self.config
         return Users(self.data_dir / "users.json", self.keys_dir / "admin.pub")
 
     @cached_property
     def airing_log(self) -> AiringLog:
         """The airing log, signed with the station's key (a log kept by an older version is carried over first)."""
+        from broadcaster.airing_log import AiringLog
+        from broadcaster.playout.clock import SystemClock
+
         self.config
         log = AiringLog(self.data_dir / "log", station=self.config.id, clock=SystemClock(self.config.tz),
                         key=self.station_key if self.station_key_path.exists() else None)
@@ -251,6 +262,8 @@ def init_station(root: Path, name: str, language: str = "en") -> Station:
         raise InputError(t("a station already exists here"), path=root / CONFIG_FILE)
     if root.exists() and not root.is_dir():
         raise InputError(t("this is a file, not a folder"), path=root)
+    from broadcaster.trust.keys import new_key, write_station_key
+
     for folder in FOLDERS:
         (root / folder).mkdir(parents=True, exist_ok=True)
     station = Station(root)

@@ -89,6 +89,7 @@ def inputs(station: Station) -> tuple:
 
 
 WEEK_DAYS = 7
+LOG_KEPT = 4  # things made of the log kept at once besides its check (a year's records as CSV is MBs)
 
 
 class PlanningCache:
@@ -142,16 +143,24 @@ class PlanningCache:
     def log_checks(self) -> list:
         """`log verify`'s checks of the airing log, made again only when a file of the log changes (a year of
         a busy station's signed records takes seconds to verify; a page must answer at once)."""
+        return self.from_log("log", self.station.airing_log.verify)
+
+    def from_log(self, key: object, make):
+        """What ``make`` derives from the airing log (its check, a week's records, a period's download), kept
+        under ``key`` until a file of the log changes; besides the check, the last few (LOG_KEPT) are kept."""
         folder = self.station.airing_log.folder
         files = tuple(sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in folder.glob("*") if p.is_file()))
         with self._lock:
-            kept = self._kept.get("log")
+            kept = self._kept.get(("log", key))
             if kept is not None and kept[0] == files:
                 return kept[1]
-        checks = self.station.airing_log.verify()  # outside the lock: pages that need no check go on
+        made = make()  # outside the lock: pages that need nothing of the log go on
         with self._lock:
-            self._kept["log"] = (files, checks)
-        return checks
+            downloads = [k for k in self._kept if isinstance(k, tuple) and k[0] == "log" and k[1] != "log"]
+            for old in downloads[:max(0, len(downloads) - LOG_KEPT + 1)]:
+                del self._kept[old]
+            self._kept[("log", key)] = (files, made)
+        return made
 
     def ids(self) -> list[str]:
         """The ids of the library's announcements."""

@@ -34,3 +34,8 @@ def parse_date(value: Any, path: Path | str | None, line: int | None, key: str) 
         pass  # 2026-02-30, 30/02/2026
     raise InputError(t("{key} '{value}' is not a date; expected YYYY-MM-DD or DD/MM/YYYY such as 2026-12-31 or "
                        "31/12/2026", key=key, value=text), path=path, line=line)
+
+
+def is_number(text: str) -> bool:
+    """Whether a report cell is a count, a decimal or a share."""
+    return text.replace(".", "", 1).rstrip("%").isdigit()

@@ -13,7 +13,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from broadcaster.errors import InputError
 from broadcaster.messages import t
-from broadcaster.storage import read_regular
+from broadcaster.plainfile import read_regular
 
 MAX_YAML_BYTES = 1_000_000
 MAX_YAML_VALUES = 1_000_000  # values of a file with its aliases repeated out (a 1 MB file holds fewer)

@@ -252,3 +252,12 @@ def test_half_written_archives_left_by_a_killed_writer_are_removed_by_the_next_o
     AiringLog(folder, station="xa-ea-tu", key=log.key).record("audit", action="schedule reloaded")
     assert not leftover.exists() and export.exists()  # an export the user asked for into the folder stays
     assert log.verify()[0].intact
+
+
+def test_the_log_began_on_its_first_records_day_archived_or_live(tmp_path):
+    assert AiringLog(tmp_path / "empty").began() is None
+    log = build_log(tmp_path, _monthly(2024, 30))  # January 2024 to June 2026
+    assert log.began() == dt.date(2024, 1, 10)
+    log.clock = StepClock(at(15, 12, 0, 6).replace(year=2026))
+    log.archive(24)
+    assert log.began() == dt.date(2024, 1, 10)  # in the oldest archive now

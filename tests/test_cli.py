@@ -18,7 +18,8 @@ from tests.helpers import (NOW, OFFICER, OFFICER_PASSPHRASE, PASSPHRASE, SUPERVI
 
 
 def _commands(group: click.Group, prefix=()):
-    for name, command in group.commands.items():
+    for name in group.list_commands(click.Context(group)):
+        command = group.get_command(click.Context(group), name)
         yield (*prefix, name), command
         if isinstance(command, click.Group):
             yield from _commands(command, (*prefix, name))
@@ -30,7 +31,7 @@ def test_every_command_has_help(path):
     assert result.exit_code == 0
     command = cli
     for name in path:
-        command = command.commands[name]
+        command = command.get_command(click.Context(command), name)
     assert command.help and len(command.help.strip()) > 10
 
 

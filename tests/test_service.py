@@ -50,6 +50,9 @@ Restart=on-failure
 RestartSec=5
 WatchdogSec=60
 TimeoutStopSec=30
+# run raises its own priority within these limits (nice, and real time for its sound threads)
+LimitNICE=-10
+LimitRTPRIO=10
 
 [Install]
 WantedBy=multi-user.target
@@ -69,6 +72,8 @@ def test_a_per_user_unit_starts_after_the_sound_server_and_names_no_user(station
     lines = result.output.splitlines()
     assert "After=sound.target pipewire.service pipewire-pulse.service pulseaudio.service" in lines
     assert not any(line.startswith("User=") for line in lines) and "WantedBy=default.target" in lines
+    # systemd grants them as far as the user's own limits go (limits.d, e.g. the audio group's rtprio).
+    assert "LimitNICE=-10" in lines and "LimitRTPRIO=10" in lines
     assert "$ systemctl --user enable " + NAME in lines
 
 

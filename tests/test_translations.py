@@ -11,7 +11,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from broadcaster.messages import LANGUAGES, catalogue, counted, speaking
+from broadcaster.messages import LANGUAGES, catalogue, counted, read_catalogue, speaking
 from broadcaster.translations import catalogue_path, check, placeholders, report, source_messages, update
 from broadcaster.translations.__main__ import main
 
@@ -38,6 +38,43 @@ def test_every_translation_has_the_placeholders_of_its_english(findings):
 
 def test_no_message_is_built_at_run_time(findings):
     assert not findings.computed, report(VI, findings)
+
+
+SAMPLE_PO = r'''msgid ""
+msgstr ""
+"Content-Type: text/plain; charset=UTF-8\n"
+
+#: broadcaster/cli/planning.py:1
+msgid "one"
+msgstr "một"
+
+#, fuzzy, python-brace-format
+msgid "changed {n}"
+msgstr "đổi {n}"
+
+msgid "untranslated"
+msgstr ""
+
+msgid ""
+"a \"quoted\" text\n"
+"on two lines\t\\"
+msgstr ""
+"một \"văn bản\"\n"
+"hai dòng\t\\"
+
+#~ msgid "gone"
+#~ msgstr "đã bỏ"
+'''
+
+
+def test_the_catalogue_is_read_as_polib_reads_it(tmp_path):
+    # The commands read the catalogue without polib (faster): the same messages, from the real catalogue and from
+    # one with every case (the header, fuzzy, untranslated, obsolete, escapes, a text on several lines).
+    sample = tmp_path / "xx.po"
+    sample.write_text(SAMPLE_PO, encoding="utf-8")
+    for path in (VI, sample):
+        assert read_catalogue(path) == {e.msgid: e.msgstr for e in polib.pofile(str(path)).translated_entries()}
+    assert read_catalogue(sample) == {"one": "một", 'a "quoted" text\non two lines\t\\': 'một "văn bản"\nhai dòng\t\\'}
 
 
 def test_the_catalogue_loads_with_every_message_of_the_code():

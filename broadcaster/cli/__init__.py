@@ -8,15 +8,66 @@ import sys
 from pathlib import Path
 
 import click
+from click.utils import make_default_short_help
 
 from broadcaster import __version__
 from broadcaster.config import declared_language
 from broadcaster.errors import BroadcasterError
-from broadcaster.messages import CLICK_MODULES, LANGUAGE_VARIABLE, LANGUAGES, choose, speaking, t, translated
+from broadcaster.messages import (CLICK_MODULES, LANGUAGE_VARIABLE, LANGUAGES, SOURCE_LANGUAGE, choose, marked,
+                                   speaking, t, translated)
 from broadcaster.station import Station
 
 DEFAULT_LANGUAGE = "vi"  # of the messages where no readable station chooses one
 HELP_OPTION = "Show this message and exit."  # click's help of --help: the catalogue's key for it
+# Each command's module under broadcaster.cli, imported only when the command runs or shows its help (a command
+# loads its own module, not all of them), and the first paragraph of its help, which `broadcaster --help` lists
+# without importing any (tests/cli/test_imports.py checks that it is the command's own).
+COMMANDS = {
+    "content": ("content", marked("Announcements: add texts and clips, list them, approve them.")),
+    "demo": ("playout", marked("Air a short programme of the sample station, starting in a few seconds, and show the "
+                               "log.")),
+    "devices": ("devices", marked("List the sound devices (to play, and to record with 'broadcaster record') and "
+                                  "check the outputs.")),
+    "export-loop": ("planning", marked("Write a vehicle's loop as one MP3 (items and gaps), for a USB stick in a "
+                                       "portable loudspeaker.")),
+    "health": ("health", marked("Check devices, disk, clock, the next and last airing, the log and the version. Exit "
+                                "code 0: healthy, 1: warnings, 2: failing.")),
+    "hub": ("hub", marked("The province hub: stations, their logs and health, reports (and a station's joining of "
+                          "it).")),
+    "identity": ("setup", marked("Show the station's identity for a district to pin: its name, its key and its "
+                                 "admin's key.")),
+    "init": ("setup", marked("Create a new, empty station in FOLDER.")),
+    "log": ("logs", marked("The airing log: what was aired, when, where, and what failed; verify, export, import.")),
+    "plan": ("planning", marked("Show the plan of a day (or a week): what airs where and when, and what was left out "
+                                "and why.")),
+    "play": ("playout", marked("Hear an announcement as it would air (rendered first if need be), before approving "
+                               "or airing it.")),
+    "record": ("record", marked("Record an announcement from the microphone (Enter stops) and add it as a draft clip "
+                                "in that language.")),
+    "render": ("planning", marked("Render every approved announcement to broadcast-ready audio (cached).")),
+    "report": ("report", marked("Planned against aired, minutes per topic and language, urgent and unapproved "
+                                "airings, device trouble (a warning, and exit code 1, when the log was altered).")),
+    "run": ("playout", marked("Air the schedule day after day on every output, logging every airing (Ctrl+C or "
+                              "SIGTERM stops).")),
+    "schedule": ("planning", marked("Schedule files: check them before they go on air.")),
+    "serve": ("web", marked("Serve the station's web dashboard (Ctrl+C stops).")),
+    "service": ("service", marked("Start `broadcaster run` at boot and again after a failure: a systemd unit (Linux) "
+                                  "or a Task Scheduler entry (Windows).")),
+    "signal": ("signals", marked("Station signals: each file is sealed when first used; a replaced one airs only "
+                                 "once accepted.")),
+    "speak-text": ("speech", marked("Print what will be spoken for a text file, standard input ('-') or an "
+                                    "announcement: numbers, dates, abbreviations in words. Outside a station "
+                                    "folder, the built-in readings are used.")),
+    "status": ("status", marked("What each output plays now, the next 3 hours, and today's airings with their "
+                                "outcome.")),
+    "sync": ("hub", marked("One round with the hub by hand: take the bulletins it has for the station, push the log "
+                           "records it lacks, then a heartbeat.")),
+    "upgrade": ("setup", marked("Bring a station set up before keys to keys: the station key, the admin's key, "
+                                "decisions carried over.")),
+    "urgent": ("playout", marked("Put an announcement on air now, while `run` is running, with the station's chime "
+                                 "before it.")),
+    "user": ("users", marked("People of the station: operators, officers, supervisors.")),
+}
 
 
 class Failure(click.ClickException):
@@ -98,6 +149,25 @@ class BoundaryGroup(SpokenGroup):
         choose(given["lang"] if given["lang"] in LANGUAGES else _station_language(ctx.obj) or DEFAULT_LANGUAGE)
         return super().parse_args(ctx, args)
 
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """Every command's name, in order."""
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """The command ``cmd_name``, its module imported the first time it is asked for."""
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            # click words some texts as a command is defined: they stay English, the catalogue's keys.
+            with speaking(SOURCE_LANGUAGE):
+                importlib.import_module(f"broadcaster.cli.{COMMANDS[cmd_name][0]}")
+        return self.commands.get(cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The list of commands, each with the start of its help, as click words it, without importing them."""
+        limit = formatter.width - 6 - max(map(len, COMMANDS))
+        rows = [(name, make_default_short_help(translated(summary), limit)) for name, (_, summary) in COMMANDS.items()]
+        with formatter.section(translated("Commands")):
+            formatter.write_dl(rows)
+
     def invoke(self, ctx: click.Context):
         """Run the command; translate library errors."""
         try:
@@ -143,15 +213,12 @@ def main() -> None:
 def _click_speaks_the_catalogue() -> None:
     """click passes its own words (usage lines, headings, its errors) through gettext, bound as ``_`` and
     ``ngettext`` in each of its modules; bind them to the catalogue instead, so that they follow the language
-    chosen. Done after every command is defined: the texts click words once, at definition, stay English keys."""
+    chosen. The texts click words once, as a command is defined, stay English keys (see BoundaryGroup.get_command)."""
     for name in CLICK_MODULES:
         module = importlib.import_module(f"click.{name}")
         module._ = translated
         if hasattr(module, "ngettext"):
             module.ngettext = lambda one, many, n: translated(one if n == 1 else many)
 
-
-from broadcaster.cli import (content, devices, health, logs, planning, playout, record, report,  # noqa: E402,F401
-                             hub, service, setup, signals, speech, status, users, web)  # (register commands)
 
 _click_speaks_the_catalogue()

@@ -25,10 +25,10 @@ def now_of(station: Station) -> dt.datetime:
     return SystemClock(station.config.tz).now()
 
 
-def passphrase_of(name: str) -> str:
-    """The passphrase of ``name``: BROADCASTER_PASSPHRASE for scripts, else asked for without echo."""
-    if "BROADCASTER_PASSPHRASE" in os.environ:
-        return os.environ["BROADCASTER_PASSPHRASE"]
+def passphrase_of(name: str, variable: str = "BROADCASTER_PASSPHRASE") -> str:
+    """The passphrase of ``name``: the environment ``variable`` for scripts, else asked for without echo."""
+    if variable in os.environ:
+        return os.environ[variable]
     # An empty answer (or none, with no terminal) ends the prompt instead of asking forever.
     answer = click.prompt(t("Passphrase of {name}", name=name), hide_input=True, default="", show_default=False)
     if not answer:

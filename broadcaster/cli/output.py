@@ -8,7 +8,6 @@ import logging
 import os
 import sys
 from contextlib import contextmanager
-from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
@@ -22,8 +21,7 @@ from broadcaster.config import StationConfig
 from broadcaster.content.announcement import LANGUAGES
 from broadcaster.errors import InputError
 from broadcaster.messages import names_shown, t, translated
-from broadcaster.reports import is_number
-from broadcaster.values import parse_date
+from broadcaster.values import is_number, parse_date
 
 if TYPE_CHECKING:
     from broadcaster.render.cache import Asset
@@ -114,6 +112,8 @@ def console_copied_to(path: Path | None) -> Iterator[None]:
     if path is None:
         yield
         return
+    from logging.handlers import RotatingFileHandler  # its sockets and pickling: only for `run`'s copy
+
     path.parent.mkdir(parents=True, exist_ok=True)
     handler = RotatingFileHandler(path, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))

@@ -7,7 +7,6 @@ import datetime as dt
 from pathlib import Path
 
 import click
-from rich.progress import Progress
 
 from broadcaster.cli import cli
 from broadcaster.cli.output import DATE, console, describe_asset, hms, language_shown, progress_console, table
@@ -35,6 +34,8 @@ def render_command(station: Station, dry_run: bool, clean: bool) -> None:
                           + (t(" (now: {engine}, a fallback)", engine=had.engine) if had else ""), markup=False)
         console.print(t("{n} to render", n=len(todo)))
     else:
+        from rich.progress import Progress  # slow to import: loaded for the bar of `render` only
+
         made = 0
         # The bar is drawn on stderr, in a terminal only; the lines below it go to stdout as before.
         with Progress(console=progress_console, transient=True, disable=not progress_console.is_terminal) as progress:

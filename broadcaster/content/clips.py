@@ -7,14 +7,15 @@ import shutil
 import stat
 import subprocess
 from pathlib import Path
-
-import numpy as np
-import soundfile
+from typing import TYPE_CHECKING
 
 from broadcaster.content.announcement import MAX_CLIP_S
 from broadcaster.atomic import replacing
 from broadcaster.errors import InputError
 from broadcaster.messages import t
+
+if TYPE_CHECKING:
+    import numpy as np  # numpy and soundfile are imported where a clip is decoded: listing content needs neither
 
 CLIP_EXTENSIONS = (".wav", ".mp3", ".m4a", ".aac", ".mp4", ".3gp", ".amr", ".ogg", ".oga", ".opus", ".flac",
                    ".webm")  # .webm: what a browser records (MediaRecorder), decoded by ffmpeg
@@ -34,6 +35,9 @@ def _with_soundfile(path: Path, rate: int) -> np.ndarray | None:
     """WAV, FLAC, OGG and MP3 through libsndfile; None when it cannot read the file, or should not: an MP3
     without a Xing or Info header, whose length libsndfile guesses from its first frame (a VBR file then
     comes out short), is left to ffmpeg, which reads it to its end."""
+    import numpy as np
+    import soundfile
+
     try:
         info = soundfile.info(str(path))
     except (soundfile.LibsndfileError, RuntimeError, TypeError):
@@ -148,6 +152,8 @@ def _refuse_cut_mp3(path: Path) -> None:
 
 def _with_ffmpeg(path: Path, rate: int) -> np.ndarray:
     """Anything ffmpeg decodes (M4A/AAC, AMR, ...), as mono float32 at ``rate``."""
+    import numpy as np
+
     command = [_ffmpeg(), "-nostdin", "-v", "error", "-i", str(path), "-t", str(MAX_CLIP_S + 1),
                "-ac", "1", "-ar", str(rate), "-f", "f32le", "-"]
     try:
@@ -165,6 +171,8 @@ def _with_ffmpeg(path: Path, rate: int) -> np.ndarray:
 
 def decode_clip(path: Path, rate: int) -> np.ndarray:
     """Decode and check a clip: mono float32 at ``rate``; InputError when damaged, silent, too short or long."""
+    import numpy as np
+
     if path.suffix.lower() not in CLIP_EXTENSIONS:
         raise InputError(t("'{ext}' is not an audio format broadcaster takes; use one of: {exts}",
                            ext=path.suffix or t("(no extension)"), exts=" ".join(CLIP_EXTENSIONS)), path=path)

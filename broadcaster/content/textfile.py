@@ -15,7 +15,7 @@ from broadcaster.content.documents import MAX_DOCUMENT_BYTES, document_text, is_
 from broadcaster.content.names import id_from_name
 from broadcaster.errors import InputError
 from broadcaster.messages import t
-from broadcaster.storage import read_regular
+from broadcaster.plainfile import read_regular
 from broadcaster.values import parse_date
 
 

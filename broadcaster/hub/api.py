@@ -1,5 +1,6 @@
-"""The hub's HTTP API for stations (Flask): the hub's key, joining, log bundles, heartbeats. Every route but
-the first two is signed by the station (see protocol.py); every answer to a signed request is signed by the hub."""
+"""The hub's HTTP API for stations (Flask): the hub's key, joining, log bundles, heartbeats, bulletins (a
+long-poll), their clips and receipts. Every route but the first two is signed by the station (see protocol.py);
+every answer to a signed request is signed by the hub."""
 
 from __future__ import annotations
 
@@ -14,7 +15,9 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from broadcaster import __version__
-from broadcaster.hub import ingest, stations, utc_now
+from broadcaster.hub import deliveries, ingest, stations, utc_now
+from broadcaster.hub.cap_api import add_cap_route
+from broadcaster.hub.fanout import MAX_WAITERS, Fanout
 from broadcaster.hub.protocol import (API, COUNTER_HEADER, HUB_SIGNATURE_HEADER, MAX_BODY_BYTES, SIGNATURE_HEADER,
                                       STATION_HEADER, response_message)
 from broadcaster.errors import InputError
@@ -29,23 +32,29 @@ def _json(data: dict, status: int = 200) -> Response:
     return Response(orjson.dumps(data), status=status, mimetype="application/json")
 
 
-def create_app(engine: Engine, key: Ed25519PrivateKey, clock: Clock = utc_now) -> Flask:
-    """The hub's API over ``engine``, answering with ``key``."""
+def create_app(engine: Engine, key: Ed25519PrivateKey, clock: Clock = utc_now,
+               max_waiters: int = MAX_WAITERS) -> Flask:
+    """The hub's API over ``engine``, answering with ``key``; at most ``max_waiters`` long-polls wait at once (see
+    fanout.MAX_WAITERS). Its Fanout is ``app.extensions["fanout"]``: stop it when the app is done."""
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     public = public_raw(key)
+    fanout = app.extensions["fanout"] = Fanout(engine, max_waiters)
 
     def signed(handler: Callable) -> Callable:
         """A route that a station signs: authenticated and handled in one transaction, answered signed."""
         @wraps(handler)
-        def route() -> Response:
+        def route(**path) -> Response:
             body = request.get_data(cache=False)
             station, counter = request.headers.get(STATION_HEADER), request.headers.get(COUNTER_HEADER)
             try:
                 with engine.begin() as db:
                     row = stations.authenticate(db, station, counter, request.headers.get(SIGNATURE_HEADER),
                                                 request.method, request.full_path.rstrip("?"), body, clock())
-                    answer = _json(handler(db, row, body))
+                    result = handler(db, row, body, **path)
+                if callable(result) and not isinstance(result, Response):
+                    result = result()  # a long-poll: it waits after the transaction, holding no connection
+                answer = result if isinstance(result, Response) else _json(result)
             except RefusedError as exc:
                 answer = _json({"error": exc.message}, exc.status)
             except OperationalError as exc:  # the database is down or restarting: the station tries again later
@@ -97,6 +106,38 @@ def create_app(engine: Engine, key: Ed25519PrivateKey, clock: Clock = utc_now) -
     def heartbeat(db, row, body) -> dict:
         """The station's health now."""
         return ingest.ingest_heartbeat(db, row, body, clock())
+
+    @app.get(f"{API}/bulletins")
+    @signed
+    def bulletins(db, row, body) -> dict | Callable[[], dict]:
+        """The station's deliveries after its cursor; when there is none, a wait of up to ``wait`` seconds for one."""
+        after, wait = deliveries.poll_arguments(request.args)
+        found = deliveries.deliveries_after(db, row.id, after)
+        if found["deliveries"] or not wait:
+            return found
+
+        def later() -> dict:
+            came = fanout.wait(row.id, after, wait)
+            if came is None:  # not held in memory (made long ago, or before the hub listened): ask the database
+                with engine.connect() as again:
+                    return deliveries.deliveries_after(again, row.id, after)
+            came = came[:deliveries.MAX_DELIVERIES]
+            return {"deliveries": came, "cursor": came[-1]["delivery"]} if came else found
+        return later
+
+    @app.get(f"{API}/bulletins/<uid>/clip")
+    @signed
+    def clip(db, row, body, uid: str) -> Response:
+        """The clip of a bulletin delivered to the station."""
+        return Response(deliveries.clip_for(db, row.id, uid), mimetype="application/octet-stream")
+
+    @app.post(f"{API}/bulletins/receipts")
+    @signed
+    def receipts(db, row, body) -> dict:
+        """What the station did with its deliveries: delivered, or failed and why."""
+        return deliveries.take_receipts(db, row.id, body, clock())
+
+    add_cap_route(app, engine, key, clock)  # a warning system's CAP alerts (a person's credentials, not a station's)
 
     @app.errorhandler(SQLAlchemyError)
     def database_error(exc: SQLAlchemyError) -> Response:

@@ -12,13 +12,18 @@ from typing import Callable
 from broadcaster.chain.loop import SyncLoop
 from broadcaster.chain.sync import join_hub, sync_round
 from broadcaster.hub import stations, utc_now
-from broadcaster.hub.server import SERVER_OPTIONS, Hub
+from broadcaster.hub.server import SERVER_OPTIONS, Hub, application
 from broadcaster.playout.clock import SystemClock
 from broadcaster.playout.events import AiringEvent
 from broadcaster.schedule.plan import PlannedAiring
 from broadcaster.station import Station, init_station
 
 DEMO_STATIONS = ("xa-demo-a", "xa-demo-b")
+# Their communes, in one district; and the people who open the hub's pages (an officer writes, another approves).
+DEMO_AREAS = {"xa-demo-a": ("Xã Hòa Thuận (demo)", "24611"), "xa-demo-b": ("Xã Ea Tu (demo)", "24612")}
+DEMO_DISTRICT = "643"
+DEMO_PEOPLE = (("canbo", "officer"), ("lanhdao", "approver"))
+DEMO_PASSPHRASE = "demo-mat-khau"  # a demo's, printed for whoever opens its pages: never a real hub's
 PROGRAMME = (("khau-hieu-5k", "Khẩu hiệu 5K", "covid-prevention", 45.0),
              ("tiem-vac-xin", "Lịch tiêm vắc-xin cho trẻ em", "health", 80.0),
              ("tin-gia", "Cảnh giác với tin giả trên mạng", "fake-news", 120.0))
@@ -93,7 +98,8 @@ def start_demo(hub: Hub, folder: Path, port: int, days: int, say: Callable[[str]
 
     from broadcaster.hub.api import create_app
 
-    server = waitress.create_server(create_app(hub.engine, hub.key), host="127.0.0.1", port=port, **SERVER_OPTIONS)
+    server = waitress.create_server(application(hub, create_app(hub.engine, hub.key)), host="127.0.0.1", port=port,
+                                    **SERVER_OPTIONS)
     url = f"http://127.0.0.1:{server.effective_port}"
     threading.Thread(target=server.run, name="hub", daemon=True).start()
     made, loops = [], []
@@ -107,4 +113,29 @@ def start_demo(hub: Hub, folder: Path, port: int, days: int, say: Callable[[str]
         sync_round(station, dt.datetime.now(station.config.tz))
         made.append(station)
         loops.append(SyncLoop(station, SystemClock(station.config.tz).now, say).start())
+    demo_people(hub)
     return DemoHub(url, made, loops, server)
+
+
+def demo_people(hub: Hub) -> None:
+    """Name the demo stations' communes, add the demo's people (once) and a bulletin they wrote and approved,
+    so that the hub's pages show something."""
+    from broadcaster.hub.access import find
+    from broadcaster.hub.bulletins import Draft, approve_bulletin, issue_bulletin
+    from broadcaster.hub.users import add_user, set_passphrase, unlock
+
+    now = utc_now()
+    with hub.engine.begin() as db:
+        for station_id, (name, area) in DEMO_AREAS.items():
+            stations.set_station(db, station_id, name=name, area=area, district=DEMO_DISTRICT)
+        for name, role in DEMO_PEOPLE:
+            if find(db, name) is None:  # else a demo started again on the same folder
+                add_user(db, name, "district", DEMO_DISTRICT, ["viewer", role], [], now, name)
+                set_passphrase(db, name, DEMO_PASSPHRASE)
+    officer = unlock(hub.engine, DEMO_PEOPLE[0][0], DEMO_PASSPHRASE, now)
+    approver = unlock(hub.engine, DEMO_PEOPLE[1][0], DEMO_PASSPHRASE, now)
+    text = ("Trạm y tế xã tổ chức tiêm vắc-xin sởi cho trẻ từ 9 tháng tuổi vào sáng thứ Bảy. Phụ huynh mang theo "
+            "sổ tiêm chủng.")
+    uid = issue_bulletin(hub.engine, Draft(title="Lịch tiêm vắc-xin sởi tuần này", text=text, topic="health",
+                                           to=(DEMO_DISTRICT,), source="web"), officer, now)
+    approve_bulletin(hub.engine, hub.key, uid, approver, now)

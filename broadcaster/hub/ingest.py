@@ -1,5 +1,6 @@
 """What stations send the hub, taken in: log bundles (checked whole, each record kept once per station and
-sequence number, the daily rollup updated in the same transaction) and heartbeats (history and latest)."""
+sequence number, the daily rollup and the bulletins' on-air times updated in the same transaction) and
+heartbeats (history and latest)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.engine import Connection, Row
 
 from broadcaster.errors import InputError
+from broadcaster.hub.deliveries import mark_on_air
 from broadcaster.hub.schema import heartbeats, latest_heartbeats, log_records, stations
 from broadcaster.log_bundles import parse_bundle
 from broadcaster.log_chain import GENESIS
@@ -90,6 +92,7 @@ def ingest_bundle(db: Connection, station: Row, raw: bytes, now: dt.datetime) ->
         rows = [_row(r) for r in chain.records if r["seq"] > seq]
         if rows:
             db.execute(INGEST, {"rows": rows, "station": station.id, "now": now})
+            mark_on_air(db, station.id, [r["record"] for r in rows])
             new += len(rows)
             seq, last_hash = chain.last, chain.head
     db.execute(update(stations).where(stations.c.id == station.id).values(log_seq=seq, log_hash=last_hash))

@@ -19,7 +19,8 @@ from sqlalchemy.engine import Engine
 
 from broadcaster.errors import StorageError
 from broadcaster.hub.database import embedded_url, engine_for, migrate
-from broadcaster.hub.identity import hub_key
+from broadcaster.hub.fanout import MAX_WAITERS
+from broadcaster.hub.identity import KEY_FILE, hub_key
 from broadcaster.hub.schema import hub_identity
 from broadcaster.messages import t
 from broadcaster.trust.keys import fingerprint, public_raw
@@ -28,7 +29,10 @@ from broadcaster.trust.keys import fingerprint, public_raw
 # waitress's defaults refuse a 101st open connection until one closes (after 120 s idle): a province's 200
 # stations, each keeping its connection alive between requests, would wait minutes. A connection idle for
 # 30 s is closed; the stations open a new one at their next round.
-SERVER_OPTIONS = {"threads": 8, "connection_limit": 1000, "channel_timeout": 30}
+# A bulletin long-poll holds a waitress thread while it waits (waitress runs each request in a thread of its
+# pool and has no asynchronous handlers): the pool has room for fanout.MAX_WAITERS waits and 32 threads more for
+# everything else (logs, heartbeats, receipts, clips).
+SERVER_OPTIONS = {"threads": MAX_WAITERS + 32, "connection_limit": 1000, "channel_timeout": 30}
 
 
 @dataclass
@@ -74,14 +78,38 @@ def hub_fingerprint(engine: Engine) -> str:
     return fingerprint(bytes(public))
 
 
+def signing_key(engine: Engine, data: Path) -> Ed25519PrivateKey:
+    """The key of the hub serving this database, from its data folder ``data`` (never made here: a command run
+    with another folder must not sign with a key the stations did not pin)."""
+    with engine.connect() as conn:
+        public = conn.execute(select(hub_identity.c.public_key)).scalar()
+    if public is None:
+        raise StorageError(t("no hub has been started on this database yet: start it first (broadcaster hub serve)"))
+    if not (Path(data) / KEY_FILE).exists() or public_raw(hub_key(Path(data))) != bytes(public):
+        raise StorageError(t("the hub key in {folder} is not the key of the hub serving this database; give that "
+                             "hub's data folder (--data)", folder=data))
+    return hub_key(Path(data))
+
+
+def application(hub: Hub, stations_api: Callable) -> Callable:
+    """What the hub serves on its one port: the stations' API under /api/, its people's pages elsewhere."""
+    from broadcaster.hub import pages
+
+    return pages.dispatch(stations_api, pages.create_app(hub.engine, hub.data, hub.key))
+
+
 def serve(hub: Hub, host: str, port: int, ready: Callable[[str], None] = lambda url: None) -> None:
-    """Answer stations on ``host``:``port`` until the process is stopped (Ctrl+C, or SIGTERM from a service
-    manager: both end it by the same path, so that a private PostgreSQL server is stopped cleanly too)."""
+    """Answer stations and people on ``host``:``port``, and make the daily report each morning, until the
+    process is stopped (Ctrl+C, or SIGTERM from a service manager: both end it by the same path, so that a
+    private PostgreSQL server is stopped cleanly too)."""
     import waitress
 
     from broadcaster.hub.api import create_app
+    from broadcaster.hub.daily import DailyReports
 
-    server = waitress.create_server(create_app(hub.engine, hub.key), host=host, port=port, **SERVER_OPTIONS)
+    app = create_app(hub.engine, hub.key)
+    server = waitress.create_server(application(hub, app), host=host, port=port, **SERVER_OPTIONS)
+    reports = DailyReports(hub.engine, hub.data).start()
     ready(f"http://{host}:{server.effective_port}")
     with interrupted_by_sigterm():
         try:
@@ -89,7 +117,9 @@ def serve(hub: Hub, host: str, port: int, ready: Callable[[str], None] = lambda 
         except KeyboardInterrupt:
             pass
         finally:
+            reports.stop()
             server.close()
+            app.extensions["fanout"].stop()
             hub.engine.dispose()
 
 

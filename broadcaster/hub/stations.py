@@ -7,7 +7,9 @@ import base64
 import binascii
 import datetime as dt
 import hashlib
+import re
 import secrets
+import unicodedata
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
@@ -121,3 +123,34 @@ def authenticate(db: Connection, station: str | None, counter: str | None, signa
 def station_list(db: Connection) -> list[Row]:
     """Every station known to the hub, by id."""
     return list(db.execute(select(stations).order_by(stations.c.id)))
+
+
+COMMUNE, DISTRICT = re.compile(r"[0-9]{5}"), re.compile(r"[0-9]{3}")  # administrative codes, as the GSO gives them
+
+
+def set_station(db: Connection, station: str, name: str | None = None, area: str | None = None,
+                district: str | None = None, drill: bool | None = None) -> None:
+    """Change what the hub knows of ``station``: its name, its commune's code ``area`` (5 digits), its district's
+    code (3 digits; '' for none) and whether it is in drill mode (it takes Test and Exercise bulletins). None
+    leaves a value as it is."""
+    check_station_id(station)
+    values: dict = {}
+    if name is not None:
+        name = " ".join(unicodedata.normalize("NFC", name).split())
+        if len(name) > 120 or any(unicodedata.category(c) == "Cc" for c in name):
+            raise InputError(t("the station's name must be one line of at most 120 characters"))
+        values["name"] = name
+    if area is not None:
+        if not COMMUNE.fullmatch(area):
+            raise InputError(t("'{area}' is not a commune's code (5 digits, such as 24611)", area=area[:40]))
+        values["area"] = area
+    if district is not None:
+        if district and not DISTRICT.fullmatch(district):
+            raise InputError(t("'{area}' is not a district's code (3 digits, such as 643)", area=district[:40]))
+        values["district"] = district or None
+    if drill is not None:
+        values["drill"] = drill
+    if db.execute(select(stations.c.id).where(stations.c.id == station)).first() is None:
+        raise InputError(t("no station '{station}' is enrolled at this hub", station=station))
+    if values:
+        db.execute(update(stations).where(stations.c.id == station).values(**values))

@@ -1,18 +1,23 @@
 """People of the hub: province, district or commune staff, each with roles for every station of their area
-or for named stations."""
+or for named stations, and a key sealed under their passphrase with which they sign (and log in)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 
-from sqlalchemy import insert, select
-from sqlalchemy.engine import Connection
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy import insert, select, true, update
+from sqlalchemy.engine import Connection, Engine, Row
 
-from broadcaster.errors import InputError
-from broadcaster.hub.schema import user_roles, users
+from broadcaster.content.users import (LOCK_S, MAX_TRIES, MIN_PASSPHRASE, AuthError, LockedError,  # the station's
+                                       UnknownPerson)                                               # rules, kept alike
+from broadcaster.errors import InputError, StorageError
+from broadcaster.hub.schema import stations, user_roles, users
 from broadcaster.hub.stations import check_station_id
 from broadcaster.messages import marked, t
+from broadcaster.trust.keys import WrongPassphraseError, fingerprint, new_key, public_raw, seal, unseal
 
 LEVELS = (marked("province"), marked("district"), marked("commune"))
 ROLES = (marked("viewer"), marked("officer"), marked("approver"), marked("admin"))
@@ -41,3 +46,93 @@ def add_user(db: Connection, name: str, level: str, area: str, roles: list[str],
     db.execute(insert(users).values(name=name, full_name=full_name, level=level, area=area, created_at=now))
     db.execute(insert(user_roles), [{"user_name": name, "role": role, "station": station}
                                     for role in roles for station in (stations or [None])])
+
+
+@dataclass(frozen=True)
+class Signer:
+    """A person of the hub who gave their passphrase: their name, level, area and opened private key."""
+
+    name: str
+    level: str
+    area: str
+    key: Ed25519PrivateKey
+
+
+def check_user(db: Connection, name: str, lock: bool = False) -> Row:
+    """The row of the user ``name``; else an AuthError."""
+    query = select(users).where(users.c.name == name)
+    row = db.execute(query.with_for_update() if lock else query).first()
+    if row is None:
+        raise UnknownPerson(t("{name} is not a user of the hub", name=str(name)[:80]))
+    return row
+
+
+def set_passphrase(db: Connection, name: str, passphrase: str) -> str:
+    """Give ``name`` a new key sealed under ``passphrase`` (the old key stays valid for what it signed: the
+    statements carry it); the new key's fingerprint. A new passphrase lifts a lock."""
+    check_user(db, name, lock=True)
+    if len(passphrase) < MIN_PASSPHRASE:
+        raise InputError(t("the passphrase must have at least {n} characters", n=MIN_PASSPHRASE))
+    key = new_key()
+    db.execute(update(users).where(users.c.name == name).values(
+        public_key=public_raw(key), sealed_key=seal(key, passphrase), failed_logins=0, locked_until=None))
+    return fingerprint(public_raw(key))
+
+
+def unlock(engine: Engine, name: str, passphrase: str, now: dt.datetime) -> Signer:
+    """The user ``name`` with their key opened by ``passphrase`` (the hub's login, and every signature). A wrong
+    passphrase is counted in its own transaction, so that it is kept whatever the caller does next; after
+    MAX_TRIES in a row the user is locked out for LOCK_S seconds."""
+    with engine.begin() as db:
+        row = check_user(db, name, lock=True)  # one try at a time per user: no parallel guessing
+        if row.sealed_key is None:
+            raise AuthError(t("{name} has no passphrase yet (broadcaster hub user passphrase {name})", name=name))
+        if row.locked_until is not None and row.locked_until > now:
+            raise LockedError(t("{name} gave a wrong passphrase {n} times: locked until {time}", name=name,
+                                n=row.failed_logins, time=row.locked_until.strftime("%H:%M UTC")))
+        try:
+            key = unseal(row.sealed_key, passphrase, name)
+        except WrongPassphraseError:
+            failed = row.failed_logins + 1
+            db.execute(update(users).where(users.c.name == name).values(
+                failed_logins=failed, locked_until=now + dt.timedelta(seconds=LOCK_S) if failed >= MAX_TRIES
+                else None))
+            key = None
+        else:
+            if row.public_key is None or public_raw(key) != bytes(row.public_key):
+                raise StorageError(t("the sealed key of {name} is damaged", name=name))
+            if row.failed_logins or row.locked_until is not None:
+                db.execute(update(users).where(users.c.name == name).values(failed_logins=0, locked_until=None))
+    if key is None:
+        raise AuthError(t("wrong passphrase for {name}", name=name))
+    return Signer(row.name, row.level, row.area, key)
+
+
+def _in_area(level: str, area: str):
+    """The condition on ``stations`` of the stations a user of ``level`` and ``area`` looks after."""
+    if level == "commune":
+        return stations.c.area == area
+    if level == "district":
+        return stations.c.district == area
+    return true()  # the province: a hub serves one province
+
+
+def stations_for(db: Connection, name: str, role: str) -> set[str]:
+    """The ids of the stations for which ``name`` holds ``role``: every station of their area (a role given for
+    no station), and the stations named in their roles."""
+    user = check_user(db, name)
+    named = [r.station for r in db.execute(select(user_roles.c.station).where(
+        user_roles.c.user_name == name, user_roles.c.role == role))]
+    found = {s for s in named if s is not None}
+    if None in named:
+        found |= set(db.execute(select(stations.c.id).where(_in_area(user.level, user.area))).scalars())
+    return found
+
+
+def require_role(db: Connection, name: str, role: str, station_ids: list[str], action: str) -> None:
+    """An AuthError unless ``name`` holds ``role`` for every station of ``station_ids``."""
+    missing = sorted(set(station_ids) - stations_for(db, name, role))
+    if missing:
+        raise AuthError(t("{name} may not {action} for {stations} (needs the role {role} there)", name=name,
+                          action=action, stations=", ".join(missing[:5]) + (" ..." if len(missing) > 5 else ""),
+                          role=t(role)))

@@ -9,13 +9,11 @@ import json
 import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-import numpy as np
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from broadcaster.atomic import replacing
-from broadcaster.audiofile import write_wav
 from broadcaster.config import Profile
 from broadcaster.content.clips import decode_clip, file_sha256
 from broadcaster.errors import BroadcasterError, SpeechError
@@ -23,6 +21,9 @@ from broadcaster.messages import t
 from broadcaster.speech.engine import Speech, SpeechEngine, SpokenText
 from broadcaster.trust import keys
 from broadcaster.trust.statements import canonical
+
+if TYPE_CHECKING:
+    import numpy as np  # numpy and scipy load where audio is made: planning only looks assets up
 
 KEY_LENGTH = 32
 ASSET_FILE = re.compile(r"([0-9a-f]{%d})\." % KEY_LENGTH)  # <key>.wav, <key>.json and their temporary files
@@ -67,6 +68,7 @@ def resample(speech: Speech, rate: int) -> np.ndarray:
     """The samples of ``speech`` at ``rate``."""
     if speech.sample_rate == rate:
         return speech.samples
+    import numpy as np
     from scipy.signal import resample_poly  # scipy loads only when audio is rendered, not for every command
 
     g = np.gcd(speech.sample_rate, rate)
@@ -151,6 +153,7 @@ class RenderCache:
         return self._store(key, decode_clip(clip, profile.sample_rate), profile, engine=CLIP), True
 
     def _store(self, key: str, raw: np.ndarray, profile: Profile, **made: str) -> Asset:
+        from broadcaster.audiofile import write_wav
         from broadcaster.render.processing import process  # scipy, only when rendering
 
         # The raw samples are this cache's own (just spoken, resampled or decoded): processed in place.

@@ -91,6 +91,12 @@ def seal(key: Ed25519PrivateKey, passphrase: str, cost: dict | None = None) -> d
             "public": b64(public), "sealed": b64(box.encrypt(nonce, secret, public))}
 
 
+def spend_unseal_time(passphrase: str) -> None:
+    """Take as long as opening a sealed key of the floor cost with ``passphrase`` would, and open nothing: an
+    unknown name at a login must not answer faster than a known name's wrong passphrase."""
+    _kdf(os.urandom(16), MIN_SCRYPT).derive(passphrase.encode("utf-8"))
+
+
 def unseal(record: dict, passphrase: str, what: str) -> Ed25519PrivateKey:
     """The private key in ``record`` (made by :func:`seal`) opened with ``passphrase``; a record whose cost
     is under the floor, or that is damaged, is a StorageError naming ``what``."""

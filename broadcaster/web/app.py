@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from contextlib import ExitStack
+from pathlib import Path
 
-from flask import Flask, g, session
+from flask import Flask, current_app, g, session
 from werkzeug.exceptions import HTTPException
 
 from broadcaster.errors import BroadcasterError
@@ -32,22 +33,30 @@ def create_app(station: Station, clock: Clock | None = None, **config: object) -
     into Flask's configuration (TESTING=True for tests)."""
     station.config  # read and checked once, now: a broken station.yaml stops `serve` before it listens
     app = Flask(__name__)
-    app.config.update(SECRET_KEY=security.secret_key(station.data_dir),
+    return furnish(app, station.data_dir, Served(station, clock or SystemClock(station.config.tz), auth.LoginLock(),
+                                                   auth.EndedSessions(station.data_dir / "web-sessions.json"),
+                                                   PlanningCache(station)), PAGES, config)
+
+
+def furnish(app: Flask, data_dir: Path, what: object, pages: tuple, config: dict) -> Flask:
+    """What the station's pages and the hub's share, put on ``app``: the served ``what`` (its clock, login lock,
+    ended sessions, people), the session's key kept in ``data_dir``, language, CSRF, headers, filters, login,
+    the rule that every route declares its roles, error pages, and the menu of ``pages``."""
+    app.config.update(SECRET_KEY=security.secret_key(data_dir),
                       PERMANENT_SESSION_LIFETIME=dt.timedelta(seconds=auth.SESSION_S), **config)
-    app.extensions[EXTENSION] = Served(station, clock or SystemClock(station.config.tz), auth.LoginLock(),
-                                       auth.EndedSessions(station.data_dir / "web-sessions.json"),
-                                       PlanningCache(station))
+    app.extensions[EXTENSION] = what
     app.before_request(_speak)  # first: a refusal by the CSRF check speaks the page's language too
     app.teardown_request(_stop_speaking)
     security.protect(app)
     filters.register(app)
     app.register_blueprint(auth.bp)
-    for page in PAGES:
+    for page in pages:
         app.register_blueprint(page.bp)
     auth.guard(app)
     app.register_error_handler(BroadcasterError, failed)
     app.register_error_handler(HTTPException, _http_error)
     app.jinja_env.globals.update(t=t, counted=counted, LANGUAGES=LANGUAGES)
+    app.extensions[EXTENSION + ".pages"] = pages
     app.context_processor(_page_context)
     return app
 
@@ -67,9 +76,9 @@ def _http_error(error: HTTPException):
 
 
 def _language() -> str:
-    """The language chosen for this session, else the station's."""
+    """The language chosen for this session, else the station's (or hub's)."""
     chosen = session.get("lang")
-    return chosen if chosen in LANGUAGES else served().station.config.language
+    return chosen if chosen in LANGUAGES else served().language
 
 
 def _speak() -> None:
@@ -83,8 +92,9 @@ def _stop_speaking(_error: BaseException | None) -> None:
 
 
 def _page_context() -> dict:
-    """What base.html shows: the language, the station's name, the menu the person may use."""
+    """What base.html shows: the language, the station's (or hub's) name, the menu the person may use."""
     roles = g.get("roles", set())
-    nav = [(endpoint, label) for page in PAGES for endpoint, label, allowed in page.NAV if roles & set(allowed)]
-    return {"lang": _language(), "station_name": served().station.config.name, "nav": nav,
-            "person": g.get("person")}
+    pages = current_app.extensions[EXTENSION + ".pages"]
+    nav = [(endpoint, label) for page in pages for endpoint, label, allowed in page.NAV if roles & set(allowed)]
+    return {"lang": _language(), "station_name": served().name, "nav": nav, "person": g.get("person"),
+            "home": served().home, "home_label": served().home_label}

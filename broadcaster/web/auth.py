@@ -13,26 +13,39 @@ from typing import Callable
 from flask import Blueprint, Flask, current_app, g, redirect, render_template, request, session, url_for
 
 from broadcaster.atomic import replacing
-from broadcaster.content.users import LOCK_S, ROLES, AuthError, LockedError, Person, same_person
-from broadcaster.messages import LANGUAGES, marked, t
-from broadcaster.web.pages import now, problem, served, station
+from broadcaster.content.names import fold
+from broadcaster.content.users import LOCK_S, MAX_TRIES, ROLES, AuthError, Person, person_name
+from broadcaster.messages import LANGUAGES, t
+from broadcaster.web.pages import ADMIN, now, problem, served
 
-ADMIN = marked("admin")  # the first supervisor, whose key is the station's root of trust
 EVERYONE = (*ROLES, ADMIN)
 SESSION_S = 8 * 3600  # a session ends this long after its login ...
 IDLE_S = 3600         # ... or after this long without a request
-LOGIN_TRIES = 10      # this many wrong logins from one computer lock its login for LOCK_S
+LOGIN_TRIES = 10      # this many wrong logins from one computer lock its login for LOCK_S (MAX_TRIES a name)
 
 bp = Blueprint("auth", __name__)
+
+
+def requirement(everyone: tuple[str, ...]) -> Callable:
+    """A :func:`requires` whose roles are among ``everyone`` (the station's, or the hub's)."""
+
+    def requiring(*roles: str, passive: bool = False) -> Callable:
+        unknown = set(roles) - set(everyone)
+        if not roles or unknown:
+            raise ValueError(f"requires() takes roles among {everyone}, not {sorted(unknown) or 'none'}")
+        return _requiring(roles, passive)
+
+    return requiring
 
 
 def requires(*roles: str, passive: bool = False) -> Callable:
     """Let only a person logged in, holding one of ``roles`` ('admin' for the admin), use the route; a
     ``passive`` one (a page's live stream) does not count as the person being active (the idle limit)."""
-    unknown = set(roles) - set(EVERYONE)
-    if not roles or unknown:
-        raise ValueError(f"requires() takes roles among {EVERYONE}, not {sorted(unknown) or 'none'}")
+    return requirement(EVERYONE)(*roles, passive=passive)
 
+
+def _requiring(roles: tuple[str, ...], passive: bool) -> Callable:
+    """The decorator that lets only a person holding one of ``roles`` use a route."""
     def decorate(view: Callable) -> Callable:
         @functools.wraps(view)
         def guarded(*args, **kwargs):
@@ -81,15 +94,13 @@ def _session_person() -> None:
     if served().ended.ended(session.get("sid")):  # logged out: a copy of the cookie opens nothing
         session.clear()
         return
-    users = station().users
-    person = next((p for p in users.people() if not p.reason and same_person(p.name, name)), None)
-    if person is None:  # removed, or their record no longer verifies
+    found = served().find(name)
+    if found is None:  # removed, or their record no longer verifies
         session.clear()
         return
     if not getattr(current_app.view_functions.get(request.endpoint), "passive", False):
         session["seen"] = at
-    g.person = person
-    g.roles = {person.role, ADMIN} if person.public == users.root_public() else {person.role}
+    g.person, g.roles = found
 
 
 def session_deadline() -> float:
@@ -124,29 +135,45 @@ class EndedSessions:
 
 
 class LoginLock:
-    """Wrong logins per computer (address): LOGIN_TRIES of them within LOCK_S lock its login for LOCK_S. Each
-    person's own lock (after fewer wrong passphrases) is kept by the station's users file."""
+    """Wrong logins, counted per computer (address) and per name typed from each computer: LOGIN_TRIES from one
+    computer within LOCK_S lock its login for LOCK_S, and MAX_TRIES for one name lock that name there. The
+    count is by what was typed, known name or not, so that a lock tells no one which names exist; and by
+    computer, so that a stranger on the LAN cannot lock the supervisor out of the station's own PC."""
 
     def __init__(self):
-        self._failures: dict[str, list[float]] = {}
+        self._failures: dict[tuple[str, str], list[float]] = {}
         self._lock = threading.Lock()
 
-    def locked_until(self, address: str, at: float) -> float | None:
-        """When the login of ``address`` opens again, or None when it is open."""
+    def locked_until(self, address: str, name: str, at: float) -> tuple[float | None, float | None]:
+        """When the login of ``address``, and of ``name`` from ``address``, opens again (None when open)."""
         with self._lock:
-            recent = [f for f in self._failures.get(address, []) if at - f < LOCK_S]
-            self._failures[address] = recent
-            return recent[-1] + LOCK_S if len(recent) >= LOGIN_TRIES else None
+            return (self._until((address, ""), LOGIN_TRIES, at),
+                    self._until((address, _folded(name)), MAX_TRIES, at))
 
-    def failed(self, address: str, at: float) -> None:
-        """Count a wrong login from ``address``."""
-        with self._lock:
-            self._failures.setdefault(address, []).append(at)
+    def _until(self, key: tuple[str, str], tries: int, at: float) -> float | None:
+        recent = [f for f in self._failures.get(key, []) if at - f < LOCK_S]
+        if recent:
+            self._failures[key] = recent
+        else:
+            self._failures.pop(key, None)  # a computer that guessed once, long ago, is not remembered
+        return recent[-1] + LOCK_S if len(recent) >= tries else None
 
-    def passed(self, address: str) -> None:
-        """A right login from ``address`` ends its run of wrong ones."""
+    def failed(self, address: str, name: str, at: float) -> None:
+        """Count a wrong login from ``address`` for ``name``."""
         with self._lock:
-            self._failures.pop(address, None)
+            for key in ((address, ""), (address, _folded(name))):
+                self._failures.setdefault(key, []).append(at)
+
+    def passed(self, address: str, name: str) -> None:
+        """A right login from ``address`` ends its run of wrong ones, and that of the name typed."""
+        with self._lock:
+            self._failures.pop((address, ""), None)
+            self._failures.pop((address, _folded(name)), None)
+
+
+def _folded(name: str) -> str:
+    """A name typed, as the login finds it: without case, accents or extra spaces; never '' (the computer's)."""
+    return "name:" + fold(person_name(name))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -157,32 +184,37 @@ def login():
     if request.method == "POST":
         message, status = _log_in(request.form.get("name", ""), request.form.get("passphrase", ""))
         if not message:
-            return redirect(_local(request.args.get("next", "")) or url_for("onair.page"))
+            return redirect(_local(request.args.get("next", "")) or url_for(served().home))
     return render_template("login.html", message=message), status
 
 
 def _log_in(name: str, passphrase: str) -> tuple[str, int]:
-    """Start a session for ``name``: ('', 302) when it starts, else why not and the HTTP status."""
+    """Start a session for ``name``: ('', 302) when it starts, else why not and the HTTP status. An unknown name
+    and a wrong passphrase get the same answer, in the same time."""
     lock, address, at = served().login_lock, request.remote_addr or "", now().timestamp()
-    until = lock.locked_until(address, at)
-    if until is not None:
+    computer, typed = lock.locked_until(address, name, at)
+    if computer is not None:
         return t("too many wrong passphrases from this computer: the login is locked until {time}",
-                 time=now().fromtimestamp(until, now().tzinfo).strftime("%H:%M")), 429
+                 time=_clock_time(computer)), 429
+    if typed is not None:
+        return t("too many wrong passphrases for this name from this computer: it is locked here until {time}",
+                 time=_clock_time(typed)), 429
     try:
-        person = station().users.unlock(name, passphrase, set(ROLES), t("log in"))
-    except LockedError as exc:
-        lock.failed(address, at)
-        return str(exc), 429
-    except AuthError:  # which of name or passphrase was wrong is not told to a guesser
-        lock.failed(address, at)
-        return t("wrong name or passphrase"), 401
-    lock.passed(address)
+        signed_in = served().unlock(name, passphrase)
+    except AuthError as exc:
+        lock.failed(address, name, at)
+        return str(exc), 401
+    lock.passed(address, name)
     lang = session.get("lang")
     session.clear()
     session.permanent = True
-    session.update(name=person.name, since=at, seen=at, sid=secrets.token_urlsafe(16),
+    session.update(name=signed_in, since=at, seen=at, sid=secrets.token_urlsafe(16),
                    **({"lang": lang} if lang else {}))
     return "", 302
+
+
+def _clock_time(timestamp: float) -> str:
+    return now().fromtimestamp(timestamp, now().tzinfo).strftime("%H:%M")
 
 
 def _local(target: str) -> str:
@@ -212,9 +244,9 @@ def language():
         return problem(t("no language '{lang}'; the languages: {languages}", lang=chosen,
                          languages=", ".join(LANGUAGES)), 400)
     session["lang"] = chosen
-    return redirect(_local(request.form.get("back", "")) or url_for("onair.page"))
+    return redirect(_local(request.form.get("back", "")) or url_for(served().home))
 
 
 def person() -> Person:
-    """The person logged in (in a route that wears :func:`requires`)."""
+    """The person logged in (in a route that wears :func:`requires`): a station's Person, or the hub's."""
     return g.person

@@ -6,6 +6,7 @@ import datetime as dt
 
 from flask import Flask
 
+from broadcaster.messages import length_text
 from broadcaster.web.pages import served
 
 
@@ -47,11 +48,7 @@ def datetime(value: object) -> str:
 
 def duration(seconds: object) -> str:
     """'3:07' or '1:03:07' for a number of seconds ('' for none)."""
-    if seconds is None:
-        return ""
-    total = max(0, round(float(seconds)))
-    hours, rest = divmod(total, 3600)
-    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
+    return length_text(None if seconds is None else float(seconds))
 
 
 def register(app: Flask) -> None:

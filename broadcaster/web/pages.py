@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from flask import current_app, render_template, request
 
+from broadcaster.content.users import Person, same_person
 from broadcaster.errors import BroadcasterError, InputError
-from broadcaster.messages import t
+from broadcaster.messages import marked, t
 from broadcaster.playout.clock import Clock
 from broadcaster.station import Station
 from broadcaster.status import PlanningCache
@@ -19,6 +21,7 @@ if TYPE_CHECKING:
     from broadcaster.web.auth import EndedSessions, LoginLock
 
 EXTENSION = "broadcaster"
+ADMIN = marked("admin")  # the first supervisor, whose key is the station's root of trust
 SERVER_THREADS = 16  # waitress's threads: each open on-air page holds one for its live stream
 MAX_STREAMS = SERVER_THREADS // 2  # live streams at once: the other threads always serve pages and logins
 
@@ -34,6 +37,32 @@ class Served:
     ended: EndedSessions
     planning: PlanningCache
     streams: threading.BoundedSemaphore = field(default_factory=lambda: threading.BoundedSemaphore(MAX_STREAMS))
+    # What the shared pieces (auth, filters, app) ask of what is served; the hub's pages answer them too.
+    home = "onair.page"  # the endpoint a login leads to
+    home_label = marked("Back to the on-air page")
+
+    @property
+    def language(self) -> str:
+        """The pages' language when the session chose none."""
+        return self.station.config.language
+
+    @property
+    def name(self) -> str:
+        """The name in the pages' header."""
+        return self.station.config.name
+
+    def unlock(self, name: str, passphrase: str) -> str:
+        """The name of the person whose passphrase this is; an AuthError that tells an unknown name and a wrong
+        passphrase apart neither by its words nor by its time when it is not."""
+        return self.station.users.sign_in(name, passphrase).name
+
+    def find(self, name: str) -> tuple[Person, set[str]] | None:
+        """The person logged in as ``name`` and their roles, None when they are removed or no longer verify."""
+        users = self.station.users
+        person = next((p for p in users.people() if not p.reason and same_person(p.name, name)), None)
+        if person is None:
+            return None
+        return person, ({person.role, ADMIN} if person.public == users.root_public() else {person.role})
 
 
 def served() -> Served:
@@ -51,18 +80,22 @@ def now() -> dt.datetime:
     return served().clock.now()
 
 
+DAY_PATTERN = r"(\d{1,2})/(\d{1,2})/(\d{4})"  # dd/mm/yyyy, as the station writes days, whatever the browser's locale
+
+
 def day_arg(name: str) -> dt.date | None:
-    """The day a request's argument ``name`` gives (YYYY-MM-DD, as date fields send it), None when absent; a
-    day too near the calendar's ends for a week around it is refused too."""
-    value = request.args.get(name)
+    """The day a request's argument ``name`` gives (dd/mm/yyyy as the pages' day fields take it, or YYYY-MM-DD
+    as links carry it), None when absent; a day too near the calendar's ends for a week around it is refused."""
+    value = request.args.get(name, "").strip()
     if not value:
         return None
+    written = re.fullmatch(DAY_PATTERN, value)
     try:
-        day = dt.date.fromisoformat(value)
+        day = dt.date(int(written[3]), int(written[2]), int(written[1])) if written else dt.date.fromisoformat(value)
     except ValueError:
         day = None
     if day is None or not dt.date.min + dt.timedelta(days=366) <= day <= dt.date.max - dt.timedelta(days=366):
-        raise InputError(t("'{value}' is not a day (YYYY-MM-DD)", value=value))
+        raise InputError(t("'{value}' is not a day (dd/mm/yyyy)", value=value))
     return day
 
 

@@ -12,12 +12,12 @@ from flask import Blueprint, Response, render_template, request
 
 from broadcaster.airing_log import STATUSES
 from broadcaster.errors import BroadcasterError, InputError
-from broadcaster.messages import marked, t
+from broadcaster.messages import language, marked, t
 from broadcaster.report_xlsx import write_xlsx
-from broadcaster.reports import (FILTERS, log_report, outputs_chart, records_csv, report_csv, rule, sections,
+from broadcaster.reports import (FILTERS, log_report, outputs_chart, records_table_csv, report_csv, rule, sections,
                                  topic_chart)
 from broadcaster.web.auth import EVERYONE, requires
-from broadcaster.web.pages import day_arg, now, served, station
+from broadcaster.web.pages import DAY_PATTERN, day_arg, now, served, station
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 NAV = (("reports.page", marked("Log and reports"), EVERYONE),)
@@ -32,7 +32,8 @@ def page():
     report, warnings = log_report(station().airing_log, start, end, served().planning.log_checks(), **wanted)
     return render_template("reports.html", start=start, end=end, wanted=wanted, warnings=warnings, rule=rule(),
                            sections=sections(report, every_status=False), topics=topic_chart(report),
-                           outputs=outputs_chart(report), choices=_choices(), query=request.query_string.decode())
+                           outputs=outputs_chart(report), choices=_choices(), query=request.query_string.decode(),
+                           day_pattern=DAY_PATTERN)
 
 
 @bp.route("/verify")
@@ -57,11 +58,15 @@ def report_file():
 def workbook():
     """The report as an Excel workbook, numbers as numbers."""
     start, end, wanted = _asked()
-    report, warnings = log_report(station().airing_log, start, end, served().planning.log_checks(), **wanted)
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "report.xlsx"
-        write_xlsx(report, path, warnings)
-        data = path.read_bytes()
+
+    def make() -> bytes:
+        report, warnings = log_report(station().airing_log, start, end, served().planning.log_checks(), **wanted)
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "report.xlsx"
+            write_xlsx(report, path, warnings)
+            return path.read_bytes()
+
+    data = served().planning.from_log(("report.xlsx", start, end, *wanted.values(), language()), make)
     return _download(data, f"report-{start}-{end}.xlsx",
                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
@@ -69,17 +74,23 @@ def workbook():
 @bp.route("/log.csv")
 @requires(*EVERYONE)
 def records_file():
-    """The period's airing records, as `log --format csv` writes them."""
+    """The period's airing records as CSV for Excel (a byte-order mark, headings in the page's language)."""
     start, end, wanted = _asked()
-    records = station().airing_log.query(start, end, output=wanted["output"], topic=wanted["topic"],
-                                         status=wanted["status"])
-    if wanted["language"]:
-        records = [r for r in records if r.get("language") == wanted["language"]]
-    return _download(records_csv(records).encode("utf-8-sig"), f"log-{start}-{end}.csv", "text/csv")
+
+    def make() -> bytes:
+        records = station().airing_log.query(start, end, output=wanted["output"], topic=wanted["topic"],
+                                             status=wanted["status"])
+        if wanted["language"]:
+            records = [r for r in records if r.get("language") == wanted["language"]]
+        return records_table_csv(records).encode("utf-8-sig")
+
+    # Kept while the log does not change: a week's records take tens of milliseconds to read and write out.
+    data = served().planning.from_log(("log.csv", start, end, *wanted.values(), language()), make)
+    return _download(data, f"log-{start}-{end}.csv", "text/csv")
 
 
 def _asked() -> tuple[dt.date, dt.date, dict[str, str | None]]:
-    """The period and filters of the request: days as the date fields send them (YYYY-MM-DD)."""
+    """The period and filters of the request: days as the day fields send them (dd/mm/yyyy) or links (ISO)."""
     today = now().date()
     start = day_arg("from") or today - dt.timedelta(days=DEFAULT_DAYS - 1)
     end = day_arg("to") or today

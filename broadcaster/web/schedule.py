@@ -27,8 +27,13 @@ def page():
     first = monday(day_arg("week") or now().date())
     days = [first + dt.timedelta(days=i) for i in range(7)]
     plans = [served().planning.plan(day, now()) for day in days]
-    records = station().airing_log.query(days[0], days[-1], kind=AIRING, sources=False)
-    return render_template("schedule.html", days=days, day_name=day_name, calendar=week_calendar(plans, records, now()),
+    log = station().airing_log
+    # The week's records and the log's first day, kept while the log does not change (a week of a busy station's
+    # log takes tens of milliseconds to read).
+    records, began = served().planning.from_log(("week", first), lambda: (
+        log.query(days[0], days[-1], kind=AIRING, sources=False), log.began()))
+    calendar = week_calendar(plans, records, now(), began)
+    return render_template("schedule.html", days=days, day_name=day_name, calendar=calendar,
                            previous=first - dt.timedelta(days=7), following=first + dt.timedelta(days=7),
                            files=station().planner.schedule_texts(), can_edit=bool(set(EDITORS) & g.roles))
 

@@ -24,6 +24,10 @@ class Attack:
 
 
 WITNESS = ("exit", ("log", "verify", "--against", "{tmp}/witness.json"))
+# The alert is refused before the hub's database is opened: the URL leads nowhere, and is never tried.
+CAP = ("exit", ("hub", "cap", "{tmp}/alert.xml", "--by", "he-thong", "--db", "postgresql://nobody@127.0.0.1:9/none"))
+CAP_REFUSED = "exit 2: Error: {tmp}/alert.xml:2: the alert declares a DTD or entities (<!DOCTYPE>, <!ENTITY>), which " \
+              "a CAP alert never has: refused, nothing was taken"
 
 ATTACKS = [
     Attack("library JSON edit approves a draft in a supervisor's name", "forge_approval",
@@ -83,4 +87,7 @@ ATTACKS = [
     Attack("library JSON edit: a draft approved in an envelope signed by a key of the attacker's", "bulletin_forged",
            ("outcome", "entry"),
            "unverified: the bulletin from the hub is not signed by the hub this station joined"),
+    Attack("CAP alert: billion laughs (nested entities)", "cap_billion_laughs", CAP, CAP_REFUSED),
+    Attack("CAP alert: quadratic blow-up (one big entity used many times)", "cap_quadratic", CAP, CAP_REFUSED),
+    Attack("CAP alert: external entity reading /etc/passwd", "cap_external_entity", CAP, CAP_REFUSED),
 ]

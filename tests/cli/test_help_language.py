@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -139,9 +140,10 @@ def test_every_command_has_help_in_both_languages(vietnamese, tmp_path):
     (english / "station.yaml").write_text("language: en\n", encoding="utf-8")
 
     def commands(group, path):
-        for name, command in group.commands.items():
+        for name in group.list_commands(click.Context(group)):
+            command = group.get_command(click.Context(group), name)
             yield [*path, name]
-            yield from commands(command, [*path, name]) if hasattr(command, "commands") else ()
+            yield from commands(command, [*path, name]) if isinstance(command, click.Group) else ()
 
     for path in commands(cli, []):
         vi, en = _run(vietnamese, [*path, "--help"]), _run(english, [*path, "--help"])

@@ -7,11 +7,17 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 
-HEAVY = ("scipy", "pydub", "sounddevice", "apscheduler", "gtts", "requests", "flask", "sqlalchemy", "psycopg")
-# Not even these for `--help` or a mistyped command: numpy alone takes a third of a second on a busy PC.
-STARTUP_HEAVY = (*HEAVY, "numpy", "soundfile")
+from broadcaster.cli import COMMANDS, cli
+from broadcaster.messages import speaking, translated
+
+HEAVY = ("numpy", "soundfile", "scipy", "pydub", "sounddevice", "apscheduler", "gtts", "requests", "flask",
+         "sqlalchemy", "psycopg")
+# Not even the airing log, the stores or the other commands for `--help` or a mistyped command.
+STARTUP_HEAVY = (*HEAVY, "rich", "tinydb", "filelock", "cryptography", "broadcaster.airing_log",
+                 "broadcaster.cli.content", "broadcaster.cli.planning")
 
 # Runs a command in-process, as the console script does, then lists the heavy modules it loaded.
 PROBE = """
@@ -45,11 +51,26 @@ def test_everyday_commands_load_no_heavy_module(station_dir: Path, args: list[st
     assert loaded(["--station", str(station_dir), *args], station_dir) == []
 
 
-def test_help_and_a_mistyped_command_load_not_even_numpy(station_dir: Path):
-    for args in (["--help"], ["content", "--help"], ["khong-co-lenh"]):
+def test_help_and_a_mistyped_command_load_no_command_and_no_store(station_dir: Path):
+    for args in (["--help"], ["khong-co-lenh"]):
         assert loaded(["--station", str(station_dir), *args], station_dir, STARTUP_HEAVY) == []
+    # A command's help loads its own module, not the others.
+    assert loaded(["--station", str(station_dir), "content", "--help"], station_dir,
+                  (*HEAVY, "broadcaster.cli.content", "broadcaster.cli.planning")) == ["broadcaster.cli.content"]
 
 
 def test_the_probe_sees_a_heavy_module_when_one_is_loaded(station_dir: Path):
     # The same probe on a command that needs audio devices: proves the check above can fail.
     assert "sounddevice" in loaded(["--station", str(station_dir), "devices"], station_dir)
+
+
+def test_the_list_of_commands_shows_the_start_of_each_ones_own_help():
+    # `broadcaster --help` lists the commands from COMMANDS without importing them: each entry names the module
+    # that defines the command and starts as the command's own help does, in every language.
+    for name, (module, summary) in COMMANDS.items():
+        command = cli.get_command(click.Context(cli), name)
+        assert command.callback.__module__ == f"broadcaster.cli.{module}", name
+        for lang in ("en", "vi"):
+            with speaking(lang):
+                assert " ".join(command.help.split("\n\n")[0].split()) == translated(summary), (name, lang)
+    assert sorted(cli.commands) == sorted(COMMANDS)  # every command defined is listed

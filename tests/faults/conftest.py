@@ -228,9 +228,10 @@ def write_schedule(root: Path, outputs: dict[str, str], sessions: list[tuple[str
 
 
 def startup_allowance() -> float:
-    """Seconds a fresh interpreter takes, here and now, to import what `run` imports."""
+    """Seconds a fresh interpreter takes, here and now, to import what `run` imports (the command line loads the
+    module of `run` only when it is asked for)."""
     began = time.monotonic()
-    subprocess.run([sys.executable, "-c", "import broadcaster.cli, broadcaster.playout.runner"], cwd=ROOT,
+    subprocess.run([sys.executable, "-c", "import broadcaster.cli.playout, broadcaster.playout.runner"], cwd=ROOT,
                    env=process_env(), check=True, timeout=120)
     return time.monotonic() - began
 

@@ -12,7 +12,7 @@ from broadcaster.outputs.sinks import WavFileSink
 from broadcaster.playout.engine import OutputSinks, PlayoutEngine
 from broadcaster.schedule.plan import Plan, PlannedAiring
 from tests.faults.conftest import (ALSA, TZ, airing_records, broadcaster, crash, open_everything, soon,
-                                   write_schedule)
+                                   startup_allowance, write_schedule)
 
 KILL = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="SIGKILL is POSIX")
 
@@ -47,9 +47,16 @@ def test_killed_after_logging_aired_before_clearing_the_journal(tones_station, d
 def test_killed_before_logging_aired_is_partial_then_replayed(tones_station, devices):
     """Killed as the airing's outcome is about to be written: the journal makes it partial, then it is replayed."""
     devices.capture("cap_a")
+    # A cut-off item is replayed only if `run` is back within its grace and before its session's planned end
+    # (after those it is missed, by design); a busy computer takes seconds to start `run` again (12 s seen at a
+    # load of 14), more than the 6 s that four tones of 1.5 s last. So the grace and the session (its last item
+    # aired again after a gap) leave room for a restart that slow.
+    room = round(10 + 3 * startup_allowance())
+    config = tones_station.root / "station.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("grace: 10s", f"grace: {room}s"), encoding="utf-8")
     start = soon(4)
-    write_schedule(tones_station.root, {"loa-xa": "cap_a"},
-                   [("Sáng", start.time(), "loa-xa", ["mot", "hai", "ba", "bon"])])
+    last = f"{{announcement: bon, repeat: 2, gap: {room}s}}"
+    write_schedule(tones_station.root, {"loa-xa": "cap_a"}, [("Sáng", start.time(), "loa-xa", ["mot", "hai", "ba", last])])
     # The airing log's records, each inserted and committed in one transaction: the run-start record, then
     # the first outcome, killed as it is inserted.
     killed = crash(tones_station.root, "2@sqlite:*/data/log/airing-log.sqlite3 INSERT INTO records*", "run",
@@ -58,9 +65,8 @@ def test_killed_before_logging_aired_is_partial_then_replayed(tones_station, dev
     assert outcomes(tones_station) == []
     again = broadcaster(tones_station.root, "run", "--exit-when-idle", env=devices.env())
     assert again.returncode == 0, again.stdout + again.stderr
-    # (The items after it are late, and may miss the end of their session: that is not what is looked at.)
     assert outcomes(tones_station)[:2] == [("mot", "partial", "schedule"), ("mot", "aired", "replay")]
-    assert sorted(o[0] for o in outcomes(tones_station)[2:]) == ["ba", "bon", "hai"]
+    assert sorted(o[0] for o in outcomes(tones_station)[2:]) == ["ba", "bon", "bon", "hai"]
     assert open_everything(tones_station.root) == []
 
 

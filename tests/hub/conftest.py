@@ -22,6 +22,7 @@ import pytest
 from broadcaster.hub.database import engine_for, migrate
 from broadcaster.hub import utc_now
 from broadcaster.hub.server import SERVER_OPTIONS, open_hub
+from tests.web.conftest import browser  # noqa: F401 (the session's one Chromium, for the hub pages' e2e test)
 
 REQUIRED = os.environ.get("BROADCASTER_REQUIRE_PG") == "1"  # .ci/run: a missing server fails, never skips
 _numbers = itertools.count()
@@ -157,8 +158,8 @@ class ServedHub:
 
         opened = open_hub(url, data, utc_now())
         self.engine, self.key = opened.engine, opened.key
-        self.server = waitress.create_server(create_app(self.engine, self.key), host="127.0.0.1", port=0,
-                                             **SERVER_OPTIONS)
+        self.app = create_app(self.engine, self.key)
+        self.server = waitress.create_server(self.app, host="127.0.0.1", port=0, **SERVER_OPTIONS)
         self.url = f"http://127.0.0.1:{self.server.effective_port}"
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.thread.start()
@@ -166,6 +167,7 @@ class ServedHub:
     def close(self) -> None:
         """Stop serving."""
         self.server.close()
+        self.app.extensions["fanout"].stop()
         self.thread.join(10)
         self.engine.dispose()
 
@@ -187,3 +189,58 @@ def wait_for(condition, timeout: float = 30.0, step: float = 0.05):
             return value
         time.sleep(step)
     raise AssertionError(f"not within {timeout} s: {condition}")
+
+
+@pytest.fixture
+def one_pg_url(debian_postgres) -> str:
+    """A new, empty database on Debian's server only: for behaviours of the hub's own code, which the
+    database tests above already run on both servers."""
+    name = f"hub_test_{os.getpid()}_{next(_numbers)}"
+    with psycopg.connect(debian_postgres.url(), autocommit=True) as db:
+        db.execute(f"CREATE DATABASE {name}")
+    return debian_postgres.url(name)
+
+
+# ---- the hub's web pages: a database with stations of two districts, people of every level, a test client ----
+
+PAGES_PASSPHRASE = "mật khẩu của tỉnh"
+
+
+@pytest.fixture
+def pages_db(debian_postgres):
+    """A migrated hub database (Debian's server) with the stations and people of tests/hub/pagesdata.py."""
+    from tests.hub.pagesdata import populate
+
+    name = f"hub_pages_{os.getpid()}_{next(_numbers)}"
+    with psycopg.connect(debian_postgres.url(), autocommit=True) as db:
+        db.execute(f"CREATE DATABASE {name}")
+    engine = engine_for(debian_postgres.url(name))
+    migrate(engine)
+    populate(engine, PAGES_PASSPHRASE)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def pages_clock():
+    """The pages' clock, at pagesdata.NOW unless a test moves it."""
+    from tests.hub.pagesdata import NOW
+    from tests.web.conftest import FixedClock
+
+    return FixedClock(NOW)
+
+
+@pytest.fixture
+def pages_app(pages_db, pages_clock, tmp_path):
+    """The hub's pages over ``pages_db``."""
+    from broadcaster.hub.pages import create_app
+    from broadcaster.trust.keys import new_key
+
+    return create_app(pages_db, tmp_path / "hub-data", new_key(), pages_clock, TESTING=True)
+
+
+def pages_log_in(client, name: str, passphrase: str = PAGES_PASSPHRASE):
+    """Log ``client`` in to the hub's pages as ``name``; the response."""
+    from tests.web.conftest import csrf_token
+
+    return client.post("/login", data={"name": name, "passphrase": passphrase, "csrf_token": csrf_token(client)})

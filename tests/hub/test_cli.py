@@ -87,9 +87,13 @@ def test_a_hub_that_cannot_be_reached_is_one_line(tmp_path):
 
 def test_users_are_added_with_their_scope(pg_url, tmp_path):
     data = str(tmp_path / "hub-data")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("mật khẩu của lan\n", encoding="utf-8")
     added = invoke(["hub", "user", "add", "lan.nguyen", "--db", pg_url, "--data", data, "--level", "district",
-                    "--area", "123", "--role", "approver", "--role", "viewer", "--station", "xa-a"])
-    assert (added.exit_code, added.output) == (0, "lan.nguyen added\n")
+                    "--area", "123", "--role", "approver", "--role", "viewer", "--station", "xa-a",
+                    "--passphrase-file", str(secret)])
+    assert added.exit_code == 0, added.output
+    assert added.output.startswith("lan.nguyen added; their key is SHA256:")
     again = invoke(["hub", "user", "add", "lan.nguyen", "--db", pg_url, "--data", data, "--level", "district",
                     "--area", "123", "--role", "viewer"])
     assert (again.exit_code, again.output) == (2, "Error: lan.nguyen is already a user of the hub\n")
@@ -124,6 +128,25 @@ def test_the_demo_hub_has_two_stations_that_joined_and_synced(pg_url, tmp_path):
             mine = [r for r in rows if r.station == station.config.id]
             assert sum(r.planned for r in mine) == 2 * len(HOURS) * len(PROGRAMME)
             assert station.config.hub.url == demo.url
+        _the_demos_pages_are_populated(demo.url)
     finally:
         demo.stop()
     assert said == []
+
+
+def _the_demos_pages_are_populated(url: str) -> None:
+    """The demo's officer logs in to the hub's pages and finds its stations, report and bulletin."""
+    import re
+
+    import requests
+
+    from broadcaster.hub.demo import DEMO_PASSPHRASE, DEMO_PEOPLE
+
+    browser = requests.Session()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', browser.get(url + "/login", timeout=30).text).group(1)
+    assert browser.post(url + "/login", data={"name": DEMO_PEOPLE[0][0], "passphrase": DEMO_PASSPHRASE,
+                                              "csrf_token": token}, timeout=30, allow_redirects=False).status_code == 302
+    stations = browser.get(url + "/stations/", timeout=30).text
+    assert "Xã Hòa Thuận (demo)" in stations and "Xã Ea Tu (demo)" in stations
+    assert "Xã Hòa Thuận (demo)" in browser.get(url + "/reports/", timeout=30).text
+    assert "Lịch tiêm vắc-xin sởi tuần này" in browser.get(url + "/bulletins/", timeout=30).text

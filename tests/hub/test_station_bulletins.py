@@ -10,18 +10,16 @@ import threading
 import pytest
 from click.testing import CliRunner
 
-pytest.importorskip("broadcaster.hub.bulletins")  # the hub's side of bulletins (hubbulletins) until it is on main
-
-from broadcaster.chain.sync import join_hub  # noqa: E402
-from broadcaster.cli import cli  # noqa: E402
-from broadcaster.cli.playout import hub_loops  # noqa: E402
-from broadcaster.hub import stations, utc_now  # noqa: E402
-from broadcaster.hub.bulletins import Draft, approve_bulletin, bulletin_status, issue_bulletin  # noqa: E402
-from broadcaster.hub.users import add_user, set_passphrase, unlock  # noqa: E402
-from broadcaster.playout.clock import SystemClock  # noqa: E402
-from broadcaster.playout.runner import Runner  # noqa: E402
-from broadcaster.station import Station  # noqa: E402
-from tests.hub.conftest import ServedHub, wait_for  # noqa: E402
+from broadcaster.chain.sync import join_hub
+from broadcaster.cli import cli
+from broadcaster.cli.playout import hub_loops
+from broadcaster.hub import stations, utc_now
+from broadcaster.hub.bulletins import Draft, approve_bulletin, bulletin_status, issue_bulletin
+from broadcaster.hub.users import add_user, set_passphrase, unlock
+from broadcaster.playout.clock import SystemClock
+from broadcaster.playout.runner import Runner
+from broadcaster.station import Station
+from tests.hub.conftest import ServedHub, wait_for
 
 COMMUNES = {"xa-ea-tu": "24611", "xa-hoa-thang": "24614"}
 OUTPUTS = "outputs:\n  loa-xa: {file: data/loa-xa.wav}\n  xe-loa: {file: data/xe-loa.wav}\n"

@@ -99,6 +99,17 @@ def test_wrong_passphrases_lock_a_person_out_for_a_while_and_are_recorded(statio
     assert len(tries) == MAX_TRIES and all(r["cleared"] and r["name"] == OFFICER for r in tries.values())
 
 
+@pytest.mark.parametrize("name, passphrase", [(OFFICER, "sai mật khẩu"), ("Người Lạ", OFFICER_PASS),
+                                              ("le van", OFFICER_PASS), ("", "")])
+def test_a_sign_in_tells_nothing_of_which_names_exist_and_locks_no_one(station, name, passphrase):
+    for _ in range(MAX_TRIES + 1):
+        with pytest.raises(AuthError) as refused:
+            station.users.sign_in(name, passphrase)
+        assert str(refused.value) == "wrong name or passphrase"
+    assert station.users._failures(OFFICER) == []  # the caller counts; the person is not locked everywhere
+    assert station.users.sign_in(OFFICER, OFFICER_PASS).name == OFFICER
+
+
 def test_init_and_identity_show_the_fingerprints(tmp_path):
     result = CliRunner().invoke(cli, ["init", str(tmp_path / "s"), "--name", "Xã Thử", "--language", "en"])
     assert result.exit_code == 0, result.output

@@ -11,8 +11,10 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -137,32 +139,46 @@ def _wait_until_up(url: str, process, log: Path, timeout_s: float = 60) -> None:
     raise RuntimeError(f"serve did not answer on {url} within {timeout_s} s")
 
 
-@pytest.fixture(scope="session")
-def served(tmp_path_factory) -> Served:
-    """A Vietnamese test station (people of every role, no data yet) served by `broadcaster serve` on a free
-    port of 127.0.0.1 for the whole session; tests add what they need through ``served.station``."""
-    root = tmp_path_factory.mktemp("served") / "station"
+def served_station(root: Path) -> Station:
+    """A Vietnamese test station at ``root`` (a new folder): the sample texts, schedules and audio, people of
+    every role, its key made as 'init' does."""
     root.mkdir()
     for name in ("scripts_text", "schedules", "audio"):
         shutil.copytree(ROOT / name, root / name)
     (root / "station.yaml").write_text((ROOT / "station.yaml").read_text(encoding="utf-8") + "language: vi\n",
                                        encoding="utf-8")
     station = with_people(root)
-    station.station_key  # made, as 'init' does
-    port, log = free_port(), root.parent / "serve.log"
+    station.station_key
+    return station
+
+
+@contextmanager
+def serving(station: Station) -> Iterator[Served]:
+    """``station`` served by `broadcaster serve` on a free port of 127.0.0.1 while the block runs."""
+    port, log = free_port(), station.root.parent / f"serve-{station.root.name}.log"
     with log.open("w", encoding="utf-8") as output:  # a file, not a pipe: nobody reads it until the end
-        process = spawn([sys.executable, "-m", "broadcaster", "--station", str(root), "serve", "--port", str(port)],
-                        stdout=output, stderr=subprocess.STDOUT)
+        process = spawn([sys.executable, "-m", "broadcaster", "--station", str(station.root), "serve", "--port",
+                         str(port)], stdout=output, stderr=subprocess.STDOUT)
         url = f"http://127.0.0.1:{port}"
-        _wait_until_up(url, process, log)
-        yield Served(station, url, log)
-        process.terminate()
-        process.wait(30)
+        try:
+            _wait_until_up(url, process, log)
+            yield Served(station, url, log)
+        finally:
+            process.terminate()
+            process.wait(30)
 
 
 @pytest.fixture(scope="session")
-def browser():
-    """One headless Chromium (Debian's, through its chromedriver) for the whole session."""
+def served(tmp_path_factory) -> Served:
+    """A Vietnamese test station (people of every role, no data yet) served by `broadcaster serve` for the whole
+    session; tests add what they need through ``served.station``."""
+    with serving(served_station(tmp_path_factory.mktemp("served") / "station")) as served:
+        yield served
+
+
+@contextmanager
+def chromium() -> Iterator:
+    """A headless Chromium (Debian's, through its chromedriver) of its own: its own cookies, its own session."""
     if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
         pytest.skip("Debian's chromium and chromium-driver are not installed")
     from selenium import webdriver
@@ -175,8 +191,17 @@ def browser():
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})  # the console, for CSP violations
     driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
     driver.implicitly_wait(0)
-    yield driver
-    driver.quit()
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the whole session."""
+    with chromium() as driver:
+        yield driver
 
 
 def shoot(browser, name: str) -> Path:

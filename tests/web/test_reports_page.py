@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from broadcaster.cli import cli
 from tests.helpers import NOW
 from tests.logdata import edit_record, event
+from tests.web.conftest import csrf_token
 
 SCRIPT = "<script>alert(1)</script>"
 
@@ -63,13 +64,40 @@ def test_the_log_check_says_intact_then_names_an_altered_record(operator, aired)
 
 
 def test_the_records_and_the_workbook_download(operator, aired):
+    raw = operator.get("/reports/log.csv?status=missed").data
+    assert raw.startswith("\ufeff".encode())  # Excel reads it as UTF-8
+    (row,) = csv.DictReader(io.StringIO(raw.decode("utf-8-sig")))
+    assert (row["Announcement"], row["Reason"], row["Status"]) == ("tin-gia", "mất điện", "missed")
+    assert not {"v", "prev", "hash", "sig"} & set(row)  # the chain's proof is for `log export`, not Excel
+    operator.post("/language", data={"lang": "vi", "csrf_token": csrf_token(operator, "/reports/")})
     records = operator.get("/reports/log.csv?status=missed").data.decode("utf-8-sig")
-    assert [r["announcement"] for r in csv.DictReader(io.StringIO(records))] == ["tin-gia"]
+    assert records.startswith("Số bản ghi,Đài,Loại bản ghi,Thời điểm ghi,Bắt đầu dự kiến,Kết thúc dự kiến,")
+    assert [r["Bản tin"] for r in csv.DictReader(io.StringIO(records))] == ["tin-gia"]
     book = operator.get("/reports/report.xlsx")
     assert book.status_code == 200 and book.data[:2] == b"PK"
 
 
-@pytest.mark.parametrize("query, message", [("from=31/02/2026", "&#39;31/02/2026&#39; is not a day"),
+def test_a_download_kept_from_before_a_new_record_is_made_again(operator, aired):
+    before = operator.get("/reports/log.csv?status=missed").data
+    assert operator.get("/reports/log.csv?status=missed").data == before  # kept: the log did not change
+    aired.airing_log.append(event(NOW - dt.timedelta(minutes=30), "khau-hieu-5k", status="missed", reason="hết pin"))
+    after = operator.get("/reports/log.csv?status=missed").data.decode("utf-8-sig")
+    assert [r["Reason"] for r in csv.DictReader(io.StringIO(after))] == ["mất điện", "hết pin"]
+
+
+def test_days_are_written_dd_mm_yyyy_whatever_the_browsers_locale(operator, aired):
+    page = operator.get("/reports/").get_data(as_text=True)
+    first = (NOW.date() - dt.timedelta(days=6)).strftime("%d/%m/%Y")
+    assert f'name="from" value="{first}"' in page and 'type="date"' not in page
+    assert 'placeholder="dd/mm/yyyy"' in page
+    written = operator.get("/reports/report.csv?from=23/11/2026&to=24/11/2026").data
+    iso = operator.get("/reports/report.csv?from=2026-11-23&to=2026-11-24").data  # links keep ISO days
+    assert written == iso and b"2026-11-23" in written and b"2026-11-25" not in written
+    assert 'name="to" value="24/11/2026"' in operator.get("/reports/?from=2026-11-23&to=2026-11-24").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("query, message", [("from=31/02/2026", "&#39;31/02/2026&#39; is not a day (dd/mm/yyyy)"),
+                                            ("from=11/23/2026", "&#39;11/23/2026&#39; is not a day"),
                                             ("status=nope", "unknown status"),
                                             ("from=2026-11-25&to=2026-11-01", "the dates are in the wrong order")])
 def test_bad_filters_say_why(operator, aired, query, message):

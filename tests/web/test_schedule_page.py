@@ -9,7 +9,7 @@ import pytest
 
 from broadcaster.playout.events import AiringEvent
 from broadcaster.web.app import create_app
-from broadcaster.week import PLANNED, UNLOGGED, week_calendar
+from broadcaster.week import NO_RECORD, PLANNED, UNLOGGED, week_calendar
 from tests.helpers import NOW, approved_station, write_schedule
 from tests.web.conftest import OPERATOR, OPERATOR_PASSPHRASE, csrf_token, log_in, with_people
 
@@ -38,17 +38,42 @@ def test_the_week_shows_what_aired_what_was_missed_and_what_is_to_come(planned):
     tuesday, wednesday = days[1], days[2]
     assert '<li class="aired"' in tuesday and '<li class="missed" title="missed: mất điện"' in tuesday
     assert wednesday.count('<li class="planned"') == 2  # today 06:30, still to come at 05:00
-    assert days[0].count(f'<li class="{UNLOGGED}"') == 2  # Monday: past, and the log says nothing of it
+    assert days[0].count('<li class="no-record"') == 2  # Monday: before the log's first record, nothing wrong
+    assert UNLOGGED not in page.split("<h2>")[1]  # only in the legend
+
+
+def test_a_past_airing_the_log_says_nothing_of_is_unlogged_once_the_log_has_begun(planned, clock):
+    station, client = planned
+    monday = station.planner.plan(NOW.date() - dt.timedelta(days=2), NOW).airings[0]
+    station.airing_log.append(AiringEvent("aired", monday, "loa-xa", monday.start, monday.end, ""))
+    clock.at = NOW + dt.timedelta(hours=3)  # today's 06:30 is past, and the log has nothing of it
+    log_in(client, OPERATOR, OPERATOR_PASSPHRASE)  # again: the session went idle meanwhile
+    days = client.get("/schedule/").get_data(as_text=True).split('id="week-loa-xa"', 1)[1].split('<div class="day">')
+    monday_cells, tuesday, wednesday = days[1], days[2], days[3]
+    assert monday_cells.count('<li class="aired"') == 1 and monday_cells.count('<li class="unlogged"') == 1
+    assert tuesday.count('<li class="unlogged"') == 2 and wednesday.count('<li class="unlogged"') == 2
+    assert station.airing_log.began() == monday.start.date()
+
+
+def test_a_station_without_a_log_yet_shows_no_record_for_its_past(planned, clock):
+    station, client = planned
+    assert station.airing_log.began() is None
+    clock.at = NOW + dt.timedelta(hours=3)
+    log_in(client, OPERATOR, OPERATOR_PASSPHRASE)
+    week = client.get("/schedule/").get_data(as_text=True).split('id="week-loa-xa"', 1)[1]
+    assert week.count('<li class="no-record" title="no record"') == 6 and '<li class="unlogged"' not in week
 
 
 def test_the_calendar_is_pure_over_plans_and_records(planned):
     station, _ = planned
     plan = station.planner.plan(NOW.date(), NOW)
-    assert [c.status for c in week_calendar([plan], [], NOW)["loa-xa"][0]] == [PLANNED, PLANNED]
+    assert [c.status for c in week_calendar([plan], [], NOW, None)["loa-xa"][0]] == [PLANNED, PLANNED]
     later = NOW + dt.timedelta(hours=3)
     record = {"key": plan.airings[0].key, "status": "failed", "reason": "loa hỏng"}
-    cells = week_calendar([plan], [record], later)["loa-xa"][0]
+    cells = week_calendar([plan], [record], later, NOW.date())["loa-xa"][0]
     assert [(c.status, c.reason) for c in cells] == [("failed", "loa hỏng"), (UNLOGGED, "")]
+    cells = week_calendar([plan], [], later, NOW.date() + dt.timedelta(days=1))["loa-xa"][0]
+    assert [c.status for c in cells] == [NO_RECORD, NO_RECORD]  # the log began after this day
 
 
 def test_a_valid_edit_is_saved_and_the_plan_follows(planned):

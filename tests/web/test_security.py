@@ -4,6 +4,7 @@ checked without anyone writing a test for it."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -103,12 +104,58 @@ def test_nine_wrong_passphrases_do_not_lock_it(client):
     assert log_in(client, OPERATOR, OPERATOR_PASSPHRASE).status_code == 302
 
 
-def test_a_persons_own_lock_is_told_as_in_the_cli(client):
+def test_an_unknown_name_and_a_wrong_passphrase_get_the_same_answer_for_the_same_work(client, monkeypatch):
+    from broadcaster.trust import keys
+
+    derived = []
+    real_kdf = keys._kdf
+    monkeypatch.setattr(keys, "_kdf", lambda salt, cost: derived.append(cost) or real_kdf(salt, cost))
+    answers = {}
+    for name in (OPERATOR, "Người Lạ", "pham van", ""):  # known; unknown; near two names (a guess's hints); empty
+        response = log_in(client, name, "đoán mò")
+        # the page less what differs by design: the name typed, shown again, and the form's token (timed)
+        page = re.sub(r'(name="name"[^>]*value=|"X-CSRFToken": |name="csrf_token" value=)"[^"]*"', r"\1",
+                      response.get_data(as_text=True))
+        answers[name] = (response.status_code, page)
+        assert len(derived) == 1, name  # one key derivation each: the time of a wrong passphrase
+        derived.clear()
+    assert len(set(answers.values())) == 1
+    assert "wrong name or passphrase" in answers[OPERATOR][1] and answers[OPERATOR][0] == 401
+
+
+def test_five_wrong_passphrases_for_a_name_lock_it_on_that_computer_only(app, web_station):
+    stranger, station_pc = app.test_client(), app.test_client()
+    stranger.environ_base["REMOTE_ADDR"], station_pc.environ_base["REMOTE_ADDR"] = "192.168.1.66", "192.168.1.10"
     for _ in range(MAX_TRIES):
-        log_in(client, OPERATOR, "đoán mò")
-    response = log_in(client, OPERATOR, OPERATOR_PASSPHRASE)
+        assert log_in(stranger, OPERATOR, "đoán mò").status_code == 401
+    response = log_in(stranger, OPERATOR, OPERATOR_PASSPHRASE)
     assert response.status_code == 429
-    assert f"{OPERATOR} gave a wrong passphrase {MAX_TRIES} times: locked until" in response.get_data(as_text=True)
+    assert "too many wrong passphrases for this name from this computer: it is locked here until 05:15" in \
+        response.get_data(as_text=True)
+    other = app.test_client()  # a name that is no one's is locked the same way: the lock tells nothing
+    other.environ_base["REMOTE_ADDR"] = "192.168.1.67"
+    for _ in range(MAX_TRIES):
+        log_in(other, "Người Lạ", "đoán mò")
+    locked = log_in(other, "Người Lạ", "đoán mò")
+    assert (locked.status_code, problem_line(locked)) == (429, problem_line(response))
+    assert log_in(station_pc, OPERATOR, OPERATOR_PASSPHRASE).status_code == 302  # not locked out by the stranger
+    assert web_station.users.unlock(OPERATOR, OPERATOR_PASSPHRASE, {"operator"}, "test").name == OPERATOR  # nor in the CLI
+
+
+def problem_line(response) -> str:
+    """The one line a page says is wrong."""
+    return re.search(r'<p class="problem"[^>]*>([^<]*)</p>', response.get_data(as_text=True))[1]
+
+
+def test_a_right_login_ends_the_count_of_its_name(app):
+    client = app.test_client()
+    for _ in range(MAX_TRIES - 1):
+        log_in(client, OPERATOR, "đoán mò")
+    assert log_in(client, OPERATOR, OPERATOR_PASSPHRASE).status_code == 302
+    fresh = app.test_client()  # same computer, next person at the desk
+    for _ in range(MAX_TRIES - 1):
+        assert log_in(fresh, OPERATOR, "đoán mò").status_code == 401
+    assert log_in(fresh, OPERATOR, OPERATOR_PASSPHRASE).status_code == 302
 
 
 def test_a_request_larger_than_the_cap_is_refused(admin):
