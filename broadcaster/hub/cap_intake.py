@@ -37,7 +37,7 @@ class Taken:
 
 def read_alert_file(path: Path) -> Draft:
     """The draft of the CAP alert in the file ``path`` (a plain file of at most MAX_ALERT_BYTES)."""
-    from broadcaster.storage import read_regular
+    from broadcaster.plainfile import read_regular
 
     path = Path(path)
     try:
