@@ -9,8 +9,10 @@ import datetime as dt
 import threading
 from typing import TYPE_CHECKING, Callable
 
-from broadcaster.chain.bulletins import (AGAIN, DELIVERED, FAILED, KEPT, PLACED, WAITING, WITHDRAWN, Outcome,
-                                         library_id, opened, refusal, take_bulletin, withdraw)
+import orjson
+
+from broadcaster.chain.bulletins import (AGAIN, DELIVERED, FAILED, KEPT, WAITING, WITHDRAWN, Outcome, library_id,
+                                         opened, refusal, take_bulletin, withdraw)
 from broadcaster.chain.client import HubClient, HubError
 from broadcaster.chain.levels import EXPIRED, outputs_here, place
 from broadcaster.errors import BroadcasterError
@@ -156,8 +158,6 @@ def send_receipts(client: HubClient) -> int:
     receipts = client.state.bulletins()["receipts"]
     if not receipts:
         return 0
-    import orjson
-
     client.call("POST", "/bulletins/receipts", orjson.dumps({"receipts": receipts}))
     sent = {(r["delivery"], r["state"], r["at"]) for r in receipts}
     client.state.update(lambda data: data["bulletins"].update(receipts=[

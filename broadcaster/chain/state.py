@@ -68,13 +68,22 @@ class SyncState:
         """Read, ``change`` in place and write the state, with no other thread or process in between; what
         ``change`` returns."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        with _threads, FileLock(str(self.folder / WRITE_LOCK_FILE), timeout=30):
-            data = self.read()
-            before = orjson.dumps(data)
-            result = change(data)
-            if orjson.dumps(data) != before:
-                self._write(data)
-            return result
+        with _threads:
+            lock = FileLock(str(self.folder / WRITE_LOCK_FILE), timeout=30)
+            try:
+                lock.acquire()
+            except Timeout:
+                raise StorageError(t("the hub state is held by another process for more than 30 s"),
+                                   path=self.path) from None
+            try:
+                data = self.read()
+                before = orjson.dumps(data)
+                result = change(data)
+                if orjson.dumps(data) != before:
+                    self._write(data)
+                return result
+            finally:
+                lock.release()
 
     def next_counter(self) -> int:
         """A counter higher than every one used before, kept before it is used."""

@@ -47,7 +47,8 @@ def test_a_normal_bulletin_waits_in_the_library_approved_by_the_province(station
     hub.publish(sealed(ST, 1, "bao-13", now))
     (outcome,) = pull(station, hub, lambda: now)
     entry = Station(station.root).library.get("hub-bao-13")
-    assert (entry.status, entry.approved_by, entry.from_hub, entry.announcement.author) == (APPROVED, "Hùng", True, "Lan")
+    assert (entry.status, entry.approved_by, entry.from_hub, entry.announcement.author) == \
+        (APPROVED, "Hùng", True, "Lan")
     assert entry.announcement.variants[0].text.startswith("Bão số 13")
     assert receipts(hub) == [(1, "delivered", "")] and orders(station) == []
     assert hub.state.bulletins()["after"] == 1
