@@ -57,10 +57,14 @@ class SpeechSettings:
 
 @dataclass(frozen=True)
 class HubSettings:
-    """The province hub this station reports to: its URL and its public key, pinned at join."""
+    """The province hub this station reports to: its URL and its public key, pinned at join; whether drill
+    bulletins (Test, Exercise) air here; how a priority bulletin gets on air over what plays ('next': after
+    the item on air, 'now', or 'wait:SECONDS')."""
 
     url: str
     public_key: bytes
+    drill: bool = False
+    priority: str = "next"
 
     @property
     def fingerprint(self) -> str:
@@ -198,7 +202,7 @@ def _hub(root: Any, path: Path) -> HubSettings:
     import binascii
 
     node = expect_map(root["hub"], path, "hub", line_of(root, "hub"))
-    check_keys(node, {"url", "key"}, path, "hub")
+    check_keys(node, {"url", "key", "drill", "priority"}, path, "hub")
     for key in ("url", "key"):
         if key not in node:
             raise InputError(t("'hub:' lacks '{key}' (join the hub with 'broadcaster hub join HUB_URL CODE')",
@@ -214,7 +218,19 @@ def _hub(root: Any, path: Path) -> HubSettings:
     if len(public) != 32:
         raise InputError(t("the hub's key is not an Ed25519 public key in base64 (join the hub again)"), path=path,
                          line=line_of(node, "key"))
-    return HubSettings(url.rstrip("/"), public)
+    drill = node.get("drill", False)
+    if not isinstance(drill, bool):
+        raise InputError(t("'drill' must be true or false, not '{value}'", value=drill), path=path,
+                         line=line_of(node, "drill"))
+    priority = "next"
+    if "priority" in node:
+        from broadcaster.playout.priority import parse_policy
+
+        try:
+            priority = str(parse_policy(_text(node, "priority", path)))
+        except InputError as exc:
+            raise InputError(exc.message, path=path, line=line_of(node, "priority")) from None
+    return HubSettings(url.rstrip("/"), public, drill, priority)
 
 
 def parse_config(data: Any, path: Path) -> StationConfig:

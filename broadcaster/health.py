@@ -68,16 +68,18 @@ class Health:
 
 
 def station_health(station: Station, now: dt.datetime, probe: Probe | None = None, ntp_server: str = "",
-                   ntp_timeout: float = NTP_TIMEOUT_S) -> Health:
+                   ntp_timeout: float = NTP_TIMEOUT_S, clock: Check | None = None) -> Health:
     """Check the station at ``now``: its devices (opened with ``probe`` unless `run` holds them), disk,
-    clock (against ``ntp_server``, if one is given), next and last airing, log and version."""
+    clock (against ``ntp_server``, if one is given, or as ``clock`` found it), next and last airing, log and
+    version."""
     try:
         schedule = station.planner.schedule()
         planned = [*device_health(station, schedule, probe),
                    *_guarded(lambda: next_airing_health(station, now, schedule))]
     except BroadcasterError as exc:  # a schedule that cannot be read is itself the failing check
         planned = [Check("schedule", FAILING, str(exc), {"problem": str(exc)})]
-    checks = [*planned, disk_health(station, now), clock_health(ntp_server, ntp_timeout), running_health(station),
+    checks = [*planned, disk_health(station, now), clock or clock_health(ntp_server, ntp_timeout),
+              running_health(station),
               last_airing_health(station, now), log_health(station),
               Check("version", OK, t("broadcaster {version}", version=__version__), {"version": __version__})]
     return Health(station.config.id, now, tuple(checks))
@@ -192,6 +194,11 @@ def clock_health(server: str, timeout: float = NTP_TIMEOUT_S) -> Check:
     except (OSError, ValueError) as exc:
         return Check("clock", OK, t("clock: offset unknown ({server} did not answer: {reason})", server=server,
                                     reason=getattr(exc, "strerror", None) or exc), {"offset_s": None, "server": server})
+    return offset_health(offset, server)
+
+
+def offset_health(offset: float, server: str) -> Check:
+    """The clock's offset from ``server`` (a time server, or the hub): a warning from 2 s, failing from 60 s."""
     status = FAILING if abs(offset) >= CLOCK_FAILING_S else WARNING if abs(offset) >= CLOCK_WARNING_S else OK
     return Check("clock", status, t("clock: {offset:+.3f} s from {server}", offset=offset, server=server),
                  {"offset_s": round(offset, 3), "server": server})

@@ -159,10 +159,17 @@ class Station:
 
     @cached_property
     def library(self) -> Library:
-        """The content library; a decision counts when signed by a person of the signed users file."""
+        """The content library; a decision counts when signed by a person of the signed users file, or by the
+        province through the hub whose key station.yaml pins."""
         from broadcaster.content.library import Library
 
-        return Library(self.data_dir / "library.json", self.users.trusted)
+        return Library(self.data_dir / "library.json", self.users.trusted, self._hub_doubt)
+
+    def _hub_doubt(self, ann, decision) -> str:
+        """Why the province's decision on ``ann`` does not hold with the pinned hub key ('' when it does)."""
+        from broadcaster.chain.bulletins import hub_doubt
+
+        return hub_doubt(ann, decision, self.config.hub, self.config.id, self.config.tz)
 
     @property
     def profiles(self) -> dict[str, Profile]:

@@ -45,7 +45,8 @@ class SyncLoop:
         self._wake.set()
 
     def stop(self, wait_s: float = 5.0) -> None:
-        """End the thread (a round under way may take until its requests time out; `run` does not wait longer)."""
+        """End the thread after a last round (the log of the last airings and of the stop goes up); a round
+        under way may take until its requests time out: `run` does not wait longer than ``wait_s``."""
         self._stop.set()
         self._wake.set()
         self._thread.join(wait_s)
@@ -57,6 +58,7 @@ class SyncLoop:
                 self._wake.clear()
                 self._stop.wait(self.soon_s)
             self._wake.clear()
+        self._round()
 
     def _round(self) -> None:
         try:

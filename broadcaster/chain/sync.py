@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import orjson
 import requests
 
+from broadcaster.chain.bulletins import Outcome
 from broadcaster.chain.client import HubClient, HubError, unreachable
 from broadcaster.chain.state import SyncState
 from broadcaster.config import CONFIG_FILE, HUB_URL
@@ -38,12 +39,14 @@ class Joined:
 
 @dataclass(frozen=True)
 class RoundResult:
-    """What a sync round did: records sent and new to the hub, the hub's cursor after it, heartbeat sent."""
+    """What a sync round did: records sent and new to the hub, the hub's cursor after it, heartbeat sent,
+    and what became of the bulletins pulled."""
 
     sent: int
     new: int
     cursor: int
     heartbeat: bool
+    bulletins: tuple[Outcome, ...] = ()
 
 
 def sync_state(station: Station) -> SyncState:
@@ -86,7 +89,8 @@ def join_hub(station: Station, url: str, code: str, expect: str | None = None,
 
 
 def write_hub_setting(path: Path, url: str, key: str) -> None:
-    """Set 'hub:' in station.yaml to ``url`` and ``key``, keeping the rest of the file and its comments."""
+    """Set 'hub:' in station.yaml to ``url`` and ``key``, keeping the rest of the file and its comments (and
+    the station's other hub settings: drill mode, priority policy)."""
     from ruamel.yaml import YAML
     from ruamel.yaml.comments import CommentedMap
 
@@ -94,7 +98,9 @@ def write_hub_setting(path: Path, url: str, key: str) -> None:
 
     yaml = YAML()
     data = yaml.load(path.read_text(encoding="utf-8")) or CommentedMap()
-    data["hub"] = CommentedMap([("url", url), ("key", key)])
+    kept = [(k, v) for k, v in data["hub"].items() if k not in ("url", "key")] \
+        if isinstance(data.get("hub"), dict) else []
+    data["hub"] = CommentedMap([("url", url), ("key", key), *kept])
     with replacing(path, "w", encoding="utf-8", what=CONFIG_FILE) as f:
         yaml.dump(data, f)
 
@@ -132,18 +138,34 @@ def push_log(station: Station, client: HubClient, batch: int = BATCH) -> tuple[i
 
 
 def send_heartbeat(station: Station, client: HubClient, now: dt.datetime) -> None:
-    """Send the station's health now (as `broadcaster health` sees it, without opening devices)."""
-    from broadcaster.health import station_health
+    """Send the station's health now (as `broadcaster health` sees it, without opening devices): devices,
+    disk, the clock's offset from the hub's (by the Date of its last answer, to about a second), the last
+    and next airing, the log and the version."""
+    from broadcaster.health import offset_health, station_health
 
-    client.call("POST", "/heartbeat", orjson.dumps(station_health(station, now).to_dict()))
+    offset = client.clock_offset_s
+    clock = offset_health(offset, t("the hub")) if offset is not None else None
+    client.call("POST", "/heartbeat", orjson.dumps(station_health(station, now, clock=clock).to_dict()))
 
 
-def sync_round(station: Station, now: dt.datetime, client: HubClient | None = None, batch: int = BATCH) -> RoundResult:
-    """One round with the hub: the log pushed, then a heartbeat; a HubError when the hub cannot be reached."""
+def sync_round(station: Station, now: dt.datetime, client: HubClient | None = None, batch: int = BATCH,
+               pull_bulletins: bool = True) -> RoundResult:
+    """One round with the hub: the bulletins pulled (unless `run`'s long poll does it) and their receipts
+    sent, the log pushed, then a heartbeat; a HubError when the hub cannot be reached."""
+    from broadcaster.chain.pull import pull, send_receipts
+
     client = client or client_for(station)
     with client.state.round(wait_s=60) as held, client.session:  # the connection closed after the round
         if not held:
             raise HubError(t("another sync round is running for this station"))
+        outcomes, problem = [], None
+        try:
+            outcomes = pull(station, client, lambda: now) if pull_bulletins else []
+            send_receipts(client)
+        except HubError as exc:  # the log still goes up; a hub that sends no bulletins (404) is no problem
+            problem = None if exc.status == 404 else exc
         sent, new, cursor = push_log(station, client, batch)
         send_heartbeat(station, client, now)
-    return RoundResult(sent, new, cursor, True)
+    if problem is not None:
+        raise problem
+    return RoundResult(sent, new, cursor, True, tuple(outcomes))

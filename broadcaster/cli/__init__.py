@@ -60,7 +60,8 @@ COMMANDS = {
                                     "folder, the built-in readings are used.")),
     "status": ("status", marked("What each output plays now, the next 3 hours, and today's airings with their "
                                 "outcome.")),
-    "sync": ("hub", marked("One round with the hub by hand: push the log records it lacks, then a heartbeat.")),
+    "sync": ("hub", marked("One round with the hub by hand: take the bulletins it has for the station, push the log "
+                           "records it lacks, then a heartbeat.")),
     "upgrade": ("setup", marked("Bring a station set up before keys to keys: the station key, the admin's key, "
                                 "decisions carried over.")),
     "urgent": ("playout", marked("Put an announcement on air now, while `run` is running, with the station's chime "

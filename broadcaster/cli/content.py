@@ -111,11 +111,14 @@ def list_command(station: Station, status: str | None, topic: str | None, lang: 
             notes.append(t("not valid on {day}", day=day_text(today)))
         if e.status == "changed since approval":
             notes.append(t("edited after {name} approved it: approve again", name=e.decision.by))
+        if e.from_hub:
+            notes.append(t("from the province hub: written by {writer}, decided by {name}", writer=a.author,
+                           name=e.decision.by))
         if notes:
             notes_of[a.id] = notes
+        decided = (t("{name} (province)", name=e.decision.by) if e.from_hub else e.decision.by) if e.decision else "-"
         rows.append([a.id, t(e.status), ", ".join(map(language_shown, a.languages())),
-                     topic_shown(a.topic, station.config), e.decision.by if e.decision else "-",
-                     a.title])
+                     topic_shown(a.topic, station.config), decided, a.title])
     columns = [t("id"), t("status"), t("languages"), t("topic"), t("decided by"), t("title")]
     keep = range(len(columns)) if wide else NARROW_LIST  # 80 columns: the topic and who decided only with --wide
     table(t("Announcements"), [columns[i] for i in keep], [[row[i] for i in keep] for row in rows], wide)

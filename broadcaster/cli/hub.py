@@ -283,10 +283,14 @@ def join_command(station: Station, url: str, code: str, expect: str | None) -> N
 @cli.command("sync")
 @click.pass_obj
 def sync_command(station: Station) -> None:
-    """One round with the hub by hand: push the log records it lacks, then a heartbeat."""
+    """One round with the hub by hand: take the bulletins it has for the station, push the log records it
+    lacks, then a heartbeat."""
+    from broadcaster.chain.pull import said
     from broadcaster.chain.sync import sync_round
 
     done = sync_round(station, dt.datetime.now(station.config.tz))
+    for outcome in done.bulletins:
+        click.echo(said(outcome))
     click.echo(t("sent {sent} log records ({new} new to the hub), the hub holds the log up to record {cursor}; "
                  "heartbeat sent", sent=done.sent, new=done.new, cursor=done.cursor))
 

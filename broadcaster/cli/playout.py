@@ -29,6 +29,7 @@ from broadcaster.station import Station
 
 if TYPE_CHECKING:
     from broadcaster.chain.loop import SyncLoop
+    from broadcaster.chain.pull import BulletinLoop
 
 
 def print_event(event: object) -> None:
@@ -73,13 +74,18 @@ def stopped_by_signals(stop: threading.Event) -> Iterator[None]:
             signal.signal(getattr(signal, name), handler)
 
 
-def hub_loop(station: Station, clock: SystemClock, say: Callable[[str], None]) -> SyncLoop | None:
-    """The thread that keeps the station in touch with its hub (not started yet), when station.yaml names one."""
+def hub_loops(station: Station, clock: SystemClock,
+              say: Callable[[str], None]) -> tuple[SyncLoop, BulletinLoop] | tuple[()]:
+    """The threads that keep the station in touch with its hub (not started yet), when station.yaml names
+    one: sync rounds (log and heartbeat), and the long poll for bulletins."""
     if station.config.hub is None:
-        return None
+        return ()
     from broadcaster.chain.loop import SyncLoop
+    from broadcaster.chain.pull import BulletinLoop
+    from broadcaster.chain.sync import sync_round
 
-    return SyncLoop(station, clock.now, say)
+    return (SyncLoop(station, clock.now, say, do_round=lambda s, now: sync_round(s, now, pull_bulletins=False)),
+            BulletinLoop(station, clock.now, say))
 
 
 URGENT_WAIT_S = 30.0  # a 'next' or 'wait:' policy may hold it back behind the item on air
@@ -113,8 +119,8 @@ def run_command(station: Station, operator: str, exit_when_idle: bool, log_file:
         countdown.plan(plan)
         countdown.tick()  # at once, under the plan it follows
 
-    hub = hub_loop(station, clock, say)
-    runner = Runner(station, clock, [print_event, *([hub.nudge] if hub else [])], operator=operator,
+    hub = hub_loops(station, clock, say)
+    runner = Runner(station, clock, [print_event, *([hub[0].nudge] if hub else [])], operator=operator,
                     say=say, on_plan=on_plan, probe_s=probe_every)
     runner.mailbox.hold()  # a second `run` refuses before it says it is on air
     stop, done = threading.Event(), threading.Event()
@@ -125,8 +131,8 @@ def run_command(station: Station, operator: str, exit_when_idle: bool, log_file:
             countdown.start(live=console.is_terminal and log_file is None)
             ticker = threading.Thread(target=countdown.run, args=(done,), name="countdown", daemon=True)
             ticker.start()
-            if hub:
-                hub.start()
+            for loop in hub:
+                loop.start()
             try:
                 with stopped_by_signals(stop):
                     runner.run(stop, exit_when_idle=exit_when_idle)
@@ -137,8 +143,8 @@ def run_command(station: Station, operator: str, exit_when_idle: bool, log_file:
         stop.set()
     finally:
         runner.mailbox.release()
-        if hub:
-            hub.stop()
+        for loop in reversed(hub):
+            loop.stop()
     if stop.is_set():
         console.print(t("stopped"))
 

@@ -22,6 +22,7 @@ CHANGED, UNVERIFIED = marked("changed since approval"), marked("unverified")
 # What put() did, and actions in the history besides the decisions.
 ADDED, UPDATED, UNCHANGED, EDITED = marked("added"), marked("updated"), marked("unchanged"), marked("edited")
 CLAIMED = marked("claimed")
+HUB_ENVELOPE = "bulletin envelope"  # the kind of a decision's statement when the province decided (hub)
 CHANGES = (ADDED, UPDATED, EDITED, CLAIMED)  # history actions that make a version (a claim makes it someone's)
 
 
@@ -73,21 +74,57 @@ class Entry:
         """Who approved this version, or ''."""
         return self.decision.by if self.approved else ""
 
+    @property
+    def from_hub(self) -> bool:
+        """Whether the province decided on it (a bulletin from the hub), not a supervisor of the station."""
+        return self.decision is not None and is_hub_decision(self.decision)
+
+
+def is_hub_decision(decision: Decision) -> bool:
+    """Whether ``decision`` is the province's, carried by an envelope of the hub."""
+    return isinstance(decision.statement, dict) and decision.statement.get("kind") == HUB_ENVELOPE
+
 
 class Library:
     """Announcements in one TinyDB file, safe to share between processes; a decision counts only when it
-    is signed by a person whose record verifies (``trusted``: public key -> person)."""
+    is signed by a person whose record verifies (``trusted``: public key -> person), or, for a bulletin of
+    the province, when ``hub_doubt`` (announcement, decision -> why not, or '') finds its envelope holds
+    with the hub key the station pinned."""
 
-    def __init__(self, path: Path, trusted: Callable[[], dict[str, Person]] = dict):
+    def __init__(self, path: Path, trusted: Callable[[], dict[str, Person]] = dict,
+                 hub_doubt: Callable[[Announcement, Decision], str] | None = None):
         self.store = Store(path)
         self.trusted = trusted
+        self.hub_doubt = hub_doubt or (lambda ann, decision: t("this station has joined no hub"))
 
     def _entry(self, record: dict, trusted: dict[str, Person] | None = None) -> Entry:
         ann = Announcement.from_record(record["announcement"])
         decision = record.get("decision")
         decision = Decision(**decision) if decision else None
-        doubt = _doubt(ann, decision, self.trusted() if trusted is None else trusted) if decision else ""
+        if decision is None:
+            doubt = ""
+        elif is_hub_decision(decision):
+            doubt = self.hub_doubt(ann, decision)
+        else:
+            doubt = _doubt(ann, decision, self.trusted() if trusted is None else trusted)
         return Entry(ann, decision, self.fingerprint(ann), doubt)
+
+    def put_decided(self, ann: Announcement, decision: Decision, now: dt.datetime, by: str) -> Entry:
+        """Store an announcement with the decision already taken on it elsewhere (a bulletin the province wrote
+        and approved, or withdrew), in one write; the history says who wrote it and who decided."""
+        with self.store.transaction() as db:
+            table = db.table("announcements")
+            old = table.get(Query().announcement.id == ann.id)
+            record = {"v": 1, "announcement": ann.to_record(), "decision": asdict(decision)}
+            if old is None:
+                table.insert(record)
+            else:
+                table.update(record, doc_ids=[old.doc_id])
+            fingerprint = self.fingerprint(ann)
+            if old is None or old["announcement"] != record["announcement"]:
+                _history(db, now, ADDED if old is None else UPDATED, ann.id, by, fingerprint)
+            _history(db, now, decision.action, ann.id, decision.by, fingerprint, decision.reason)
+        return self.get(ann.id)
 
     @staticmethod
     def fingerprint(ann: Announcement) -> str:

@@ -56,6 +56,66 @@ def forge_approval(station: Station, tmp: Path) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
 
 
+def _with_bulletin(station: Station) -> Station:
+    """The station joined to the test hub, holding its bulletin hub-bao-13 (taken as `run` takes it)."""
+    from broadcaster.chain.pull import pull
+    from tests.chain.hubdata import FakeHub, pin_hub, sealed
+
+    pin_hub(station.root)
+    station = Station(station.root)
+    hub = FakeHub(station)
+    now = dt.datetime.now(station.config.tz)
+    hub.publish(sealed(station.config.id, 1, "bao-13", now))
+    pull(station, hub, lambda: now)
+    assert station.library.get("hub-bao-13").approved
+    return station
+
+
+def _edit_library(station: Station, change) -> None:
+    path = station.data_dir / "library.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    change({r["announcement"]["id"]: r for r in data["announcements"].values()})
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
+def bulletin_words(station: Station, tmp: Path) -> None:
+    _with_bulletin(station)
+    _edit_library(station, lambda records: records["hub-bao-13"]["announcement"]["variants"][0].update(
+        text="Tin giả: bà con sơ tán ngay."))
+
+
+def _draft_nam(station: Station) -> None:
+    (station.root / "scripts_text" / "nam.md").write_text("---\nid: nam\ntitle: Tin giả\n---\nTin giả.\n",
+                                                          encoding="utf-8")
+    station.content.add_file(station.root / "scripts_text" / "nam.md", NOW)
+
+
+def bulletin_envelope_moved(station: Station, tmp: Path) -> None:
+    station = _with_bulletin(station)
+    _draft_nam(station)
+    fingerprint = station.library.get("nam").fingerprint
+    _edit_library(station, lambda records: records["nam"].update(
+        decision={**records["hub-bao-13"]["decision"], "fingerprint": fingerprint}))
+
+
+def bulletin_forged(station: Station, tmp: Path) -> None:
+    from broadcaster.hub.bulletin_protocol import approval_statement, bulletin_statement, envelope, person
+    from tests.chain.hubdata import fields, pin_hub
+
+    pin_hub(station.root)
+    station = Station(station.root)
+    _draft_nam(station)
+    mine = new_key()
+    ann = station.library.get("nam").announcement
+    bulletin = bulletin_statement({**fields("nam", NOW), "title": ann.title}, mine)
+    approval = approval_statement(bulletin, "Hùng", NOW, mine)
+    people = dict([person(mine, "Hùng", ["officer", "approver"])])
+    forged = envelope(mine, station.config.id, 1, {"bulletin": bulletin, "approval": approval}, people, NOW)
+    _edit_library(station, lambda records: records["nam"].update(decision={
+        "action": "approved", "by": "Hùng", "at": NOW.isoformat(), "reason": "",
+        "fingerprint": station.library.get("nam").fingerprint, "statement": forged}))
+
+
 def _asset(station: Station, ident: str) -> str:
     return station.renders.asset(station.library.get(ident).announcement.variants[0]).path
 
@@ -237,7 +297,12 @@ def _repeats(station: Station, tmp: Path) -> str:
     return f"{len(times)} airings: {said[-1]}"
 
 
-OUTCOMES = {"entry": _entry, "repeats": _repeats, "gate": _gate, "play": _play, "chime": _chime, "request": _request}
+def _bulletin(station: Station, tmp: Path) -> str:
+    entry = station.library.get("hub-bao-13")
+    return f"{entry.status}: {entry.doubt}"
+
+
+OUTCOMES = {"entry": _entry, "bulletin": _bulletin, "repeats": _repeats, "gate": _gate, "play": _play, "chime": _chime, "request": _request}
 
 
 @pytest.mark.parametrize("attack", ATTACKS, ids=lambda a: a.name)

@@ -304,3 +304,20 @@ def test_a_browser_recording_is_taken_as_a_clip(officer, web_station, tmp_path):
     variant = web_station.library.get("gioi-thieu").announcement.variant("jra")
     assert variant.kind == "clip" and variant.duration_s == pytest.approx(2.0, abs=0.1)
     assert variant.source.startswith("audio/gioi-thieu-jra-") and variant.source.endswith(".webm")
+
+
+def test_a_bulletin_of_the_province_shows_its_origin(web_station, clock):
+    from broadcaster.chain.pull import pull
+    from broadcaster.station import Station
+    from broadcaster.web.app import create_app
+    from tests.chain.hubdata import FakeHub, pin_hub, sealed
+
+    pin_hub(web_station.root)
+    station = Station(web_station.root)
+    hub = FakeHub(station)
+    hub.publish(sealed(station.config.id, 1, "bao-13", NOW))
+    pull(station, hub, lambda: NOW)
+    client = create_app(station, clock, TESTING=True).test_client()
+    log_in(client, OPERATOR, OPERATOR_PASSPHRASE)
+    page = page_of(client.get("/library/?q=bao"))
+    assert "hub-bao-13" in page and "approved · from the province (Hùng)" in page
