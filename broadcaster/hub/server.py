@@ -107,9 +107,16 @@ def serve(hub: Hub, host: str, port: int, ready: Callable[[str], None] = lambda 
         except KeyboardInterrupt:
             pass
         finally:
-            server.close()
-            app.extensions["fanout"].stop()
+            stop_serving(server, app)
             hub.engine.dispose()
+
+
+def stop_serving(server, app) -> None:
+    """Close ``server`` (made with SERVER_OPTIONS for ``app``), release its long-polls and end its threads:
+    waitress's close() leaves its pool of threads running."""
+    server.close()
+    app.extensions["fanout"].stop()
+    server.task_dispatcher.shutdown(timeout=10)
 
 
 @contextmanager

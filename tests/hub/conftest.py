@@ -21,7 +21,7 @@ import pytest
 
 from broadcaster.hub.database import engine_for, migrate
 from broadcaster.hub import utc_now
-from broadcaster.hub.server import SERVER_OPTIONS, open_hub
+from broadcaster.hub.server import SERVER_OPTIONS, open_hub, stop_serving
 
 REQUIRED = os.environ.get("BROADCASTER_REQUIRE_PG") == "1"  # .ci/run: a missing server fails, never skips
 _numbers = itertools.count()
@@ -165,8 +165,7 @@ class ServedHub:
 
     def close(self) -> None:
         """Stop serving."""
-        self.server.close()
-        self.app.extensions["fanout"].stop()
+        stop_serving(self.server, self.app)
         self.thread.join(10)
         self.engine.dispose()
 

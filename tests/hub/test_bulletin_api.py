@@ -225,3 +225,11 @@ def test_waits_are_woken_again_after_postgresql_restarts(hub, debian_postgres):
     assert time.monotonic() - began < 10   # the listener listens again within a second or two of the restart
     status, found = answers["got"]
     assert status == 200 and open_envelope(found["deliveries"][0], public_raw(hub.key), "xa-ea-tu").uid == uid
+
+
+def test_a_stopped_hub_leaves_none_of_its_threads(one_pg_url, tmp_path):
+    before = threading.active_count()
+    served = ServedHub(one_pg_url, tmp_path / "hub-data")
+    assert threading.active_count() >= before + 256   # room for 224 long-polls and 32 other requests
+    served.close()
+    wait_for(lambda: threading.active_count() <= before, timeout=15)
