@@ -12,7 +12,7 @@ from typing import Callable
 from broadcaster.chain.loop import SyncLoop
 from broadcaster.chain.sync import join_hub, sync_round
 from broadcaster.hub import stations, utc_now
-from broadcaster.hub.server import SERVER_OPTIONS, Hub, application, close_server
+from broadcaster.hub.server import SERVER_OPTIONS, Hub, application, stop_serving
 from broadcaster.playout.clock import SystemClock
 from broadcaster.playout.events import AiringEvent
 from broadcaster.schedule.plan import PlannedAiring
@@ -39,12 +39,13 @@ class DemoHub:
     stations: list[Station]
     loops: list[SyncLoop]
     server: object
+    app: object
 
     def stop(self) -> None:
         """Stop the stations' loops and the hub's server."""
         for loop in self.loops:
             loop.stop()
-        close_server(self.server)
+        stop_serving(self.server, self.app)
 
 
 def simulated_events(days: int, today: dt.date, tz: dt.tzinfo) -> list[AiringEvent]:
@@ -98,8 +99,8 @@ def start_demo(hub: Hub, folder: Path, port: int, days: int, say: Callable[[str]
 
     from broadcaster.hub.api import create_app
 
-    server = waitress.create_server(application(hub, create_app(hub.engine, hub.key)), host="127.0.0.1", port=port,
-                                    **SERVER_OPTIONS)
+    app = create_app(hub.engine, hub.key)
+    server = waitress.create_server(application(hub, app), host="127.0.0.1", port=port, **SERVER_OPTIONS)
     url = f"http://127.0.0.1:{server.effective_port}"
     threading.Thread(target=server.run, name="hub", daemon=True).start()
     made, loops = [], []
@@ -114,7 +115,7 @@ def start_demo(hub: Hub, folder: Path, port: int, days: int, say: Callable[[str]
         made.append(station)
         loops.append(SyncLoop(station, SystemClock(station.config.tz).now, say).start())
     demo_people(hub)
-    return DemoHub(url, made, loops, server)
+    return DemoHub(url, made, loops, server, app)
 
 
 def demo_people(hub: Hub) -> None:

@@ -118,9 +118,16 @@ def serve(hub: Hub, host: str, port: int, ready: Callable[[str], None] = lambda 
             pass
         finally:
             reports.stop()
-            close_server(server)
-            app.extensions["fanout"].stop()
+            stop_serving(server, app)
             hub.engine.dispose()
+
+
+def stop_serving(server, app) -> None:
+    """Close ``server`` (made with SERVER_OPTIONS for ``app``), release its long-polls and end its threads:
+    waitress's close() leaves its pool of threads running."""
+    server.close()
+    app.extensions["fanout"].stop()
+    server.task_dispatcher.shutdown(timeout=10)
 
 
 @contextmanager
@@ -138,9 +145,3 @@ def interrupted_by_sigterm() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
-
-
-def close_server(server) -> None:
-    """Stop a waitress server: its socket, and its pool of threads (``close`` alone leaves them waiting)."""
-    server.close()
-    server.task_dispatcher.shutdown(timeout=5)

@@ -21,7 +21,7 @@ import pytest
 
 from broadcaster.hub.database import engine_for, migrate
 from broadcaster.hub import utc_now
-from broadcaster.hub.server import SERVER_OPTIONS, close_server, open_hub
+from broadcaster.hub.server import SERVER_OPTIONS, open_hub, stop_serving
 from tests.web.conftest import browser  # noqa: F401 (the session's one Chromium, for the hub pages' e2e test)
 
 REQUIRED = os.environ.get("BROADCASTER_REQUIRE_PG") == "1"  # .ci/run: a missing server fails, never skips
@@ -166,8 +166,7 @@ class ServedHub:
 
     def close(self) -> None:
         """Stop serving."""
-        close_server(self.server)
-        self.app.extensions["fanout"].stop()
+        stop_serving(self.server, self.app)
         self.thread.join(10)
         self.engine.dispose()
 

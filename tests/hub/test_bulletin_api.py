@@ -196,3 +196,40 @@ def test_the_fanout_answers_from_what_it_read_and_sends_the_rest_to_the_database
         assert fanout.wait("xa-ea-tu", envelope["delivery"], 0) == []
     finally:
         fanout.stop()
+
+
+def test_beyond_its_waiters_a_long_poll_is_answered_at_once(hub):
+    from broadcaster.hub.fanout import Fanout
+
+    fanout = Fanout(hub.engine, max_waiters=0)
+    try:
+        began = time.monotonic()
+        assert fanout.wait("xa-ea-tu", 0, 20) == []
+        assert time.monotonic() - began < 5
+    finally:
+        fanout.stop()
+
+
+def test_waits_are_woken_again_after_postgresql_restarts(hub, debian_postgres):
+    client(hub).json("GET", "/bulletins?after=0&wait=0")   # the hub's listener is up
+    debian_postgres.stop("immediate")
+    debian_postgres.start()
+    answers = {}
+    waiting = threading.Thread(target=lambda: answers.update(got=client(hub).json("GET", "/bulletins?after=0&wait=30")))
+    waiting.start()
+    fanout = hub.app.extensions["fanout"]
+    wait_for(lambda: fanout.waiting == 1)
+    began = time.monotonic()
+    uid = approved(hub)
+    waiting.join(30)
+    assert time.monotonic() - began < 10   # the listener listens again within a second or two of the restart
+    status, found = answers["got"]
+    assert status == 200 and open_envelope(found["deliveries"][0], public_raw(hub.key), "xa-ea-tu").uid == uid
+
+
+def test_a_stopped_hub_leaves_none_of_its_threads(one_pg_url, tmp_path):
+    before = threading.active_count()
+    served = ServedHub(one_pg_url, tmp_path / "hub-data")
+    assert threading.active_count() >= before + 256   # room for 224 long-polls and 32 other requests
+    served.close()
+    wait_for(lambda: threading.active_count() <= before, timeout=15)

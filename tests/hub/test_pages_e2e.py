@@ -13,7 +13,7 @@ import pytest
 from broadcaster.hub import bulletins, users
 from broadcaster.hub.deliveries import take_receipts
 from broadcaster.hub.pages import create_app, dispatch
-from broadcaster.hub.server import SERVER_OPTIONS, close_server
+from broadcaster.hub.server import SERVER_OPTIONS, stop_serving
 from broadcaster.trust.keys import new_key
 from tests.hub.conftest import PAGES_PASSPHRASE
 from tests.web.conftest import console_problems, shoot
@@ -27,13 +27,13 @@ def served_pages(pages_db, pages_clock, tmp_path):
     from broadcaster.hub.api import create_app as api_app
 
     key = new_key()
-    server = waitress.create_server(dispatch(api_app(pages_db, key), create_app(pages_db, tmp_path / "hub", key,
-                                                                                  pages_clock)),
+    api = api_app(pages_db, key)
+    server = waitress.create_server(dispatch(api, create_app(pages_db, tmp_path / "hub", key, pages_clock)),
                                     host="127.0.0.1", port=0, **SERVER_OPTIONS)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.effective_port}", key
-    close_server(server)
+    stop_serving(server, api)
     thread.join(10)
 
 
