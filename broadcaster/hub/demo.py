@@ -45,6 +45,7 @@ class DemoHub:
         for loop in self.loops:
             loop.stop()
         self.server.close()
+        self.server.task_dispatcher.shutdown()  # its worker threads, which close() leaves running
 
 
 def simulated_events(days: int, today: dt.date, tz: dt.tzinfo) -> list[AiringEvent]:

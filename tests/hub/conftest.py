@@ -167,6 +167,7 @@ class ServedHub:
     def close(self) -> None:
         """Stop serving."""
         self.server.close()
+        self.server.task_dispatcher.shutdown()  # its worker threads: close() leaves them (256 a hub) running
         self.app.extensions["fanout"].stop()
         self.thread.join(10)
         self.engine.dispose()

@@ -34,6 +34,7 @@ def served_pages(pages_db, pages_clock, tmp_path):
     thread.start()
     yield f"http://127.0.0.1:{server.effective_port}", key
     server.close()
+    server.task_dispatcher.shutdown()  # its worker threads: close() leaves them running
     thread.join(10)
 
 
