@@ -87,7 +87,7 @@ def add_command(db: str | None, data: Path, title: str, text_: str | None, text_
         raise click.UsageError(t("give one of --text, --text-file and --clip"))
     body, sound, fmt = text_, None, None
     if text_file is not None:
-        from broadcaster.storage import read_regular
+        from broadcaster.plainfile import read_regular
         from broadcaster.yamlfile import decode_text
 
         body = decode_text(read_regular(text_file, 200_000, lambda n: t("the text is {n} bytes, more than {limit}",

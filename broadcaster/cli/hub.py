@@ -175,7 +175,7 @@ def hub_user() -> None:
 def new_passphrase(name: str, path: Path | None) -> str:
     """A new passphrase for ``name``: the first line of ``path`` (for scripts), else asked for twice, hidden."""
     if path is not None:
-        from broadcaster.storage import read_regular
+        from broadcaster.plainfile import read_regular
         from broadcaster.yamlfile import decode_text
 
         data = read_regular(path, 4096, lambda n: t("a passphrase file holds one line, not {n} bytes", n=n))
@@ -291,4 +291,4 @@ def sync_command(station: Station) -> None:
                  "heartbeat sent", sent=done.sent, new=done.new, cursor=done.cursor))
 
 
-from broadcaster.cli import bulletins  # noqa: E402,F401 - registers 'hub bulletin' on the group above
+from broadcaster.cli import bulletins, cap  # noqa: E402,F401 - register "hub bulletin" and "hub cap" on the group above

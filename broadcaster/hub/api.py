@@ -16,6 +16,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from broadcaster import __version__
 from broadcaster.hub import deliveries, ingest, stations, utc_now
+from broadcaster.hub.cap_api import add_cap_route
 from broadcaster.hub.fanout import MAX_WAITERS, Fanout
 from broadcaster.hub.protocol import (API, COUNTER_HEADER, HUB_SIGNATURE_HEADER, MAX_BODY_BYTES, SIGNATURE_HEADER,
                                       STATION_HEADER, response_message)
@@ -135,6 +136,8 @@ def create_app(engine: Engine, key: Ed25519PrivateKey, clock: Clock = utc_now,
     def receipts(db, row, body) -> dict:
         """What the station did with its deliveries: delivered, or failed and why."""
         return deliveries.take_receipts(db, row.id, body, clock())
+
+    add_cap_route(app, engine, key, clock)  # a warning system's CAP alerts (a person's credentials, not a station's)
 
     @app.errorhandler(SQLAlchemyError)
     def database_error(exc: SQLAlchemyError) -> Response:

@@ -68,7 +68,7 @@ def read_clip(path: Path) -> tuple[bytes, str]:
     """A clip for a bulletin, checked as the station's ``content add`` checks one (a format it takes, decodable,
     not silent, not too short or long) and at most MAX_CLIP_BYTES: its bytes and format (its extension)."""
     from broadcaster.content.clips import decode_clip
-    from broadcaster.storage import read_regular
+    from broadcaster.plainfile import read_regular
 
     path = Path(path)
     try:

@@ -24,6 +24,10 @@ class Attack:
 
 
 WITNESS = ("exit", ("log", "verify", "--against", "{tmp}/witness.json"))
+# The alert is refused before the hub's database is opened: the URL leads nowhere, and is never tried.
+CAP = ("exit", ("hub", "cap", "{tmp}/alert.xml", "--by", "he-thong", "--db", "postgresql://nobody@127.0.0.1:9/none"))
+CAP_REFUSED = "exit 2: Error: {tmp}/alert.xml:2: the alert declares a DTD or entities (<!DOCTYPE>, <!ENTITY>), which " \
+              "a CAP alert never has: refused, nothing was taken"
 
 ATTACKS = [
     Attack("library JSON edit approves a draft in a supervisor's name", "forge_approval",
@@ -75,4 +79,7 @@ ATTACKS = [
     Attack("huge file as a bundle", "bundle_huge", ("exit", ("log", "import", "{tmp}/bundle.json")),
            "exit 2: Error: {tmp}/bundle.json: the bundle is 256 MB, more than the 256 MB a bundle may have; export a "
            "shorter date range"),
+    Attack("CAP alert: billion laughs (nested entities)", "cap_billion_laughs", CAP, CAP_REFUSED),
+    Attack("CAP alert: quadratic blow-up (one big entity used many times)", "cap_quadratic", CAP, CAP_REFUSED),
+    Attack("CAP alert: external entity reading /etc/passwd", "cap_external_entity", CAP, CAP_REFUSED),
 ]

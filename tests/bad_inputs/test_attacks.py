@@ -169,6 +169,22 @@ def bundle_huge(station: Station, tmp: Path) -> None:
         f.truncate(MAX_BUNDLE_BYTES + 1)  # sparse: takes no room on the disk, and must never be read
 
 
+def _cap(tmp: Path, name: str) -> None:
+    shutil.copyfile(Path(__file__).parents[1] / "hub" / "cap" / name, tmp / "alert.xml")
+
+
+def cap_billion_laughs(station: Station, tmp: Path) -> None:
+    _cap(tmp, "attack-billion-laughs.xml")
+
+
+def cap_quadratic(station: Station, tmp: Path) -> None:
+    _cap(tmp, "attack-quadratic.xml")
+
+
+def cap_external_entity(station: Station, tmp: Path) -> None:
+    _cap(tmp, "attack-external-entity.xml")
+
+
 def _gate(station: Station, tmp: Path) -> str:
     airing = next(a for a in station.planner.plan(NOW.date(), NOW).airings if a.announcement == "mot")
     return station.planner.gate(airing, NOW) or ""

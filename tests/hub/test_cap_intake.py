@@ -1,0 +1,261 @@
+"""CAP alerts taken in at a hub on real PostgreSQL: through the library, ``POST /api/v1/cap`` and ``hub cap``."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import func, select
+
+from broadcaster.cli import cli
+from broadcaster.content.users import AuthError
+from broadcaster.errors import InputError
+from broadcaster.hub.api import create_app
+from broadcaster.hub.bulletins import approve_bulletin
+from broadcaster.hub.cap import read_alert
+from broadcaster.hub.cap_intake import read_alert_file, take_alert
+from broadcaster.hub.schema import bulletins, deliveries
+from broadcaster.hub.server import open_hub
+from broadcaster.hub.users import add_user, set_passphrase, unlock
+from broadcaster.trust import statements
+from tests.hub.bulletindata import passphrase, province
+
+CORPUS = Path(__file__).parent / "cap"
+ICT = dt.timezone(dt.timedelta(hours=7))
+DURING = dt.datetime(2026, 11, 5, 17, 0, tzinfo=ICT)   # while the storm alert is in force
+FEED = "he-thong"                                       # the warning system's account: officer and approver
+FEED_PASS = passphrase(FEED)
+
+
+@pytest.fixture
+def hub(one_pg_url, tmp_path):
+    """A hub (its key recorded) with the province of bulletindata and the warning system's account."""
+    opened = open_hub(one_pg_url, tmp_path / "hub-data", DURING)
+    province(opened.engine, DURING)
+    with opened.engine.begin() as db:
+        add_user(db, FEED, "province", "66", ["officer", "approver"], [], DURING)
+        set_passphrase(db, FEED, FEED_PASS)
+    yield opened
+    opened.engine.dispose()
+
+
+def draft_of(name: str):
+    return read_alert((CORPUS / name).read_bytes(), name)
+
+
+def take(hub, name: str, who: str = FEED, now: dt.datetime = DURING):
+    return take_alert(hub.engine, hub.key, draft_of(name), unlock(hub.engine, who, passphrase(who), now), now)
+
+
+def row(hub, uid: str):
+    with hub.engine.connect() as db:
+        return db.execute(select(bulletins).where(bulletins.c.uid == uid)).one()
+
+
+def count(hub, table=bulletins) -> int:
+    with hub.engine.connect() as db:
+        return db.execute(select(func.count()).select_from(table)).scalar_one()
+
+
+def test_a_storm_alert_becomes_a_bulletin_waiting_for_a_second_person(hub):
+    taken = take(hub, "storm.xml", "lan")
+    stored = row(hub, taken.uids[0])
+    assert (taken.action, taken.duplicate, taken.stations) == ("new", False, 3)
+    assert sorted(stored.stations) == ["xa-ea-tu", "xa-hoa-thang", "xa-krong-bong"]  # 643 and 24700; 653 has none
+    assert (stored.level, stored.source, stored.drill, stored.created_by, stored.language) == \
+        ("emergency", "cap", False, "lan", "vie")
+    assert stored.cap_identifier == draft_of("storm.xml").key
+    assert stored.title == "Bão số 13 đổ bộ vào địa bàn tỉnh trong đêm 06/11"
+    assert stored.text.startswith("Hồi 16 giờ ngày 05/11") and stored.text.endswith("0262.3852.114.")
+    assert stored.valid_until == dt.datetime(2026, 11, 7, 18, tzinfo=ICT)
+    assert statements.check(stored.statement) and stored.statement["by"] == "lan"
+    assert stored.approved_at is None and count(hub, deliveries) == 0  # nothing reaches a station yet
+    sent = approve_bulletin(hub.engine, hub.key, stored.uid, unlock(hub.engine, "hung", passphrase("hung"), DURING),
+                            DURING)
+    assert sent == 3 and count(hub, deliveries) == 3
+
+
+def test_a_repeated_alert_is_taken_once(hub):
+    first = take(hub, "storm.xml")
+    again = take(hub, "storm.xml")
+    assert again.duplicate and again.uids == first.uids and count(hub) == 1
+
+
+def test_an_update_replaces_and_a_cancel_withdraws_the_chain(hub):
+    storm = take(hub, "storm.xml").uids[0]
+    approve_bulletin(hub.engine, hub.key, storm, unlock(hub.engine, "hung", passphrase("hung"), DURING), DURING)
+    update = take(hub, "storm-update.xml", now=DURING + dt.timedelta(hours=18))
+    assert (update.action, update.replaces, row(hub, update.uids[0]).replaces) == ("update", storm, storm)
+    cancel = take(hub, "storm-cancel.xml", now=DURING + dt.timedelta(hours=19))
+    assert (cancel.action, cancel.uids, cancel.stations, cancel.duplicate) == ("cancel", (storm, update.uids[0]), 3,
+                                                                               False)
+    assert row(hub, storm).cancelled_by == FEED and row(hub, update.uids[0]).cancelled_at is not None
+    with hub.engine.connect() as db:  # the approved storm is withdrawn at its stations; the update never left
+        kinds = sorted(db.execute(select(deliveries.c.kind)).scalars())
+    assert kinds == ["bulletin"] * 3 + ["cancel"] * 3
+    assert take(hub, "storm-cancel.xml").duplicate
+
+
+def test_a_cancel_needs_an_approver(hub):
+    take(hub, "storm.xml", "lan")
+    with pytest.raises(AuthError) as caught:
+        take(hub, "storm-cancel.xml", "lan")
+    assert "lan may not cancel bulletins" in caught.value.message
+    assert row(hub, take(hub, "storm.xml").uids[0]).cancelled_at is None
+
+
+def test_a_cancel_of_alerts_the_hub_never_took_is_refused(hub):
+    with pytest.raises(InputError) as caught:
+        take(hub, "storm-cancel.xml")
+    assert caught.value.message == "none of the alerts this Cancel references is at this hub: nothing to cancel"
+
+
+def test_test_and_exercise_alerts_go_to_drill_stations_only(hub):
+    for name in ("test.xml", "exercise.xml"):
+        stored = row(hub, take(hub, name).uids[0])
+        assert (stored.drill, stored.stations) == (True, ["xa-krong-bong"])
+
+
+def test_a_province_code_is_every_station_of_the_hubs_province_only(hub, tmp_path):
+    assert sorted(row(hub, take(hub, "multilang.xml").uids[0]).stations) == \
+        ["xa-ea-tu", "xa-hoa-thang", "xa-krong-bong"]
+    other = (CORPUS / "english.xml").read_text(encoding="utf-8").replace("<value>66</value>", "<value>01</value>")
+    with pytest.raises(InputError) as caught:
+        take_alert(hub.engine, hub.key, read_alert(other.encode(), "x"), unlock(hub.engine, FEED, FEED_PASS, DURING),
+                   DURING)
+    assert caught.value.message == "no station of this hub is in the alert's areas (01)"
+    assert count(hub) == 1
+
+
+def test_an_expired_alert_or_an_officer_of_other_stations_is_refused(hub):
+    with pytest.raises(InputError) as caught:
+        take(hub, "storm.xml", now=dt.datetime(2026, 11, 8, tzinfo=ICT))
+    assert "already past" in caught.value.message
+    with pytest.raises(AuthError) as caught:
+        take(hub, "storm.xml", "tho")  # a commune's officer: not for the district's other communes
+    assert caught.value.message.startswith("tho may not issue bulletins for")
+    assert count(hub) == 0
+
+
+# --- POST /api/v1/cap ---
+
+def auth(name: str, secret: str) -> dict:
+    return {"Authorization": "Basic " + base64.b64encode(f"{name}:{secret}".encode()).decode()}
+
+
+@pytest.fixture
+def client(hub):
+    app = create_app(hub.engine, hub.key, clock=lambda: DURING)
+    yield app.test_client()
+    app.extensions["fanout"].stop()
+
+
+def post(client, name: str, headers: dict, **environ):
+    return client.post("/api/v1/cap", data=(CORPUS / name).read_bytes(), headers=headers,
+                       content_type="application/cap+xml", environ_base=environ)
+
+
+def test_the_api_answers_201_then_200_for_the_same_alert(client, hub):
+    first = post(client, "storm.xml", auth(FEED, FEED_PASS))
+    assert first.status_code == 201 and first.json["action"] == "new" and first.json["stations"] == 3
+    assert row(hub, first.json["uid"]).created_by == FEED
+    again = post(client, "storm.xml", auth(FEED, FEED_PASS))
+    assert again.status_code == 200 and again.json["uid"] == first.json["uid"] and again.json["duplicate"]
+    cancel = post(client, "storm-cancel.xml", auth(FEED, FEED_PASS))
+    assert cancel.status_code == 200 and cancel.json["uids"] == [first.json["uid"]]
+
+
+@pytest.mark.parametrize("name, line", [
+    ("attack-billion-laughs.xml", "POST /api/v1/cap:2: the alert declares a DTD or entities (<!DOCTYPE>, <!ENTITY>), "
+                                  "which a CAP alert never has: refused, nothing was taken"),
+    ("bad-system.xml", "POST /api/v1/cap:2: the alert's status is System: nothing is aired for it"),
+])
+def test_the_api_answers_400_with_the_reason(client, hub, name, line):
+    answer = post(client, name, auth(FEED, FEED_PASS))
+    assert (answer.status_code, answer.json) == (400, {"error": line}) and count(hub) == 0
+
+
+def test_the_api_refuses_bad_credentials(client, hub):
+    none = post(client, "storm.xml", {})
+    assert none.status_code == 401 and none.headers["WWW-Authenticate"].startswith("Basic")
+    assert post(client, "storm.xml", auth(FEED, "sai mật khẩu rồi")).json == {"error": "wrong passphrase for he-thong"}
+    assert post(client, "storm.xml", auth("nobody", "sai mật khẩu rồi")).status_code == 401
+    viewer = post(client, "storm.xml", auth("tho", passphrase("tho")))
+    assert viewer.status_code == 403 and viewer.json["error"].startswith("tho may not issue bulletins")
+    remote = post(client, "storm.xml", auth(FEED, FEED_PASS), REMOTE_ADDR="203.0.113.9")
+    assert (remote.status_code, remote.json) == (403, {"error": "a passphrase is taken only over TLS or from this "
+                                                                "machine"})
+    assert count(hub) == 0
+
+
+def test_the_api_refuses_a_body_over_the_cap_unread(client, hub):
+    answer = client.post("/api/v1/cap", data=b"<" * (600 * 1024), headers=auth(FEED, FEED_PASS))
+    assert (answer.status_code, answer.json) == (400, {"error": "the alert is 600 KB, more than the 512 KB a CAP "
+                                                                "alert may have"})
+
+
+def test_a_warning_system_posts_over_http(one_pg_url, tmp_path):
+    import requests
+
+    from tests.hub.conftest import ServedHub
+
+    served = ServedHub(one_pg_url, tmp_path / "hub-data")
+    try:
+        province(served.engine, DURING)
+        with served.engine.begin() as db:
+            add_user(db, FEED, "province", "66", ["officer", "approver"], [], DURING)
+            set_passphrase(db, FEED, FEED_PASS)
+        answer = requests.post(f"{served.url}/api/v1/cap", data=future("test.xml", tmp_path).read_bytes(),
+                               auth=(FEED.encode(), FEED_PASS.encode()),  # UTF-8, as the hub asks
+                               headers={"Content-Type": "application/cap+xml"}, timeout=60)
+        assert answer.status_code == 201, answer.text
+        with served.engine.connect() as db:
+            stored = db.execute(select(bulletins).where(bulletins.c.uid == answer.json()["uid"])).one()
+        assert (stored.drill, stored.stations, stored.created_by) == (True, ["xa-krong-bong"], FEED)
+    finally:
+        served.close()
+
+
+# --- broadcaster hub cap ---
+
+def future(name: str, tmp_path: Path) -> Path:
+    """The alert ``name`` moved to 2099, so that the command's real clock finds it in force."""
+    path = tmp_path / name
+    path.write_text((CORPUS / name).read_text(encoding="utf-8").replace("2026-11-", "2099-11-"), encoding="utf-8")
+    return path
+
+
+def test_the_command_takes_an_alert_file(hub, one_pg_url, tmp_path):
+    args = ["hub", "cap", str(future("storm.xml", tmp_path)), "--by", FEED, "--db", one_pg_url, "--data",
+            str(tmp_path / "hub-data")]
+    result = CliRunner().invoke(cli, args, env={"BROADCASTER_PASSPHRASE": FEED_PASS}, catch_exceptions=False)
+    with hub.engine.connect() as db:
+        uid = db.execute(select(bulletins.c.uid)).scalar_one()
+    assert result.exit_code == 0, result.output
+    assert result.output == (f"bulletin {uid} (emergency) for 3 stations, written by {FEED}; it waits for another "
+                             f"person's approval (broadcaster hub bulletin approve {uid} --by NAME)\n")
+    again = CliRunner().invoke(cli, args, env={"BROADCASTER_PASSPHRASE": FEED_PASS})
+    assert (again.exit_code, again.output) == (0, f"this alert was taken before: bulletin {uid}; nothing done\n")
+
+
+def test_the_command_refuses_a_bad_file_before_the_database(tmp_path):
+    result = CliRunner().invoke(cli, ["hub", "cap", str(CORPUS / "attack-external-entity.xml"), "--by", FEED, "--db",
+                                      "postgresql://nobody@127.0.0.1:9/none"])
+    assert (result.exit_code, result.output) == (2, f"Error: {CORPUS / 'attack-external-entity.xml'}:2: the alert "
+                                                    "declares a DTD or entities (<!DOCTYPE>, <!ENTITY>), which a CAP "
+                                                    "alert never has: refused, nothing was taken\n")
+
+
+def test_a_missing_or_huge_file_is_named(tmp_path):
+    with pytest.raises(InputError) as caught:
+        read_alert_file(tmp_path / "none.xml")
+    assert str(caught.value) == f"{tmp_path / 'none.xml'}: no such file"
+    with open(tmp_path / "huge.xml", "wb") as f:
+        f.truncate(2 ** 30)  # sparse: never read
+    with pytest.raises(InputError) as caught:
+        read_alert_file(tmp_path / "huge.xml")
+    assert str(caught.value) == f"{tmp_path / 'huge.xml'}: the alert is 1048576 KB, more than the 512 KB a CAP " \
+                                "alert may have"
