@@ -251,7 +251,9 @@ def report_command(db: str | None, data: Path, start: dt.date | None, end: dt.da
     if daily is not None:
         from broadcaster.hub.daily import write_daily
 
-        for path in write_daily(_engine(db, data), data, daily):
+        from broadcaster.hub import utc_now
+
+        for path in write_daily(_engine(db, data), data, daily, utc_now()):
             click.echo(t("written: {path}", path=path))
         return
     if start is None or end is None:

@@ -16,9 +16,10 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
 
 from broadcaster.atomic import replacing
+from broadcaster.hub.overview import station_states
 from broadcaster.hub.reports import cells, columns, hub_report
 from broadcaster.hub.schema import stations
-from broadcaster.hub.summaries import TIMEZONE, commune_cells, commune_columns, summary, summary_csv
+from broadcaster.hub.summaries import TIMEZONE, commune_cells, commune_columns, moment, summary, summary_csv
 from broadcaster.messages import speaking, t
 
 REPORT_HOUR = 6  # 06:00 in the province: the evening's airings of the day before have been synced by then
@@ -34,18 +35,21 @@ def report_paths(data: Path, day: dt.date) -> tuple[Path, Path]:
     return folder / f"{day.isoformat()}.html", folder / f"{day.isoformat()}.csv"
 
 
-def daily_report(db: Connection, day: dt.date) -> tuple[str, str]:
-    """The report of ``day`` for every station of the hub: (HTML, CSV)."""
+def daily_report(db: Connection, day: dt.date, now: dt.datetime) -> tuple[str, str]:
+    """The report of ``day`` for every station of the hub, made at ``now`` (the stations offline then): (HTML,
+    CSV)."""
     names = {r.id: r.name or r.id for r in db.execute(select(stations.c.id, stations.c.name))}
     with speaking(LANGUAGE):
         report = summary(db, day, day, sorted(names))
+        offline = [s for s in station_states(db, sorted(names), now) if not s.online]
         rows = [r for r in hub_report(db, day, day) if r.station in names]
         environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True))
-        environment.globals.update(t=t, commune_columns=commune_columns, commune_cells=commune_cells)
+        environment.globals.update(t=t, commune_columns=commune_columns, commune_cells=commune_cells, moment=moment)
         titles = [t("Commune"), *columns()]
         table = [[names[r.station], *cells(r)] for r in rows]
         html = environment.get_template("hub-daily.html").render(report=report, day=day, titles=titles, rows=table,
-                                                                 lang=LANGUAGE, district="")
+                                                                 lang=LANGUAGE, district="", offline=offline,
+                                                                 now_at=now)
         csv_text = summary_csv(report) + "\r\n" + _csv([titles, *table])
     return html, csv_text
 
@@ -56,10 +60,10 @@ def _csv(rows: list[list[str]]) -> str:
     return out.getvalue()
 
 
-def write_daily(engine: Engine, data: Path, day: dt.date) -> tuple[Path, Path]:
-    """Make the report of ``day`` and write it (atomically) into ``data``/reports; the two paths."""
+def write_daily(engine: Engine, data: Path, day: dt.date, now: dt.datetime) -> tuple[Path, Path]:
+    """Make the report of ``day`` at ``now`` and write it (atomically) into ``data``/reports; the two paths."""
     with engine.connect() as db:
-        html, csv_text = daily_report(db, day)
+        html, csv_text = daily_report(db, day, now)
     html_path, csv_path = report_paths(data, day)
     html_path.parent.mkdir(parents=True, exist_ok=True)
     with replacing(html_path, what=t("the daily report")) as out:
@@ -98,9 +102,10 @@ class DailyReports:
 
     def make(self) -> None:
         """Make the day before's report; a failure is logged, and the next morning tries again."""
-        day = yesterday(self.clock())
+        now = self.clock()
+        day = yesterday(now)
         try:
-            write_daily(self.engine, self.data, day)
+            write_daily(self.engine, self.data, day, now)
         except Exception as exc:  # a database down at 06:00 must not stop the hub's thread
             log.error("the daily report of %s was not made: %s", day, exc)
 

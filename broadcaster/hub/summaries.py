@@ -136,6 +136,11 @@ def commune_cells(row: Commune) -> list[str]:
             length_text(row.late_max_s)]
 
 
+def moment(at: dt.datetime) -> str:
+    """'04/12/2026 09:30', in the province's time."""
+    return at.astimezone(TIMEZONE).strftime("%d/%m/%Y %H:%M")
+
+
 def summary_csv(report: Summary) -> str:
     """The report as CSV: the communes, then minutes per topic and per language, each table under its title."""
     out = io.StringIO()

@@ -118,6 +118,9 @@ def test_the_report_counts_planned_against_aired_and_minutes_per_topic_and_langu
     # a week of 4 + 3 + 1 + 2 scheduled airings a day, 9 of them aired: 63 of 70, 9 minutes a day
     assert cells[:6] == ["xa-an-binh", "643", "70", "63", "90%", "0"] and cells[6] == "63.0"
     assert "Xã Đông Sơn" not in page
+    offline = re.search(r'<ul id="offline">(.*?)</ul>', page, re.S).group(1)
+    assert re.findall(r"<li>(.*?)</li>", offline) == ["Xã Bình Minh (643): từ 04/12/2026 08:45",
+                                                       "Xã Cát Tiên (643): chưa từng liên lạc"]
     topics = re.search(r"Số phút theo chủ đề</h3>(.*?)</section>", page, re.S).group(1)
     assert re.findall(r"<td>(.*?)</td><td class=\"num\">(.*?)</td>", topics) == [
         ("covid-prevention", "84.0"), ("fake-news", "63.0"), ("weather", "42.0")]  # 3 stations x 7 days
@@ -152,6 +155,7 @@ def test_the_daily_report_is_written_as_html_and_csv_by_the_cli(pages_db, tmp_pa
     assert result.output.splitlines() == [f"đã ghi: {html_path}", f"đã ghi: {csv_path}"]
     html = html_path.read_text(encoding="utf-8")
     assert "Báo cáo ngày 03/12/2026" in html and ">Xã Ea Súp</td>" in html
+    assert "<li>Xã An Bình (643): từ 04/12/2026 09:29</li>" in html  # offline when the report was made (now)
     raw = csv_path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     lines = raw.decode("utf-8-sig").splitlines()

@@ -83,7 +83,8 @@ def create_app(engine: Engine, data: Path, key: Ed25519PrivateKey, clock: Clock 
     served = HubServed(engine, data, key, clock or SystemClock(TIMEZONE), auth.LoginLock(),
                        auth.EndedSessions(data / "web-sessions.json"))
     app = furnish(app, data, served, (stations, reports, bulletins), config)
-    app.jinja_env.globals.update(commune_columns=summaries.commune_columns, commune_cells=summaries.commune_cells)
+    app.jinja_env.globals.update(commune_columns=summaries.commune_columns, commune_cells=summaries.commune_cells,
+                                 moment=summaries.moment)
     return app
 
 

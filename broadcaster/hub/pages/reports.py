@@ -8,6 +8,7 @@ import datetime as dt
 from flask import Blueprint, Response, render_template, request
 from sqlalchemy import select
 
+from broadcaster.hub.overview import station_states
 from broadcaster.hub.pages import person, requires, served_hub, visible
 from broadcaster.hub.summaries import summary, summary_csv
 from broadcaster.hub.users import ROLES
@@ -25,8 +26,10 @@ DEFAULT_DAYS = 7
 def page():
     """The report of the days and district asked for (the last week of every district by default)."""
     report, district = _report()
+    with served_hub().engine.connect() as db:
+        offline = [s for s in station_states(db, [c.station for c in report.communes], now()) if not s.online]
     return render_template("hub-reports.html", report=report, district=district, districts=_districts(),
-                           query=request.query_string.decode("ascii", "replace"))
+                           offline=offline, now_at=now(), query=request.query_string.decode("ascii", "replace"))
 
 
 @bp.route("/report.csv")

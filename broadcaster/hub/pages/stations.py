@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, url_for
 
 from broadcaster.hub.overview import OFFLINE_AFTER_S, station_states
-from broadcaster.hub.pages import person, requires, served_hub, visible
+from broadcaster.hub.pages import requires, served_hub, visible
 from broadcaster.hub.users import ROLES
 from broadcaster.messages import marked
 from broadcaster.web.pages import now
@@ -38,6 +38,6 @@ def table():
 
 def _states() -> dict:
     with served_hub().engine.connect() as db:
-        states = station_states(db, person(), visible(), now())
+        states = station_states(db, visible(), now())
     return {"states": states, "online": sum(s.online for s in states), "offline_after": OFFLINE_AFTER_S // 60,
             "now_at": now()}
