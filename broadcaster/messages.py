@@ -22,6 +22,9 @@ CLICK_MODULES = ("core", "decorators", "exceptions", "formatting", "parser", "te
 # Set by the command line for the length of one command, by the web pages for one request: a context
 # variable, so that the threads of the web server each speak their own request's language.
 _chosen: contextvars.ContextVar[str | None] = contextvars.ContextVar("language", default=None)
+# The command's language, for the threads it starts (playout, countdown, scheduler): a new thread does not
+# inherit the context variables of the thread that starts it.
+_command: str | None = None
 
 
 def counted(n: int, one: str, many: str) -> str:
@@ -77,12 +80,27 @@ def names_shown() -> bool:
 
 def language() -> str:
     """The language chosen for this command, else BROADCASTER_LANG, else English."""
-    return _chosen.get() or os.environ.get(LANGUAGE_VARIABLE) or SOURCE_LANGUAGE
+    return _chosen.get() or _command or os.environ.get(LANGUAGE_VARIABLE) or SOURCE_LANGUAGE
 
 
 def choose(chosen: str | None) -> None:
-    """Messages in ``chosen`` from now until the :func:`speaking` block around ends."""
+    """Messages in ``chosen`` from now until the :func:`one_command` block around ends, in every thread that
+    has not chosen its own."""
+    global _command
     _chosen.set(chosen)
+    _command = chosen
+
+
+@contextlib.contextmanager
+def one_command() -> Iterator[None]:
+    """One command: the language :func:`choose` picks within the block lasts until it ends."""
+    global _command
+    token = _chosen.set(None)
+    try:
+        yield
+    finally:
+        _chosen.reset(token)
+        _command = None
 
 
 @contextlib.contextmanager

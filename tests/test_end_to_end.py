@@ -103,3 +103,20 @@ def test_demo_airs_through_the_default_device_and_leaves_the_station_alone(stati
     assert sorted(p.relative_to(station_dir) for p in station_dir.rglob("*")) == before
     played, _ = soundfile.read(captured("default_capture"), dtype="float32")
     assert np.abs(played).max() > 0.1
+
+
+def test_run_on_a_vietnamese_station_speaks_vietnamese_in_every_thread(station_dir, clean_captures, monkeypatch):
+    """What the playout and countdown threads print is in the station's language, not English."""
+    monkeypatch.delenv("BROADCASTER_LANG", raising=False)
+    approved_station(station_dir, ("gioi-thieu",))
+    config = station_dir / "station.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "language: vi\n", encoding="utf-8")
+    start = _start_soon()
+    write_schedule(station_dir, start.strftime("%H:%M:%S"), ["gioi-thieu"])
+
+    result = CliRunner().invoke(cli, ["run", "--exit-when-idle"], obj=Station(station_dir), catch_exceptions=False)
+
+    assert result.exit_code == 0, result.output
+    assert f"{start:%H:%M:%S} ĐANG PHÁT loa-xa: gioi-thieu" in result.output
+    assert "đã phát: gioi-thieu trên loa-xa" in result.output
+    assert "ON AIR" not in result.output and "aired:" not in result.output and "next:" not in result.output

@@ -14,7 +14,7 @@ from broadcaster import __version__
 from broadcaster.config import declared_language
 from broadcaster.errors import BroadcasterError
 from broadcaster.messages import (CLICK_MODULES, LANGUAGE_VARIABLE, LANGUAGES, SOURCE_LANGUAGE, choose, marked,
-                                   speaking, t, translated)
+                                   one_command, speaking, t, translated)
 from broadcaster.station import Station
 
 DEFAULT_LANGUAGE = "vi"  # of the messages where no readable station chooses one
@@ -132,7 +132,7 @@ class BoundaryGroup(SpokenGroup):
 
     def main(self, *args, **kwargs):
         """Run the command line; the language that parse_args chooses lasts until it ends."""
-        with speaking(None):
+        with one_command():
             return super().main(*args, **kwargs)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:

@@ -110,7 +110,7 @@ def run_command(station: Station, operator: str, exit_when_idle: bool, log_file:
 
     def on_plan(plan: Plan, why: str) -> None:
         _print_plan(plan, why)
-        countdown.plan(plan)
+        countdown.plan(plan, lambda day: station.planner.plan(day, clock.now()))
         countdown.tick()  # at once, under the plan it follows
 
     hub = hub_loop(station, clock, say)
