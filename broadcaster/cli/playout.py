@@ -211,11 +211,15 @@ def play_command(station: Station, ident: str, language: str | None, device: str
 
 
 @cli.command("demo")
+@click.option("--keep", is_flag=True, help="Keep the demo station's temporary folder (its log, its renders).")
 @click.pass_obj
-def demo_command(station: Station) -> None:
+def demo_command(station: Station, keep: bool) -> None:
     """Air a short programme of the sample station, starting in a few seconds, and show the log."""
+    played_to_file = False
 
     def ready(plan: Plan, sink, why: str | None) -> None:
+        nonlocal played_to_file
+        played_to_file = bool(why)
         if why:
             console.print(t("No sound device ({why}): playing to {sink}", why=why, sink=sink.describe()),
                           markup=False)
@@ -224,9 +228,22 @@ def demo_command(station: Station) -> None:
         for a in plan.airings:
             console.print(f"  {hms(a.start)}–{hms(a.end)}  {a.announcement}  {a.title}", markup=False)
 
+    import shutil
+    import tempfile
+
     from broadcaster.demo import run_demo  # the playout engine, only when it runs
 
-    result = run_demo(station, SystemClock(station.config.tz), [print_event], on_ready=ready)
-    print_records(t("Airing log of the demo"), result.records)
-    console.print(t("The demo station is in {folder}", folder=result.station.root))
+    folder = Path(tempfile.mkdtemp(prefix="broadcaster-demo-"))
+    try:
+        result = run_demo(station, SystemClock(station.config.tz), [print_event], workdir=folder, on_ready=ready)
+        print_records(t("Airing log of the demo"), result.records)
+    finally:
+        # what was played to a WAV file is kept, to be listened to
+        kept = keep or played_to_file
+        if not kept:
+            shutil.rmtree(folder, ignore_errors=True)
+    if kept:
+        console.print(t("The demo station is in {folder}", folder=result.station.root))
+    else:
+        console.print(t("The demo station is removed (--keep keeps it)"))
 

@@ -112,3 +112,10 @@ def test_an_unknown_lang_is_a_usage_error(station_dir):
     result = _run(station_dir, ["--lang", "fr", "plan"])
     assert result.exit_code == 2
     assert "Invalid value for '--lang': 'fr' is not one of 'en', 'vi'." in result.output
+
+
+def test_the_sample_station_speaks_vietnamese():
+    """The repository is the sample station: the commands run from it (and `demo`) speak Vietnamese."""
+    from tests.conftest import ROOT
+
+    assert Station(ROOT).config.language == "vi"
