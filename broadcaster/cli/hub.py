@@ -10,7 +10,7 @@ import click
 
 from broadcaster.cli import cli
 from broadcaster.cli.output import DATE, console, table
-from broadcaster.messages import t
+from broadcaster.messages import day_text, moment_text, t
 from broadcaster.station import Station
 
 DB_HELP = "PostgreSQL URL, postgresql://user:password@host/db (also BROADCASTER_HUB_DB; default: the private " \
@@ -44,6 +44,7 @@ def serve_command(db: str | None, data: Path, host: str, port: int) -> None:
     console.print(t("hub key {fingerprint}; schema {revision}", fingerprint=fingerprint(public_raw(opened.key)),
                     revision=opened.revision))
     serve(opened, host, port, ready=lambda url: console.print(t("hub listening on {url}", url=url)))
+    console.print(t("stopped"))  # serving ends only on Ctrl+C or SIGTERM
 
 
 @hub.command("demo")
@@ -55,18 +56,20 @@ def demo_command(db: str | None, data: Path, port: int, days: int) -> None:
     """A hub with two simulated stations that join it and sync; their report; then serve until Ctrl+C."""
     import threading
 
-    from broadcaster.hub import utc_now
+    from broadcaster.hub import PROVINCE_TZ, utc_now
     from broadcaster.hub.demo import start_demo
     from broadcaster.hub.reports import cells, columns, hub_report
     from broadcaster.hub.server import interrupted_by_sigterm, open_hub
 
     opened = open_hub(db, data, utc_now())
     demo = start_demo(opened, data / "stations", port, days, lambda text: console.print(text, markup=False))
-    today = utc_now().date()
+    # the simulated logs hold the ``days`` days before the stations' today
+    end = utc_now().astimezone(PROVINCE_TZ).date() - dt.timedelta(days=1)
+    start = end - dt.timedelta(days=days - 1)
     with opened.engine.connect() as conn:
-        rows = hub_report(conn, today - dt.timedelta(days=days + 1), today)
-    table(t("Airings from {start} to {end}", start=(today - dt.timedelta(days=days + 1)).isoformat(),
-            end=today.isoformat()), columns(), [cells(r) for r in rows])
+        rows = hub_report(conn, start, end)
+    table(t("Airings from {start} to {end}", start=day_text(start), end=day_text(end)), columns(),
+          [cells(r) for r in rows])
     console.print(t("hub listening on {url}; the stations are in {folder}; Ctrl+C stops", url=demo.url,
                     folder=data / "stations"))
     try:
@@ -74,6 +77,7 @@ def demo_command(db: str | None, data: Path, port: int, days: int) -> None:
             threading.Event().wait()
     except KeyboardInterrupt:
         demo.stop()
+    console.print(t("stopped"))
 
 
 def _engine(db: str | None, data: Path):
@@ -151,7 +155,7 @@ def revoke_command(station_id: str, db: str | None, data: Path) -> None:
 @db_option
 def stations_command(db: str | None, data: Path) -> None:
     """List the stations of the hub, their keys and when they were last seen."""
-    from broadcaster.hub import stations
+    from broadcaster.hub import PROVINCE_TZ, stations
     from broadcaster.trust.keys import fingerprint
 
     with _engine(db, data).connect() as conn:
@@ -159,7 +163,7 @@ def stations_command(db: str | None, data: Path) -> None:
     table(t("Stations"), [t("station"), t("name"), t("commune"), t("key"), t("last seen"), t("log"), t("state")],
           [[r.id, r.name or "-", (r.area or "-") + (" " + t("(drill)") if r.drill else ""),
             fingerprint(bytes(r.public_key)) if r.public_key else "-",
-            r.last_seen.isoformat(timespec="seconds") if r.last_seen else "-", str(r.log_seq),
+            moment_text(r.last_seen.astimezone(PROVINCE_TZ)) if r.last_seen else "-", str(r.log_seq),
             t("revoked") if r.revoked_at else t("joined") if r.public_key else t("enrolled")] for r in rows])
 
 
@@ -171,7 +175,7 @@ def hub_user() -> None:
 def new_passphrase(name: str, path: Path | None) -> str:
     """A new passphrase for ``name``: the first line of ``path`` (for scripts), else asked for twice, hidden."""
     if path is not None:
-        from broadcaster.storage import read_regular
+        from broadcaster.plainfile import read_regular
         from broadcaster.yamlfile import decode_text
 
         data = read_regular(path, 4096, lambda n: t("a passphrase file holds one line, not {n} bytes", n=n))
@@ -246,7 +250,7 @@ def report_command(db: str | None, data: Path, start: dt.date, end: dt.date, fmt
     if fmt == "csv":
         click.echo(report_csv(rows), nl=False)
     else:
-        table(t("Airings from {start} to {end}", start=start.isoformat(), end=end.isoformat()), columns(),
+        table(t("Airings from {start} to {end}", start=day_text(start), end=day_text(end)), columns(),
               [cells(r) for r in rows])
 
 
