@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Callable, Iterator
 import click
 
 from broadcaster.cli import cli
-from broadcaster.cli.content import now_of, passphrase_of
+from broadcaster.cli.content import now_of, person_passphrase
 from broadcaster.cli.countdown import Countdown
 from broadcaster.cli.logs import print_records
 from broadcaster.cli.output import console, console_copied_to, hms, working
@@ -171,7 +171,7 @@ def urgent_command(station: Station, ident: str, outputs: tuple[str, ...], level
     if until_at is not None and until_at <= now:
         raise InputError(t("--until {until} has already passed today", until=until))
     chosen = parse_policy(policy) if policy else DEFAULT_POLICY[level]
-    passphrase = passphrase_of(by) if by else ""  # asked before the spinner starts
+    by, passphrase = person_passphrase(station, by) if by else (by, "")  # asked before the spinner starts
     with working(t("rendering the audio…")):
         request = station.playout.urgent_request(ident, list(outputs), level, chosen, every_s, until_at, by, passphrase,
                                          reason, now)
