@@ -123,6 +123,19 @@ class SpokenGroup(click.Group, SpokenCommand):
     command_class = SpokenCommand
     group_class = type  # the groups under it are of its class
 
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        """The command named first in ``args``; a mistyped name is told with the nearest ones."""
+        try:
+            return super().resolve_command(ctx, args)
+        except click.UsageError as exc:
+            import difflib
+
+            close = difflib.get_close_matches(args[0], self.list_commands(ctx), n=2)
+            if not close or exc.ctx is None or args[0] in self.list_commands(ctx):
+                raise
+            raise click.UsageError(f"{exc.message} " + t("Did you mean: {names}?", names=", ".join(close)),
+                                   exc.ctx) from None
+
 
 class BoundaryGroup(SpokenGroup):
     """The root group: one language from the help and click's usage errors to the last line; every
