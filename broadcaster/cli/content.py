@@ -172,9 +172,12 @@ def show_command(station: Station, ident: str) -> None:
             console.print(v.text, markup=False)
             console.print(t("Spoken as (numbers, dates and abbreviations in words):"))
             console.print(station.renders.spoken(v).text, markup=False)
+    from broadcaster.services.content import EDITED_BY_FILE  # loaded by the station's content service anyway
+
     console.print(t("History:"))
     for h in station.library.history(ident):
-        line = f"  {moment_text(h['at'])}  {t(h['action'])}  {h['by'] or '-'}  {h['fingerprint'][:16]}"
+        by = t(h["by"]) if h["by"] == EDITED_BY_FILE else h["by"] or "-"
+        line = f"  {moment_text(h['at'])}  {t(h['action'])}  {by}  {h['fingerprint'][:16]}"
         console.print(line + (f"  {h['reason']}" if h.get("reason") else ""), markup=False)
 
 

@@ -17,12 +17,12 @@ from broadcaster.content.textfile import (MAX_TEXT_BYTES, TEXT_EXTENSIONS, build
                                           is_text_file, parse_announcement, read_announcement, read_sidecar)
 from broadcaster.content.users import Signer
 from broadcaster.errors import BroadcasterError, InputError
-from broadcaster.messages import t
+from broadcaster.messages import marked, t
 
 if TYPE_CHECKING:
     from broadcaster.station import Station
 
-EDITED_BY_FILE = "(file edited)"
+EDITED_BY_FILE = marked("(file edited)")  # who made a version: shown through t()
 
 
 class Content:
