@@ -259,6 +259,11 @@ def _esc(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
+def _ddmm(day: str) -> str:
+    """'04/12' for the ISO day '2026-12-04': a chart's days as Vietnam writes them."""
+    return f"{day[8:10]}/{day[5:7]}"
+
+
 def topic_chart(report: Report) -> str:
     """Stacked bars of minutes aired per topic on each day, as inline SVG."""
     days = list(report.topic_minutes)
@@ -288,11 +293,11 @@ def topic_chart(report: Report) -> str:
                 h = plot_h * minutes / peak
                 y -= h
                 parts.append(f'<rect class="bar" x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}" height="{h:.1f}" '
-                             f'fill="{colour[topic]}"><title>{_esc(day)} {_esc(topic)}: {minutes:.1f} '
+                             f'fill="{colour[topic]}"><title>{_esc(_ddmm(day))}/{day[:4]} {_esc(topic)}: {minutes:.1f} '
                              f'{_esc(t("min"))}</title></rect>')
         if i % label_every == 0:
             parts.append(f'<text x="{x + bar / 2:.1f}" y="{top + plot_h + 14}" text-anchor="middle">'
-                         f'{_esc(day[5:])}</text>')
+                         f'{_esc(_ddmm(day))}</text>')
     parts.append(f'<text x="{left}" y="{top + plot_h + 32}">{_esc(t("minutes per day"))}</text>')
     for i, topic in enumerate(topics):
         x, y = left + (i % 4) * 170, height + 22 * (i // 4)
