@@ -58,6 +58,14 @@ def day_text(value: dt.date | str) -> str:
         return value
 
 
+def number_text(value: float, digits: int = 1, share: bool = False, point: str | None = None) -> str:
+    """A decimal (or, with ``share``, a fraction as a percentage) as people write it in the language chosen:
+    '0,4' and '12,5%' in Vietnamese, '0.4' and '12.5%' in English; ``point``: another decimal mark (a file
+    for software)."""
+    text = f"{value:.{digits}%}" if share else f"{value:.{digits}f}"
+    return text.replace(".", point or t("."))  # the decimal point, a comma in Vietnamese
+
+
 def moment_text(value: dt.datetime | str) -> str:
     """A day and a 24-hour time (or an ISO date-time) as people write them: 04/12/2026 05:30 in Vietnamese; a
     text that is no ISO date-time as it is."""
