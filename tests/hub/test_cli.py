@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from click.testing import CliRunner
 
@@ -55,6 +56,7 @@ def test_enrol_join_sync_report(served_hub, pg_url, tmp_path):
     shown = CliRunner().invoke(cli, ["--lang", "vi", "hub", "report", "--db", pg_url, "--data", data, "--from",
                                      "2026-11-01", "--to", "2026-11-02"])
     assert shown.output.splitlines()[0].strip() == "Các lượt phát từ 01/11/2026 đến 02/11/2026", shown.output
+    assert re.search(r"\d,\d │\n", shown.output) and not re.search(r"\d\.\d", shown.output)  # 0,9 minutes
 
 
 def test_refusals_are_one_line_with_exit_codes(served_hub, pg_url, tmp_path):
