@@ -22,6 +22,9 @@ CLICK_MODULES = ("core", "decorators", "exceptions", "formatting", "parser", "te
 # Set by the command line for the length of one command, by the web pages for one request: a context
 # variable, so that the threads of the web server each speak their own request's language.
 _chosen: contextvars.ContextVar[str | None] = contextvars.ContextVar("language", default=None)
+# The command's language, for the threads it starts (playout, countdown, scheduler): a new thread does not
+# inherit the context variables of the thread that starts it.
+_command: str | None = None
 
 
 def counted(n: int, one: str, many: str) -> str:
@@ -55,6 +58,14 @@ def day_text(value: dt.date | str) -> str:
         return value
 
 
+def number_text(value: float, digits: int = 1, share: bool = False, point: str | None = None) -> str:
+    """A decimal (or, with ``share``, a fraction as a percentage) as people write it in the language chosen:
+    '0,4' and '12,5%' in Vietnamese, '0.4' and '12.5%' in English; ``point``: another decimal mark (a file
+    for software)."""
+    text = f"{value:.{digits}%}" if share else f"{value:.{digits}f}"
+    return text.replace(".", point or t("."))  # the decimal point, a comma in Vietnamese
+
+
 def moment_text(value: dt.datetime | str) -> str:
     """A day and a 24-hour time (or an ISO date-time) as people write them: 04/12/2026 05:30 in Vietnamese; a
     text that is no ISO date-time as it is."""
@@ -86,12 +97,27 @@ def names_shown() -> bool:
 
 def language() -> str:
     """The language chosen for this command, else BROADCASTER_LANG, else English."""
-    return _chosen.get() or os.environ.get(LANGUAGE_VARIABLE) or SOURCE_LANGUAGE
+    return _chosen.get() or _command or os.environ.get(LANGUAGE_VARIABLE) or SOURCE_LANGUAGE
 
 
 def choose(chosen: str | None) -> None:
-    """Messages in ``chosen`` from now until the :func:`speaking` block around ends."""
+    """Messages in ``chosen`` from now until the :func:`one_command` block around ends, in every thread that
+    has not chosen its own."""
+    global _command
     _chosen.set(chosen)
+    _command = chosen
+
+
+@contextlib.contextmanager
+def one_command() -> Iterator[None]:
+    """One command: the language :func:`choose` picks within the block lasts until it ends."""
+    global _command
+    token = _chosen.set(None)
+    try:
+        yield
+    finally:
+        _chosen.reset(token)
+        _command = None
 
 
 @contextlib.contextmanager

@@ -14,7 +14,7 @@ def _number(text: str) -> int | float | str:
     if text.isdigit():
         return int(text)
     if is_number(text):
-        return float(text.rstrip("%")) / (100 if text.endswith("%") else 1)
+        return float(text.rstrip("%").replace(",", ".")) / (100 if text.endswith("%") else 1)
     return text
 
 

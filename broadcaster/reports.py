@@ -20,7 +20,7 @@ from pathlib import Path
 
 from broadcaster.airing_log import AIRING, ON_AIR, STATUSES, record_day
 from broadcaster.errors import InputError
-from broadcaster.messages import day_text, language, marked, moment_text, t
+from broadcaster.messages import day_text, language, marked, moment_text, number_text, t
 from broadcaster.values import is_number
 
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
@@ -192,8 +192,9 @@ def _airing_rows(records: tuple[dict, ...], ordered: bool = False) -> tuple[tupl
                   *((r.get("ordered_by") or "-", r.get("order_reason") or "-") if ordered else ())) for r in records)
 
 
-def sections(report: Report, every_status: bool = True) -> list[Section]:
-    """The report as titled tables of text; without ``every_status``, statuses that never happened are left out."""
+def sections(report: Report, every_status: bool = True, point: str | None = None) -> list[Section]:
+    """The report as titled tables of text; without ``every_status``, statuses that never happened are left out;
+    decimals with the language's decimal mark, or ``point``."""
     statuses = [s for s in STATUSES if every_status or s in ("aired", "failed", "missed")
                 or any(d.counts[s] for d in report.days)]
     airing_columns = (t("planned"), t("station"), t("output"), t("id"), t("title"), t("status"), t("reason"),
@@ -204,11 +205,13 @@ def sections(report: Report, every_status: bool = True) -> list[Section]:
                 (t("day"), t("station"), t("output"), t("planned"), *(t(s) for s in statuses), t("urgent"),
                  t("replays"), t("minutes aired"), t("reasons")),
                 tuple((day_text(d.day), d.station, d.output, str(d.planned), *(str(d.counts[s]) for s in statuses),
-                       str(d.urgent), str(d.replays), f"{d.minutes:.1f}", "; ".join(d.reasons)) for d in report.days)),
+                       str(d.urgent), str(d.replays), number_text(d.minutes, point=point), "; ".join(d.reasons)) for d in report.days)),
         Section(t("Minutes aired per topic"), (t("topic"), t("minutes"), t("share")),
-                tuple((s.name, f"{s.minutes:.1f}", f"{s.share:.1%}") for s in report.topics)),
+                tuple((s.name, number_text(s.minutes, point=point),
+                       number_text(s.share, share=True, point=point)) for s in report.topics)),
         Section(t("Minutes aired per language"), (t("language"), t("minutes"), t("share")),
-                tuple((s.name, f"{s.minutes:.1f}", f"{s.share:.1%}") for s in report.languages)),
+                tuple((s.name, number_text(s.minutes, point=point),
+                       number_text(s.share, share=True, point=point)) for s in report.languages)),
         Section(t("Not aired in full"), airing_columns, _airing_rows(report.problems)),
         Section(t("Urgent broadcasts"), urgent_columns, _airing_rows(report.urgent, ordered=True)),
         Section(t("Broadcasts aired before approval"), urgent_columns,
@@ -235,7 +238,7 @@ def report_csv(report: Report, warnings: tuple[str, ...] = ()) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerows([line] for line in heading(report, warnings))
     writer.writerow([])
-    for i, section in enumerate(sections(report)):
+    for i, section in enumerate(sections(report, point=".")):  # for software, as its heading says
         writer.writerow([section.title])
         writer.writerow(section.columns)
         writer.writerows(section.rows)
@@ -257,6 +260,11 @@ def write_html(report: Report, path: Path, title: str, warnings: tuple[str, ...]
 
 def _esc(value: object) -> str:
     return html.escape(str(value), quote=True)
+
+
+def _ddmm(day: str) -> str:
+    """'04/12' for the ISO day '2026-12-04': a chart's days as Vietnam writes them."""
+    return f"{day[8:10]}/{day[5:7]}"
 
 
 def topic_chart(report: Report) -> str:
@@ -288,11 +296,11 @@ def topic_chart(report: Report) -> str:
                 h = plot_h * minutes / peak
                 y -= h
                 parts.append(f'<rect class="bar" x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}" height="{h:.1f}" '
-                             f'fill="{colour[topic]}"><title>{_esc(day)} {_esc(topic)}: {minutes:.1f} '
+                             f'fill="{colour[topic]}"><title>{_esc(_ddmm(day))}/{day[:4]} {_esc(topic)}: {number_text(minutes)} '
                              f'{_esc(t("min"))}</title></rect>')
         if i % label_every == 0:
             parts.append(f'<text x="{x + bar / 2:.1f}" y="{top + plot_h + 14}" text-anchor="middle">'
-                         f'{_esc(day[5:])}</text>')
+                         f'{_esc(_ddmm(day))}</text>')
     parts.append(f'<text x="{left}" y="{top + plot_h + 32}">{_esc(t("minutes per day"))}</text>')
     for i, topic in enumerate(topics):
         x, y = left + (i % 4) * 170, height + 22 * (i // 4)

@@ -31,28 +31,29 @@ if TYPE_CHECKING:
 
 FOLDERS = ("scripts_text", "audio", "schedules", "data")
 
+# In Vietnamese, as the sample station's and the example schedule's: the people who edit it read Vietnamese.
 STATION_TEMPLATE = """\
-# Station configuration (see README). Times are in the station's time zone.
+# Cấu hình đài (xem README). Giờ tính theo múi giờ của đài.
 name: {name}
 timezone: Asia/Ho_Chi_Minh
-language: {language}              # the program's messages: vi (Tiếng Việt) or en (English)
+language: {language}              # thông báo của chương trình: vi (Tiếng Việt) hoặc en (tiếng Anh)
 audio:
-  target_lufs: -16        # integrated loudness, ITU-R BS.1770
-  true_peak_dbtp: -1      # true-peak ceiling
+  target_lufs: -16        # độ lớn tích hợp theo ITU-R BS.1770
+  true_peak_dbtp: -1      # trần đỉnh thực
   sample_rate: 44100
-  highpass_hz: 200        # horn loudspeakers play no bass: rumble, hum and DC go (0: off)
-  # lowpass_hz: 7000      # a gentle cut of hiss (0, the default: off)
-  # compress_ratio: 3     # evens out loud and soft passages for noisy outdoor listening (1: off)
-  # compress_threshold_db: -10   # where compression starts, in dB from the item's loudness
-  # pad_s: 0.3            # seconds of silence before and after each item
+  highpass_hz: 200        # loa nén không phát được âm trầm: bỏ tiếng ù, tiếng rung (0: tắt)
+  # lowpass_hz: 7000      # cắt nhẹ tiếng xì (mặc định 0: tắt)
+  # compress_ratio: 3     # nén dải động cho dễ nghe ngoài trời ồn (1: tắt)
+  # compress_threshold_db: -10   # ngưỡng nén, tính bằng dB so với độ lớn của bản tin
+  # pad_s: 0.3            # số giây im lặng trước và sau mỗi bản tin
 speech:
-  engine: espeak          # espeak: offline; gtts: Google's voice, online (falls back to espeak)
-  voice: vi               # the espeak-ng voice
+  engine: espeak          # espeak: đọc không cần mạng; gtts: giọng của Google, cần mạng (lỗi thì dùng espeak)
+  voice: vi               # giọng espeak-ng
   rate_wpm: 150
-  # timeout_s: 5          # gtts: seconds to wait for an answer
-  # retries: 2            # gtts: tries after the first
-  # fallback: espeak      # when gtts fails: espeak, or none
-  # dictionary: tu-dien.yaml   # the station's own readings, "written: spoken" lines
+  # timeout_s: 5          # gtts: số giây chờ trả lời
+  # retries: 2            # gtts: số lần thử lại sau lần đầu
+  # fallback: espeak      # khi gtts lỗi: espeak, hoặc none
+  # dictionary: tu-dien.yaml   # cách đọc riêng của đài, mỗi dòng "chữ viết: cách đọc"
 """
 
 EXAMPLE_SCHEDULE_FILE = "vi-du.yaml"
@@ -181,8 +182,7 @@ class Station:
         """The people of the station and their roles."""
         from broadcaster.content.users import Users
 
-        self.config
-        return Users(self.data_dir / "users.json", self.keys_dir / "admin.pub")
+        return Users(self.data_dir / "users.json", self.keys_dir / "admin.pub", tz=self.config.tz)
 
     @cached_property
     def airing_log(self) -> AiringLog:

@@ -38,4 +38,4 @@ def parse_date(value: Any, path: Path | str | None, line: int | None, key: str) 
 
 def is_number(text: str) -> bool:
     """Whether a report cell is a count, a decimal or a share."""
-    return text.replace(".", "", 1).rstrip("%").isdigit()
+    return text.replace(".", "", 1).replace(",", "", 1).rstrip("%").isdigit() and text.count(".") + text.count(",") < 2

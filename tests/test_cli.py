@@ -208,7 +208,7 @@ def test_init_creates_a_station_and_refuses_to_overwrite(tmp_path):
     assert result.exit_code == 0
     assert Station(target).config.name == "Đài xã Ea Kao: thử"
     assert all((target / d).is_dir() for d in ("scripts_text", "audio", "schedules", "data"))
-    again = runner.invoke(cli, ["init", str(target)])
+    again = runner.invoke(cli, ["--lang", "en", "init", str(target)])
     assert again.exit_code == 2 and "a station already exists here" in again.output
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 import time
 from zoneinfo import ZoneInfo
 
@@ -92,7 +93,11 @@ def test_missing_device_fails_the_item_and_is_logged(station_dir):
     assert "khong_co_loa" in records[0]["reason"]
 
 
-def test_demo_airs_through_the_default_device_and_leaves_the_station_alone(station_dir, clean_captures):
+def test_demo_airs_through_the_default_device_and_leaves_the_station_alone(station_dir, clean_captures, tmp_path,
+                                                                          monkeypatch):
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
     before = sorted(p.relative_to(station_dir) for p in station_dir.rglob("*"))
     started = time.monotonic()
     result = CliRunner().invoke(cli, ["demo"], obj=Station(station_dir), catch_exceptions=False)
@@ -101,5 +106,24 @@ def test_demo_airs_through_the_default_device_and_leaves_the_station_alone(stati
     assert "Playing to sound device 'default'" in result.output
     assert result.output.count("aired:") >= 1
     assert sorted(p.relative_to(station_dir) for p in station_dir.rglob("*")) == before
+    assert result.output.splitlines()[-1] == "The demo station is removed (--keep keeps it)"
+    assert list(temporary.iterdir()) == []  # no broadcaster-demo-* folder left behind
     played, _ = soundfile.read(captured("default_capture"), dtype="float32")
     assert np.abs(played).max() > 0.1
+
+
+def test_run_on_a_vietnamese_station_speaks_vietnamese_in_every_thread(station_dir, clean_captures, monkeypatch):
+    """What the playout and countdown threads print is in the station's language, not English."""
+    monkeypatch.delenv("BROADCASTER_LANG", raising=False)
+    approved_station(station_dir, ("gioi-thieu",))
+    config = station_dir / "station.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "language: vi\n", encoding="utf-8")
+    start = _start_soon()
+    write_schedule(station_dir, start.strftime("%H:%M:%S"), ["gioi-thieu"])
+
+    result = CliRunner().invoke(cli, ["run", "--exit-when-idle"], obj=Station(station_dir), catch_exceptions=False)
+
+    assert result.exit_code == 0, result.output
+    assert f"{start:%H:%M:%S} ĐANG PHÁT loa-xa: gioi-thieu" in result.output
+    assert "đã phát: gioi-thieu trên loa-xa" in result.output
+    assert "ON AIR" not in result.output and "aired:" not in result.output and "next:" not in result.output

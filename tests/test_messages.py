@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from broadcaster.messages import catalogue, language, speaking, t
+import threading
+
+from broadcaster.messages import catalogue, choose, language, one_command, speaking, t
 
 
 @pytest.fixture(autouse=True)
@@ -33,6 +35,26 @@ def test_the_language_variable_chooses_vietnamese_and_a_choice_overrides_it(monk
         assert t("the schedule is fine") == "the schedule is fine"
     with speaking(None):  # nothing chosen by the command line: the variable holds
         assert t("the schedule is fine") == "lịch phát không có lỗi"
+
+
+def test_the_threads_a_command_starts_speak_its_language_until_it_ends():
+    heard = []
+
+    def speak() -> None:
+        heard.append(t("the schedule is fine"))
+        with speaking("en"):  # a thread that chooses (a web request) keeps its own
+            heard.append(t("the schedule is fine"))
+
+    with one_command():
+        choose("vi")
+        thread = threading.Thread(target=speak)
+        thread.start()
+        thread.join()
+    assert heard == ["lịch phát không có lỗi", "the schedule is fine"]
+    thread = threading.Thread(target=speak)
+    thread.start()
+    thread.join()
+    assert heard[2:] == ["the schedule is fine"] * 2
 
 
 def test_a_language_without_a_catalogue_stays_english(monkeypatch):

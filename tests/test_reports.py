@@ -174,3 +174,12 @@ def test_report_files_carry_the_altered_log_warning(tmp_path):
     write_csv(report, path, ("WARNING: the log was ALTERED (x: y: z)",))
     with path.open(encoding="utf-8-sig", newline="") as f:
         assert next(csv.reader(f)) == ["WARNING: the log was ALTERED (x: y: z)"]
+
+
+def test_the_topic_chart_writes_days_as_vietnam_does(tmp_path):
+    from broadcaster.reports import topic_chart
+
+    report = build_report(known_log(tmp_path).query(DAY1, DAY2, kind=None), DAY1, DAY2)
+    chart = topic_chart(report)
+    assert ">24/11</text>" in chart and "<title>24/11/2026 covid-prevention: 2.0 " in chart
+    assert "11-24" not in chart and "2026-11-24" not in chart

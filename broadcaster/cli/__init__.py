@@ -14,7 +14,7 @@ from broadcaster import __version__
 from broadcaster.config import declared_language
 from broadcaster.errors import BroadcasterError
 from broadcaster.messages import (CLICK_MODULES, LANGUAGE_VARIABLE, LANGUAGES, SOURCE_LANGUAGE, choose, marked,
-                                   speaking, t, translated)
+                                   one_command, speaking, t, translated)
 from broadcaster.station import Station
 
 DEFAULT_LANGUAGE = "vi"  # of the messages where no readable station chooses one
@@ -124,6 +124,19 @@ class SpokenGroup(click.Group, SpokenCommand):
     command_class = SpokenCommand
     group_class = type  # the groups under it are of its class
 
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        """The command named first in ``args``; a mistyped name is told with the nearest ones."""
+        try:
+            return super().resolve_command(ctx, args)
+        except click.UsageError as exc:
+            import difflib
+
+            close = difflib.get_close_matches(args[0], self.list_commands(ctx), n=2)
+            if not close or exc.ctx is None or args[0] in self.list_commands(ctx):
+                raise
+            raise click.UsageError(f"{exc.message} " + t("Did you mean: {names}?", names=", ".join(close)),
+                                   exc.ctx) from None
+
 
 class BoundaryGroup(SpokenGroup):
     """The root group: one language from the help and click's usage errors to the last line; every
@@ -133,7 +146,7 @@ class BoundaryGroup(SpokenGroup):
 
     def main(self, *args, **kwargs):
         """Run the command line; the language that parse_args chooses lasts until it ends."""
-        with speaking(None):
+        with one_command():
             return super().main(*args, **kwargs)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:

@@ -25,15 +25,36 @@ def now_of(station: Station) -> dt.datetime:
     return SystemClock(station.config.tz).now()
 
 
+def hidden_answer(prompt: str, name: str) -> str:
+    """An answer typed without echo at a terminal; from a pipe, its next line as it is (Python's getpass would
+    warn, in English, that it cannot hide what nobody sees typed)."""
+    stdin = click.get_text_stream("stdin")
+    if stdin.isatty():
+        # An empty answer ends the prompt instead of asking forever.
+        return click.prompt(prompt, hide_input=True, default="", show_default=False)
+    click.echo(f"{prompt}: ")
+    line = stdin.readline()
+    if not line:
+        raise click.UsageError(t("no passphrase given for {name}: nothing on standard input (type it at a terminal, "
+                                 "or set BROADCASTER_PASSPHRASE)", name=name))
+    return line.rstrip("\r\n")
+
+
 def passphrase_of(name: str, variable: str = "BROADCASTER_PASSPHRASE") -> str:
     """The passphrase of ``name``: the environment ``variable`` for scripts, else asked for without echo."""
     if variable in os.environ:
         return os.environ[variable]
-    # An empty answer (or none, with no terminal) ends the prompt instead of asking forever.
-    answer = click.prompt(t("Passphrase of {name}", name=name), hide_input=True, default="", show_default=False)
+    answer = hidden_answer(t("Passphrase of {name}", name=name), name)
     if not answer:
         raise click.UsageError(t("no passphrase given for {name}", name=name))
     return answer
+
+
+def person_passphrase(station: Station, name: str) -> tuple[str, str]:
+    """A person of the station (their name as the station spells it) and their passphrase, asked for only
+    once the name is known to be theirs."""
+    person = station.users.find(name).name
+    return person, passphrase_of(person)
 
 
 @cli.group()
@@ -61,8 +82,8 @@ def add_command(station: Station, files: tuple[Path, ...], by: str, ident: str |
         raise click.UsageError(t("--title names one announcement: give one file at a time"))
     # every file is checked before any is added
     read = [station.content.read_file(path, ident, lang, topic, title) for path in files]
-    signer = station.users.unlock(by, passphrase_of(by), {"operator", "officer", "supervisor"}, t("add content")) \
-        if by else None
+    signer = station.users.unlock(*person_passphrase(station, by), {"operator", "officer", "supervisor"},
+                                  t("add content")) if by else None
     now = now_of(station)
     for ann in read:
         entry, outcome = station.content.add(ann, now, signer=signer)
@@ -154,15 +175,18 @@ def show_command(station: Station, ident: str) -> None:
             console.print(v.text, markup=False)
             console.print(t("Spoken as (numbers, dates and abbreviations in words):"))
             console.print(station.renders.spoken(v).text, markup=False)
+    from broadcaster.services.content import EDITED_BY_FILE  # loaded by the station's content service anyway
+
     console.print(t("History:"))
     for h in station.library.history(ident):
-        line = f"  {moment_text(h['at'])}  {t(h['action'])}  {h['by'] or '-'}  {h['fingerprint'][:16]}"
+        by = t(h["by"]) if h["by"] == EDITED_BY_FILE else h["by"] or "-"
+        line = f"  {moment_text(h['at'])}  {t(h['action'])}  {by}  {h['fingerprint'][:16]}"
         console.print(line + (f"  {h['reason']}" if h.get("reason") else ""), markup=False)
 
 
 def _decide(station: Station, ident: str, action: str, by: str, reason: str = "") -> None:
     station.content.entry(ident, now_of(station))  # an unknown id is reported before anyone types a passphrase
-    passphrase = passphrase_of(by)  # asked before the spinner starts
+    by, passphrase = person_passphrase(station, by)  # asked before the spinner starts
     with working(t("rendering the audio…") if action == APPROVED else ""):
         entry = station.content.decide(ident, action, by, passphrase, now_of(station), reason)
     console.print(t("{id}: {status} by {name}", id=ident, status=t(entry.status), name=entry.decision.by),
@@ -183,7 +207,7 @@ def _decide(station: Station, ident: str, action: str, by: str, reason: str = ""
 def claim_command(station: Station, ident: str, by: str) -> None:
     """Sign the current version as yours (an officer, with their passphrase), e.g. after editing its file."""
     station.content.entry(ident, now_of(station))  # an unknown id is reported before anyone types a passphrase
-    entry = station.content.claim(ident, by, passphrase_of(by), now_of(station))
+    entry = station.content.claim(ident, *person_passphrase(station, by), now_of(station))
     console.print(t("{id}: the current version is now made by {name}", id=entry.id,
                     name=station.library.maker(entry.id)), markup=False)
 

@@ -11,10 +11,12 @@ from rich.console import Console
 from rich.live import Live
 from rich.text import Text
 
+from broadcaster.errors import BroadcasterError
 from broadcaster.messages import t
 from broadcaster.schedule.plan import Plan, PlannedAiring
 
 TICK_S = 1.0
+AHEAD_DAYS = 7  # how far the countdown looks for the next airing when the plans run made are done
 
 
 def until(seconds: float) -> str:
@@ -40,9 +42,22 @@ class Countdown:
         self.live: Live | None = None
         self.lock = threading.Lock()  # ticked by its own thread, and by `run` as it plans
 
-    def plan(self, plan: Plan) -> None:
-        """Take a day's (new) plan."""
-        self.plans[plan.day] = plan.airings
+    def plan(self, plan: Plan, plan_of: Callable[[dt.date], Plan] | None = None) -> None:
+        """Take a day's (new) plan; when nothing of it is still to air, the plans of the days after it (made
+        by ``plan_of``) until one airs something, so that the line names tomorrow's first airing."""
+        with self.lock:
+            self.plans[plan.day] = plan.airings
+            for later in sorted(day for day in self.plans if day > plan.day):
+                del self.plans[later]  # made from files that may have changed since
+        now, day, last = self.now(), plan.day, plan.day + dt.timedelta(days=AHEAD_DAYS)
+        while plan_of is not None and day < last and not any(a.start > now for a in plan.airings):
+            day += dt.timedelta(days=1)
+            try:
+                plan = plan_of(day)
+            except BroadcasterError:
+                return  # run says why when it comes to that day
+            with self.lock:
+                self.plans[day] = plan.airings
 
     def line(self) -> str:
         """'next: TITLE on OUTPUT at 07:00, in 12 min', or that nothing is left to air in the plans."""

@@ -10,7 +10,7 @@ import click
 
 from broadcaster.cli import cli
 from broadcaster.cli.output import DATE, console, table
-from broadcaster.messages import t
+from broadcaster.messages import day_text, moment_text, t
 from broadcaster.station import Station
 
 DB_HELP = "PostgreSQL URL, postgresql://user:password@host/db (also BROADCASTER_HUB_DB; default: the private " \
@@ -45,6 +45,7 @@ def serve_command(db: str | None, data: Path, host: str, port: int) -> None:
     console.print(t("hub key {fingerprint}; schema {revision}", fingerprint=fingerprint(public_raw(opened.key)),
                     revision=opened.revision))
     serve(opened, host, port, ready=lambda url: console.print(t("hub listening on {url}", url=url)))
+    console.print(t("stopped"))  # serving ends only on Ctrl+C or SIGTERM
 
 
 @hub.command("demo")
@@ -56,18 +57,20 @@ def demo_command(db: str | None, data: Path, port: int, days: int) -> None:
     """A hub with two simulated stations that join it and sync; their report; then serve until Ctrl+C."""
     import threading
 
-    from broadcaster.hub import utc_now
+    from broadcaster.hub import PROVINCE_TZ, utc_now
     from broadcaster.hub.demo import DEMO_PASSPHRASE, DEMO_PEOPLE, start_demo
     from broadcaster.hub.reports import cells, columns, hub_report
     from broadcaster.hub.server import interrupted_by_sigterm, open_hub
 
     opened = open_hub(db, data, utc_now())
     demo = start_demo(opened, data / "stations", port, days, lambda text: console.print(text, markup=False))
-    today = utc_now().date()
+    # the simulated logs hold the ``days`` days before the stations' today
+    end = utc_now().astimezone(PROVINCE_TZ).date() - dt.timedelta(days=1)
+    start = end - dt.timedelta(days=days - 1)
     with opened.engine.connect() as conn:
-        rows = hub_report(conn, today - dt.timedelta(days=days + 1), today)
-    table(t("Airings from {start} to {end}", start=(today - dt.timedelta(days=days + 1)).isoformat(),
-            end=today.isoformat()), columns(), [cells(r) for r in rows])
+        rows = hub_report(conn, start, end)
+    table(t("Airings from {start} to {end}", start=day_text(start), end=day_text(end)), columns(),
+          [cells(r) for r in rows])
     console.print(t("hub listening on {url}; the stations are in {folder}; Ctrl+C stops", url=demo.url,
                     folder=data / "stations"))
     console.print(t("the hub's pages: {url}/ (log in as {officer}, an officer, or {approver}, an approver, with the "
@@ -78,6 +81,7 @@ def demo_command(db: str | None, data: Path, port: int, days: int) -> None:
             threading.Event().wait()
     except KeyboardInterrupt:
         demo.stop()
+    console.print(t("stopped"))
 
 
 def _engine(db: str | None, data: Path):
@@ -155,7 +159,7 @@ def revoke_command(station_id: str, db: str | None, data: Path) -> None:
 @db_option
 def stations_command(db: str | None, data: Path) -> None:
     """List the stations of the hub, their keys and when they were last seen."""
-    from broadcaster.hub import stations
+    from broadcaster.hub import PROVINCE_TZ, stations
     from broadcaster.trust.keys import fingerprint
 
     with _engine(db, data).connect() as conn:
@@ -163,7 +167,7 @@ def stations_command(db: str | None, data: Path) -> None:
     table(t("Stations"), [t("station"), t("name"), t("commune"), t("key"), t("last seen"), t("log"), t("state")],
           [[r.id, r.name or "-", (r.area or "-") + (" " + t("(drill)") if r.drill else ""),
             fingerprint(bytes(r.public_key)) if r.public_key else "-",
-            r.last_seen.isoformat(timespec="seconds") if r.last_seen else "-", str(r.log_seq),
+            moment_text(r.last_seen.astimezone(PROVINCE_TZ)) if r.last_seen else "-", str(r.log_seq),
             t("revoked") if r.revoked_at else t("joined") if r.public_key else t("enrolled")] for r in rows])
 
 
@@ -263,7 +267,7 @@ def report_command(db: str | None, data: Path, start: dt.date | None, end: dt.da
     if fmt == "csv":
         click.echo(report_csv(rows), nl=False)
     else:
-        table(t("Airings from {start} to {end}", start=start.isoformat(), end=end.isoformat()), columns(),
+        table(t("Airings from {start} to {end}", start=day_text(start), end=day_text(end)), columns(),
               [cells(r) for r in rows])
 
 

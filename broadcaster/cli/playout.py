@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Callable, Iterator
 import click
 
 from broadcaster.cli import cli
-from broadcaster.cli.content import now_of, passphrase_of
+from broadcaster.cli.content import now_of, person_passphrase
 from broadcaster.cli.countdown import Countdown
 from broadcaster.cli.logs import print_records
 from broadcaster.cli.output import console, console_copied_to, hms, working
@@ -116,7 +116,7 @@ def run_command(station: Station, operator: str, exit_when_idle: bool, log_file:
 
     def on_plan(plan: Plan, why: str) -> None:
         _print_plan(plan, why)
-        countdown.plan(plan)
+        countdown.plan(plan, lambda day: station.planner.plan(day, clock.now()))
         countdown.tick()  # at once, under the plan it follows
 
     hub = hub_loops(station, clock, say)
@@ -177,7 +177,7 @@ def urgent_command(station: Station, ident: str, outputs: tuple[str, ...], level
     if until_at is not None and until_at <= now:
         raise InputError(t("--until {until} has already passed today", until=until))
     chosen = parse_policy(policy) if policy else DEFAULT_POLICY[level]
-    passphrase = passphrase_of(by) if by else ""  # asked before the spinner starts
+    by, passphrase = person_passphrase(station, by) if by else (by, "")  # asked before the spinner starts
     with working(t("rendering the audio…")):
         request = station.playout.urgent_request(ident, list(outputs), level, chosen, every_s, until_at, by, passphrase,
                                          reason, now)
@@ -217,11 +217,15 @@ def play_command(station: Station, ident: str, language: str | None, device: str
 
 
 @cli.command("demo")
+@click.option("--keep", is_flag=True, help="Keep the demo station's temporary folder (its log, its renders).")
 @click.pass_obj
-def demo_command(station: Station) -> None:
+def demo_command(station: Station, keep: bool) -> None:
     """Air a short programme of the sample station, starting in a few seconds, and show the log."""
+    played_to_file = False
 
     def ready(plan: Plan, sink, why: str | None) -> None:
+        nonlocal played_to_file
+        played_to_file = bool(why)
         if why:
             console.print(t("No sound device ({why}): playing to {sink}", why=why, sink=sink.describe()),
                           markup=False)
@@ -230,9 +234,22 @@ def demo_command(station: Station) -> None:
         for a in plan.airings:
             console.print(f"  {hms(a.start)}–{hms(a.end)}  {a.announcement}  {a.title}", markup=False)
 
+    import shutil
+    import tempfile
+
     from broadcaster.demo import run_demo  # the playout engine, only when it runs
 
-    result = run_demo(station, SystemClock(station.config.tz), [print_event], on_ready=ready)
-    print_records(t("Airing log of the demo"), result.records)
-    console.print(t("The demo station is in {folder}", folder=result.station.root))
+    folder = Path(tempfile.mkdtemp(prefix="broadcaster-demo-"))
+    try:
+        result = run_demo(station, SystemClock(station.config.tz), [print_event], workdir=folder, on_ready=ready)
+        print_records(t("Airing log of the demo"), result.records)
+    finally:
+        # what was played to a WAV file is kept, to be listened to
+        kept = keep or played_to_file
+        if not kept:
+            shutil.rmtree(folder, ignore_errors=True)
+    if kept:
+        console.print(t("The demo station is in {folder}", folder=result.station.root))
+    else:
+        console.print(t("The demo station is removed (--keep keeps it)"))
 

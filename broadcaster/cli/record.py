@@ -11,7 +11,7 @@ from rich.live import Live
 from rich.text import Text
 
 from broadcaster.cli import cli
-from broadcaster.cli.content import now_of, passphrase_of
+from broadcaster.cli.content import now_of, person_passphrase
 from broadcaster.cli.output import console
 from broadcaster.content.announcement import MAX_CLIP_S
 from broadcaster.messages import t
@@ -68,7 +68,8 @@ def record_command(station: Station, ident: str, lang: str, title: str | None, t
         raise click.UsageError(t("there is no keyboard to press Enter on: say how long to record with --seconds"))
     microphone = Microphone(device)
     # Asked before anyone speaks: a take is not made for a name that cannot sign it.
-    signer = station.users.unlock(by, passphrase_of(by), {"operator", "officer", "supervisor"}, t("add content")) \
+    signer = station.users.unlock(*person_passphrase(station, by), {"operator", "officer", "supervisor"},
+                                  t("add content")) \
         if by else None
 
     def started() -> None:

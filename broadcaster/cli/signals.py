@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from broadcaster.cli import cli
-from broadcaster.cli.content import passphrase_of
+from broadcaster.cli.content import person_passphrase
 from broadcaster.cli.output import console
 from broadcaster.messages import t
 from broadcaster.station import Station
@@ -21,5 +21,5 @@ def signal() -> None:
 @click.pass_obj
 def accept_command(station: Station, by: str) -> None:
     """Seal the signal files named by station.yaml and the schedule as they are now (after a chime changed)."""
-    for relative in station.renders.accept_signals(by, passphrase_of(by)):
+    for relative in station.renders.accept_signals(*person_passphrase(station, by)):
         console.print(t("{path}: accepted", path=relative), markup=False)

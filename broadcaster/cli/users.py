@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
+import os
+
 import click
 
 from broadcaster.cli import cli
-from broadcaster.cli.content import now_of, passphrase_of
+from broadcaster.cli.content import hidden_answer, now_of, person_passphrase
 from broadcaster.cli.output import table
 from broadcaster.content.users import MIN_PASSPHRASE, ROLES
 from broadcaster.messages import t
 from broadcaster.station import Station
+
+
+def new_passphrase(name: str, variable: str) -> str:
+    """A new passphrase for ``name``: the environment ``variable`` for scripts, else asked for twice."""
+    if variable in os.environ:
+        return os.environ[variable]
+    asked = t("New passphrase for {name} (at least {n} characters)", name=name, n=MIN_PASSPHRASE)
+    answer = hidden_answer(asked, name)
+    if hidden_answer(t("Repeat for confirmation"), name) != answer:
+        raise click.UsageError(t("the two passphrases typed for {name} differ", name=name))
+    return answer
 
 
 @cli.group()
@@ -28,11 +41,9 @@ def add_command(station: Station, name: str, role: str, admin: str | None) -> No
     first = not station.users.names()
     allowed_by = None
     if admin and not first:
-        allowed_by = (admin, passphrase_of(admin))
+        allowed_by = person_passphrase(station, admin)
         station.users.authenticate(*allowed_by, {"supervisor"}, t("add people"))
-    passphrase = click.prompt(t("New passphrase for {name} (at least {n} characters)", name=name, n=MIN_PASSPHRASE),
-                              hide_input=True, confirmation_prompt=t("Repeat for confirmation"), default="",
-                              show_default=False)
+    passphrase = new_passphrase(name, "BROADCASTER_PASSPHRASE" if first else "BROADCASTER_NEW_PASSPHRASE")
     station.users.add(name, role, passphrase, now_of(station), allowed_by)
     click.echo(t("{name} added as {role}", name=name, role=t(role)))
     if first:
@@ -56,9 +67,7 @@ def list_command(station: Station, wide: bool) -> None:
 @click.pass_obj
 def reset_command(station: Station, name: str, admin: str) -> None:
     """Give a person who forgot their passphrase a new one (and a new key; the old one stays for what it signed)."""
-    allowed_by = (admin, passphrase_of(admin))
-    passphrase = click.prompt(t("New passphrase for {name} (at least {n} characters)", name=name, n=MIN_PASSPHRASE),
-                              hide_input=True, confirmation_prompt=t("Repeat for confirmation"), default="",
-                              show_default=False)
+    allowed_by = person_passphrase(station, admin)
+    passphrase = new_passphrase(name, "BROADCASTER_NEW_PASSPHRASE")
     station.users.reset(name, passphrase, now_of(station), allowed_by)
     click.echo(t("{name} has a new passphrase", name=name))

@@ -47,9 +47,10 @@ def is_text_file(path: Path) -> bool:
 
 
 def read_announcement(path: Path, topics: tuple[str, ...] | None = None,
-                      given: dict[str, str] | None = None) -> Announcement:
+                      given: dict[str, str] | None = None, kept: dict[str, str] | None = None) -> Announcement:
     """Read and check an announcement text file or document (its topic among ``topics``, when given), the
-    fields in ``given`` (id, topic, title) over its header's; every problem is an InputError naming file and line."""
+    fields in ``given`` (id, topic, title) over its header's, those in ``kept`` where its header has none;
+    every problem is an InputError naming file and line."""
     if is_document(path):
         data = document_text(path, read_file_bytes(path, MAX_DOCUMENT_BYTES)).encode("utf-8")
         if len(data) > MAX_TEXT_BYTES:
@@ -58,7 +59,7 @@ def read_announcement(path: Path, topics: tuple[str, ...] | None = None,
     else:
         data = read_file_bytes(path, MAX_TEXT_BYTES)
     text, _ = decode_announcement_text(data, path)
-    return parse_announcement(text, path, topics, given)
+    return parse_announcement(text, path, topics, given, kept)
 
 
 def parse_header(text: str, path: Path, topics: tuple[str, ...] | None = None) -> tuple[dict[str, Any], str, int]:
@@ -108,10 +109,13 @@ def parse_fields(lines: list[str], path: Path, first_line: int) -> dict[str, tup
 
 
 def parse_announcement(text: str, path: Path, topics: tuple[str, ...] | None = None,
-                       given: dict[str, str] | None = None) -> Announcement:
+                       given: dict[str, str] | None = None, kept: dict[str, str] | None = None) -> Announcement:
     """Split header and body, check both, and build an announcement with one text variant (``given``: id,
-    topic or title from the command line, over the header's)."""
+    topic or title from the command line, over the header's; ``kept``: the library's, where the header has none)."""
     header, body, body_line = parse_header(text, path, topics)
+    for key, value in (kept or {}).items():
+        if value and key not in header:
+            header[key] = value
     for key, value in (given or {}).items():
         if value:
             header[key] = value
@@ -126,9 +130,22 @@ def parse_announcement(text: str, path: Path, topics: tuple[str, ...] | None = N
         raise InputError(t("no speech engine speaks '{lang}': record a clip in that language and add it with "
                            "'broadcaster content add CLIP --id ID --lang {lang}'", lang=language),
                          path=path, line=header.get("_lines", {}).get("language"))
-    title = header.pop("title", None) or body.split("\n", 1)[0][:80]
+    title = header.pop("title", None) or heading_of(body)
     return build(header, path, title=title, variants=(Variant(language=language, kind=TEXT, text=body,
                                                                source=str(path)),))
+
+
+# The lines an official document opens with before its heading: the national motto, the document's number,
+# the place and date ("Đăk Lăk, ngày 06 tháng 8 năm 2021"); none of them names the announcement.
+PREAMBLE = re.compile(r"^(CỘNG H(OÀ|ÒA) XÃ HỘI|Độc lập\s*[-–—]\s*Tự do|Số\s*:\s*\S*/|.*\bngày\s+\d{1,2}\s+tháng\s+\d{1,2}"
+                      r"\s+năm\s+\d{4}\s*$)", re.IGNORECASE)
+
+
+def heading_of(body: str) -> str:
+    """A text's title when its header has none: its first line that is not an official preamble line."""
+    lines = [line.strip(" *#_-\t") for line in body.split("\n")]
+    lines = [line for line in lines if any(c.isalnum() for c in line)]
+    return next((line for line in lines if not PREAMBLE.match(line)), lines[0])[:80]
 
 
 def build(header: dict[str, Any], path: Path, **fields: Any) -> Announcement:

@@ -84,11 +84,12 @@ class Users:
     """The people of a station, in one TinyDB file; the admin's public key beside it in ``root``; failed
     passphrase tries in a file of their own (a wrong passphrase changes nothing else)."""
 
-    def __init__(self, path: Path, root: Path, clock: Callable[[], float] = time.time):
+    def __init__(self, path: Path, root: Path, clock: Callable[[], float] = time.time, tz: dt.tzinfo | None = None):
         self.store = Store(path)
         self.root = root
         self.tries = Store(path.with_name("tries.json"))
         self.clock = clock
+        self.tz = tz  # the station's, in which a lock's end is told (not the computer's)
 
     def names(self) -> list[tuple[str, str]]:
         """(name, role) of everyone, by name."""
@@ -266,8 +267,7 @@ class Users:
         now = self.clock()
         failures = self._failures(person.name) if counted else []
         if len(failures) >= MAX_TRIES and now - failures[-1] < LOCK_S:
-            raise LockedError(t("{name} gave a wrong passphrase {n} times: locked until {time}", name=person.name,
-                              n=len(failures), time=time.strftime("%H:%M", time.localtime(failures[-1] + LOCK_S))))
+            raise self._locked(person.name, len(failures), failures[-1])
         sealed = record.get("key")
         if not isinstance(sealed, dict) or sealed.get("public") != person.public:
             raise StorageError(t("the sealed key of {name} is damaged", name=person.name), path=self.store.path)
@@ -277,11 +277,26 @@ class Users:
             if counted:
                 with self.tries.transaction() as db:
                     db.table("failures").insert({"name": person.name, "at": now})
-            raise AuthError(t("wrong passphrase for {name}", name=person.name)) from None
+            left = MAX_TRIES - len(failures) - 1
+            if counted and left <= 0:
+                raise self._locked(person.name, len(failures) + 1, now) from None
+            if not counted or not failures:
+                raise AuthError(t("wrong passphrase for {name}", name=person.name)) from None
+            # from the second wrong try in a row: how near the lock is
+            raise AuthError(t("wrong passphrase for {name}; {tries} before it is locked for {m} minutes",
+                              name=person.name, tries=t("{n} more try", n=left) if left == 1 else t("{n} more tries", n=left),
+                              m=LOCK_S // 60)) from None
         if failures:
             with self.tries.transaction() as db:  # a right passphrase ends a run of wrong ones; they stay recorded
                 db.table("failures").update({"cleared": True}, lambda r: r.get("name") == person.name)
         return Signer(person.name, person.role, key)
+
+    def _locked(self, name: str, n: int, last: float) -> LockedError:
+        """The lock after ``n`` wrong passphrases, the last at ``last``: until when (station time), and what to do."""
+        until = dt.datetime.fromtimestamp(last + LOCK_S, dt.timezone.utc).astimezone(self.tz)
+        return LockedError(t("{name} gave a wrong passphrase {n} times: locked until {time}; try again then, or ask "
+                             "a supervisor to reset it (broadcaster user reset \"{name}\" --admin NAME)",
+                             name=name, n=n, time=until.strftime("%H:%M")))
 
     def _failures(self, name: str) -> list[float]:
         """When ``name`` gave wrong passphrases since their last right one, oldest first."""

@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection
 
 from broadcaster.airing_log import STATUSES
 from broadcaster.errors import InputError
-from broadcaster.messages import t
+from broadcaster.messages import number_text, t
 
 _COUNTS = ",\n       ".join(f"coalesce(sum(airings) FILTER (WHERE \"trigger\" = 'schedule' AND status = '{s}'), 0) AS {s}"
                             for s in STATUSES)
@@ -58,10 +58,10 @@ def columns() -> list[str]:
             t("minutes")]
 
 
-def cells(row: StationAnnouncement) -> list[str]:
-    """A row as text cells, in the order of :func:`columns`."""
+def cells(row: StationAnnouncement, point: str | None = None) -> list[str]:
+    """A row as text cells, in the order of :func:`columns` (decimals with the language's mark, or ``point``)."""
     return [row.station, row.announcement, str(row.planned), *[str(row.counts[s]) for s in STATUSES],
-            str(row.urgent), str(row.replays), f"{row.minutes:.1f}"]
+            str(row.urgent), str(row.replays), number_text(row.minutes, point=point)]
 
 
 def report_csv(rows: list[StationAnnouncement]) -> str:
@@ -69,5 +69,5 @@ def report_csv(rows: list[StationAnnouncement]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns())
-    writer.writerows(cells(r) for r in rows)
+    writer.writerows(cells(r, point=".") for r in rows)  # for software, as the station's CSV
     return out.getvalue()

@@ -17,8 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.engine import Engine
 
-from broadcaster.errors import StorageError
-from broadcaster.hub.database import embedded_url, engine_for, migrate
+from broadcaster.errors import InputError, StorageError
+from broadcaster.hub.database import PGDATA, embedded_url, engine_for, migrate
 from broadcaster.hub.fanout import MAX_WAITERS
 from broadcaster.hub.identity import KEY_FILE, hub_key
 from broadcaster.hub.schema import hub_identity
@@ -45,8 +45,11 @@ class Hub:
     revision: str
 
 
-def open_database(db: str | None, data: Path) -> Engine:
-    """The engine on ``db`` (or on the private server in ``data`` when ``db`` is None), schema up to date."""
+def open_database(db: str | None, data: Path, create: bool = False) -> Engine:
+    """The engine on ``db`` (or on the private server in ``data`` when ``db`` is None), schema up to date; a
+    private server is made in a new folder only when ``create`` (serving a hub, not asking one)."""
+    if not db and not create and not (Path(data) / PGDATA).is_dir():
+        raise InputError(t("no hub in {data}; give --data FOLDER or --db URL", data=data))
     if not db:
         with warnings.catch_warnings():  # platformdirs warns when XDG_RUNTIME_DIR is unset (a service, a container)
             warnings.simplefilter("ignore")
@@ -58,7 +61,7 @@ def open_database(db: str | None, data: Path) -> Engine:
 
 def open_hub(db: str | None, data: Path, now: dt.datetime) -> Hub:
     """The hub of ``data`` on ``db``, with every migration applied and its key recorded in the database."""
-    engine = open_database(db, data)
+    engine = open_database(db, data, create=True)
     key = hub_key(Path(data))
     with engine.begin() as conn:
         conn.execute(insert(hub_identity).values(id=1, public_key=public_raw(key), since=now).on_conflict_do_update(

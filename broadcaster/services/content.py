@@ -13,17 +13,16 @@ from broadcaster.content.clips import CLIP_EXTENSIONS, decode_clip, file_sha256,
 from broadcaster.content.library import (APPROVED, EDITED, REJECTED, RETIRED, Entry, FourEyesError, merged,
                                          unknown_announcement)
 from broadcaster.content.documents import DOCUMENT_EXTENSIONS, OLD_FORMATS
-from broadcaster.content.textfile import (MAX_TEXT_BYTES, TEXT_EXTENSIONS, build, check_topic, is_text_file,
-                                          parse_announcement, read_announcement,
-                                          read_sidecar)
+from broadcaster.content.textfile import (MAX_TEXT_BYTES, TEXT_EXTENSIONS, build, check_topic, heading_of,
+                                          is_text_file, parse_announcement, read_announcement, read_sidecar)
 from broadcaster.content.users import Signer
 from broadcaster.errors import BroadcasterError, InputError
-from broadcaster.messages import t
+from broadcaster.messages import marked, t
 
 if TYPE_CHECKING:
     from broadcaster.station import Station
 
-EDITED_BY_FILE = "(file edited)"
+EDITED_BY_FILE = marked("(file edited)")  # who made a version: shown through t()
 
 
 class Content:
@@ -39,10 +38,11 @@ class Content:
             return read_announcement(path)
         return self.station.library.get(source).announcement
 
-    def read_text(self, path: Path, given: dict[str, str] | None = None) -> Announcement:
+    def read_text(self, path: Path, given: dict[str, str] | None = None,
+                  kept: dict[str, str] | None = None) -> Announcement:
         """Read and check an announcement text file or document for this station (its topic one of the
-        station's); ``given``: id, topic or title over its header's."""
-        ann = read_announcement(Path(path), self.station.config.topics, given)
+        station's); ``given``: id, topic or title over its header's; ``kept``: those where its header has none."""
+        ann = read_announcement(Path(path), self.station.config.topics, given, kept)
         variant = ann.variants[0]
         return ann.with_variant(Variant(variant.language, variant.kind, text=variant.text,
                                         source=self.station.relative(path)))
@@ -245,10 +245,14 @@ class Content:
                 keep_clip(path, self.station.clips_dir, new_variant.clip_sha256)
                 self.station.library.add_variant(entry.id, new_variant, now, EDITED_BY_FILE)
             return
-        ann = self.read_text(path)
+        old = entry.announcement
+        # What the command line chose (--id, --topic, --title) stays unless the file's header now says
+        # otherwise; a title that was the text's first heading follows the text.
+        derived = old.title == heading_of(variant.text)
+        ann = self.read_text(path, kept={"id": entry.id, "topic": old.topic, "title": "" if derived else old.title})
         if ann.id != entry.id:
             raise InputError(t("its id is now '{id}'", id=ann.id), path=path)
-        new = merged(entry.announcement, ann)
+        new = merged(old, ann)
         if new != entry.announcement:
             self.station.library.put(new, now, EDITED_BY_FILE, action=EDITED)
 

@@ -6,7 +6,8 @@ import datetime as dt
 
 from flask import Flask
 
-from broadcaster.messages import length_text
+from broadcaster.content.announcement import LANGUAGES
+from broadcaster.messages import length_text, translated
 from broadcaster.web.pages import served
 
 
@@ -51,8 +52,19 @@ def duration(seconds: object) -> str:
     return length_text(None if seconds is None else float(seconds))
 
 
+def topic(code: str) -> str:
+    """A topic by the station's name for it (a built-in one's through the catalogue): 'Thông tin chung'."""
+    names = served().station.config.topic_names
+    return translated(names[code]) if code in names else code
+
+
+def language(code: str) -> str:
+    """A language of the content by its name: 'Tiếng Việt', 'Ê Đê'."""
+    return LANGUAGES.get(code, code)
+
+
 def register(app: Flask) -> None:
     """Make the filters available to every template."""
     for name, function in (("date", date), ("time", time), ("clock", clock), ("datetime", datetime),
-                           ("duration", duration)):
+                           ("duration", duration), ("topic", topic), ("language", language)):
         app.add_template_filter(function, name)

@@ -15,6 +15,7 @@ from broadcaster.content.textfile import parse_announcement
 from broadcaster.errors import BroadcasterError, InputError
 from broadcaster.messages import marked, t
 from broadcaster.playout.preview import rendition
+from broadcaster.services.content import EDITED_BY_FILE
 from broadcaster.web.auth import EVERYONE, person, requires
 from broadcaster.web.pages import now, served, station
 
@@ -49,7 +50,7 @@ def page():
         rows.append((entry, shown))
     return render_template("library.html", rows=rows[:SHOWN], found=len(rows), statuses=STATUSES,
                            topics=station().config.topics, languages=LANGUAGES, query=query, status=status,
-                           topic=topic, lang=lang, may_write=_may(WRITERS), problems=problems)
+                           topic=topic, language_wanted=lang, may_write=_may(WRITERS), problems=problems)
 
 
 @bp.route("/<ident>/")
@@ -60,7 +61,7 @@ def item(ident: str):
     entry, history, maker = served().planning.announcement(ident, now())  # kept while the files do not change
     spoken = {v.language: s.renders.spoken(v).text for v in entry.announcement.variants if v.kind == TEXT}
     return render_template("library-item.html", entry=entry, spoken=spoken, history=history,
-                           maker=maker, languages=LANGUAGES, CLIP=CLIP,
+                           maker=maker, languages=LANGUAGES, CLIP=CLIP, EDITED_BY_FILE=EDITED_BY_FILE,
                            may_write=_may(WRITERS), may_decide=_may(DECIDERS), topics=s.config.topics)
 
 

@@ -127,3 +127,54 @@ def test_a_document_dropped_in_scripts_text_is_taken_in_and_a_doc_is_named(stati
             "read: open it in Word or LibreOffice and save it as .docx (Word document) or .odt") in result.output
     assert "~$" not in result.output
     shutil.rmtree(scripts)
+
+
+def test_the_id_topic_and_title_given_on_the_command_line_stick(station_dir, tmp_path, monkeypatch):
+    """The file read again on the next command (its name gives another id, its header no topic) changes
+    nothing: the announcement keeps its id, topic, title and the officer's signature, and can be approved."""
+    from tests.helpers import OFFICER, OFFICER_PASSPHRASE, PASSPHRASE, SUPERVISOR, with_supervisor
+
+    with_supervisor(station_dir)
+    inside = station_dir / "scripts_text" / "nhap4.txt"
+    inside.write_text(SEEDS[0] + "\n", encoding="utf-8")
+    outside = write_odt(tmp_path / "ban-nhap.odt", f"<text:p>{SEEDS[1]}</text:p>")
+    monkeypatch.setenv("BROADCASTER_PASSPHRASE", OFFICER_PASSPHRASE)
+    topic_only = station_dir / "scripts_text" / "tiem-chung.txt"
+    topic_only.write_text(SEEDS[1] + "\n", encoding="utf-8")
+    cases = ((inside, ["--id", "thong-bao-5k", "--title", "Chủ trương"]), (outside, ["--id", "hop-thon"]),
+             (topic_only, []))
+    for path, options in cases:
+        result = _invoke(station_dir, ["content", "add", str(path), "--by", OFFICER, "--topic", "policy", *options])
+        assert result.exit_code == 0, result.output
+    listed = _invoke(station_dir, ["content", "list"])
+    assert "unusable" not in listed.output and "nhap4" not in listed.output, listed.output
+    for ident, title in (("thong-bao-5k", "Chủ trương"), ("hop-thon", SEEDS[1][:80]), ("tiem-chung", SEEDS[1][:80])):
+        shown = _invoke(station_dir, ["content", "show", ident])
+        assert shown.exit_code == 0 and "file edited" not in shown.output, shown.output
+        ann = Station(station_dir).library.get(ident).announcement
+        assert (ann.title, ann.topic) == (title, "policy")
+        monkeypatch.setenv("BROADCASTER_PASSPHRASE", PASSPHRASE)
+        result = _invoke(station_dir, ["content", "approve", ident, "--by", SUPERVISOR])
+        assert (result.exit_code, result.output.splitlines()[0]) == (0, f"{ident}: approved by {SUPERVISOR}")
+        monkeypatch.setenv("BROADCASTER_PASSPHRASE", OFFICER_PASSPHRASE)
+    assert "nhap4" not in Station(station_dir).library.ids()
+
+
+def test_a_header_edited_after_adding_wins_over_the_command_line(station_dir, tmp_path):
+    path = tmp_path / "nhap.txt"
+    path.write_text(SEEDS[0] + "\n", encoding="utf-8")
+    assert _invoke(station_dir, ["content", "add", str(path), "--id", "nhap-5k", "--topic", "policy"]).exit_code == 0
+    path.write_text("---\ntopic: general\ntitle: Khẩu hiệu\n---\n" + SEEDS[0] + "\n", encoding="utf-8")
+    assert _invoke(station_dir, ["content", "show", "nhap-5k"]).exit_code == 0
+    ann = Station(station_dir).library.get("nhap-5k").announcement
+    assert (ann.id, ann.topic, ann.title) == ("nhap-5k", "general", "Khẩu hiệu")
+
+
+def test_a_title_taken_from_the_first_line_follows_an_edit_of_that_line(station_dir, tmp_path):
+    path = tmp_path / "nhap.txt"
+    path.write_text("Đăk Lăk, ngày 06 tháng 8 năm 2021\nCHỈ THỊ\n" + SEEDS[0] + "\n", encoding="utf-8")
+    assert _invoke(station_dir, ["content", "add", str(path)]).exit_code == 0
+    assert Station(station_dir).library.get("nhap").announcement.title == "CHỈ THỊ"
+    path.write_text("KẾ HOẠCH\n" + SEEDS[0] + "\n", encoding="utf-8")
+    assert _invoke(station_dir, ["content", "show", "nhap"]).exit_code == 0
+    assert Station(station_dir).library.get("nhap").announcement.title == "KẾ HOẠCH"

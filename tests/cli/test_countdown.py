@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import threading
 
+import pytest
 from rich.console import Console
 
 from broadcaster.cli.countdown import Countdown, until
@@ -121,3 +122,26 @@ def test_run_prints_the_countdown_off_a_terminal_and_logs_the_operator_as_the_st
     assert "next: nothing more planned" in result.output.splitlines()
     log = CliRunner(env={"COLUMNS": "200"}).invoke(cli, ["log", "--kind", "all"], obj=Station(station_dir))
     assert "operator=Lê Thị Soạn" in log.output
+
+
+def test_when_the_day_is_done_the_line_names_the_first_airing_of_a_later_day():
+    countdown, clock, _ = _countdown(_at(16, 30))
+    tomorrow = DAY + dt.timedelta(days=1)
+    asked = []
+
+    def plan_of(day: dt.date) -> Plan:
+        asked.append(day)
+        airings = (_airing(_at(16, 25, day=day), "tin-gia", "Cảnh giác với tin giả"),) if day == tomorrow else ()
+        return Plan(day, airings, ())
+
+    countdown.plan(PLAN, plan_of)
+    assert countdown.line() == "next: Cảnh giác với tin giả on loa-xa at 05/12 16:25, in 23 h 55 min"
+    assert asked == [tomorrow]
+    countdown.plan(Plan(DAY, (), ()), lambda day: Plan(day, (), ()))  # files changed: nothing airs any more
+    assert countdown.line() == "next: nothing more planned"
+
+
+def test_a_day_with_airings_still_to_come_plans_no_other_day():
+    countdown, _, _ = _countdown(_at(6, 0))
+    countdown.plan(PLAN, lambda day: pytest.fail("planned another day"))
+    assert countdown.line().startswith("next: Tiêm vắc-xin")

@@ -112,3 +112,19 @@ def test_an_unknown_lang_is_a_usage_error(station_dir):
     result = _run(station_dir, ["--lang", "fr", "plan"])
     assert result.exit_code == 2
     assert "Invalid value for '--lang': 'fr' is not one of 'en', 'vi'." in result.output
+
+
+def test_the_sample_station_speaks_vietnamese():
+    """The repository is the sample station: the commands run from it (and `demo`) speak Vietnamese."""
+    from tests.conftest import ROOT
+
+    assert Station(ROOT).config.language == "vi"
+
+
+@pytest.mark.parametrize("args, lang, last", [
+    (["conten"], "vi", "Lỗi: Không có lệnh 'conten'. Có phải ý bạn là: content?"),
+    (["content", "shw"], "en", "Error: No such command 'shw'. Did you mean: show?")])
+def test_a_mistyped_command_is_told_with_the_nearest(station_dir, args, lang, last):
+    result = CliRunner().invoke(cli, ["--lang", lang, *args], obj=Station(station_dir))
+    assert result.exit_code == 2
+    assert result.output.splitlines()[-1] == last

@@ -63,10 +63,11 @@ def test_the_report_of_a_vietnamese_station(station_dir, tmp_path):
     lines = _run(station, ["report", "--from", "24/11/2026", "--to", "25/11/2026"])
     assert lines[0] == "Báo cáo phát sóng từ 24/11/2026 đến 25/11/2026"
     assert _row(lines, "24/11/2026")[:4] == ["24/11/2026", "loa-xa", "2", "2"]
-    assert _row(lines, "Phòng chống COVID-19")[:2] == ["Phòng chống COVID-19", "3.5"]  # built-in, named in Vietnamese
-    assert _row(lines, "Giới thiệu đài")[:2] == ["Giới thiệu đài", "1.0"]  # named by the station
-    assert _row(lines, "Tiếng Việt")[:2] == ["Tiếng Việt", "3.5"]
-    assert _row(lines, "Ê Đê")[:2] == ["Ê Đê", "1.0"]
+    # built-in, named in Vietnamese; decimals with a comma, as Vietnamese writes them
+    assert _row(lines, "Phòng chống COVID-19")[:3] == ["Phòng chống COVID-19", "3,5", "77,8%"]
+    assert _row(lines, "Giới thiệu đài")[:2] == ["Giới thiệu đài", "1,0"]  # named by the station
+    assert _row(lines, "Tiếng Việt")[:2] == ["Tiếng Việt", "3,5"]
+    assert _row(lines, "Ê Đê")[:2] == ["Ê Đê", "1,0"]
     path = tmp_path / "bao-cao.csv"
     _run(station, ["report", "--from", "2026-11-24", "--to", "2026-11-25", "--format", "csv", "--file", str(path)])
     text = path.read_text(encoding="utf-8-sig")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from click.testing import CliRunner
 
@@ -46,6 +47,16 @@ def test_enrol_join_sync_report(served_hub, pg_url, tmp_path):
     assert {line.split(",")[0] for line in lines[1:]} == {"xa-a"}
     assert sum(int(line.split(",")[2]) + int(line.split(",")[9]) + int(line.split(",")[10])
                for line in lines[1:]) == total
+
+    # what a province officer reads: days as dd/mm/yyyy, times in the province's time (UTC+7), not UTC
+    seen = dt.datetime.now(dt.timezone(dt.timedelta(hours=7)))
+    listed = CliRunner().invoke(cli, ["--lang", "vi", "hub", "stations", "--db", pg_url, "--data", data])
+    assert listed.exit_code == 0, listed.output
+    assert seen.strftime("%d/%m/%Y %H:") in listed.output and "+00:00" not in listed.output
+    shown = CliRunner().invoke(cli, ["--lang", "vi", "hub", "report", "--db", pg_url, "--data", data, "--from",
+                                     "2026-11-01", "--to", "2026-11-02"])
+    assert shown.output.splitlines()[0].strip() == "Các lượt phát từ 01/11/2026 đến 02/11/2026", shown.output
+    assert re.search(r"\d,\d │\n", shown.output) and not re.search(r"\d\.\d", shown.output)  # 0,9 minutes
 
 
 def test_refusals_are_one_line_with_exit_codes(served_hub, pg_url, tmp_path):
@@ -150,3 +161,12 @@ def _the_demos_pages_are_populated(url: str) -> None:
     assert "Xã Hòa Thuận (demo)" in stations and "Xã Ea Tu (demo)" in stations
     assert "Xã Hòa Thuận (demo)" in browser.get(url + "/reports/", timeout=30).text
     assert "Lịch tiêm vắc-xin sởi tuần này" in browser.get(url + "/bulletins/", timeout=30).text
+
+
+def test_a_hub_command_on_a_folder_without_a_hub_makes_none(tmp_path):
+    """Only serve and demo make a hub: a report on the wrong folder says so instead of an empty table."""
+    for args in (["hub", "report", "--from", "2026-12-01", "--to", "2026-12-04"], ["hub", "stations"]):
+        result = invoke([*args, "--data", str(tmp_path / "hub-data")])
+        assert (result.exit_code, result.output) == (2, f"Error: no hub in {tmp_path / 'hub-data'}; give --data "
+                                                        f"FOLDER or --db URL\n")
+    assert list(tmp_path.iterdir()) == []

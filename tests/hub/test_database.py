@@ -50,7 +50,7 @@ def test_the_hub_key_is_recorded_for_every_command(pg_url, tmp_path):
 
 
 def test_without_a_url_the_hub_runs_a_private_server_in_its_data_folder(tmp_path):
-    engine = open_database(None, tmp_path / "hub-data")
+    engine = open_database(None, tmp_path / "hub-data", create=True)
     with engine.connect() as db:
         assert db.execute(text("SELECT 1")).scalar() == 1
     assert (tmp_path / "hub-data" / "pgdata" / "PG_VERSION").exists()

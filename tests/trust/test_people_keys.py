@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -111,7 +112,7 @@ def test_a_sign_in_tells_nothing_of_which_names_exist_and_locks_no_one(station, 
 
 
 def test_init_and_identity_show_the_fingerprints(tmp_path):
-    result = CliRunner().invoke(cli, ["init", str(tmp_path / "s"), "--name", "Xã Thử", "--language", "en"])
+    result = CliRunner().invoke(cli, ["--lang", "en", "init", str(tmp_path / "s"), "--name", "Xã Thử", "--language", "en"])
     assert result.exit_code == 0, result.output
     station = Station(tmp_path / "s")
     station_fp = keys.fingerprint(keys.public_raw(station.station_key))
@@ -124,3 +125,24 @@ def test_init_and_identity_show_the_fingerprints(tmp_path):
     result = CliRunner().invoke(cli, ["identity"], obj=Station(tmp_path / "s"))
     assert result.exit_code == 0
     assert result.output == f"Station: Xã Thử\nStation key: {station_fp}\nAdmin (root of trust): {admin_fp}\n"
+
+
+def test_wrong_tries_say_how_many_are_left_and_the_lock_says_until_when_in_station_time(station):
+    start = dt.datetime(2026, 12, 4, 9, 0, tzinfo=dt.timezone.utc).timestamp()  # 16:00 at the station (UTC+7)
+    users = Users(station.data_dir / "users.json", station.users.root, clock=lambda: start,
+                  tz=dt.timezone(dt.timedelta(hours=7)))
+    said = []
+    for _ in range(MAX_TRIES):
+        with pytest.raises(AuthError) as refused:
+            users.unlock(OFFICER, "sai mật khẩu", {"officer"}, "sign")
+        said.append(str(refused.value))
+    assert said[:4] == [f"wrong passphrase for {OFFICER}",
+                        f"wrong passphrase for {OFFICER}; 3 more tries before it is locked for 15 minutes",
+                        f"wrong passphrase for {OFFICER}; 2 more tries before it is locked for 15 minutes",
+                        f"wrong passphrase for {OFFICER}; 1 more try before it is locked for 15 minutes"]
+    locked = (f"{OFFICER} gave a wrong passphrase 5 times: locked until 16:15; try again then, or ask a supervisor "
+              f"to reset it (broadcaster user reset \"{OFFICER}\" --admin NAME)")
+    assert said[4] == locked
+    with pytest.raises(AuthError) as refused:
+        users.unlock(OFFICER, OFFICER_PASS, {"officer"}, "sign")
+    assert str(refused.value) == locked

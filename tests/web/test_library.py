@@ -321,3 +321,21 @@ def test_a_bulletin_of_the_province_shows_its_origin(web_station, clock):
     log_in(client, OPERATOR, OPERATOR_PASSPHRASE)
     page = page_of(client.get("/library/?q=bao"))
     assert "hub-bao-13" in page and "approved · from the province (Hùng)" in page
+
+
+def test_a_vietnamese_page_names_topics_and_languages_and_the_file_edits(app, client, web_station):
+    """The station's names for topics, the languages' names, the page's language, the history in Vietnamese."""
+    config = web_station.root / "station.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "language: vi\n", encoding="utf-8")
+    with client.session_transaction() as browser:
+        browser["lang"] = "vi"
+    assert log_in(client, OFFICER, OFFICER_PASSPHRASE).status_code == 302
+    path = web_station.scripts_dir / "gioi-thieu.md"
+    page = page_of(client.get("/library/"))
+    assert '<html lang="vi">' in page
+    assert "<td>Thông tin chung</td><td>Tiếng Việt</td>" in page
+    assert ">Thông tin chung</option>" in page and ">general<" not in page and "<td>vie</td>" not in page
+    path.write_text(path.read_text(encoding="utf-8") + "\nThêm một câu.\n", encoding="utf-8")
+    item = page_of(client.get("/library/gioi-thieu/"))
+    assert "<dd>Thông tin chung</dd>" in item
+    assert "(file edited)" not in item and "(tệp đã sửa)" in item
