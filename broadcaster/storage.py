@@ -13,7 +13,7 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 
 from broadcaster.atomic import remove_leftovers, replacing
-from broadcaster.errors import InputError, StorageError
+from broadcaster.errors import StorageError
 from broadcaster.messages import t
 
 SCHEMA_VERSION = 1

@@ -17,7 +17,6 @@ from broadcaster.audiofile import write_wav
 from broadcaster.content.announcement import ID_PATTERN, LANGUAGE_PATTERN
 from broadcaster.content.clips import CLIP_EXTENSIONS, MAX_CLIP_S, MIN_CLIP_S, SILENT_DBFS
 from broadcaster.content.library import Entry
-from broadcaster.content.users import Signer
 from broadcaster.content.textfile import check_topic
 from broadcaster.errors import BroadcasterError, InputError
 from broadcaster.messages import t
