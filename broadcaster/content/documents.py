@@ -7,16 +7,15 @@ list items, and each table row as its cells joined by ', '."""
 from __future__ import annotations
 
 import io
-import zipfile
-import zlib
 from pathlib import Path
-from xml.etree.ElementTree import Element, ParseError
-
-import defusedxml.ElementTree as safe_xml
-from defusedxml import DefusedXmlException
+from typing import TYPE_CHECKING
 
 from broadcaster.errors import InputError
 from broadcaster.messages import t
+
+if TYPE_CHECKING:  # the archive and XML modules load when a document is read: listing and planning need neither
+    import zipfile
+    from xml.etree.ElementTree import Element
 
 DOCUMENT_EXTENSIONS = (".docx", ".odt")
 OLD_FORMATS = (".doc", ".rtf", ".wps")  # binary Word and its cousins: not read, saved again as .docx
@@ -70,6 +69,8 @@ def _damaged(path: Path, reason: str) -> InputError:
 
 def _open(path: Path, data: bytes) -> zipfile.ZipFile:
     """The archive, once its size and number of members are within bounds."""
+    import zipfile
+
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
@@ -96,6 +97,13 @@ def _member(archive: zipfile.ZipFile, path: Path, name: str) -> zipfile.ZipInfo:
 
 def _parse(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path) -> Element:
     """The part's XML, unpacked no further than MAX_PART_BYTES whatever its header claims, parsed safely."""
+    import zipfile
+    import zlib
+    from xml.etree.ElementTree import ParseError
+
+    import defusedxml.ElementTree as safe_xml
+    from defusedxml import DefusedXmlException
+
     try:
         with archive.open(info) as f:
             xml = f.read(MAX_PART_BYTES + 1)
@@ -114,6 +122,9 @@ def _parse(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path) -> Eleme
 
 def _encrypted(archive: zipfile.ZipFile) -> bool:
     """Whether an OpenDocument file is encrypted (its manifest says so; its content.xml is then not XML)."""
+    import zipfile
+    import zlib
+
     try:
         return b"encryption-data" in archive.open("META-INF/manifest.xml").read(MAX_PART_BYTES)
     except (KeyError, zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, RuntimeError):

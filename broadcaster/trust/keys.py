@@ -10,7 +10,6 @@ import os
 from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature, InvalidTag
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
@@ -50,6 +49,10 @@ def new_key() -> Ed25519PrivateKey:
 
 def public_raw(key: Ed25519PrivateKey) -> bytes:
     """The 32 bytes of ``key``'s public half."""
+    # Imported where keys are written or read whole, not where signatures are checked: its SSH and cipher
+    # modules are slow to import, and listing content needs none of them.
+    from cryptography.hazmat.primitives import serialization
+
     return key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
 
 
@@ -81,6 +84,8 @@ def _kdf(salt: bytes, cost: dict) -> Scrypt:
 
 def seal(key: Ed25519PrivateKey, passphrase: str, cost: dict | None = None) -> dict:
     """``key`` encrypted under ``passphrase`` (scrypt, then ChaCha20-Poly1305), as a JSON-ready record."""
+    from cryptography.hazmat.primitives import serialization
+
     cost = dict(cost or MIN_SCRYPT)
     salt, nonce = os.urandom(16), os.urandom(12)
     secret = key.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
@@ -124,6 +129,8 @@ def unseal(record: dict, passphrase: str, what: str) -> Ed25519PrivateKey:
 
 def load_station_key(path: Path) -> Ed25519PrivateKey:
     """The station's private key, from its PEM file (made by :func:`write_station_key`)."""
+    from cryptography.hazmat.primitives import serialization
+
     try:
         key = serialization.load_pem_private_key(path.read_bytes(), password=None)
     except FileNotFoundError:
@@ -137,6 +144,8 @@ def load_station_key(path: Path) -> Ed25519PrivateKey:
 
 def write_station_key(path: Path, key: Ed25519PrivateKey) -> None:
     """Keep the station's private key in ``path`` (PKCS#8 PEM, unencrypted: ``run`` signs unattended)."""
+    from cryptography.hazmat.primitives import serialization
+
     pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                             serialization.NoEncryption())
     remove_leftovers(path.parent, lambda name: name == path.name)  # of a writer killed before
