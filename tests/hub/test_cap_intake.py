@@ -229,8 +229,8 @@ def future(name: str, tmp_path: Path) -> Path:
 
 
 def test_the_command_takes_an_alert_file(hub, one_pg_url, tmp_path):
-    args = ["hub", "cap", str(future("storm.xml", tmp_path)), "--by", FEED, "--db", one_pg_url, "--data",
-            str(tmp_path / "hub-data")]
+    args = ["--lang", "en", "hub", "cap", str(future("storm.xml", tmp_path)), "--by", FEED, "--db", one_pg_url,
+            "--data", str(tmp_path / "hub-data")]
     result = CliRunner().invoke(cli, args, env={"BROADCASTER_PASSPHRASE": FEED_PASS}, catch_exceptions=False)
     with hub.engine.connect() as db:
         uid = db.execute(select(bulletins.c.uid)).scalar_one()
@@ -242,7 +242,7 @@ def test_the_command_takes_an_alert_file(hub, one_pg_url, tmp_path):
 
 
 def test_the_command_refuses_a_bad_file_before_the_database(tmp_path):
-    result = CliRunner().invoke(cli, ["hub", "cap", str(CORPUS / "attack-external-entity.xml"), "--by", FEED, "--db",
+    result = CliRunner().invoke(cli, ["--lang", "en", "hub", "cap", str(CORPUS / "attack-external-entity.xml"), "--by", FEED, "--db",
                                       "postgresql://nobody@127.0.0.1:9/none"])
     assert (result.exit_code, result.output) == (2, f"Error: {CORPUS / 'attack-external-entity.xml'}:2: the alert "
                                                     "declares a DTD or entities (<!DOCTYPE>, <!ENTITY>), which a CAP "
