@@ -15,8 +15,9 @@ import io
 import json
 import math
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Callable
 
 from broadcaster.airing_log import AIRING, ON_AIR, STATUSES, record_day
 from broadcaster.errors import InputError
@@ -190,6 +191,14 @@ def _airing_rows(records: tuple[dict, ...], ordered: bool = False) -> tuple[tupl
                   r.get("title", ""), t(r.get("status", "")), r.get("reason") or "-",
                   r.get("approved_by") or t("aired before approval"), r.get("operator") or "-",
                   *((r.get("ordered_by") or "-", r.get("order_reason") or "-") if ordered else ())) for r in records)
+
+
+def named(report: Report, topic_name: Callable[[str], str], language_name: Callable[[str], str]) -> Report:
+    """The report with its topics and languages by the names these functions give their codes, its chart's too."""
+    return replace(report, topics=tuple(replace(s, name=topic_name(s.name)) for s in report.topics),
+                   languages=tuple(replace(s, name=language_name(s.name)) for s in report.languages),
+                   topic_minutes={day: {topic_name(code): m for code, m in minutes.items()}
+                                  for day, minutes in report.topic_minutes.items()})
 
 
 def sections(report: Report, every_status: bool = True, point: str | None = None) -> list[Section]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -13,7 +12,7 @@ from broadcaster.cli.output import DATE, console, language_shown, note, table, t
 from broadcaster.messages import day_text, t
 from broadcaster.report_xlsx import write_xlsx
 from broadcaster.airing_log import STATUSES
-from broadcaster.reports import Report, log_report, rule, sections, write_csv, write_html
+from broadcaster.reports import Report, log_report, named, rule, sections, write_csv, write_html
 from broadcaster.station import Station
 
 # Columns left out unless --wide, so that the tables fit 80 columns: the reasons of the per-day table (its last
@@ -51,8 +50,7 @@ def report_command(station: Station, start: dt.date, end: dt.date, fmt: str, pat
 
 def _named(report: Report, station: Station) -> Report:
     """The report with its topics and languages by the names a person reads (in translated output)."""
-    return replace(report, topics=tuple(replace(s, name=topic_shown(s.name, station.config)) for s in report.topics),
-                   languages=tuple(replace(s, name=language_shown(s.name)) for s in report.languages))
+    return named(report, lambda code: topic_shown(code, station.config), language_shown)
 
 
 def _print_or_write(station: Station, report: Report, fmt: str, path: Path | None, warnings: tuple[str, ...],

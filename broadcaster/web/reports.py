@@ -14,8 +14,9 @@ from broadcaster.airing_log import STATUSES
 from broadcaster.errors import BroadcasterError, InputError
 from broadcaster.messages import language, marked, t
 from broadcaster.report_xlsx import write_xlsx
-from broadcaster.reports import (FILTERS, log_report, outputs_chart, records_table_csv, report_csv, rule, sections,
-                                 topic_chart)
+from broadcaster.reports import (FILTERS, log_report, named, outputs_chart, records_table_csv, report_csv, rule,
+                                 sections, topic_chart)
+from broadcaster.web import filters
 from broadcaster.web.auth import EVERYONE, requires
 from broadcaster.web.pages import DAY_PATTERN, day_arg, now, served, station
 
@@ -30,6 +31,7 @@ def page():
     """The report of the period asked for (the last week by default), its charts and tables."""
     start, end, wanted = _asked()
     report, warnings = log_report(station().airing_log, start, end, served().planning.log_checks(), **wanted)
+    report = named(report, filters.topic, filters.language)
     return render_template("reports.html", start=start, end=end, wanted=wanted, warnings=warnings, rule=rule(),
                            sections=sections(report, every_status=False), topics=topic_chart(report),
                            outputs=outputs_chart(report), choices=_choices(), query=request.query_string.decode(),

@@ -116,7 +116,7 @@ def test_click_usage_errors_in_vietnamese(vietnamese, tmp_path):
                                                     "Xem hướng dẫn: 'broadcaster --help'.\n\n"
                                                     "Lỗi: Không có tuỳ chọn: --nope\n")
     result = _run(vietnamese, ["content", "lst"])
-    assert result.exit_code == 2 and result.output.endswith("Lỗi: Không có lệnh 'lst'.\n")
+    assert result.exit_code == 2 and result.output.endswith("Lỗi: Không có lệnh 'lst'. Có phải ý bạn là: list?\n")
     result = _run(tmp_path, ["--lang", "fr", "plan"])
     assert result.exit_code == 2 and result.output.endswith(
         "Lỗi: Giá trị không hợp lệ cho '--lang': 'fr' không phải là một trong 'en', 'vi'.\n")

@@ -66,7 +66,9 @@ class DebianPostgres:
 
     def start(self) -> None:
         """Start the server and wait until it answers."""
-        self._run("pg_ctl", "-D", str(self.data), "-w", "-l", str(self.folder / "log"), "-o",
+        # -t 110: a restart after a crash replays the WAL of every test database made since the last checkpoint,
+        # longer than pg_ctl's default minute on a loaded machine (the kill test's restart failed so)
+        self._run("pg_ctl", "-D", str(self.data), "-w", "-t", "110", "-l", str(self.folder / "log"), "-o",
                   f"-h 127.0.0.1 -p {self.port} -k {self.folder} -c fsync=on", "start")
 
     def stop(self, mode: str = "fast") -> None:
@@ -218,6 +220,8 @@ def pages_db(debian_postgres):
     populate(engine, PAGES_PASSPHRASE)
     yield engine
     engine.dispose()
+    with psycopg.connect(debian_postgres.url(), autocommit=True) as db:
+        db.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 @pytest.fixture

@@ -109,3 +109,15 @@ def test_a_topic_with_a_script_is_shown_as_text(operator, aired):
     aired.airing_log.append(event(NOW - dt.timedelta(minutes=10), "khau-hieu-5k", output=SCRIPT))
     page = operator.get("/reports/").get_data(as_text=True)
     assert SCRIPT not in page and "&lt;script&gt;" in page
+
+
+def test_a_vietnamese_report_names_topics_and_languages_and_writes_decimals_with_a_comma(operator, aired):
+    with operator.session_transaction() as browser:
+        browser["lang"] = "vi"
+    page = operator.get("/reports/").get_data(as_text=True)
+    topics = table(page, "Số phút phát theo chủ đề")
+    assert "Phòng chống COVID-19" in topics and "covid-prevention" not in topics and "7,0" in topics
+    assert "Ê Đê" in table(page, "Số phút phát theo ngôn ngữ")
+    chart = page.split('id="chart-topics"', 1)[1].split("</svg>", 1)[0]
+    assert "Phòng chống COVID-19" in chart and "covid-prevention" not in chart
+    assert '>Phòng chống COVID-19</option>' in page
