@@ -242,8 +242,8 @@ def test_the_command_takes_an_alert_file(hub, one_pg_url, tmp_path):
 
 
 def test_the_command_refuses_a_bad_file_before_the_database(tmp_path):
-    result = CliRunner().invoke(cli, ["--lang", "en", "hub", "cap", str(CORPUS / "attack-external-entity.xml"), "--by", FEED, "--db",
-                                      "postgresql://nobody@127.0.0.1:9/none"])
+    result = CliRunner().invoke(cli, ["--lang", "en", "hub", "cap", str(CORPUS / "attack-external-entity.xml"), "--by",
+                                      FEED, "--db", "postgresql://nobody@127.0.0.1:9/none"])
     assert (result.exit_code, result.output) == (2, f"Error: {CORPUS / 'attack-external-entity.xml'}:2: the alert "
                                                     "declares a DTD or entities (<!DOCTYPE>, <!ENTITY>), which a CAP "
                                                     "alert never has: refused, nothing was taken\n")
