@@ -50,7 +50,8 @@ def daily_report(db: Connection, day: dt.date, now: dt.datetime) -> tuple[str, s
         html = environment.get_template("hub-daily.html").render(report=report, day=day, titles=titles, rows=table,
                                                                  lang=LANGUAGE, district="", offline=offline,
                                                                  now_at=now)
-        csv_text = summary_csv(report) + "\r\n" + _csv([titles, *table])
+        csv_text = summary_csv(report) + "\r\n" + _csv([titles, *[[names[r.station], *cells(r, point=".")]
+                                                                     for r in rows]])  # for software: a point
     return html, csv_text
 
 
