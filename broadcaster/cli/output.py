@@ -164,10 +164,14 @@ class DateType(click.ParamType):
     def convert(self, value, param, ctx) -> dt.date:
         """The day, or click's one-line error saying the form expected."""
         try:
-            return parse_date(value, None, None, "")
+            day = parse_date(value, None, None, "")
         except InputError:
+            day = None
+        if day is None or not YEARS[0] <= day.year <= YEARS[1]:  # year 9999 would overflow a day's end
             self.fail(t("'{value}' is not a date; expected YYYY-MM-DD or DD/MM/YYYY such as 2026-11-26 or 26/11/2026",
                         value=value), param, ctx)
+        return day
 
 
+YEARS = (1900, 2200)  # the years a day on the command line may be in
 DATE = DateType()

@@ -61,8 +61,9 @@ def create_app(engine: Engine, key: Ed25519PrivateKey, clock: Clock = utc_now,
                 app.logger.warning("database unavailable: %s", exc.orig)
                 answer = _json({"error": t("the hub's database is not available; try again later")}, 503)
             if station and counter:
+                number = int(counter) if counter.isascii() and counter.isdigit() else 0
                 answer.headers[HUB_SIGNATURE_HEADER] = b64(sign(key, response_message(
-                    station, int(counter) if counter.isdigit() else 0, answer.status_code, answer.get_data())))
+                    station, number, answer.status_code, answer.get_data())))
             return answer
         return route
 

@@ -32,6 +32,7 @@ DEFAULT_VALIDITY = {"normal": dt.timedelta(days=7), "priority": dt.timedelta(day
 MAX_TITLE, MAX_TEXT = 200, 20_000
 # A clip crosses every station's 4G link: 20 MB is some 20 minutes of speech in MP3 at 128 kbit/s.
 MAX_CLIP_BYTES = 20_000_000
+MAX_VALIDITY = dt.timedelta(days=366)  # a bulletin starts and ends within this of now (no year-10000 dates)
 CHECK_RATE = 16_000  # the rate a clip is decoded at to be checked (the station renders it at its own)
 TOPIC = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")
 OUTPUT = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}")
@@ -117,6 +118,9 @@ def _fields(draft: Draft, uid: str, by: str, now: dt.datetime) -> dict:
     if end <= max(start, now):
         raise InputError(t("the bulletin would be valid until {end}, which is already past or before its start",
                            end=end.isoformat(timespec="minutes")))
+    if end > now + MAX_VALIDITY or start < now - MAX_VALIDITY:
+        raise InputError(t("a bulletin is valid within a year from now; {start} to {end} is not",
+                           start=start.isoformat(timespec="minutes"), end=end.isoformat(timespec="minutes")))
     return {"uid": uid, "title": title, "text": body,
             "clip_sha256": hashlib.sha256(draft.clip).hexdigest() if draft.clip is not None else None,
             "clip_format": draft.clip_format if draft.clip is not None else None, "language": draft.language,

@@ -34,6 +34,7 @@ from broadcaster.messages import t
 NS = "urn:oasis:names:tc:emergency:cap:1.2"
 MAX_ALERT_BYTES = 512 * 1024  # a CAP alert is a few kilobytes; its resources are referenced, never inlined here
 GEOCODE_NAMES = ("vn-gso", "madvhc")  # compared case-insensitively: the GSO's administrative unit codes
+YEARS = (2000, 2200)  # the years of a CAP time taken: beyond them, arithmetic on dates overflows
 DEFAULT_VALIDITY = dt.timedelta(hours=24)  # an alert without <expires> stays valid a day after it starts
 TOPIC = "general"
 NEW, UPDATE, CANCEL = "new", "update", "cancel"
@@ -125,9 +126,11 @@ class _Reader:
             return None
         if TIME.fullmatch(value):
             try:
-                return dt.datetime.fromisoformat(value)
+                moment = dt.datetime.fromisoformat(value)
             except ValueError:
-                pass
+                moment = None
+            if moment is not None and YEARS[0] <= moment.year <= YEARS[1]:  # else out of any bulletin's reach
+                return moment
         raise self.fail(parent.find(f"{{{NS}}}{name}"), t(
             "<{name}> is '{value}', not a CAP time such as 2026-11-06T05:00:00+07:00", name=name, value=value))
 

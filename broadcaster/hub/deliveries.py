@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import orjson
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.engine import Connection
 
 from broadcaster.hub.schema import bulletins, deliveries
@@ -25,9 +25,9 @@ ON_AIR = ("aired", "partial", "interrupted")  # sound went out: the bulletin was
 def poll_arguments(args: dict) -> tuple[int, int]:
     """The cursor (``after``) and the wait in seconds of a long-poll's query; else a RefusedError (400)."""
     after, wait = str(args.get("after", "0")), str(args.get("wait", "0"))
-    if not after.isdigit() or len(after) > 18:
+    if not (after.isascii() and after.isdigit()) or len(after) > 18:
         raise RefusedError(t("the cursor '{cursor}' is not a delivery number", cursor=after[:40]), 400)
-    if not wait.isdigit() or int(wait) > MAX_WAIT_S:
+    if not (wait.isascii() and wait.isdigit()) or len(wait) > 3 or int(wait) > MAX_WAIT_S:
         raise RefusedError(t("the wait '{wait}' is not a number of seconds from 0 to {most}", wait=wait[:40],
                              most=MAX_WAIT_S), 400)
     return int(after), int(wait)
@@ -54,14 +54,15 @@ def clip_for(db: Connection, station: str, uid: str) -> bytes:
 
 
 def _receipt(item: object, number: int, now: dt.datetime) -> tuple[int, str, str | None, dt.datetime]:
-    """One receipt checked: its delivery, state, reason and time (never later than the hub's now)."""
+    """One receipt checked: its delivery, state, reason and time (never later than the hub's now; never before
+    the delivery was made, which the database sees to)."""
     def refuse(what: str):
         raise RefusedError(t("receipt {n}: {what}", n=number, what=what), 400)
 
     if not isinstance(item, dict):
         refuse(t("not an object"))
     delivery, state, reason, at = item.get("delivery"), item.get("state"), item.get("reason"), item.get("at")
-    if not isinstance(delivery, int) or isinstance(delivery, bool) or delivery <= 0:
+    if not isinstance(delivery, int) or isinstance(delivery, bool) or not 0 < delivery < 2 ** 62:
         refuse(t("'delivery' is not a delivery number"))
     if state not in RECEIPT_STATES:
         refuse(t("'state' is not one of: {states}", states=", ".join(RECEIPT_STATES)))
@@ -100,15 +101,17 @@ def take_receipts(db: Connection, station: str, raw: bytes, now: dt.datetime) ->
         mine = deliveries.c.id == delivery
         if state == "delivered":
             done = db.execute(update(deliveries).where(mine, deliveries.c.delivered_at.is_(None),
-                                                       deliveries.c.failed_at.is_(None)).values(delivered_at=at))
+                                                       deliveries.c.failed_at.is_(None))
+                              .values(delivered_at=func.greatest(at, deliveries.c.accepted_at)))
         else:
             done = db.execute(update(deliveries).where(mine, deliveries.c.failed_at.is_(None))
-                              .values(failed_at=at, reason=(reason or "").strip() or None))
+                              .values(failed_at=func.greatest(at, deliveries.c.accepted_at),
+                                      reason=(reason or "").strip() or None))
         taken += done.rowcount
     return {"taken": taken}
 
 
-def mark_on_air(db: Connection, station: str, records: list[dict]) -> int:
+def mark_on_air(db: Connection, station: str, records: list[dict], now: dt.datetime) -> int:
     """Set ``on_air_at`` of the station's deliveries of the bulletins that ``records`` (log records newly taken
     in) show on air, keeping the earliest airing; how many deliveries changed."""
     first: dict[str, dt.datetime] = {}
@@ -123,6 +126,7 @@ def mark_on_air(db: Connection, station: str, records: list[dict]) -> int:
             continue
         if when.tzinfo is None:
             continue
+        when = min(when, now)  # a station's clock, or its key in the wrong hands, says no future
         uid = name[len(LIBRARY_PREFIX):]
         first[uid] = min(first.get(uid, when), when)
     changed = 0
@@ -130,5 +134,6 @@ def mark_on_air(db: Connection, station: str, records: list[dict]) -> int:
         ids = select(bulletins.c.id).where(bulletins.c.uid == uid).scalar_subquery()
         changed += db.execute(update(deliveries).where(
             deliveries.c.station == station, deliveries.c.kind == "bulletin", deliveries.c.bulletin_id == ids,
-            (deliveries.c.on_air_at.is_(None)) | (deliveries.c.on_air_at > when)).values(on_air_at=when)).rowcount
+            (deliveries.c.on_air_at.is_(None)) | (deliveries.c.on_air_at > when))
+            .values(on_air_at=func.greatest(when, deliveries.c.accepted_at))).rowcount
     return changed

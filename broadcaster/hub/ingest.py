@@ -92,7 +92,7 @@ def ingest_bundle(db: Connection, station: Row, raw: bytes, now: dt.datetime) ->
         rows = [_row(r) for r in chain.records if r["seq"] > seq]
         if rows:
             db.execute(INGEST, {"rows": rows, "station": station.id, "now": now})
-            mark_on_air(db, station.id, [r["record"] for r in rows])
+            mark_on_air(db, station.id, [r["record"] for r in rows], now)
             new += len(rows)
             seq, last_hash = chain.last, chain.head
     db.execute(update(stations).where(stations.c.id == station.id).values(log_seq=seq, log_hash=last_hash))

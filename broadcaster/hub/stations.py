@@ -105,6 +105,8 @@ def authenticate(db: Connection, station: str | None, counter: str | None, signa
         raise RefusedError(t("no station '{station}' is enrolled at this hub", station=station[:80]), 403)
     if row.revoked_at is not None:
         raise RefusedError(t("station {station} was revoked at the hub", station=station), 403)
+    if not (counter.isascii() and counter.isdigit()) or len(counter) > 18:  # a time in microseconds has 16
+        raise RefusedError(t("the request's counter is not a whole number of at most 18 digits"), 400)
     try:
         number = int(counter)
         signed = verifies(bytes(row.public_key), base64.b64decode(signature, validate=True),

@@ -105,3 +105,12 @@ def test_report_dates_out_of_order(station_dir):
                                 obj=_station_with_log(station_dir))
     assert result.exit_code == 2
     assert result.output == "Error: the dates are in the wrong order: 2026-11-25 is after 2026-11-24\n"
+
+
+def test_a_day_beyond_the_calendars_reach_is_refused_as_bad_input(station_dir):
+    """Year 9999 is a date to Python, but the day after it is not: commands refuse it before they count."""
+    result = CliRunner().invoke(cli, ["report", "--from", "2026-11-24", "--to", "31/12/9999"],
+                                obj=_station_with_log(station_dir))
+    assert result.exit_code == 2
+    assert result.output.endswith("'31/12/9999' is not a date; expected YYYY-MM-DD or DD/MM/YYYY such as 2026-11-26 "
+                                  "or 26/11/2026\n")

@@ -85,6 +85,8 @@ def test_a_wait_with_nothing_coming_answers_empty_at_its_end(hub):
     ("after=-1&wait=0", "the cursor '-1' is not a delivery number"),
     ("after=0&wait=31", "the wait '31' is not a number of seconds from 0 to 30"),
     ("after=0&wait=1.5", "the wait '1.5' is not a number of seconds from 0 to 30"),
+    ("after=%C2%B2&wait=0", "the cursor '²' is not a delivery number"),     # a digit to str.isdigit, not to int
+    ("after=0&wait=%E2%91%A0", "the wait '①' is not a number of seconds from 0 to 30"),
 ])
 def test_a_junk_cursor_or_wait_is_refused(hub, query, message):
     assert client(hub).json("GET", f"/bulletins?{query}") == (400, {"error": message})
@@ -134,6 +136,8 @@ def test_receipts_are_taken_once_the_first_state_winning(hub):
     (receipts("delivered"), "receipt 1: not an object"),
     (receipts({"delivery": "1", "state": "delivered", "at": "2026-12-04T07:00:00+07:00"}),
      "receipt 1: 'delivery' is not a delivery number"),
+    (receipts({"delivery": 2 ** 63, "state": "delivered", "at": "2026-12-04T07:00:00+07:00"}),
+     "receipt 1: 'delivery' is not a delivery number"),
     (receipts({"delivery": 1, "state": "aired", "at": "2026-12-04T07:00:00+07:00"}),
      "receipt 1: 'state' is not one of: delivered, failed"),
     (receipts({"delivery": 1, "state": "failed", "reason": "x" * 501, "at": "2026-12-04T07:00:00+07:00"}),
@@ -145,6 +149,26 @@ def test_receipts_are_taken_once_the_first_state_winning(hub):
 ])
 def test_junk_receipts_are_refused_whole(hub, body, message):
     assert client(hub).json("POST", "/bulletins/receipts", body) == (400, {"error": message})
+
+
+def test_a_receipt_dated_before_its_delivery_is_taken_as_of_the_delivery(hub):
+    """A stolen key's receipt "delivered in year 1" cannot put a date the pages cannot show into the database."""
+    uid = approved(hub)
+    number = client(hub).json("GET", "/bulletins?after=0")[1]["cursor"]
+    assert client(hub).json("POST", "/bulletins/receipts", receipts(
+        {"delivery": number, "state": "delivered", "at": "0001-01-01T00:00:00+14:00"})) == (200, {"taken": 1})
+    with hub.engine.connect() as db:
+        row = db.execute(select(deliveries).where(deliveries.c.id == number)).one()
+        assert row.delivered_at == row.accepted_at
+        assert bulletin_status(db, uid, utc_now()).stations  # the status reads back
+
+
+def test_a_counter_beyond_18_digits_is_refused_as_bad_input(hub):
+    signed = client(hub)
+    signed._counters = iter([2 ** 63])
+    status, content = signed.call("GET", "/bulletins?after=0&wait=0")
+    assert (status, orjson.loads(content)) == (400, {"error": "the request's counter is not a whole number of at "
+                                                              "most 18 digits"})
 
 
 def test_a_receipt_for_another_stations_delivery_takes_nothing(hub):

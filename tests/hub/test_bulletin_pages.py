@@ -138,7 +138,7 @@ def test_the_report_counts_each_communes_bulletins_received_aired_and_how_late(p
             {"delivery": ids["xa-an-binh"], "state": "delivered", "at": at.isoformat()}]}), at)
         aired = pages_clock.at + dt.timedelta(seconds=65)
         assert mark_on_air(db, "xa-an-binh", [{"kind": "airing", "status": "aired", "announcement": f"hub-{written}",
-                                               "actual_start": aired.isoformat(), "at": aired.isoformat()}]) == 1
+                                               "actual_start": aired.isoformat(), "at": aired.isoformat()}], aired) == 1
     page = approver.get("/reports/?from=2026-12-04&to=2026-12-04").get_data(as_text=True)
     cells = lambda name: re.findall(r"<td[^>]*>(.*?)</td>",  # noqa: E731
                                     re.search(rf"<tr><td[^>]*>{name}</td>(.*?)</tr>", page, re.S).group(1))

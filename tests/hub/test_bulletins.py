@@ -131,6 +131,8 @@ def test_targets_by_commune_district_and_drill(hub):
     ({"valid_until": NOW - dt.timedelta(minutes=1)},
      "the bulletin would be valid until 2026-12-04T01:59+00:00, which is already past or before its start"),
     ({"replaces": "66-20260101-9"}, "no bulletin '66-20260101-9' at this hub"),
+    ({"valid_until": dt.datetime(9999, 12, 31, 23, 59, tzinfo=dt.timezone(-dt.timedelta(hours=14)))},
+     "a bulletin is valid within a year from now; 2026-12-04T02:00+00:00 to 9999-12-31T23:59-14:00 is not"),
 ])
 def test_a_bad_bulletin_is_refused_and_nothing_is_kept(hub, changes, message):
     with pytest.raises(InputError) as refused:

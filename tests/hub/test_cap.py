@@ -60,6 +60,8 @@ REFUSED = {
     "bad-no-identifier.xml": "2: the alert has no <identifier> in <alert>",
     "bad-identifier-comma.xml": "3: <identifier> 'DLK,2026' has spaces, commas, '<' or '&', which CAP forbids",
     "bad-sent.xml": "5: <sent> is '05/11/2026 16:00', not a CAP time such as 2026-11-06T05:00:00+07:00",
+    "bad-sent-year-9999.xml": "5: <sent> is '9999-12-31T23:00:00+00:00', not a CAP time such as "
+                              "2026-11-06T05:00:00+07:00",
     "bad-sent-z.xml": "5: <sent> is '2026-11-05T09:00:00Z', not a CAP time such as 2026-11-06T05:00:00+07:00",
     "bad-status.xml": "6: <status> is 'Real'; CAP 1.2 allows: Actual, Exercise, System, Test, Draft",
     "bad-msgtype-missing.xml": "2: the alert has no <msgType> in <alert>",
