@@ -23,6 +23,7 @@ from broadcaster.airing_log import AIRING, ON_AIR, STATUSES, record_day
 from broadcaster.errors import InputError
 from broadcaster.messages import day_text, language, marked, moment_text, number_text, t
 from broadcaster.values import is_number
+from broadcaster.spreadsheet import SpreadsheetWriter
 
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
            "#17becf")
@@ -244,7 +245,7 @@ def report_csv(report: Report, warnings: tuple[str, ...] = ()) -> str:
     """The report as CSV: any altered-log warning first, then each section a title line, a header and its rows
     (the per-day one followed by its rule), then a blank line."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = SpreadsheetWriter(out, lineterminator="\r\n")
     writer.writerows([line] for line in heading(report, warnings))
     writer.writerow([])
     for i, section in enumerate(sections(report, point=".")):  # for software, as its heading says
@@ -435,7 +436,7 @@ def records_table_csv(records: list[dict]) -> str:
     extra = sorted({k for r in records for k in r} - set(RECORD_COLUMNS) - CHAIN_FIELDS)
     columns = [*RECORD_COLUMNS, *extra]
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = SpreadsheetWriter(out, lineterminator="\r\n")
     writer.writerow([t(RECORD_HEADINGS[c]) if c in RECORD_HEADINGS else c for c in columns])
     writer.writerows([list(map(r.get, columns)) for r in records])  # a field a record lacks: an empty cell
     return out.getvalue()

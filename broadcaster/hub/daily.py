@@ -4,7 +4,6 @@ written atomically; made by `hub serve` at REPORT_HOUR and on demand by `hub rep
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import logging
@@ -21,6 +20,7 @@ from broadcaster.hub.reports import cells, columns, hub_report
 from broadcaster.hub.schema import stations
 from broadcaster.hub.summaries import TIMEZONE, commune_cells, commune_columns, moment, summary, summary_csv
 from broadcaster.messages import speaking, t
+from broadcaster.spreadsheet import SpreadsheetWriter
 
 REPORT_HOUR = 6  # 06:00 in the province: the evening's airings of the day before have been synced by then
 FOLDER = "reports"
@@ -57,7 +57,7 @@ def daily_report(db: Connection, day: dt.date, now: dt.datetime) -> tuple[str, s
 
 def _csv(rows: list[list[str]]) -> str:
     out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    SpreadsheetWriter(out, lineterminator="\r\n").writerows(rows)
     return out.getvalue()
 
 

@@ -3,7 +3,6 @@ aired (counted as a station's own report counts them: see broadcaster.reports), 
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from dataclasses import dataclass
@@ -14,6 +13,7 @@ from sqlalchemy.engine import Connection
 from broadcaster.airing_log import STATUSES
 from broadcaster.errors import InputError
 from broadcaster.messages import number_text, t
+from broadcaster.spreadsheet import SpreadsheetWriter
 
 _COUNTS = ",\n       ".join(f"coalesce(sum(airings) FILTER (WHERE \"trigger\" = 'schedule' AND status = '{s}'), 0) AS {s}"
                             for s in STATUSES)
@@ -67,7 +67,7 @@ def cells(row: StationAnnouncement, point: str | None = None) -> list[str]:
 def report_csv(rows: list[StationAnnouncement]) -> str:
     """The report as CSV."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = SpreadsheetWriter(out, lineterminator="\n")
     writer.writerow(columns())
     writer.writerows(cells(r, point=".") for r in rows)  # for software, as the station's CSV
     return out.getvalue()

@@ -4,7 +4,6 @@ received, aired and how late; the days are the province's (Asia/Ho_Chi_Minh)."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from sqlalchemy.types import Text
 from broadcaster.errors import InputError
 from broadcaster.hub.schema import stations
 from broadcaster.messages import length_text, t
+from broadcaster.spreadsheet import SpreadsheetWriter
 
 TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")  # the province's days and times, whatever the server's zone
 MAX_DAYS = 366 * 2  # a longer range is surely a typing mistake, and would hold a connection for long
@@ -144,7 +144,7 @@ def moment(at: dt.datetime) -> str:
 def summary_csv(report: Summary) -> str:
     """The report as CSV: the communes, then minutes per topic and per language, each table under its title."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = SpreadsheetWriter(out, lineterminator="\r\n")
     writer.writerow([t("Report from {start} to {end}", start=report.start.strftime("%d/%m/%Y"),
                        end=report.end.strftime("%d/%m/%Y"))])
     writer.writerow(commune_columns())
