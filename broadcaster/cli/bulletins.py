@@ -80,7 +80,7 @@ def add_command(db: str | None, data: Path, title: str, text_: str | None, text_
                 topic: str, valid_until, drill: bool, replaces: str | None, by: str, approve_by: str | None) -> None:
     """Write a bulletin signed by an officer; it waits for another person's approval (or gets it: --approve-by)."""
     from broadcaster.hub import utc_now
-    from broadcaster.hub.bulletins import Draft, approve_bulletin, issue_bulletin, read_clip
+    from broadcaster.hub.bulletins import Draft, issue_approved, issue_bulletin, read_clip
     from broadcaster.hub.server import signing_key
 
     if sum(x is not None for x in (text_, text_file, clip)) != 1:
@@ -103,12 +103,12 @@ def add_command(db: str | None, data: Path, title: str, text_: str | None, text_
     draft = Draft(title=title, text=body, clip=sound, clip_format=fmt, level=level, to=targets or ("all",),
                   outputs=outputs, language=language, topic=topic, valid_until=until, drill=drill,
                   replaces=replaces)
-    uid = issue_bulletin(engine, draft, officer, now)
     if approver is None:
+        uid = issue_bulletin(engine, draft, officer, now)
         click.echo(t("bulletin {uid} written by {name}; it waits for another person's approval (broadcaster hub "
                      "bulletin approve {uid} --by NAME)", uid=uid, name=officer.name))
         return
-    sent = approve_bulletin(engine, key, uid, approver, utc_now())
+    uid, sent = issue_approved(engine, key, draft, officer, approver, now)
     click.echo(t("bulletin {uid} written by {name} and approved by {approver}: sent to {n} stations", uid=uid,
                  name=officer.name, approver=approver.name, n=sent))
 

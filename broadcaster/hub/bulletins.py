@@ -169,23 +169,40 @@ def _next_uid(db: Connection, area: str, now: dt.datetime) -> str:
 def issue_bulletin(engine: Engine, draft: Draft, officer: Signer, now: dt.datetime) -> str:
     """Write ``draft`` as a bulletin signed by ``officer`` (who must be an officer for every station it is for),
     waiting for approval; its uid."""
+    with engine.begin() as db:
+        return _issue(db, draft, officer, now)
+
+
+def issue_approved(engine: Engine, hub: Ed25519PrivateKey, draft: Draft, officer: Signer, approver: Signer,
+                   now: dt.datetime) -> tuple[str, int]:
+    """Write ``draft`` as ``officer`` and approve it as ``approver`` in one go (an emergency, where seconds
+    count): both or neither; its uid and how many stations it goes to."""
+    if approver.name == officer.name:
+        raise InputError(t("{name} cannot approve a bulletin they write: another person must approve it",
+                           name=approver.name))
+    with engine.begin() as db:
+        uid = _issue(db, draft, officer, now)
+        return uid, _approve(db, hub, uid, approver, now)
+
+
+def _issue(db: Connection, draft: Draft, officer: Signer, now: dt.datetime) -> str:
+    """The bulletin of ``draft`` by ``officer`` written in the transaction ``db``; its uid."""
     if draft.source not in SOURCES:
         raise ValueError(f"source must be one of {SOURCES}")
-    with engine.begin() as db:
-        targets = resolve_targets(db, draft.to, draft.drill, stations_for(db, officer.name, "officer"))
-        require_role(db, officer.name, "officer", targets, t("issue bulletins"))
-        if draft.replaces is not None and _find(db, draft.replaces) is None:
-            raise InputError(t("no bulletin '{uid}' at this hub", uid=draft.replaces))
-        uid = _next_uid(db, officer.area, now)
-        fields = _fields(draft, uid, officer.name, now)
-        db.execute(insert(bulletins).values(
-            uid=uid, title=fields["title"], text=fields["text"], clip=draft.clip, clip_format=fields["clip_format"],
-            language=draft.language, topic=draft.topic, level=draft.level, outputs=fields["outputs"],
-            valid_from=dt.datetime.fromisoformat(fields["valid_from"]),
-            valid_until=dt.datetime.fromisoformat(fields["valid_until"]), drill=draft.drill,
-            replaces=draft.replaces, source=draft.source, cap_identifier=draft.cap_identifier,
-            created_by=officer.name, created_at=now, statement=protocol.bulletin_statement(fields, officer.key),
-            stations=targets))
+    targets = resolve_targets(db, draft.to, draft.drill, stations_for(db, officer.name, "officer"))
+    require_role(db, officer.name, "officer", targets, t("issue bulletins"))
+    if draft.replaces is not None and _find(db, draft.replaces) is None:
+        raise InputError(t("no bulletin '{uid}' at this hub", uid=draft.replaces))
+    uid = _next_uid(db, officer.area, now)
+    fields = _fields(draft, uid, officer.name, now)
+    db.execute(insert(bulletins).values(
+        uid=uid, title=fields["title"], text=fields["text"], clip=draft.clip, clip_format=fields["clip_format"],
+        language=draft.language, topic=draft.topic, level=draft.level, outputs=fields["outputs"],
+        valid_from=dt.datetime.fromisoformat(fields["valid_from"]),
+        valid_until=dt.datetime.fromisoformat(fields["valid_until"]), drill=draft.drill,
+        replaces=draft.replaces, source=draft.source, cap_identifier=draft.cap_identifier,
+        created_by=officer.name, created_at=now, statement=protocol.bulletin_statement(fields, officer.key),
+        stations=targets))
     return uid
 
 
@@ -224,24 +241,29 @@ def approve_bulletin(engine: Engine, hub: Ed25519PrivateKey, uid: str, approver:
     """Approve the bulletin ``uid`` as ``approver`` (not its writer; an approver for every station it is for) and
     deliver it, signed by ``hub``; how many stations it goes to."""
     with engine.begin() as db:
-        row = _bulletin(db, uid)
-        if row.cancelled_at is not None:
-            raise InputError(t("bulletin {uid} was cancelled", uid=row.uid))
-        if row.approved_at is not None:
-            raise InputError(t("bulletin {uid} was already approved by {name}", uid=row.uid, name=row.approved_by))
-        if row.valid_until <= now:
-            raise InputError(t("bulletin {uid} expired at {time}", uid=row.uid,
-                               time=row.valid_until.isoformat(timespec="minutes")))
-        if approver.name == row.created_by:
-            raise InputError(t("{name} wrote bulletin {uid}: another person must approve it", name=approver.name,
-                               uid=row.uid))
-        require_role(db, approver.name, "approver", row.stations, t("approve bulletins"))
-        approval = protocol.approval_statement(row.statement, approver.name, now, approver.key)
-        db.execute(update(bulletins).where(bulletins.c.id == row.id).values(
-            approved_by=approver.name, approved_at=now, approval=approval))
-        people = dict([(row.statement[statements.SIGNER], {"name": row.created_by, "roles": ["officer"]}),
-                       (approval[statements.SIGNER], {"name": approver.name, "roles": ["approver"]})])
-        return _deliver(db, hub, row, "bulletin", {"bulletin": row.statement, "approval": approval}, people, now)
+        return _approve(db, hub, uid, approver, now)
+
+
+def _approve(db: Connection, hub: Ed25519PrivateKey, uid: str, approver: Signer, now: dt.datetime) -> int:
+    """The approval and deliveries of ``uid`` in the transaction ``db``; how many stations it goes to."""
+    row = _bulletin(db, uid)
+    if row.cancelled_at is not None:
+        raise InputError(t("bulletin {uid} was cancelled", uid=row.uid))
+    if row.approved_at is not None:
+        raise InputError(t("bulletin {uid} was already approved by {name}", uid=row.uid, name=row.approved_by))
+    if row.valid_until <= now:
+        raise InputError(t("bulletin {uid} expired at {time}", uid=row.uid,
+                           time=row.valid_until.isoformat(timespec="minutes")))
+    if approver.name == row.created_by:
+        raise InputError(t("{name} wrote bulletin {uid}: another person must approve it", name=approver.name,
+                           uid=row.uid))
+    require_role(db, approver.name, "approver", row.stations, t("approve bulletins"))
+    approval = protocol.approval_statement(row.statement, approver.name, now, approver.key)
+    db.execute(update(bulletins).where(bulletins.c.id == row.id).values(
+        approved_by=approver.name, approved_at=now, approval=approval))
+    people = dict([(row.statement[statements.SIGNER], {"name": row.created_by, "roles": ["officer"]}),
+                   (approval[statements.SIGNER], {"name": approver.name, "roles": ["approver"]})])
+    return _deliver(db, hub, row, "bulletin", {"bulletin": row.statement, "approval": approval}, people, now)
 
 
 def cancel_bulletin(engine: Engine, hub: Ed25519PrivateKey, uid: str, approver: Signer, now: dt.datetime) -> int:

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from broadcaster.cli import cli
 from broadcaster.hub import utc_now
+from broadcaster.hub.bulletins import bulletin_list
 from broadcaster.hub.server import open_hub
 from broadcaster.hub.users import unlock
 from broadcaster.trust.keys import fingerprint, public_raw
@@ -119,8 +120,13 @@ def test_an_emergency_issued_and_approved_in_one_command(hub, tmp_path):
         (0, f"bulletin 66-{utc_now():%Y%m%d}-1 written by lan and approved by hung: sent to 3 stations\n")
     same = invoke(hub, ["hub", "bulletin", "add", "--title", "Lũ quét", "--text", "Sơ tán ngay", "--level",
                         "emergency", "--by", "lan", "--approve-by", "lan"], env=as_("lan", "lan"))
-    assert (same.exit_code, same.output) == \
-        (2, f"Error: lan wrote bulletin 66-{utc_now():%Y%m%d}-2: another person must approve it\n")
+    assert (same.exit_code, same.output) == (2, "Error: lan cannot approve a bulletin they write: another person "
+                                                "must approve it\n")
+    no_role = invoke(hub, ["hub", "bulletin", "add", "--title", "Lũ quét", "--text", "Sơ tán ngay", "--level",
+                           "emergency", "--by", "lan", "--approve-by", "tho"], env=as_("lan", "tho"))
+    assert no_role.exit_code == 2
+    with hub.engine.connect() as db:   # neither refusal left a bulletin waiting
+        assert [b.uid for b in bulletin_list(db, utc_now())] == [f"66-{utc_now():%Y%m%d}-1"]
 
 
 def test_bad_bulletins_are_one_line_and_change_nothing(hub, tmp_path):
