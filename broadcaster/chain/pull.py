@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 from typing import TYPE_CHECKING, Callable
 
 import orjson
@@ -25,6 +26,16 @@ if TYPE_CHECKING:
 
 LONG_POLL_S = 25   # the hub answers at once when a delivery is made, else after this
 MAX_BACKOFF_S = 60.0
+QUICK_S = 1.0      # a long-poll answered empty sooner than this did not wait: the next one waits ...
+PAUSE_S = 5.0      # ... this long, or as long as the hub says, so that a busy hub is not asked in a loop
+
+
+def pause_after(answer: dict, asked_wait_s: float, took_s: float) -> float:
+    """How long to pause before the next long-poll, after an empty ``answer`` that took ``took_s`` seconds."""
+    retry = answer.get("retry_after")
+    if answer.get("waited") is False and isinstance(retry, (int, float)) and not isinstance(retry, bool):
+        return min(max(float(retry), 0.0), MAX_BACKOFF_S)
+    return PAUSE_S if asked_wait_s > 0 and took_s < QUICK_S else 0.0
 
 
 def _link_trouble(exc: HubError) -> bool:
@@ -93,16 +104,21 @@ def _keep(state: dict, outcome: Outcome, now: dt.datetime) -> None:
         bulletins["waiting"].remove(outcome.uid)
 
 
-def pull(station: Station, client: HubClient, now: Callable[[], dt.datetime], wait_s: float = 0) -> list[Outcome]:
+def pull(station: Station, client: HubClient, now: Callable[[], dt.datetime], wait_s: float = 0,
+         pause: Callable[[float], object] = lambda seconds: None) -> list[Outcome]:
     """Take every delivery after the cursor (waiting up to ``wait_s`` for the first), place the bulletins
-    that wait, send the receipts; what became of each delivery."""
+    that wait, send the receipts; what became of each delivery. An empty answer that did not wait is
+    followed by ``pause`` (of the seconds the hub asks, or a few)."""
+
     outcomes: list[Outcome] = []
     state = client.state
     while True:
         after = state.bulletins()["after"]
+        began = time.monotonic()
         answer = client.call("GET", f"/bulletins?after={after}&wait={wait_s:g}")
         deliveries = answer.get("deliveries")
         if not isinstance(deliveries, list) or not deliveries:
+            pause(pause_after(answer, wait_s, time.monotonic() - began))
             break
         wait_s = 0
         with state.taking_bulletins() as held:
@@ -203,7 +219,7 @@ class BulletinLoop:
         client = self.client()
         while not self._stop.is_set():
             try:
-                for outcome in pull(self.station, client, self.now, self.wait_s):
+                for outcome in pull(self.station, client, self.now, self.wait_s, self._stop.wait):
                     self.say(said(outcome))
             except BroadcasterError as exc:
                 problem = str(exc)

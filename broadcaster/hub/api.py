@@ -17,7 +17,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from broadcaster import __version__
 from broadcaster.hub import deliveries, ingest, stations, utc_now
 from broadcaster.hub.cap_api import add_cap_route
-from broadcaster.hub.fanout import MAX_WAITERS, Fanout
+from broadcaster.hub.fanout import MAX_WAITERS, RETRY_S, Busy, Fanout
 from broadcaster.hub.protocol import (API, COUNTER_HEADER, HUB_SIGNATURE_HEADER, MAX_BODY_BYTES, SIGNATURE_HEADER,
                                       STATION_HEADER, response_message)
 from broadcaster.errors import InputError
@@ -118,7 +118,10 @@ def create_app(engine: Engine, key: Ed25519PrivateKey, clock: Clock = utc_now,
             return found
 
         def later() -> dict:
-            came = fanout.wait(row.id, after, wait)
+            try:
+                came = fanout.wait(row.id, after, wait)
+            except Busy:  # said, so that the station does not ask again at once
+                return {**found, "waited": False, "retry_after": RETRY_S}
             if came is None:  # not held in memory (made long ago, or before the hub listened): ask the database
                 with engine.connect() as again:
                     return deliveries.deliveries_after(again, row.id, after)

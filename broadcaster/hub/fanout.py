@@ -25,6 +25,11 @@ MAX_WAITERS = 224
 RESCAN_S = 5.0      # the newest deliveries are read this often even without a NOTIFY (one lost in a restart)
 KEEP_S = 60.0       # envelopes are held this long for the waits they wake (then read from the database)
 RECONNECT_S = 1.0
+RETRY_S = 30        # a station whose long-poll found no room asks again after this
+
+
+class Busy(Exception):
+    """No room for one more wait: the station is told to ask again after RETRY_S seconds."""
 
 
 class Fanout:
@@ -41,6 +46,7 @@ class Fanout:
         self.recent: dict[str, list[tuple[int, float, dict]]] = {}  # ... and is here (number, when read, envelope)
         self.floor: dict[str, int] = {}  # unless forgotten: a station's deliveries up to its floor are not here
         self.waiting = 0
+        self.turn: dict[str, int] = {}  # each station's latest wait: an earlier one of the same station ends
         self.stopped = threading.Event()
         self.ready = threading.Event()
         self.thread: threading.Thread | None = None
@@ -65,22 +71,30 @@ class Fanout:
         """Wait up to ``seconds`` for deliveries to ``station`` numbered after ``after``: their envelopes, in order
         ([] when none came), or None when some came that are not held here (the caller reads the database). The
         caller has seen none in the database first: so every one that comes was made after, and read here.
-        Beyond ``max_waiters`` waits at once, none is made: the request is answered at once and the station polls
-        again."""
+        A station waits once: its new wait ends the one before (a stolen key cannot take every place). Beyond
+        ``max_waiters`` waits at once, none is made: :class:`Busy`."""
         self.start()
         with self.condition:
-            if self.waiting < self.max_waiters:
-                self.waiting += 1
-                try:
-                    self.condition.wait_for(
-                        lambda: self.latest.get(station, 0) > after or self.stopped.is_set(), seconds)
-                finally:
-                    self.waiting -= 1
+            mine = self.turn[station] = self.turn.get(station, 0) + 1
+            if mine > 1:
+                self.condition.notify_all()  # the station's earlier wait gives up its place
+            if self.waiting >= self.max_waiters and not self._waits(station, mine):
+                raise Busy
+            self.waiting += 1
+            try:
+                self.condition.wait_for(lambda: self.latest.get(station, 0) > after or self.stopped.is_set()
+                                        or self.turn[station] != mine, seconds)
+            finally:
+                self.waiting -= 1
             if self.latest.get(station, 0) <= after:
                 return []
             if self.since is None or after < max(self.since, self.floor.get(station, 0)):
                 return None
             return [envelope for number, _, envelope in self.recent.get(station, ()) if number > after]
+
+    def _waits(self, station: str, mine: int) -> bool:
+        """Whether ``station`` has a wait that this one of turn ``mine`` takes over (its place is free soon)."""
+        return mine > 1 and self.condition.wait_for(lambda: self.waiting < self.max_waiters, 1.0)
 
     def _listen(self) -> None:
         import psycopg

@@ -259,3 +259,23 @@ def test_a_bulletin_whose_words_are_changed_in_the_library_no_longer_airs(statio
     entry = Station(station.root).library.get("hub-bao-13")
     assert entry.status == UNVERIFIED and entry.doubt.startswith("the bulletin from the hub does not verify")
     assert Station(station.root).planner.plan(now.date(), now).airings == ()
+
+
+@pytest.mark.parametrize("answer, asked, took, pause", [
+    ({"deliveries": [], "cursor": 0, "waited": False, "retry_after": 30}, 25, 0.01, 30.0),  # the hub had no room
+    ({"deliveries": [], "cursor": 0, "waited": False, "retry_after": 10 ** 9}, 25, 0.01, 60.0),  # bounded
+    ({"deliveries": [], "cursor": 0}, 25, 0.01, 5.0),     # answered at once though asked to wait: not in a loop
+    ({"deliveries": [], "cursor": 0}, 25, 25.0, 0.0),     # waited its time: ask again at once
+    ({"deliveries": [], "cursor": 0}, 0, 0.01, 0.0),      # a round by hand asks not to wait
+])
+def test_a_long_poll_that_did_not_wait_is_not_asked_again_at_once(answer, asked, took, pause):
+    from broadcaster.chain.pull import pause_after
+
+    assert pause_after(answer, asked, took) == pause
+
+
+def test_pull_pauses_as_the_busy_hub_asks(station, hub, now):
+    hub.call = lambda method, path, body=b"": {"deliveries": [], "cursor": 0, "waited": False, "retry_after": 30}
+    paused = []
+    assert pull(station, hub, lambda: now, 25, paused.append) == []
+    assert paused == [30.0]

@@ -39,10 +39,10 @@ def client(hub, station: str = "xa-ea-tu") -> SignedStation:
     return SignedStation(hub.url, public_raw(hub.key), station, hub.keys[station])
 
 
-def approved(hub, **changes) -> str:
-    now = utc_now()
+def approved(hub, when: dt.datetime | None = None, **changes) -> str:
+    now = when or utc_now()
     uid = issue_bulletin(hub.engine, draft(**changes), unlock(hub.engine, "lan", passphrase("lan"), now), now)
-    approve_bulletin(hub.engine, hub.key, uid, unlock(hub.engine, "hung", passphrase("hung"), now), utc_now())
+    approve_bulletin(hub.engine, hub.key, uid, unlock(hub.engine, "hung", passphrase("hung"), now), when or utc_now())
     return uid
 
 
@@ -185,7 +185,7 @@ def test_a_receipt_for_another_stations_delivery_takes_nothing(hub):
 
 
 def test_on_air_comes_from_the_station_log(hub, tmp_path):
-    uid = approved(hub, to=("xa-ea-tu",))
+    uid = approved(hub, at(4, 5, 0), to=("xa-ea-tu",))   # sent at 05:00, before the airings of the log
     station = new_station(tmp_path / "xa-ea-tu", "xa-ea-tu")   # the real station, joining again with a new code
     with hub.engine.begin() as db:
         code = stations.enrol(db, "xa-ea-tu", utc_now())
@@ -202,6 +202,18 @@ def test_on_air_comes_from_the_station_log(hub, tmp_path):
     with hub.engine.connect() as db:
         (state,) = bulletin_status(db, uid, utc_now()).stations
     assert (state.state, state.on_air_at) == ("on air", at(4, 7, 1))
+
+
+def test_an_airing_logged_before_its_bulletin_was_sent_counts_from_the_sending(hub):
+    """A station's clock, or its key in the wrong hands, cannot make a bulletin on air before it was sent."""
+    from broadcaster.hub.deliveries import mark_on_air
+
+    uid = approved(hub, to=("xa-ea-tu",))
+    with hub.engine.begin() as db:
+        assert mark_on_air(db, "xa-ea-tu", [{"kind": "airing", "status": "aired", "announcement": f"hub-{uid}",
+                                             "actual_start": "0001-01-01T00:00:00+14:00"}], utc_now()) == 1
+        row = db.execute(select(deliveries)).one()
+        assert row.on_air_at == row.accepted_at
 
 
 def test_the_fanout_answers_from_what_it_read_and_sends_the_rest_to_the_database(hub):
@@ -223,15 +235,40 @@ def test_the_fanout_answers_from_what_it_read_and_sends_the_rest_to_the_database
 
 
 def test_beyond_its_waiters_a_long_poll_is_answered_at_once(hub):
-    from broadcaster.hub.fanout import Fanout
+    from broadcaster.hub.fanout import Busy, Fanout
 
     fanout = Fanout(hub.engine, max_waiters=0)
     try:
         began = time.monotonic()
-        assert fanout.wait("xa-ea-tu", 0, 20) == []
+        with pytest.raises(Busy):
+            fanout.wait("xa-ea-tu", 0, 20)
         assert time.monotonic() - began < 5
     finally:
         fanout.stop()
+
+
+def test_a_station_waits_once_so_one_key_cannot_take_every_place(hub):
+    """270 waits from one stolen key held 224 places and left none for the others: now its newest wait ends
+    its earlier one, and another station still waits its full time."""
+    fanout = hub.app.extensions["fanout"]
+    greedy = [threading.Thread(target=client(hub).json, args=("GET", "/bulletins?after=999999&wait=5"))
+              for _ in range(6)]
+    for thread in greedy:
+        thread.start()
+        time.sleep(0.1)
+    wait_for(lambda: fanout.waiting == 1)
+    began = time.monotonic()
+    assert client(hub, "xa-hoa-thang").json("GET", "/bulletins?after=0&wait=2") == \
+        (200, {"deliveries": [], "cursor": 0})
+    assert time.monotonic() - began > 1.5
+    for thread in greedy:
+        thread.join(30)
+
+
+def test_a_long_poll_without_room_says_when_to_ask_again(hub):
+    hub.app.extensions["fanout"].max_waiters = 0
+    assert client(hub).json("GET", "/bulletins?after=0&wait=5") == \
+        (200, {"deliveries": [], "cursor": 0, "waited": False, "retry_after": 30})
 
 
 def test_waits_are_woken_again_after_postgresql_restarts(hub, debian_postgres):
