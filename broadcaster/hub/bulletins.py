@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import func, select, text, update
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import Text, func, literal, select, text, update
+from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.engine import Connection, Engine, Row
 
 from broadcaster.content.announcement import LANGUAGE_PATTERN
@@ -306,13 +306,22 @@ def state_of(row: Row, now: dt.datetime) -> str:
     return marked("approved") if row.approved_at is not None else marked("waiting for approval")
 
 
-def bulletin_list(db: Connection, now: dt.datetime, limit: int = 100) -> list[Summary]:
-    """The latest ``limit`` bulletins, newest first."""
-    rows = db.execute(select(bulletins.c.uid, bulletins.c.title, bulletins.c.level, bulletins.c.created_by,
-                             bulletins.c.approved_by, bulletins.c.approved_at, bulletins.c.cancelled_at,
-                             bulletins.c.valid_until, bulletins.c.created_at, bulletins.c.drill,
-                             func.jsonb_array_length(bulletins.c.stations).label("count"))
-                      .order_by(bulletins.c.id.desc()).limit(limit))
+def for_any(station_ids: list[str]):
+    """The condition: a bulletin for at least one of ``station_ids``."""
+    return bulletins.c.stations.op("?|")(literal(list(station_ids), ARRAY(Text)))
+
+
+def bulletin_list(db: Connection, now: dt.datetime, limit: int = 100,
+                  station_ids: list[str] | None = None) -> list[Summary]:
+    """The latest ``limit`` bulletins (of those for any of ``station_ids``, when given), newest first."""
+    if station_ids is not None and not station_ids:
+        return []
+    query = select(bulletins.c.uid, bulletins.c.title, bulletins.c.level, bulletins.c.created_by,
+                   bulletins.c.approved_by, bulletins.c.approved_at, bulletins.c.cancelled_at, bulletins.c.valid_until,
+                   bulletins.c.created_at, bulletins.c.drill, func.jsonb_array_length(bulletins.c.stations).label("count"))
+    if station_ids is not None:
+        query = query.where(for_any(station_ids))
+    rows = db.execute(query.order_by(bulletins.c.id.desc()).limit(limit))
     return [Summary(r.uid, r.title, r.level, state_of(r, now), r.created_by, r.approved_by, r.created_at, r.count,
                     r.drill) for r in rows]
 

@@ -107,6 +107,17 @@ def test_another_districts_person_can_neither_see_nor_act_on_the_bulletin(pages_
     assert answer.status_code == 303 and answer.headers["Location"].endswith("/bulletins/")
 
 
+def test_a_districts_bulletins_stay_listed_however_busy_the_others_are(pages_app, written, monkeypatch):
+    """The page lists the latest bulletins of the person's stations, not the province's latest, filtered."""
+    from broadcaster.hub.pages import bulletins as page
+
+    monkeypatch.setattr(page, "LISTED", 2)
+    other = logged_in(pages_app, "huyen650")
+    for n in range(3):
+        uid_of(write(other, title=f"Tin huyện 650 số {n}", to=("xa-dong-son",)))
+    assert written in logged_in(pages_app, "huyen643").get("/bulletins/").get_data(as_text=True)
+
+
 def test_a_viewer_may_not_write_approve_or_cancel(pages_app, written):
     viewer = logged_in(pages_app, "xem643")
     page = viewer.get("/bulletins/").get_data(as_text=True)

@@ -8,9 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from sqlalchemy import literal, select
-from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.types import Text
+from sqlalchemy import select
 
 from broadcaster.errors import BroadcasterError, InputError
 from broadcaster.hub import bulletins as library
@@ -32,8 +30,7 @@ def page():
     """The latest bulletins of the person's stations, and the form to write one (for an officer)."""
     mine = visible()
     with served_hub().engine.connect() as db:
-        seen = _seen(db, mine)
-        listed = [b for b in library.bulletin_list(db, now(), LISTED) if b.uid in seen]
+        listed = library.bulletin_list(db, now(), LISTED, mine)
         names = dict(db.execute(select(stations.c.id, stations.c.name).where(stations.c.id.in_(mine))
                                 .order_by(stations.c.id)).all())
     return render_template("hub-bulletins.html", bulletins=listed, stations=names, levels=library.LEVELS,
@@ -113,8 +110,7 @@ def _signer():
 
 def _seen(db, mine: list[str]) -> set[str]:
     """The uids of the bulletins for at least one of the stations ``mine``."""
-    return set(db.execute(select(bulletins.c.uid).where(
-        bulletins.c.stations.op("?|")(literal(mine, ARRAY(Text))))).scalars()) if mine else set()
+    return set(db.execute(select(bulletins.c.uid).where(library.for_any(mine))).scalars()) if mine else set()
 
 
 def _status(uid: str) -> dict:
