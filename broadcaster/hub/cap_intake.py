@@ -75,11 +75,14 @@ def _of_alerts(db: Connection, keys: tuple[str, ...]) -> list:
         bulletins.c.cap_identifier.in_(keys)).order_by(bulletins.c.id)))
 
 
-def _already(engine: Engine, draft: Draft) -> Taken | None:
-    """What ``draft``'s alert became when it was taken before, else None."""
+def _already(engine: Engine, draft: Draft, poster: Signer) -> Taken | None:
+    """What ``draft``'s alert became when it was taken before, else None; told only to an officer of its
+    stations (the alert's uid and reach are not a viewer's to learn by posting it again)."""
     with engine.connect() as db:
         row = db.execute(select(bulletins.c.uid, bulletins.c.stations, bulletins.c.replaces).where(
             bulletins.c.cap_identifier == draft.key)).first()
+        if row:
+            require_role(db, poster.name, "officer", row.stations, t("issue bulletins"))
     return Taken(draft.action, (row.uid,), True, len(row.stations), row.replaces) if row else None
 
 
@@ -88,7 +91,7 @@ def take_alert(engine: Engine, hub: Ed25519PrivateKey, draft: Draft, poster: Sig
     cancel): a bulletin waiting for approval, or the withdrawal of the alerts it cancels."""
     if draft.action == CANCEL:
         return _cancel(engine, hub, draft, poster, now)
-    done = _already(engine, draft)
+    done = _already(engine, draft, poster)
     if done:
         return done
     with engine.connect() as db:
@@ -102,7 +105,7 @@ def take_alert(engine: Engine, hub: Ed25519PrivateKey, draft: Draft, poster: Sig
     try:
         uid = hub_bulletins.issue_bulletin(engine, bulletin, poster, now)
     except IntegrityError:  # the same alert posted twice at once: the other post took it
-        done = _already(engine, draft)
+        done = _already(engine, draft, poster)
         if done is None:
             raise
         return done

@@ -82,6 +82,8 @@ def test_a_repeated_alert_is_taken_once(hub):
     first = take(hub, "storm.xml")
     again = take(hub, "storm.xml")
     assert again.duplicate and again.uids == first.uids and count(hub) == 1
+    with pytest.raises(InputError, match="hung may not issue bulletins"):   # an approver, not an officer: the
+        take(hub, "storm.xml", who="hung")                                   # repeat tells them nothing
 
 
 def test_an_update_replaces_and_a_cancel_withdraws_the_chain(hub):
@@ -222,9 +224,11 @@ def test_a_warning_system_posts_over_http(one_pg_url, tmp_path):
 # --- broadcaster hub cap ---
 
 def future(name: str, tmp_path: Path) -> Path:
-    """The alert ``name`` moved to 2099, so that the command's real clock finds it in force."""
+    """The alert ``name`` moved to next month, so that the command's real clock finds it in force (and within
+    the year a bulletin may be valid)."""
     path = tmp_path / name
-    path.write_text((CORPUS / name).read_text(encoding="utf-8").replace("2026-11-", "2099-11-"), encoding="utf-8")
+    month = (dt.date.today().replace(day=1) + dt.timedelta(days=32)).strftime("%Y-%m-")
+    path.write_text((CORPUS / name).read_text(encoding="utf-8").replace("2026-11-", month), encoding="utf-8")
     return path
 
 
