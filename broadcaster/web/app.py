@@ -64,7 +64,7 @@ def furnish(app: Flask, data_dir: Path, what: object, pages: tuple, config: dict
 # What a person is told for the web server's own refusals, in the page's language.
 HTTP_MESSAGES = {404: marked("there is no such page"), 405: marked("this page cannot be used this way"),
                  413: marked("what was sent is too big"),
-                 500: marked("something went wrong on the server; it is written in the log of 'broadcaster serve'")}
+                 500: marked("something went wrong on the server; it is written in the server's log")}
 
 
 def _http_error(error: HTTPException):
