@@ -53,17 +53,14 @@ def area_stations(db: Connection, codes: tuple[str, ...]) -> list[str]:
     """The live stations in the areas ``codes``: a commune's code (5 digits) matches stations.area, a district's
     (3) stations.district, a province's (2) every station when it is the hub's province (the area of one of its
     province-level users; a hub serves one province). Codes of areas the hub does not serve match nothing."""
+    provinces = [code for code in codes if len(code) == 2]
+    served = provinces and db.execute(select(users.c.name).where(users.c.level == "province",
+                                                                 users.c.area.in_(provinces)).limit(1)).first()
     live = select(stations.c.id).where(stations.c.revoked_at.is_(None))
-    found: set[str] = set()
-    for code in codes:
-        if len(code) == 2:
-            province = db.execute(select(users.c.name).where(users.c.level == "province", users.c.area == code)
-                                  .limit(1)).first()
-            query = live if province else None
-        else:
-            query = live.where((stations.c.area if len(code) == 5 else stations.c.district) == code)
-        if query is not None:
-            found |= set(db.execute(query).scalars())
+    if not served:  # one query for every commune and district named, however many
+        live = live.where(stations.c.area.in_([c for c in codes if len(c) == 5])
+                          | stations.c.district.in_([c for c in codes if len(c) == 3]))
+    found = set(db.execute(live).scalars())
     if not found:
         raise InputError(t("no station of this hub is in the alert's areas ({codes})", codes=", ".join(codes)))
     return sorted(found)
