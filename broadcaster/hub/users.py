@@ -119,14 +119,15 @@ def _in_area(level: str, area: str):
 
 def stations_for(db: Connection, name: str, role: str) -> set[str]:
     """The ids of the stations for which ``name`` holds ``role``: every station of their area (a role given for
-    no station), and the stations named in their roles."""
+    no station), and the stations named in their roles, always within their area."""
     user = check_user(db, name)
     named = [r.station for r in db.execute(select(user_roles.c.station).where(
         user_roles.c.user_name == name, user_roles.c.role == role))]
-    found = {s for s in named if s is not None}
+    in_area = set(db.execute(select(stations.c.id).where(_in_area(user.level, user.area))).scalars())
     if None in named:
-        found |= set(db.execute(select(stations.c.id).where(_in_area(user.level, user.area))).scalars())
-    return found
+        return in_area
+    # A station named in a role counts only inside the person's area (finding 10: no grant outside it).
+    return {s for s in named if s is not None} & in_area
 
 
 def require_role(db: Connection, name: str, role: str, station_ids: list[str], action: str) -> None:
