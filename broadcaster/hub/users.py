@@ -14,7 +14,8 @@ from sqlalchemy.engine import Connection, Engine, Row
 from broadcaster.content.users import (LOCK_S, MAX_TRIES, MIN_PASSPHRASE, AuthError, LockedError,  # the station's
                                        UnknownPerson)                                               # rules, kept alike
 from broadcaster.errors import InputError, StorageError
-from broadcaster.hub.schema import stations, user_roles, users
+from broadcaster.hub.schema import stations as stations_table
+from broadcaster.hub.schema import user_roles, users
 from broadcaster.hub.stations import check_station_id
 from broadcaster.messages import marked, t
 from broadcaster.trust.keys import WrongPassphraseError, fingerprint, new_key, public_raw, seal, unseal
@@ -43,6 +44,11 @@ def add_user(db: Connection, name: str, level: str, area: str, roles: list[str],
         check_station_id(station)
     if db.execute(select(users.c.name).where(users.c.name == name)).first():
         raise InputError(t("{name} is already a user of the hub", name=name))
+    outside = sorted(set(stations) - set(db.execute(select(stations_table.c.id).where(
+        stations_table.c.id.in_(list(stations)), _in_area(level, area))).scalars()))
+    if outside:  # a role named for a station counts only inside the person's area: say so now
+        raise InputError(t("{station} is not a station of the hub in {area}, the area of {name}",
+                           station=outside[0], area=area, name=name))
     db.execute(insert(users).values(name=name, full_name=full_name, level=level, area=area, created_at=now))
     db.execute(insert(user_roles), [{"user_name": name, "role": role, "station": station}
                                     for role in roles for station in (stations or [None])])
@@ -111,9 +117,9 @@ def unlock(engine: Engine, name: str, passphrase: str, now: dt.datetime) -> Sign
 def _in_area(level: str, area: str):
     """The condition on ``stations`` of the stations a user of ``level`` and ``area`` looks after."""
     if level == "commune":
-        return stations.c.area == area
+        return stations_table.c.area == area
     if level == "district":
-        return stations.c.district == area
+        return stations_table.c.district == area
     return true()  # the province: a hub serves one province
 
 
@@ -123,7 +129,7 @@ def stations_for(db: Connection, name: str, role: str) -> set[str]:
     user = check_user(db, name)
     named = [r.station for r in db.execute(select(user_roles.c.station).where(
         user_roles.c.user_name == name, user_roles.c.role == role))]
-    in_area = set(db.execute(select(stations.c.id).where(_in_area(user.level, user.area))).scalars())
+    in_area = set(db.execute(select(stations_table.c.id).where(_in_area(user.level, user.area))).scalars())
     if None in named:
         return in_area
     # A station named in a role counts only inside the person's area (finding 10: no grant outside it).

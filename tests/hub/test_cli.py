@@ -100,6 +100,16 @@ def test_users_are_added_with_their_scope(pg_url, tmp_path):
     data = str(tmp_path / "hub-data")
     secret = tmp_path / "secret.txt"
     secret.write_text("mật khẩu của lan\n", encoding="utf-8")
+    from broadcaster.hub import utc_now
+    from broadcaster.hub.server import open_hub
+
+    open_hub(pg_url, tmp_path / "hub-data", utc_now()).engine.dispose()  # a hub started: its key recorded
+    for station, district in (("xa-a", "123"), ("xa-b", "456")):
+        assert invoke(["hub", "enrol", station, "--district", district, "--db", pg_url, "--data", data]).exit_code == 0
+    outside = invoke(["hub", "user", "add", "lan.nguyen", "--db", pg_url, "--data", data, "--level", "district",
+                      "--area", "123", "--role", "approver", "--station", "xa-b", "--passphrase-file", str(secret)])
+    assert (outside.exit_code, outside.output) == (2, "Error: xa-b is not a station of the hub in 123, the area of "
+                                                      "lan.nguyen\n")
     added = invoke(["hub", "user", "add", "lan.nguyen", "--db", pg_url, "--data", data, "--level", "district",
                     "--area", "123", "--role", "approver", "--role", "viewer", "--station", "xa-a",
                     "--passphrase-file", str(secret)])
