@@ -13,13 +13,14 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from flask import Flask, Response, request
 from sqlalchemy.engine import Engine
 
-from broadcaster.content.users import AuthError, LockedError
+from broadcaster.content.users import AuthError, LockedError, UnknownPerson
 from broadcaster.errors import InputError
 from broadcaster.hub.cap import MAX_ALERT_BYTES, read_alert
 from broadcaster.hub.cap_intake import take_alert
 from broadcaster.hub.protocol import API
 from broadcaster.hub.users import unlock
 from broadcaster.messages import t
+from broadcaster.trust.keys import spend_unseal_time
 
 WHERE = f"POST {API}/cap"  # how a posted alert is named in messages
 
@@ -57,10 +58,11 @@ def add_cap_route(app: Flask, engine: Engine, key: Ed25519PrivateKey, clock: Cal
                                        size=request.content_length // 1024, limit=MAX_ALERT_BYTES // 1024)}, 400)
         try:
             poster = unlock(engine, auth.username, auth.password, clock())
-        except LockedError as exc:
-            return _answer({"error": exc.message}, 403)
-        except AuthError as exc:
-            return _answer({"error": exc.message}, 401)
+        except (LockedError, UnknownPerson):  # answered as a wrong passphrase, in its time: no name is revealed
+            spend_unseal_time(auth.password)
+            return _answer({"error": t("wrong name or passphrase")}, 401)
+        except AuthError:
+            return _answer({"error": t("wrong name or passphrase")}, 401)
         try:
             taken = take_alert(engine, key, read_alert(request.get_data(cache=False), WHERE), poster, clock())
         except AuthError as exc:  # the person may not write (or cancel) bulletins for these stations

@@ -51,14 +51,12 @@ class HubServed:
 
     def unlock(self, name: str, passphrase: str) -> str:
         """The name of the person whose passphrase this is. A wrong one is counted in the database (five in a
-        row lock the person out: a LockedError); an unknown name and a wrong passphrase get the same AuthError,
+        row lock the person out); an unknown name, a locked name and a wrong passphrase get the same AuthError,
         in the same time."""
         try:
             return users.unlock(self.engine, name, passphrase, self.clock.now()).name
-        except LockedError:
-            raise
-        except UnknownPerson:
-            spend_unseal_time(passphrase)  # as long as a wrong passphrase takes
+        except (LockedError, UnknownPerson):  # answered as a wrong passphrase, in its time: no name is revealed
+            spend_unseal_time(passphrase)
             raise AuthError(t("wrong name or passphrase")) from None
         except AuthError:
             raise AuthError(t("wrong name or passphrase")) from None
