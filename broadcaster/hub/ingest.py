@@ -20,6 +20,8 @@ from broadcaster.messages import t
 from broadcaster.hub.stations import RefusedError
 
 HEALTH_STATUSES = ("ok", "warning", "failing")
+MAX_HEARTBEAT_BYTES = 64 * 1024  # a health report is a few kilobytes (8 checks: 3.6 KB)
+MAX_CHECKS = 200
 ROLLUP_DIMENSIONS = ("day", "announcement", "output", "topic", "language", "trigger", "status")
 
 _DIMENSIONS = ", ".join(f'"{d}"' for d in ROLLUP_DIMENSIONS)
@@ -106,12 +108,16 @@ def cursor(station: Row) -> dict:
 
 def ingest_heartbeat(db: Connection, station: Row, raw: bytes, now: dt.datetime) -> dict:
     """Keep a station's heartbeat (its health, as broadcaster.health makes it): in the history and as its latest."""
+    if len(raw) > MAX_HEARTBEAT_BYTES:  # a station's is a few kilobytes: a bigger one would bloat every page
+        raise RefusedError(t("the heartbeat is {size} KB, more than the {limit} KB a health report may have",
+                             size=len(raw) // 1024, limit=MAX_HEARTBEAT_BYTES // 1024), 400)
     try:
         health = orjson.loads(raw)
     except orjson.JSONDecodeError:
         health = None
     if not isinstance(health, dict) or health.get("status") not in HEALTH_STATUSES \
-            or health.get("station") != station.id:
+            or health.get("station") != station.id \
+            or not isinstance(health.get("checks", []), list) or len(health.get("checks", [])) > MAX_CHECKS:
         raise RefusedError(t("the heartbeat is not a health report of station {station}", station=station.id), 400)
     values = {"station": station.id, "received_at": now, "status": health["status"], "health": health}
     db.execute(insert(heartbeats).values(**values))

@@ -138,6 +138,22 @@ def test_a_replayed_heartbeat_is_refused(served_hub, tmp_path):
         assert db.execute(select(func.count()).select_from(heartbeats)).scalar() == 1
 
 
+def test_a_bloated_heartbeat_is_refused_and_nothing_kept(served_hub, tmp_path):
+    """100,000 failing checks made the stations page 23 MB, fetched again every 5 s: a heartbeat is bounded."""
+    station = joined(served_hub, tmp_path)
+    check = {"name": "device", "status": "failing", "detail": "x"}
+    many = orjson.dumps({"station": "xa-a", "status": "failing", "at": "2026-11-01T05:00:00+07:00",
+                         "checks": [check] * 201})
+    big = orjson.dumps({"station": "xa-a", "status": "failing", "at": "2026-11-01T05:00:00+07:00",
+                        "checks": [{**check, "detail": "x" * 70_000}]})
+    answers = [_signed_post(station, "/heartbeat", body, n) for n, body in ((2000, many), (2001, big))]
+    assert [(a.status_code, a.json()["error"]) for a in answers] == [
+        (400, "the heartbeat is not a health report of station xa-a"),
+        (400, "the heartbeat is 68 KB, more than the 64 KB a health report may have")]
+    with served_hub.engine.connect() as db:
+        assert db.execute(select(func.count()).select_from(heartbeats)).scalar() == 0
+
+
 def test_a_sync_round_sends_the_station_health(served_hub, tmp_path):
     station = joined(served_hub, tmp_path)
     sync_round(station, at(4))
