@@ -26,6 +26,8 @@ from broadcaster.messages import t
 from broadcaster.trust.keys import b64, fingerprint, public_raw, sign
 
 Clock = Callable[[], dt.datetime]
+# The biggest body each signed route takes (others: MAX_BODY_BYTES, for a bundle of log records).
+BODY_LIMITS = {f"{API}/heartbeat": ingest.MAX_HEARTBEAT_BYTES, f"{API}/bulletins/receipts": 2 * 2 ** 20}
 
 
 def _json(data: dict, status: int = 200) -> Response:
@@ -45,12 +47,16 @@ def create_app(engine: Engine, key: Ed25519PrivateKey, clock: Clock = utc_now,
         """A route that a station signs: authenticated and handled in one transaction, answered signed."""
         @wraps(handler)
         def route(**path) -> Response:
-            body = request.get_data(cache=False)
             station, counter = request.headers.get(STATION_HEADER), request.headers.get(COUNTER_HEADER)
+            signature = request.headers.get(SIGNATURE_HEADER)
+            request.max_content_length = BODY_LIMITS.get(request.path, MAX_BODY_BYTES)
             try:
+                with engine.connect() as db:  # who it claims to be, before its body is read (a 60 MB junk body)
+                    stations.sender(db, station, counter, signature)
+                body = request.get_data(cache=False)
                 with engine.begin() as db:
-                    row = stations.authenticate(db, station, counter, request.headers.get(SIGNATURE_HEADER),
-                                                request.method, request.full_path.rstrip("?"), body, clock())
+                    row = stations.authenticate(db, station, counter, signature, request.method,
+                                                request.full_path.rstrip("?"), body, clock())
                     result = handler(db, row, body, **path)
                 if callable(result) and not isinstance(result, Response):
                     result = result()  # a long-poll: it waits after the transaction, holding no connection

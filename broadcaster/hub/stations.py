@@ -94,17 +94,26 @@ def revoke(db: Connection, station: str, now: dt.datetime) -> None:
         raise InputError(t("no station '{station}' is enrolled at this hub", station=station))
 
 
-def authenticate(db: Connection, station: str | None, counter: str | None, signature: str | None, method: str,
-                 path: str, body: bytes, now: dt.datetime) -> Row:
-    """The station row, locked for this transaction, if the request is signed by its pinned key and its counter
-    is higher than the last one accepted (which it becomes); else a RefusedError."""
+def sender(db: Connection, station: str | None, counter: str | None, signature: str | None,
+           lock: bool = False) -> Row:
+    """The row of the enrolled, unrevoked ``station`` a request with these headers claims to come from (looked
+    at before its body is read); else a RefusedError."""
     if not station or not counter or not signature:
         raise RefusedError(t("the request is not signed by a station"), 401)
-    row = db.execute(select(stations).where(stations.c.id == station).with_for_update()).first()
+    query = select(stations).where(stations.c.id == station)
+    row = db.execute(query.with_for_update() if lock else query).first()
     if row is None or row.public_key is None:
         raise RefusedError(t("no station '{station}' is enrolled at this hub", station=station[:80]), 403)
     if row.revoked_at is not None:
         raise RefusedError(t("station {station} was revoked at the hub", station=station), 403)
+    return row
+
+
+def authenticate(db: Connection, station: str | None, counter: str | None, signature: str | None, method: str,
+                 path: str, body: bytes, now: dt.datetime) -> Row:
+    """The station row, locked for this transaction, if the request is signed by its pinned key and its counter
+    is higher than the last one accepted (which it becomes); else a RefusedError."""
+    row = sender(db, station, counter, signature, lock=True)
     if not (counter.isascii() and counter.isdigit()) or len(counter) > 18:  # a time in microseconds has 16
         raise RefusedError(t("the request's counter is not a whole number of at most 18 digits"), 400)
     try:

@@ -14,8 +14,11 @@ from broadcaster.chain.sync import client_for, join_hub, push_log, sync_round
 from broadcaster.hub import stations, utc_now
 from broadcaster.hub.protocol import (API, COUNTER_HEADER, HUB_SIGNATURE_HEADER, SIGNATURE_HEADER, STATION_HEADER,
                                       request_message)
+from broadcaster.hub.ingest import ingest_heartbeat
 from broadcaster.hub.reports import hub_report
 from broadcaster.hub.schema import airing_daily, heartbeats, latest_heartbeats, log_records
+from broadcaster.hub.schema import stations as station_rows
+from broadcaster.hub.stations import RefusedError
 from broadcaster.log_bundles import signed_bundle
 from broadcaster.reports import build_report
 from broadcaster.station import Station
@@ -147,11 +150,24 @@ def test_a_bloated_heartbeat_is_refused_and_nothing_kept(served_hub, tmp_path):
     big = orjson.dumps({"station": "xa-a", "status": "failing", "at": "2026-11-01T05:00:00+07:00",
                         "checks": [{**check, "detail": "x" * 70_000}]})
     answers = [_signed_post(station, "/heartbeat", body, n) for n, body in ((2000, many), (2001, big))]
-    assert [(a.status_code, a.json()["error"]) for a in answers] == [
-        (400, "the heartbeat is not a health report of station xa-a"),
-        (400, "the heartbeat is 68 KB, more than the 64 KB a health report may have")]
+    assert (answers[0].status_code, answers[0].json()["error"]) == \
+        (400, "the heartbeat is not a health report of station xa-a")
+    assert answers[1].status_code == 413    # refused by its length, unread
+    with served_hub.engine.begin() as db:   # sent in chunks, with no length: read, then refused the same
+        with pytest.raises(RefusedError, match="the heartbeat is 68 KB, more than the 64 KB a health report may"):
+            ingest_heartbeat(db, db.execute(select(station_rows)).first(), big, utc_now())
     with served_hub.engine.connect() as db:
         assert db.execute(select(func.count()).select_from(heartbeats)).scalar() == 0
+
+
+def test_a_request_from_no_enrolled_station_is_refused_before_its_body_is_read(served_hub):
+    """Six unsigned 60 MB posts added 380 MB to the hub: who a request claims to be is looked at first."""
+    def chunks():   # sent in chunks, with no length to refuse it by
+        yield b"x" * 2 ** 20
+
+    answer = requests.post(served_hub.url + API + "/heartbeat", data=chunks(), timeout=30, headers={
+        STATION_HEADER: "xa-khong-co", COUNTER_HEADER: "1", SIGNATURE_HEADER: "AAAA"})
+    assert (answer.status_code, answer.json()["error"]) == (403, "no station 'xa-khong-co' is enrolled at this hub")
 
 
 def test_a_sync_round_sends_the_station_health(served_hub, tmp_path):
