@@ -85,10 +85,11 @@ def set_passphrase(db: Connection, name: str, passphrase: str) -> str:
     return fingerprint(public_raw(key))
 
 
-def unlock(engine: Engine, name: str, passphrase: str, now: dt.datetime) -> Signer:
+def unlock(engine: Engine, name: str, passphrase: str, now: dt.datetime, counted: bool = True) -> Signer:
     """The user ``name`` with their key opened by ``passphrase`` (the hub's login, and every signature). A wrong
-    passphrase is counted in its own transaction, so that it is kept whatever the caller does next; after
-    MAX_TRIES in a row the user is locked out for LOCK_S seconds."""
+    passphrase is ``counted`` in its own transaction, so that it is kept whatever the caller does next; after
+    MAX_TRIES in a row the user is locked out for LOCK_S seconds. The web login does not count: it locks a
+    name per computer (web/auth.LoginLock), so that a stranger cannot lock a person out everywhere."""
     with engine.begin() as db:
         row = check_user(db, name, lock=True)  # one try at a time per user: no parallel guessing
         if row.sealed_key is None:
@@ -100,9 +101,10 @@ def unlock(engine: Engine, name: str, passphrase: str, now: dt.datetime) -> Sign
             key = unseal(row.sealed_key, passphrase, name)
         except WrongPassphraseError:
             failed = row.failed_logins + 1
-            db.execute(update(users).where(users.c.name == name).values(
-                failed_logins=failed, locked_until=now + dt.timedelta(seconds=LOCK_S) if failed >= MAX_TRIES
-                else None))
+            if counted:
+                db.execute(update(users).where(users.c.name == name).values(
+                    failed_logins=failed, locked_until=now + dt.timedelta(seconds=LOCK_S) if failed >= MAX_TRIES
+                    else None))
             key = None
         else:
             if row.public_key is None or public_raw(key) != bytes(row.public_key):

@@ -50,11 +50,11 @@ class HubServed:
         return t("Province hub")
 
     def unlock(self, name: str, passphrase: str) -> str:
-        """The name of the person whose passphrase this is. A wrong one is counted in the database (five in a
-        row lock the person out); an unknown name, a locked name and a wrong passphrase get the same AuthError,
-        in the same time."""
+        """The name of the person whose passphrase this is. A wrong one is counted per computer by the login
+        (auth.LoginLock), not against the person everywhere; an unknown name, a locked name and a wrong
+        passphrase get the same AuthError, in the same time."""
         try:
-            return users.unlock(self.engine, name, passphrase, self.clock.now()).name
+            return users.unlock(self.engine, name, passphrase, self.clock.now(), counted=False).name
         except (LockedError, UnknownPerson):  # answered as a wrong passphrase, in its time: no name is revealed
             spend_unseal_time(passphrase)
             raise AuthError(t("wrong name or passphrase")) from None
