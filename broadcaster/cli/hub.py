@@ -34,7 +34,9 @@ def hub() -> None:
 @db_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8470, show_default=True, help="Port to listen on.")
-def serve_command(db: str | None, data: Path, host: str, port: int) -> None:
+@click.option("--proxies", type=click.IntRange(0, 5), default=0, show_default=True,
+              help="Reverse proxies in front of the hub (Caddy, nginx) whose X-Forwarded-For and -Proto it believes.")
+def serve_command(db: str | None, data: Path, host: str, port: int, proxies: int) -> None:
     """Serve the hub's API to stations and its pages to people (applies schema migrations first; makes the
     daily report each morning)."""
     from broadcaster.hub import utc_now
@@ -44,7 +46,7 @@ def serve_command(db: str | None, data: Path, host: str, port: int) -> None:
     opened = open_hub(db, data, utc_now())
     console.print(t("hub key {fingerprint}; schema {revision}", fingerprint=fingerprint(public_raw(opened.key)),
                     revision=opened.revision))
-    serve(opened, host, port, ready=lambda url: console.print(t("hub listening on {url}", url=url)))
+    serve(opened, host, port, ready=lambda url: console.print(t("hub listening on {url}", url=url)), proxies=proxies)
     console.print(t("stopped"))  # serving ends only on Ctrl+C or SIGTERM
 
 

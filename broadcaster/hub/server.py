@@ -101,17 +101,29 @@ def application(hub: Hub, stations_api: Callable) -> Callable:
     return pages.dispatch(stations_api, pages.create_app(hub.engine, hub.data, hub.key))
 
 
-def serve(hub: Hub, host: str, port: int, ready: Callable[[str], None] = lambda url: None) -> None:
-    """Answer stations and people on ``host``:``port``, and make the daily report each morning, until the
-    process is stopped (Ctrl+C, or SIGTERM from a service manager: both end it by the same path, so that a
-    private PostgreSQL server is stopped cleanly too)."""
+def behind(wsgi: Callable, proxies: int) -> Callable:
+    """``wsgi`` as it sees requests through ``proxies`` reverse proxies (TLS ended there): the browser's address
+    and scheme from their X-Forwarded- headers, so that a login locks per browser, not per proxy."""
+    if not proxies:
+        return wsgi
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    return ProxyFix(wsgi, x_for=proxies, x_proto=proxies, x_host=proxies)
+
+
+def serve(hub: Hub, host: str, port: int, ready: Callable[[str], None] = lambda url: None,
+          proxies: int = 0) -> None:
+    """Answer stations and people on ``host``:``port`` (behind ``proxies`` reverse proxies), and make the daily
+    report each morning, until the process is stopped (Ctrl+C, or SIGTERM from a service manager: both end it
+    by the same path, so that a private PostgreSQL server is stopped cleanly too)."""
     import waitress
 
     from broadcaster.hub.api import create_app
     from broadcaster.hub.daily import DailyReports
 
     app = create_app(hub.engine, hub.key)
-    server = waitress.create_server(application(hub, app), host=host, port=port, **SERVER_OPTIONS)
+    server = waitress.create_server(behind(application(hub, app), proxies), host=host, port=port,
+                                    **SERVER_OPTIONS)
     reports = DailyReports(hub.engine, hub.data).start()
     ready(f"http://{host}:{server.effective_port}")
     with interrupted_by_sigterm():
