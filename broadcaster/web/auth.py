@@ -134,6 +134,10 @@ class EndedSessions:
                 json.dump(self._ends, out)
 
 
+CHECKING = threading.BoundedSemaphore(4)  # passphrases checked at once (scrypt: 32 MB and ~0.1 s each)
+CHECK_WAIT_S = 5.0
+
+
 class LoginLock:
     """Wrong logins, counted per computer (address) and per name typed from each computer: LOGIN_TRIES from one
     computer within LOCK_S lock its login for LOCK_S, and MAX_TRIES for one name lock that name there. The
@@ -199,11 +203,15 @@ def _log_in(name: str, passphrase: str) -> tuple[str, int]:
     if typed is not None:
         return t("too many wrong passphrases for this name from this computer: it is locked here until {time}",
                  time=_clock_time(typed)), 429
+    if not CHECKING.acquire(timeout=CHECK_WAIT_S):  # each check is 32 MB of scrypt: a burst is not let in whole
+        return t("too many logins at once; try again in a moment"), 503
+    lock.failed(address, name, at)  # counted as it starts, so that tries sent all at once are counted too
     try:
         signed_in = served().unlock(name, passphrase)
     except AuthError as exc:
-        lock.failed(address, name, at)
         return str(exc), 401
+    finally:
+        CHECKING.release()
     lock.passed(address, name)
     lang = session.get("lang")
     session.clear()

@@ -98,6 +98,24 @@ def test_ten_wrong_passphrases_lock_the_login(client, clock):
     assert log_in(client, SUPERVISOR, PASSPHRASE).status_code == 302
 
 
+def test_a_burst_of_logins_beyond_the_checks_at_once_is_turned_away(client, monkeypatch):
+    """40 logins at once each ran scrypt (32 MB): at most a few passphrases are checked at once."""
+    import threading
+
+    from broadcaster.web import auth
+
+    monkeypatch.setattr(auth, "CHECKING", threading.BoundedSemaphore(1))
+    monkeypatch.setattr(auth, "CHECK_WAIT_S", 0.1)
+    auth.CHECKING.acquire()   # another login is being checked
+    try:
+        response = log_in(client, SUPERVISOR, PASSPHRASE)
+    finally:
+        auth.CHECKING.release()
+    assert response.status_code == 503
+    assert "too many logins at once; try again in a moment" in response.get_data(as_text=True)
+    assert log_in(client, SUPERVISOR, PASSPHRASE).status_code == 302
+
+
 def test_nine_wrong_passphrases_do_not_lock_it(client):
     for i in range(LOGIN_TRIES - 1):
         assert log_in(client, f"Người Lạ {i}", "đoán mò").status_code == 401
