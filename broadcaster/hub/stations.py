@@ -88,10 +88,13 @@ def join(db: Connection, station: object, public_key: object, code: object, now:
 
 
 def revoke(db: Connection, station: str, now: dt.datetime) -> None:
-    """Refuse every request signed with ``station``'s key from now on (join again with a new code to return)."""
+    """Refuse every request signed with ``station``'s key from now on, and void its codes not yet used (join
+    again with a code made after this to return)."""
     done = db.execute(update(stations).where(stations.c.id == check_station_id(station)).values(revoked_at=now))
     if not done.rowcount:
         raise InputError(t("no station '{station}' is enrolled at this hub", station=station))
+    db.execute(update(enrolment_codes).where(enrolment_codes.c.station == station,
+                                             enrolment_codes.c.used_at.is_(None)).values(used_at=now))
 
 
 def sender(db: Connection, station: str | None, counter: str | None, signature: str | None,

@@ -185,8 +185,11 @@ def test_a_sync_round_sends_the_station_health(served_hub, tmp_path):
 def test_a_revoked_station_is_refused_until_it_joins_again(served_hub, tmp_path):
     station = joined(served_hub, tmp_path)
     fill_log(station, varied_events(1, 3))
+    stolen = enrol(served_hub, "xa-a")    # a code made before the revocation, seen by whoever took the key
     with served_hub.engine.begin() as db:
         stations.revoke(db, "xa-a", utc_now())
+    with pytest.raises(HubError, match="the enrolment code was already used"):
+        join_hub(station, served_hub.url, stolen)
     with pytest.raises(HubError, match="station xa-a was revoked at the hub") as refused:
         sync_round(station, at(2))
     assert refused.value.status == 403
