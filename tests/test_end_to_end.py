@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tempfile
 import time
 from zoneinfo import ZoneInfo
@@ -124,6 +125,7 @@ def test_run_on_a_vietnamese_station_speaks_vietnamese_in_every_thread(station_d
     result = CliRunner().invoke(cli, ["run", "--exit-when-idle"], obj=Station(station_dir), catch_exceptions=False)
 
     assert result.exit_code == 0, result.output
-    assert f"{start:%H:%M:%S} ĐANG PHÁT loa-xa: gioi-thieu" in result.output
+    # the second it started is the engine's to log (a busy machine starts it a second late); the words are ours
+    assert re.search(r"^\d\d:\d\d:\d\d ĐANG PHÁT loa-xa: gioi-thieu", result.output, re.M), result.output
     assert "đã phát: gioi-thieu trên loa-xa" in result.output
     assert "ON AIR" not in result.output and "aired:" not in result.output and "next:" not in result.output
