@@ -100,27 +100,20 @@ class SyncState:
         """The bulletin part of the state: cursor, uids taken, receipts to send, bulletins waiting."""
         return self.read()["bulletins"]
 
-    @contextmanager
     def taking_bulletins(self, wait_s: float = 30) -> Iterator[bool]:
         """Hold the lock under which deliveries are taken (one taker at a time, whichever thread or process);
         yields False when another holds it for longer than ``wait_s``."""
-        self.folder.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(str(self.folder / BULLETINS_LOCK_FILE), timeout=wait_s)
-        try:
-            lock.acquire()
-        except Timeout:
-            yield False
-            return
-        try:
-            yield True
-        finally:
-            lock.release()
+        return self._held(BULLETINS_LOCK_FILE, wait_s)
 
-    @contextmanager
     def round(self, wait_s: float = 0) -> Iterator[bool]:
         """Hold the station's sync lock while the block runs; yields False when another round holds it."""
+        return self._held(LOCK_FILE, wait_s)
+
+    @contextmanager
+    def _held(self, name: str, wait_s: float) -> Iterator[bool]:
+        """Hold the file lock ``name`` of the state's folder while the block runs (False: not had in ``wait_s``)."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(str(self.folder / LOCK_FILE), timeout=wait_s)
+        lock = FileLock(str(self.folder / name), timeout=wait_s)
         try:
             lock.acquire()
         except Timeout:
