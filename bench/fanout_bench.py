@@ -31,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import orjson  # noqa: E402
 import requests  # noqa: E402
 
+from bench.hub_bench import _free_port, _wait  # noqa: E402 (the hub started the same way)
 from broadcaster.hub import stations as registry  # noqa: E402
 from broadcaster.hub import utc_now  # noqa: E402
 from broadcaster.hub.bulletin_protocol import BULLETIN, open_envelope  # noqa: E402
@@ -214,24 +215,6 @@ def _province(engine, stations: list[SimulatedStation]):
             add_user(db, name, "province", "66", [role], [], now)
             set_passphrase(db, name, f"mật khẩu của {name}")
     return (unlock(engine, "lan", "mật khẩu của lan", now), unlock(engine, "hung", "mật khẩu của hung", now))
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait(url: str) -> None:
-    for _ in range(600):
-        try:
-            if requests.get(url + "/api/v1/hub", timeout=2).ok:
-                return
-        except requests.RequestException:
-            time.sleep(0.1)
-    raise SystemExit("the hub did not start")
 
 
 if __name__ == "__main__":
