@@ -23,19 +23,19 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from broadcaster.atomic import remove_leftovers
 from broadcaster.errors import InputError, StorageError
-from broadcaster.log_chain import (AIRING, GENESIS, RECORD_VERSION, ChainCheck, Located, describe, record_hash,
-                                   record_signature)
+from broadcaster.log_chain import (AIRING, GENESIS, KEY_HANDOVER, RECORD_VERSION, ChainCheck, Located, describe,
+                                   handover_fields, record_hash, record_signature)
 from broadcaster.log_store import LogStore, row_record
 from broadcaster.messages import day_text, marked, t
 from broadcaster.playout.clock import Clock, SystemClock
 from broadcaster.playout.events import AiringEvent
-from broadcaster.trust.keys import public_raw
+from broadcaster.trust.keys import b64, fingerprint, public_raw
 
 __all__ = ["AIRING", "GENESIS", "ChainCheck", "Located", "describe", "record_hash", "AiringLog", "KeepingLog"]
 
 ARCHIVE_DIR = "archive"
 OTHER_KINDS = (marked("run-start"), marked("run-stop"), marked("device"), marked("audit"), marked("alarm"))
-KINDS = (AIRING, *OTHER_KINDS)
+KINDS = (AIRING, *OTHER_KINDS, KEY_HANDOVER)
 STATUSES = ("aired", "partial", "interrupted", "failed", "missed", "skipped")
 ON_AIR = frozenset({"aired", "partial", "interrupted"})  # statuses during which something was heard
 CHAIN_FIELDS = frozenset({"v", "kind", "seq", "prev", "hash", "sig", "station", "at"})
@@ -86,12 +86,13 @@ class AiringLog:
     """The station's signed, hash-chained log, and the logs imported from other stations."""
 
     def __init__(self, folder: Path, station: str = "station", clock: Clock | None = None, operator: str = "",
-                 key: Ed25519PrivateKey | None = None):
+                 key: Ed25519PrivateKey | None = None, key_source: Callable[[], Ed25519PrivateKey] | None = None):
         self.folder = Path(folder)
         self.station = station
         self.clock = clock or SystemClock(dt.timezone.utc)
         self.operator = operator  # the operator on duty, written into every airing record
         self.key = key  # the station's key: records are signed with it, and checked against its public half
+        self.key_source = key_source  # where the key is read again after another process handed it over
         self.store = LogStore(self.folder)
         self._recovered = threading.Event()
 
@@ -140,15 +141,55 @@ class AiringLog:
         with self.store.writing() as db:
             return self._append_in(db, fields)
 
-    def _append_in(self, db, fields: dict) -> dict:
+    def _append_in(self, db, fields: dict, key: Ed25519PrivateKey | None = None) -> dict:
         last = db.execute("SELECT seq, hash FROM records WHERE station = ? ORDER BY seq DESC LIMIT 1",
                           (self.station,)).fetchone()
         record = {**fields, "v": RECORD_VERSION, "station": self.station, "at": _iso(self.clock.now()),
                   "seq": last[0] + 1 if last else 1, "prev": last[1] if last else GENESIS}
         record["hash"] = record_hash(record)
-        if self.key is not None:
-            record["sig"] = record_signature(self.key, record["hash"])
+        key = key or self._current_key(db)
+        if key is not None:
+            record["sig"] = record_signature(key, record["hash"])
         self.store.insert(db, [record])
+        return record
+
+    def _current_key(self, db) -> Ed25519PrivateKey | None:
+        """The key to sign the next record with: this log's, or the one another process handed the chain over
+        to (read again from ``key_source``); a StorageError when this process cannot have it."""
+        if self.key is None:
+            return None
+        row = db.execute("SELECT public_key FROM stations WHERE station = ?", (self.station,)).fetchone()
+        if row is None or row[0] is None or row[0] == b64(public_raw(self.key)):
+            return self.key
+        if self.key_source is not None:
+            self.key = self.key_source()
+        if row[0] != b64(public_raw(self.key)):
+            raise StorageError(t("the station's key was changed to {key} while this program ran: start it again",
+                                 key=fingerprint(base64.b64decode(row[0]))), path=self.store.path)
+        return self.key
+
+    def hand_over(self, new: Ed25519PrivateKey) -> dict | None:
+        """Hand the station's chain over to the key ``new``: a record endorsed by the current key and signed by
+        the new one, after which every record is signed by it. The record (None if ``new`` holds it already)."""
+        if self.key is None:
+            raise StorageError(t("the station has no key yet"), path=self.folder)
+        self.recover()
+        public = b64(public_raw(new))
+        with self.store.writing() as db:
+            row = db.execute("SELECT public_key FROM stations WHERE station = ?", (self.station,)).fetchone()
+            if row is not None and row[0] == public:
+                self.key = new
+                return None
+            old = self._current_key(db)
+            last = db.execute("SELECT hash FROM records WHERE station = ? ORDER BY seq DESC LIMIT 1",
+                              (self.station,)).fetchone()
+            fields = handover_fields(old, public_raw(new), self.station, last[0] if last else GENESIS)
+            record = self._append_in(db, fields, key=new)
+            # The station's own row names its key in force: every process signing records reads it.
+            db.execute("INSERT INTO stations (station, public_key, pinned_at) VALUES (?, ?, ?) ON CONFLICT (station) "
+                       "DO UPDATE SET public_key = excluded.public_key, pinned_at = excluded.pinned_at",
+                       (self.station, public, record["at"]))
+        self.key = new
         return record
 
     # Reading -----------------------------------------------------------------------------------
@@ -313,8 +354,9 @@ class AiringLog:
     def pins(self) -> dict[str, bytes]:
         """The public keys pinned for other stations: on their first import, or by hand."""
         with self.store.reading() as db:
-            return {s: base64.b64decode(k) for s, k in db.execute("SELECT station, public_key FROM stations "
-                                                                   "WHERE public_key IS NOT NULL")}
+            return {s: base64.b64decode(k) for s, k in db.execute(
+                "SELECT station, public_key FROM stations WHERE public_key IS NOT NULL AND station != ?",
+                (self.station,))}
 
     def bundles(self, station: str) -> list[tuple[int, int]]:
         """(first, last) sequence numbers of each bundle of ``station`` imported here."""

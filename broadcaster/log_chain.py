@@ -13,12 +13,14 @@ from typing import Iterable
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from broadcaster.messages import marked, moment_text, t
-from broadcaster.trust.keys import b64, sign, verifies
+from broadcaster.trust.keys import b64, fingerprint, public_raw, sign, verifies
 
 RECORD_VERSION = 3  # 3: signed by the station key
 GENESIS = "0" * 64
 AIRING = marked("airing")
+KEY_HANDOVER = marked("key")  # the station's key handed over to a new one: records after it are signed by that
 RECORD_CONTEXT = b"broadcaster log record v1\n"   # what a record's signature signs, before its hash
+HANDOVER_CONTEXT = b"broadcaster station key hand-over v1\n"  # what the old key signs when it hands over
 
 
 def record_hash(record: dict) -> str:
@@ -41,6 +43,65 @@ def record_signed(public: bytes, record: dict) -> bool:
     except (KeyError, ValueError, UnicodeEncodeError):
         return False
     return verifies(public, signature, data)
+
+
+def handover_message(station: str, prev: str, new_key: str) -> bytes:
+    """What the old key signs to hand the station's chain over to ``new_key`` (base64) after the record ``prev``."""
+    return HANDOVER_CONTEXT + f"{station}\n{prev}\n{new_key}".encode("utf-8")
+
+
+def handover_fields(old: Ed25519PrivateKey, new_public: bytes, station: str, prev: str) -> dict:
+    """The fields of a key hand-over record following the record whose hash is ``prev``: both keys, and the
+    old key's endorsement of the new one (the record itself is then signed by the new key)."""
+    new_key = b64(new_public)
+    return {"kind": KEY_HANDOVER, "old_key": b64(public_raw(old)), "new_key": new_key,
+            "endorsement": b64(sign(old, handover_message(station, prev, new_key)))}
+
+
+def _key_field(record: dict, name: str) -> bytes:
+    try:
+        key = base64.b64decode(str(record.get(name)), validate=True)
+    except ValueError:
+        return b""
+    return key if len(key) == 32 else b""
+
+
+def first_key(records: Iterable[dict], public: bytes | None) -> bytes | None:
+    """The key that signed the first of ``records``, whose last is signed by ``public``: the old key of their
+    first hand-over, else ``public`` (the hand-over's own signature by the next key binds every record before)."""
+    for r in records:
+        if isinstance(r, dict) and r.get("kind") == KEY_HANDOVER:
+            return _key_field(r, "old_key") or public
+    return public
+
+
+def signing_key(records: list[dict], seq: int, public: bytes | None) -> bytes | None:
+    """The key that signed record ``seq`` of ``records`` (a chain whose last record ``public`` signed)."""
+    key = first_key(records, public)
+    for r in records:
+        if not isinstance(r, dict) or not isinstance(r.get("seq"), int) or r["seq"] > seq:
+            break
+        if r.get("kind") == KEY_HANDOVER:
+            key = _key_field(r, "new_key") or key
+    return key
+
+
+def _handover_problem(key: bytes, record: dict) -> str | None:
+    """Why ``record``, a key hand-over, does not hand over from ``key`` (which signed the records before it)."""
+    old, new = _key_field(record, "old_key"), _key_field(record, "new_key")
+    what = t("record {seq} hands the station's key over", seq=record.get("seq"))
+    if old != key:
+        return t("{what} from a key that did not sign the records before it: it was forged", what=what)
+    try:
+        endorsement = base64.b64decode(str(record.get("endorsement")), validate=True)
+    except ValueError:
+        endorsement = b""
+    message = handover_message(str(record.get("station")), str(record.get("prev")), str(record.get("new_key")))
+    if not new or not verifies(old, endorsement, message):
+        return t("{what} without the old key's endorsement: it was forged", what=what)
+    if not record_signed(new, record):
+        return t("{what} but is not signed by the new key: it was forged or altered", what=what)
+    return None
 
 
 def describe(record: dict) -> str:
@@ -82,10 +143,12 @@ class ChainCheck:
 def check_chain(items: Iterable[Located], station: str, first_seq: int = 1, first_prev: str = GENESIS,
                 public: bytes | None = None, last_seq: int | None = None) -> ChainCheck:
     """Check records that should run from ``first_seq`` (linked to ``first_prev``) on, one after the other;
-    with ``public``, each must be signed by that key once one is (those before came before keys)."""
+    with ``public``, each must be signed once one is (those before came before keys): by ``public``, or by the
+    keys that its key hand-over records hand on from one to the next, the last to ``public``."""
     items = list(items)
     present = {x.record.get("seq") for x in items if isinstance(x.record, dict)}
     expected, prev_hash, count, unsigned, signing = first_seq, first_prev, 0, 0, False
+    key = first_key((x.record for x in items), public)
 
     def broken(problem: str, path: Path | None) -> ChainCheck:
         return ChainCheck(station, count, expected - 1, prev_hash, problem, path, unsigned)
@@ -119,8 +182,13 @@ def check_chain(items: Iterable[Located], station: str, first_seq: int = 1, firs
         if r.get("station") != station:
             return broken(t("record {seq} ({what}) was altered: it names station '{other}'", seq=seq,
                             what=describe(r), other=r.get("station")), x.path)
-        if public is not None:
-            if "sig" in r and not record_signed(public, r):
+        if public is not None and r.get("kind") == KEY_HANDOVER:
+            problem = _handover_problem(key, r)
+            if problem:
+                return broken(problem, x.path)
+            key, signing = _key_field(r, "new_key"), True
+        elif public is not None:
+            if "sig" in r and not record_signed(key, r):
                 return broken(t("record {seq} ({what}) is not signed by the station's key: it was forged or "
                                 "altered", seq=seq, what=describe(r)), x.path)
             if "sig" not in r and signing:
@@ -137,4 +205,9 @@ def check_chain(items: Iterable[Located], station: str, first_seq: int = 1, firs
             return broken(t("records {first} to {last} were removed from the end", first=expected, last=last_seq),
                           path)
         return broken(t("record {seq} was removed from the end", seq=expected), path)
+    if public is not None and key != public:
+        return broken(t("the last key hand-over (record {seq}) is to key {found}, not to the station's key {key}",
+                        seq=max((x.record.get("seq", 0) for x in items if x.record.get("kind") == KEY_HANDOVER),
+                                default=0), found=fingerprint(key), key=fingerprint(public)),
+                      items[-1].path if items else None)
     return ChainCheck(station, count, expected - 1, prev_hash, unsigned=unsigned)

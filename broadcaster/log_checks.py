@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 
 from broadcaster.errors import InputError
 from broadcaster.log_bundles import read_bundle
-from broadcaster.log_chain import GENESIS, ChainCheck, check_chain, describe
+from broadcaster.log_chain import GENESIS, KEY_HANDOVER, ChainCheck, check_chain, describe
 from broadcaster.log_store import COLUMNS, QUOTED, columns, row_record
 from broadcaster.messages import t
-from broadcaster.trust.keys import fingerprint
+from broadcaster.trust.keys import b64, fingerprint
 
 if TYPE_CHECKING:
     from broadcaster.airing_log import AiringLog
@@ -84,7 +84,8 @@ def witnessed(log: AiringLog, witness: str | Path) -> str | None:
     if chain is None:
         raise InputError(t("the bundle holds no records of this station ({station})", station=log.station),
                          path=witness)
-    if log.public_key is not None and chain.public_key != log.public_key:
+    handed = {r.get("old_key") for r in held.values() if r.get("kind") == KEY_HANDOVER}  # keys the log had before
+    if log.public_key is not None and chain.public_key != log.public_key and b64(chain.public_key) not in handed:
         return t("the bundle was signed by key {found}, but the station's key is now {key}: the station key was "
                  "replaced", found=fingerprint(chain.public_key), key=fingerprint(log.public_key))
     for r in chain.records:

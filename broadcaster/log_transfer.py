@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from broadcaster.errors import InputError
 from broadcaster.log_bundles import read_bundle, write_bundle
-from broadcaster.log_chain import describe, record_signed
+from broadcaster.log_chain import describe, first_key, record_signed, signing_key
 from broadcaster.log_legacy import write_zip
 from broadcaster.log_store import row_record
 from broadcaster.messages import day_text, t
@@ -31,6 +31,8 @@ def export_bundle(log: AiringLog, start: dt.date, end: dt.date, path: Path) -> d
         inside = [i for i, r in enumerate(records) if start.isoformat() <= str(r.get("at", ""))[:10] <= end.isoformat()]
         if inside:
             chosen = records[inside[0]: inside[-1] + 1]
+            # Signed by the key in force at its last record: the keys of the hand-overs before it lead there.
+            public = signing_key(records, chosen[-1]["seq"], public)
             chains.append({"station": station, "public_key": b64(public), "first": chosen[0]["seq"],
                            "last": chosen[-1]["seq"], "head": chosen[-1]["hash"], "records": chosen})
     if not chains:
@@ -69,7 +71,8 @@ def import_bundles(log: AiringLog, paths: list[Path]) -> ImportResult:
         to_pin = []
         for station, got in sorted(incoming.items()):
             public, path = keys[station]
-            if _first_key(log, station, public, pinned.get(station), path):
+            start = first_key([r for _, (r, _) in sorted(got.items())], public)
+            if _first_key(log, station, public, start, pinned.get(station), path):
                 to_pin.append(station)
                 if not (pinned.get(station) or (None, None))[1]:
                     result.pinned[station] = fingerprint(public)
@@ -94,9 +97,10 @@ def import_bundles(log: AiringLog, paths: list[Path]) -> ImportResult:
     return result
 
 
-def _first_key(log: AiringLog, station: str, public: bytes, pin: tuple | None, path: Path) -> bool:
-    """Whether ``public`` is ``station``'s key seen for the first time (to pin), after refusing any key other
-    than the one pinned (on first sight, or by hand)."""
+def _first_key(log: AiringLog, station: str, public: bytes, start: bytes, pin: tuple | None, path: Path) -> bool:
+    """Whether ``public`` is ``station``'s key seen for the first time or handed over to from the key pinned
+    (``start`` signed the bundle's first records): to pin, after refusing any key other than the one pinned
+    (on first sight, or by hand)."""
     if station == log.station:
         if log.public_key is not None and public != log.public_key:
             raise InputError(t("the bundle's records of this station ({station}) are signed by another key; nothing "
@@ -104,12 +108,14 @@ def _first_key(log: AiringLog, station: str, public: bytes, pin: tuple | None, p
         return False
     key, expected = pin if pin else (None, None)
     if key is not None:
-        if base64.b64decode(key) != public:
-            raise InputError(t("{station} is signed by key {found}, but the key pinned for it is {pinned}; nothing "
-                               "was imported (if the station really has a new key, pin it: broadcaster log pin "
-                               "{station} {found})", station=station, found=fingerprint(public),
-                               pinned=fingerprint(base64.b64decode(key))), path=path)
-        return False
+        if base64.b64decode(key) == public:
+            return False
+        if base64.b64decode(key) == start:
+            return True  # the bundle's chain holds the hand-over from the key pinned to this one
+        raise InputError(t("{station} is signed by key {found}, but the key pinned for it is {pinned}; nothing "
+                           "was imported (if the station really has a new key, pin it: broadcaster log pin "
+                           "{station} {found})", station=station, found=fingerprint(public),
+                           pinned=fingerprint(base64.b64decode(key))), path=path)
     if expected is not None and fingerprint(public) != expected:
         raise InputError(t("{station} is signed by key {found}, not by the key {pinned} pinned for it; nothing was "
                            "imported", station=station, found=fingerprint(public), pinned=expected), path=path)
@@ -124,7 +130,8 @@ def _merge(log: AiringLog, station: str, public: bytes, got: dict[int, tuple[dic
     for seq in sorted(got):
         r, path = got[seq]
         if seq in held and held[seq].get("hash") != r["hash"]:
-            if station == log.station or record_signed(public, held[seq]):
+            signer = signing_key([got[s][0] for s in sorted(got)], seq, public)
+            if station == log.station or record_signed(signer, held[seq]):
                 raise InputError(t("record {seq} of {station} ({what}) differs from the copy already held; one of "
                                    "the two was altered, nothing was imported", seq=seq, station=station,
                                    what=describe(r)), path=path)

@@ -90,6 +90,7 @@ class Station:
 
     def __post_init__(self):
         self.root = Path(self.root)
+        self._key: tuple[tuple, Ed25519PrivateKey] | None = None  # the station key and the file's stamp
 
     @cached_property
     def config(self) -> StationConfig:
@@ -121,16 +122,22 @@ class Station:
         """The station's private key (PEM), made by ``init`` or ``upgrade``."""
         return self.keys_dir / "station.pem"
 
-    @cached_property
+    @property
     def station_key(self) -> Ed25519PrivateKey:
         """The station's private key: it signs rendered audio and the airing log (made when missing: a
-        station set up before keys, or whose key was deleted, gets a new one, and a new fingerprint)."""
+        station set up before keys, or whose key was deleted, gets a new one, and a new fingerprint; read
+        again when the file changed: a key hand-over by another process)."""
         from broadcaster.trust.keys import load_station_key, new_key, write_station_key
 
         self.config  # only inside a station folder
-        if not self.station_key_path.exists():
-            write_station_key(self.station_key_path, new_key())
-        return load_station_key(self.station_key_path)
+        path = self.station_key_path
+        if not path.exists():
+            write_station_key(path, new_key())
+        info = path.stat()
+        stamp = (info.st_mtime_ns, info.st_size, info.st_ino)
+        if self._key is None or self._key[0] != stamp:
+            self._key = (stamp, load_station_key(path))
+        return self._key[1]
 
     def upgrade(self, admin: str, passphrase: str, now: dt.datetime) -> tuple[list[str], list[str], list[tuple]]:
         """Bring a station set up before keys to keys, losing nothing: the station key, the admin's key (the
@@ -192,7 +199,8 @@ class Station:
 
         self.config
         log = AiringLog(self.data_dir / "log", station=self.config.id, clock=SystemClock(self.config.tz),
-                        key=self.station_key if self.station_key_path.exists() else None)
+                        key=self.station_key if self.station_key_path.exists() else None,
+                        key_source=lambda: self.station_key)
         log.recover()
         return log
 

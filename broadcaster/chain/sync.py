@@ -15,10 +15,11 @@ from broadcaster.chain.bulletins import Outcome
 from broadcaster.chain.client import HubClient, HubError, unreachable
 from broadcaster.chain.state import SyncState
 from broadcaster.config import CONFIG_FILE, HUB_URL
-from broadcaster.errors import InputError
+from broadcaster.errors import BroadcasterError, InputError
 from broadcaster.hub.protocol import API
 from broadcaster.log_bundles import signed_bundle
 from broadcaster.messages import t
+from broadcaster.playout.mailbox import Mailbox
 from broadcaster.trust.keys import b64, fingerprint, public_raw, unb64
 
 if TYPE_CHECKING:
@@ -55,14 +56,19 @@ def sync_state(station: Station) -> SyncState:
 
 
 def join_hub(station: Station, url: str, code: str, expect: str | None = None,
-             session: requests.Session | None = None) -> Joined:
+             session: requests.Session | None = None, new_key: bool = False) -> Joined:
     """Register the station's key at the hub with the one-time ``code``; pin the hub's URL and key (whose
-    fingerprint must be ``expect`` when given) in station.yaml's 'hub:'."""
+    fingerprint must be ``expect`` when given) in station.yaml's 'hub:'. With ``new_key``, the station joins
+    with a new key and changes to it once the hub took it (:mod:`broadcaster.key_change`), while `run` is
+    not running."""
+    from broadcaster import key_change
+
     url = url.rstrip("/")
     if not HUB_URL.fullmatch(url):
         raise InputError(t("the hub's url '{url}' must start with https:// or http://", url=url))
+    if new_key and Mailbox(station.data_dir).running():
+        raise BroadcasterError(t("stop broadcaster run before the station changes its key; start it again after"))
     session = session or requests.Session()
-    key = station.station_key
     try:
         about = session.get(url + API + "/hub", timeout=(10, 30))
         hub_key = unb64(about.json().get("public_key"), t("the hub's key")) if about.ok else b""
@@ -73,17 +79,23 @@ def join_hub(station: Station, url: str, code: str, expect: str | None = None,
     if expect and fingerprint(hub_key) != expect.strip():
         raise HubError(t("the hub's key is {found}, not {expected}: this is not the hub you were told of; nothing "
                          "was changed", found=fingerprint(hub_key), expected=expect.strip()))
+    waiting = key_change.pending_path(station).exists()  # a change cut off after the hub may have taken its key
+    key = key_change.next_key(station) if new_key else station.station_key
     body = orjson.dumps({"station": station.config.id, "public_key": b64(public_raw(key)), "code": code})
     try:
         answer = session.post(url + API + "/join", data=body, timeout=(10, 30),
                               headers={"Content-Type": "application/json"})
         data = answer.json()
     except (requests.RequestException, ValueError) as exc:
-        raise unreachable(url, exc) from None
+        raise unreachable(url, exc) from None  # the new key waits: the next try sends the same one
     if answer.status_code != 200 or not isinstance(data, dict) or data.get("public_key") != b64(hub_key):
+        if new_key and not waiting:
+            key_change.abandon(station)
         raise HubError(t("the hub refused: {reason}", reason=str(data.get("error") if isinstance(data, dict)
                                                                   else answer.status_code)), answer.status_code)
     write_hub_setting(station.root / CONFIG_FILE, url, b64(hub_key))
+    if new_key:
+        key_change.finish(station)
     sync_state(station).acknowledged(0)  # a new hub (or a new key) holds nothing of ours yet
     return Joined(url, fingerprint(hub_key), str(data.get("station_key")))
 

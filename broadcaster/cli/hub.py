@@ -278,12 +278,14 @@ def report_command(db: str | None, data: Path, start: dt.date | None, end: dt.da
 @click.argument("code")
 @click.option("--fingerprint", "expect", metavar="SHA256:...", help="The hub key's fingerprint, as the province "
                                                                     "told it: the join stops if the hub's differs.")
+@click.option("--new-key", is_flag=True, help="Join with a new station key (after the hub revoked the old one); "
+                                               "the log hands over to it. Stop broadcaster run first.")
 @click.pass_obj
-def join_command(station: Station, url: str, code: str, expect: str | None) -> None:
+def join_command(station: Station, url: str, code: str, expect: str | None, new_key: bool) -> None:
     """Join the hub at HUB_URL with the one-time CODE it gave: pin its key, register this station's."""
     from broadcaster.chain.sync import join_hub
 
-    joined = join_hub(station, url, code, expect)
+    joined = join_hub(station, url, code, expect, new_key=new_key)
     click.echo(t("joined the hub at {url}; its key {fingerprint} is pinned in station.yaml; this station's key is "
                  "{station}", url=joined.url, fingerprint=joined.hub_fingerprint, station=joined.station_fingerprint))
 

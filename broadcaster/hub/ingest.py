@@ -14,8 +14,8 @@ from sqlalchemy.engine import Connection, Row
 from broadcaster.errors import InputError
 from broadcaster.hub.deliveries import mark_on_air
 from broadcaster.hub.schema import heartbeats, latest_heartbeats, log_records, stations
-from broadcaster.log_bundles import parse_bundle
-from broadcaster.log_chain import GENESIS
+from broadcaster.log_bundles import Chain, parse_bundle
+from broadcaster.log_chain import GENESIS, first_key, record_signed
 from broadcaster.messages import t
 from broadcaster.hub.stations import RefusedError
 
@@ -87,6 +87,7 @@ def ingest_bundle(db: Connection, station: Row, raw: bytes, now: dt.datetime) ->
         if before is not None and chain.records[0].get("prev") != before:
             raise RefusedError(t("record {seq} of {station} does not follow the record the hub holds before it; "
                                  "nothing was taken in", seq=chain.first, station=station.id), 409)
+        _check_handover(db, station.id, chain, pinned)
         for r in chain.records:
             if r["seq"] in held and held[r["seq"]] != r["hash"]:
                 raise RefusedError(t("record {seq} of {station} differs from the copy the hub holds; nothing was "
@@ -99,6 +100,19 @@ def ingest_bundle(db: Connection, station: Row, raw: bytes, now: dt.datetime) ->
             seq, last_hash = chain.last, chain.head
     db.execute(update(stations).where(stations.c.id == station.id).values(log_seq=seq, log_hash=last_hash))
     return {"seq": seq, "hash": last_hash, "new": new}
+
+
+def _check_handover(db: Connection, station: str, chain: Chain, pinned: bytes) -> None:
+    """Refuse a chain that hands the station's key over from a key other than the one that signed the record
+    the hub holds before it (the chain checked itself: its first records are signed by that key)."""
+    start = first_key(chain.records, pinned)
+    if start == pinned or chain.first == 1:
+        return
+    before = db.execute(select(log_records.c.record).where(log_records.c.station == station,
+                                                           log_records.c.seq == chain.first - 1)).scalar()
+    if before is not None and not record_signed(start, before):
+        raise RefusedError(t("the bundle hands station {station}'s key over from a key that did not sign the records "
+                             "the hub holds; nothing was taken in", station=station), 403)
 
 
 def cursor(station: Row) -> dict:

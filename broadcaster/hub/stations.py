@@ -61,7 +61,8 @@ def enrol(db: Connection, station: str, now: dt.datetime, days: int = DEFAULT_CO
 
 def join(db: Connection, station: object, public_key: object, code: object, now: dt.datetime) -> str:
     """Pin ``public_key`` (base64 of 32 bytes) for ``station`` if ``code`` is its unused, unexpired code; the
-    key's fingerprint. Joining again with a new code replaces the key and lifts a revocation."""
+    key's fingerprint. Joining again with a new code replaces the key; after a revocation, only a new key
+    lifts it."""
     check_station_id(station)
     try:
         key = base64.b64decode(str(public_key), validate=True)
@@ -78,10 +79,15 @@ def join(db: Connection, station: object, public_key: object, code: object, now:
     if found.expires_at <= now:
         raise RefusedError(t("the enrolment code expired on {day}; ask the province for a new one",
                              day=found.expires_at.date().isoformat()), 403)
+    previous = db.execute(select(stations.c.public_key, stations.c.revoked_at).where(stations.c.id == station)).first()
+    if previous.revoked_at is not None and previous.public_key is not None and bytes(previous.public_key) == key:
+        # Whoever stole the key could join with it again: a revoked station comes back only with a new key.
+        raise RefusedError(t("station {station}'s key {key} was revoked; join with a new key (broadcaster hub join "
+                             "HUB_URL CODE --new-key)", station=station, key=fingerprint(key)), 403)
     db.execute(update(enrolment_codes).where(enrolment_codes.c.code_hash == found.code_hash).values(used_at=now))
-    previous = db.execute(select(stations.c.public_key).where(stations.c.id == station)).scalar()
-    # A new key starts a new counter; the log already held stays (its records carry their own signatures).
-    reset = {} if previous == key else {"counter": 0}
+    # A new key starts a new counter (no request was ever signed with it); the same key keeps its counter, so
+    # that no request seen before can be played again. The log already held stays: its records are signed.
+    reset = {} if previous.public_key is not None and bytes(previous.public_key) == key else {"counter": 0}
     db.execute(update(stations).where(stations.c.id == station)
                .values(public_key=key, enrolled_at=now, revoked_at=None, **reset))
     return fingerprint(key)

@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, replace
 from typing import Callable
 
 from broadcaster.airing_log import KeepingLog
+from broadcaster import key_change
 from broadcaster.atomic import remove_leftovers
 from broadcaster.errors import BroadcasterError, StorageError
 from broadcaster.messages import counted, marked, t
@@ -177,6 +178,10 @@ class Runner:
         stop = stop or threading.Event()
         self.mailbox.hold()
         try:
+            try:
+                key_change.finish(self.station)  # a key change cut off: finished before anything is signed
+            except BroadcasterError as exc:
+                self.say(str(exc))
             self._run(stop, exit_when_idle)
         finally:
             self.mailbox.release()

@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
@@ -170,6 +170,23 @@ class RenderCache:
                        what=t("the description of the rendered audio")) as meta:
             json.dump(asdict(asset), meta, ensure_ascii=False)
         return asset
+
+    def reseal(self, old: Ed25519PrivateKey, new: Ed25519PrivateKey) -> int:
+        """Seal again with ``new`` every asset that ``old`` sealed (the station's key changed); how many."""
+        old_public, count = keys.public_raw(old), 0
+        for meta in sorted(self.folder.glob("*.json")):
+            asset = self.find(meta.stem)
+            try:
+                seal = keys.unb64(asset.seal, str(meta)) if asset else b""
+            except BroadcasterError:
+                seal = b""
+            said = _sealed(asset.key, asset.sha256) if asset else b""
+            if not seal or not keys.verifies(old_public, seal, said):
+                continue  # not sealed by this station: it stays unverified
+            with replacing(meta, "w", encoding="utf-8", what=t("the description of the rendered audio")) as f:
+                json.dump(asdict(replace(asset, seal=keys.b64(keys.sign(new, said)))), f, ensure_ascii=False)
+            count += 1
+        return count
 
     def clean(self, keep: set[str], dry_run: bool = False) -> tuple[list[Path], list[Path]]:
         """Remove the files of every asset whose key is not in ``keep``; returns the paths removed and left."""

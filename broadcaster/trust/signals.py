@@ -88,6 +88,33 @@ class SignalSeals:
         except Timeout:
             raise StorageError(t("the database is locked by another broadcaster process"), path=self.path) from None
 
+    def reseal(self, old: Ed25519PrivateKey, new: Ed25519PrivateKey) -> None:
+        """Seal again with ``new`` every entry that ``old`` sealed (the station's key changed); damaged seals
+        stay damaged (a supervisor accepts the signals again)."""
+        old_public = keys.public_raw(old)
+        try:
+            with self._lock:
+                try:
+                    seals = self._read()
+                except BroadcasterError:
+                    return
+                if not seals:
+                    return
+                for relative, record in seals.items():
+                    if not isinstance(record, dict):
+                        continue
+                    said = _said(relative, str(record.get("sha256")), str(record.get("by", "")))
+                    try:
+                        signature = keys.unb64(record.get("seal"), str(self.path))
+                    except BroadcasterError:
+                        continue
+                    if keys.verifies(old_public, signature, said):
+                        record["seal"] = keys.b64(keys.sign(new, said))
+                with replacing(self.path, "w", encoding="utf-8", what=t("the seals of the station signals")) as f:
+                    json.dump(seals, f, ensure_ascii=False, indent=1)
+        except Timeout:
+            raise StorageError(t("the database is locked by another broadcaster process"), path=self.path) from None
+
     def _write(self, hashes: dict[str, str], by: str) -> None:
         try:
             seals = self._read()

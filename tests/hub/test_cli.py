@@ -85,6 +85,33 @@ def test_refusals_are_one_line_with_exit_codes(served_hub, pg_url, tmp_path):
     assert wrong_order.exit_code == 2
 
 
+def test_a_revoked_station_comes_back_with_a_new_key(served_hub, pg_url, tmp_path):
+    data = str(tmp_path / "hub-data")
+    station = new_station(tmp_path / "xa-a", "xa-a")
+    first = invoke(["hub", "enrol", "xa-a", "--db", pg_url, "--data", data]).output.split()[-1]
+    assert invoke(["hub", "join", served_hub.url, first], station).exit_code == 0
+    station = Station(station.root)
+    fill_log(station, varied_events(1, 2))
+    old = fingerprint(public_raw(station.station_key))
+    revoked = invoke(["hub", "revoke", "xa-a", "--db", pg_url, "--data", data])
+    assert revoked.output == "xa-a is revoked; it may join again only with a new code\n"
+    code = invoke(["hub", "enrol", "xa-a", "--db", pg_url, "--data", data]).output.split()[-1]
+    same = invoke(["hub", "join", served_hub.url, code], station)
+    assert same.output == f"Error: the hub refused: station xa-a's key {old} was revoked; join with a new key " \
+                          "(broadcaster hub join HUB_URL CODE --new-key)\n"
+    assert same.exit_code == 1
+    renewed = invoke(["hub", "join", served_hub.url, code, "--new-key"], station)
+    assert renewed.exit_code == 0, renewed.output
+    station = Station(station.root)
+    new = fingerprint(public_raw(station.station_key))
+    assert new != old and renewed.output.endswith(f"this station's key is {new}\n")
+    synced = invoke(["sync"], station)
+    assert synced.output == "sent 3 log records (3 new to the hub), the hub holds the log up to record 3; " \
+                            "heartbeat sent\n"
+    verified = invoke(["log", "verify"], station)
+    assert verified.exit_code == 0, verified.output
+
+
 def test_a_hub_that_cannot_be_reached_is_one_line(tmp_path):
     station = new_station(tmp_path / "xa-a", "xa-a")
     from tests.hub.conftest import free_port

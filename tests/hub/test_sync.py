@@ -194,8 +194,16 @@ def test_a_revoked_station_is_refused_until_it_joins_again(served_hub, tmp_path)
         sync_round(station, at(2))
     assert refused.value.status == 403
     assert held(served_hub, "xa-a") == 0
-    join_hub(station, served_hub.url, enrol(served_hub, "xa-a"))
-    assert sync_round(Station(station.root), at(2)).new == 3
+    code = enrol(served_hub, "xa-a")
+    with pytest.raises(HubError, match="key .* was revoked; join with a new key"):  # the thief has this one
+        join_hub(station, served_hub.url, code)
+    old = fingerprint(public_raw(station.station_key))
+    done = join_hub(station, served_hub.url, code, new_key=True)  # the code was not spent by the refusal
+    station = Station(station.root)
+    assert done.station_fingerprint == fingerprint(public_raw(station.station_key)) != old
+    # The three records signed by the old key, then the hand-over signed by the new one, all taken in.
+    assert sync_round(station, at(2)).new == 4
+    assert [r.problem for r in station.airing_log.verify()] == [None]
 
 
 def test_an_answer_not_signed_by_the_pinned_hub_is_not_believed(served_hub, tmp_path):
@@ -278,3 +286,37 @@ def test_a_damaged_sync_state_is_one_line_and_changes_nothing(served_hub, tmp_pa
     assert state.read_bytes() == b"{not json" and held(served_hub, "xa-a") == 0
     state.unlink()
     assert sync_round(station, at(2)).new == 3   # a new state starts above every counter used (the time)
+
+
+def test_a_hand_over_from_a_key_the_hub_never_saw_is_refused(served_hub, tmp_path):
+    """Whoever enrols a key of their own for a station cannot add records in its old key's name: the hand-over
+    in what they send must come from the key that signed the records the hub holds."""
+    from broadcaster.chain.state import SyncState
+    from broadcaster.log_chain import handover_fields, record_hash, record_signature
+    from broadcaster.trust.keys import new_key
+
+    station = joined(served_hub, tmp_path)
+    fill_log(station, varied_events(1, 2))
+    cursor = sync_round(station, at(2)).cursor
+    last = [x.record for x in station.airing_log.own_records()][-1]
+    other, enrolled = new_key(), new_key()
+    with served_hub.engine.begin() as db:
+        stations.join(db, "xa-a", b64(public_raw(enrolled)), stations.enrol(db, "xa-a", utc_now()), utc_now())
+
+    def signed(record: dict, key) -> dict:
+        record = {"v": 3, "station": "xa-a", "at": "2026-11-02T09:00:00+07:00", **record}
+        record["hash"] = record_hash(record)
+        return record | {"sig": record_signature(key, record["hash"])}
+
+    forged = signed({"kind": "audit", "action": "forged", "seq": cursor + 1, "prev": last["hash"]}, other)
+    handover = signed({**handover_fields(other, public_raw(enrolled), "xa-a", forged["hash"]), "seq": cursor + 2,
+                       "prev": forged["hash"]}, enrolled)
+    chain = {"station": "xa-a", "public_key": b64(public_raw(enrolled)), "first": cursor + 1, "last": cursor + 2,
+             "head": handover["hash"], "records": [forged, handover]}
+    client = HubClient(served_hub.url, public_raw(served_hub.key), "xa-a", enrolled,
+                       SyncState(tmp_path / "forger"))
+    with pytest.raises(HubError, match="hands station xa-a's key over from a key that did not sign the records the "
+                                       "hub holds") as refused:
+        client.call("POST", "/log", signed_bundle({"exported_by": "xa-a", "chains": [chain]}, enrolled))
+    assert refused.value.status == 403
+    assert held(served_hub, "xa-a") == cursor

@@ -1,0 +1,58 @@
+"""Changing the station's key (after the hub revoked a stolen one): the new key is kept beside the old one
+until the airing log hands its chain over to it, the rendered audio and the signals are sealed again with it,
+and it takes the old one's place. A change cut off at any point is finished by the next try, never left half
+done: every step can be done again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from broadcaster.errors import StorageError
+from broadcaster.trust.keys import fingerprint, load_station_key, new_key, public_raw, write_station_key
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from broadcaster.station import Station
+
+PENDING = "station.next.pem"
+
+
+def pending_path(station: Station) -> Path:
+    """Where the key the station is changing to waits."""
+    return station.keys_dir / PENDING
+
+
+def next_key(station: Station) -> Ed25519PrivateKey:
+    """The key the station changes to: the one a change cut off had made, or a new one, kept now."""
+    path = pending_path(station)
+    if path.exists():
+        try:
+            return load_station_key(path)
+        except StorageError:
+            pass  # written half by a power cut: nothing was signed with it yet, make another
+    key = new_key()
+    write_station_key(path, key)
+    return key
+
+
+def abandon(station: Station) -> None:
+    """Forget the key the station was to change to (the hub refused it)."""
+    pending_path(station).unlink(missing_ok=True)
+
+
+def finish(station: Station) -> str | None:
+    """Change to the waiting key: the log's hand-over record, the seals made again, the key in place; its
+    fingerprint, or None when no change waits."""
+    path = pending_path(station)
+    if not path.exists():
+        return None
+    new = load_station_key(path)
+    old = station.station_key
+    station.airing_log.hand_over(new)
+    station.cache.reseal(old, new)
+    station.renders.signals.reseal(old, new)
+    write_station_key(station.station_key_path, new)
+    path.unlink()
+    return fingerprint(public_raw(new))
