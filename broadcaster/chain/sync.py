@@ -136,7 +136,8 @@ def push_log(station: Station, client: HubClient, batch: int = BATCH) -> tuple[i
         records = log.records_after(cursor, batch)
         if not records:
             return sent, new, cursor
-        chain = {"station": log.station, "public_key": b64(public_raw(log.key)), "first": records[0]["seq"],
+        # Signed by the key in force at its last record: records written before a key change go up as signed.
+        chain = {"station": log.station, "public_key": b64(log.key_at(records[-1]["seq"])), "first": records[0]["seq"],
                  "last": records[-1]["seq"], "head": records[-1]["hash"], "records": records}
         bundle = signed_bundle({"exported_by": log.station, "exported_at": log.clock.now().isoformat(),
                                 "chains": [chain]}, log.key)

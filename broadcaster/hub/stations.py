@@ -114,7 +114,9 @@ def sender(db: Connection, station: str | None, counter: str | None, signature: 
     if row is None or row.public_key is None:
         raise RefusedError(t("no station '{station}' is enrolled at this hub", station=station[:80]), 403)
     if row.revoked_at is not None:
-        raise RefusedError(t("station {station} was revoked at the hub", station=station), 403)
+        raise RefusedError(t("station {station} was revoked at the hub; ask the province for a new code and join "
+                             "again with a new key (broadcaster hub join HUB_URL CODE --new-key)", station=station),
+                           403)
     return row
 
 

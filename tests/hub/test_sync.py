@@ -315,8 +315,24 @@ def test_a_hand_over_from_a_key_the_hub_never_saw_is_refused(served_hub, tmp_pat
              "head": handover["hash"], "records": [forged, handover]}
     client = HubClient(served_hub.url, public_raw(served_hub.key), "xa-a", enrolled,
                        SyncState(tmp_path / "forger"))
-    with pytest.raises(HubError, match="hands station xa-a's key over from a key that did not sign the records the "
-                                       "hub holds") as refused:
+    with pytest.raises(HubError, match="the bundle's records of station xa-a are not signed by the key that signed "
+                                       "the records the hub holds") as refused:
         client.call("POST", "/log", signed_bundle({"exported_by": "xa-a", "chains": [chain]}, enrolled))
     assert refused.value.status == 403
     assert held(served_hub, "xa-a") == cursor
+
+
+@pytest.mark.parametrize("sent_before", [0, 4])
+def test_records_written_before_a_key_change_go_up_in_batches_signed_by_the_old_key(served_hub, tmp_path,
+                                                                                   sent_before):
+    station = joined(served_hub, tmp_path)
+    fill_log(station, varied_events(1, 4))
+    if sent_before:
+        sync_round(station, at(2))
+    total = fill_log(station, varied_events(2, 9, at(2)))  # the link was down, then the key was revoked
+    with served_hub.engine.begin() as db:
+        stations.revoke(db, "xa-a", utc_now())
+    join_hub(station, served_hub.url, enrol(served_hub, "xa-a"), new_key=True)
+    station = Station(station.root)
+    sent, new, cursor = push_log(station, client_for(station), batch=5)  # batches wholly before the hand-over
+    assert (new, cursor, held(served_hub, "xa-a")) == (total + 1 - sent_before, total + 1, total + 1)
