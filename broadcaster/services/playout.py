@@ -11,7 +11,7 @@ from broadcaster.content.users import same_person
 from broadcaster.errors import InputError
 from broadcaster.messages import marked, t
 from broadcaster.playout.mailbox import ENVELOPE
-from broadcaster.playout.priority import EMERGENCY, Policy
+from broadcaster.playout.priority import EMERGENCY, PRIORITY, Policy
 from broadcaster.schedule.model import Output
 from broadcaster.schedule.plan import PlannedAiring
 from broadcaster.trust import statements
@@ -109,7 +109,10 @@ class PlayoutControl:
                 announcement=entry.id, title=entry.announcement.title, topic=entry.announcement.topic,
                 fingerprint=request["fingerprint"], asset_path=asset.path, language=variant.language,
                 approved_by="" if request["before_approval"] else entry.approved_by, voice=asset.engine,
-                priority=request["level"], trigger="urgent", on_interrupt="drop",
+                # A priority message cut by an emergency is heard whole after it; a normal one is the
+                # operator's to order again.
+                priority=request["level"], trigger="urgent",
+                on_interrupt="replay" if request["level"] == PRIORITY else "drop",
                 ordered_by=request.get("by", ""), order_reason=request.get("reason", "")))
             at = end
         return airings

@@ -90,6 +90,21 @@ def test_emergency_cuts_in_and_the_item_is_replayed_whole(quick, running, clean_
         assert best_match(played, asset_of(quick, ident)) > 0.99, ident
 
 
+def test_a_priority_message_cut_by_an_emergency_is_heard_whole_after_it(quick, running, clean_captures):
+    write_schedule(quick.root, f"sessions:\n  - name: Tối\n    start: '{at(3000)}'\n    output: loa-xa\n"
+                               "    items: [mot]\n")
+    with running(quick) as r:
+        urgent(quick, "hai", PRIORITY, Policy("now"))
+        wait_for(lambda: started(r, "hai"))
+        time.sleep(0.6)
+        urgent(quick, "khan", EMERGENCY, Policy("now"))
+        wait_for(lambda: ("hai", "aired", "replay") in outcome(quick))
+    assert outcome(quick) == [("hai", "interrupted", "urgent"), ("khan", "aired", "urgent"),
+                              ("hai", "aired", "replay")]
+    played, rate = soundfile.read(captured("loa_xa"), dtype="float32")
+    assert best_match(played, asset_of(quick, "hai")) > 0.99
+
+
 def test_priority_goes_next_without_cutting(quick, running, clean_captures):
     write_schedule(quick.root, f"sessions:\n  - name: Sáng\n    start: '{at(2)}'\n    output: loa-xa\n"
                                "    items: [mot, hai, ba]\n")
