@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from broadcaster.hub_pin import reseal_hub
 from broadcaster.errors import StorageError
 from broadcaster.trust.keys import fingerprint, load_station_key, new_key, public_raw, write_station_key
 
@@ -53,6 +54,7 @@ def finish(station: Station) -> str | None:
     station.airing_log.hand_over(new)
     station.cache.reseal(old, new)
     station.renders.signals.reseal(old, new)
+    reseal_hub(station, old, new)
     write_station_key(station.station_key_path, new)
     path.unlink()
     return fingerprint(public_raw(new))

@@ -176,7 +176,13 @@ class Station:
     def _hub_doubt(self, ann, decision) -> str:
         """Why the province's decision on ``ann`` does not hold with the pinned hub key ('' when it does)."""
         from broadcaster.chain.bulletins import hub_doubt
+        from broadcaster.hub_pin import pinned_hub
 
+        if self.config.hub is not None:
+            try:
+                pinned_hub(self)  # station.yaml edited to name another hub: nothing of it is believed
+            except InputError as exc:
+                return exc.message
         return hub_doubt(ann, decision, self.config.hub, self.config.id, self.config.tz)
 
     @property

@@ -19,6 +19,7 @@ from broadcaster.content.announcement import CLIP, LANGUAGE_PATTERN, TEXT, Annou
 from broadcaster.content.library import APPROVED, RETIRED, Decision, Entry, is_hub_decision
 from broadcaster.errors import BroadcasterError, InputError
 from broadcaster.hub.bulletin_protocol import BULLETIN, CANCEL, Received, open_envelope
+from broadcaster.hub_pin import pinned_hub
 from broadcaster.messages import marked, t
 
 if TYPE_CHECKING:
@@ -117,7 +118,7 @@ def hub_bulletin(entry: Entry) -> dict | None:
 
 def opened(station: Station, envelope: object) -> Received:
     """A delivery, checked with the pinned hub key; an InputError saying what does not hold."""
-    return open_envelope(envelope, station.config.hub.public_key, station.config.id)
+    return open_envelope(envelope, pinned_hub(station).public_key, station.config.id)
 
 
 def refusal(station: Station, received: Received, now: dt.datetime) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import orjson
@@ -13,8 +12,9 @@ import requests
 
 from broadcaster.chain.bulletins import Outcome
 from broadcaster.chain.client import HubClient, HubError, unreachable
+from broadcaster.hub_pin import pin_hub, pinned_hub
 from broadcaster.chain.state import SyncState
-from broadcaster.config import CONFIG_FILE, HUB_URL
+from broadcaster.config import HUB_URL
 from broadcaster.errors import BroadcasterError, InputError
 from broadcaster.hub.protocol import API
 from broadcaster.log_bundles import signed_bundle
@@ -93,35 +93,16 @@ def join_hub(station: Station, url: str, code: str, expect: str | None = None,
             key_change.abandon(station)
         raise HubError(t("the hub refused: {reason}", reason=str(data.get("error") if isinstance(data, dict)
                                                                   else answer.status_code)), answer.status_code)
-    write_hub_setting(station.root / CONFIG_FILE, url, b64(hub_key))
+    pin_hub(station, url, b64(hub_key), key)
     if new_key:
         key_change.finish(station)
     sync_state(station).acknowledged(0)  # a new hub (or a new key) holds nothing of ours yet
     return Joined(url, fingerprint(hub_key), str(data.get("station_key")))
 
 
-def write_hub_setting(path: Path, url: str, key: str) -> None:
-    """Set 'hub:' in station.yaml to ``url`` and ``key``, keeping the rest of the file and its comments (and
-    the station's other hub settings: drill mode, priority policy)."""
-    from ruamel.yaml import YAML
-    from ruamel.yaml.comments import CommentedMap
-
-    from broadcaster.atomic import replacing
-
-    yaml = YAML()
-    data = yaml.load(path.read_text(encoding="utf-8")) or CommentedMap()
-    kept = [(k, v) for k, v in data["hub"].items() if k not in ("url", "key")] \
-        if isinstance(data.get("hub"), dict) else []
-    data["hub"] = CommentedMap([("url", url), ("key", key), *kept])
-    with replacing(path, "w", encoding="utf-8", what=CONFIG_FILE) as f:
-        yaml.dump(data, f)
-
-
 def client_for(station: Station, session: requests.Session | None = None) -> HubClient:
-    """A client for the hub named in station.yaml; an InputError when it names none."""
-    hub = station.config.hub
-    if hub is None:
-        raise InputError(t("this station has joined no hub (broadcaster hub join HUB_URL CODE)"))
+    """A client for the hub the station joined; an InputError when station.yaml names none, or another."""
+    hub = pinned_hub(station)
     return HubClient(hub.url, hub.public_key, station.config.id, station.station_key, sync_state(station), session)
 
 

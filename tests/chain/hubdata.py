@@ -13,6 +13,7 @@ import orjson
 from broadcaster.chain.client import HubError
 from broadcaster.chain.sync import sync_state
 from broadcaster.hub.bulletin_protocol import approval_statement, bulletin_statement, cancel_statement, envelope, person
+from broadcaster import hub_pin
 from broadcaster.station import Station
 from broadcaster.trust.keys import b64, new_key, public_raw
 
@@ -27,6 +28,7 @@ def pin_hub(root: Path, key=HUB, **settings) -> None:
     path = root / "station.yaml"
     path.write_text(path.read_text(encoding="utf-8") + f"hub:\n  url: http://127.0.0.1:9\n"
                     f"  key: {b64(public_raw(key))}\n{extra}", encoding="utf-8")
+    hub_pin.pin_hub(Station(root), "http://127.0.0.1:9", b64(public_raw(key)))  # and sealed, as 'hub join' does
 
 
 def fields(uid: str, now: dt.datetime, **changes) -> dict:

@@ -20,7 +20,7 @@ from broadcaster.errors import BroadcasterError, SpeechError
 from broadcaster.playout.mailbox import Mailbox
 from broadcaster.station import Station
 from tests.chain.conftest import hubbed_station
-from tests.chain.hubdata import STRANGER, FakeHub, cancelled, sealed
+from tests.chain.hubdata import HUB, STRANGER, FakeHub, cancelled, sealed
 
 ST = "xa-ea-tu"
 
@@ -279,3 +279,26 @@ def test_pull_pauses_as_the_busy_hub_asks(station, hub, now):
     paused = []
     assert pull(station, hub, lambda: now, 25, paused.append) == []
     assert paused == [30.0]
+
+
+def test_station_yaml_edited_to_name_another_hub_makes_its_bulletins_unverified(station, hub, now):
+    """Whoever can write station.yaml but not sign with the station key cannot put another hub's words on air."""
+    from broadcaster.trust.keys import b64, public_raw
+
+    hub.publish(sealed(ST, 1, "bao-13", now))
+    pull(station, hub, lambda: now)
+    path = station.root / "station.yaml"
+    text = path.read_text(encoding="utf-8")
+    forged = text.replace(b64(public_raw(HUB)), b64(public_raw(STRANGER)))
+    assert forged != text
+    path.write_text(forged, encoding="utf-8")
+    entry = Station(station.root).library.get("hub-bao-13")
+    assert entry.status == UNVERIFIED
+    assert "is not the one this station joined" in entry.doubt
+    result = CliRunner().invoke(cli, ["--lang", "en", "sync"], obj=Station(station.root))
+    assert result.output.startswith(f"Error: {path}: the hub in station.yaml (http://127.0.0.1:9, key SHA256:")
+    assert result.output.endswith("is not the one this station joined: its bulletins are not believed; join the "
+                                  "hub again (broadcaster hub join HUB_URL CODE)\n")
+    assert result.exit_code == 2
+    path.write_text(text, encoding="utf-8")  # put back as it was: believed again
+    assert Station(station.root).library.get("hub-bao-13").status == APPROVED

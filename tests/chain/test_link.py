@@ -14,7 +14,7 @@ import pytest
 from broadcaster.chain.client import HubClient, hub_clock_offset
 from broadcaster.chain.loop import SyncLoop
 from broadcaster.chain.state import SyncState
-from broadcaster.chain.sync import write_hub_setting
+from broadcaster.hub_pin import pin_hub
 from broadcaster.config import load_config
 from broadcaster.errors import InputError
 from broadcaster.hub.protocol import COUNTER_HEADER, HUB_SIGNATURE_HEADER, response_message
@@ -97,7 +97,7 @@ def test_bad_hub_settings_are_refused_with_their_line(tmp_path, setting, message
 
 def test_joining_again_keeps_the_stations_hub_settings(tmp_path):
     station = hubbed_station(tmp_path / "xa", drill=True, priority="wait:30")
-    write_hub_setting(station.root / "station.yaml", "http://127.0.0.1:8470", b64(public_raw(HUB)))
+    pin_hub(station, "http://127.0.0.1:8470", b64(public_raw(HUB)))
     hub = load_config(station.root).hub
     assert (hub.url, hub.drill, hub.priority) == ("http://127.0.0.1:8470", True, "wait:30")
 

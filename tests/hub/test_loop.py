@@ -39,11 +39,10 @@ def test_records_reach_the_hub_soon_after_an_airing(served_hub, tmp_path):
 
 def test_a_hub_that_is_down_is_said_once_and_stops_nothing(tmp_path):
     station = new_station(tmp_path / "xa-a", "xa-a")
-    path = station.root / "station.yaml"
-    from broadcaster.chain.sync import write_hub_setting
+    from broadcaster.hub_pin import pin_hub
     from broadcaster.trust.keys import b64
 
-    write_hub_setting(path, f"http://127.0.0.1:{free_port()}", b64(bytes(32)))  # nothing listens there
+    pin_hub(station, f"http://127.0.0.1:{free_port()}", b64(bytes(32)))  # nothing listens there
     station = Station(station.root)
     said = []
     loop = SyncLoop(station, lambda: at(2), said.append, every_s=0.05, soon_s=0.01).start()
