@@ -12,11 +12,11 @@ import requests
 
 from broadcaster.chain.bulletins import Outcome
 from broadcaster.chain.client import HubClient, HubError, unreachable
-from broadcaster.hub_pin import pin_hub, pinned_hub
 from broadcaster.chain.state import SyncState
 from broadcaster.config import HUB_URL
 from broadcaster.errors import BroadcasterError, InputError
 from broadcaster.hub.protocol import API
+from broadcaster.hub_pin import pin_hub, pinned_hub
 from broadcaster.log_bundles import signed_bundle
 from broadcaster.messages import t
 from broadcaster.playout.mailbox import Mailbox
@@ -86,16 +86,20 @@ def join_hub(station: Station, url: str, code: str, expect: str | None = None,
         answer = session.post(url + API + "/join", data=body, timeout=(10, 30),
                               headers={"Content-Type": "application/json"})
         data = answer.json()
+        refused = None if answer.status_code == 200 and isinstance(data, dict) and \
+            data.get("public_key") == b64(hub_key) else HubError(t("the hub refused: {reason}", reason=str(
+                data.get("error") if isinstance(data, dict) else answer.status_code)), answer.status_code)
     except (requests.RequestException, ValueError) as exc:
-        raise unreachable(url, exc) from None  # the new key waits: the next try sends the same one
-    if answer.status_code != 200 or not isinstance(data, dict) or data.get("public_key") != b64(hub_key):
+        refused = unreachable(url, exc)
+    if refused is not None:
         if new_key and not waiting:
-            key_change.abandon(station)
-        raise HubError(t("the hub refused: {reason}", reason=str(data.get("error") if isinstance(data, dict)
-                                                                  else answer.status_code)), answer.status_code)
+            key_change.abandon(station)  # nothing was signed with it
+        raise refused
     pin_hub(station, url, b64(hub_key), key)
     if new_key:
         key_change.finish(station)
+    else:
+        key_change.abandon(station)  # the hub holds the key in use: a change cut off before is not finished
     sync_state(station).acknowledged(0)  # a new hub (or a new key) holds nothing of ours yet
     return Joined(url, fingerprint(hub_key), str(data.get("station_key")))
 

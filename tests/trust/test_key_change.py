@@ -4,6 +4,7 @@ what the old key sealed stays verified, a change cut off is finished, and a forg
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 
@@ -14,7 +15,7 @@ from broadcaster.log_bundles import read_bundle
 from broadcaster.log_chain import (KEY_HANDOVER, Located, check_chain, handover_fields, record_hash,
                                    record_signature)
 from broadcaster.station import Station
-from broadcaster.trust.keys import fingerprint, new_key, public_raw
+from broadcaster.trust.keys import b64, fingerprint, new_key, public_raw
 from tests.helpers import approved_station
 from tests.hub.stationdata import fill_log, new_station, varied_events
 from tests.logdata import StepClock, at
@@ -171,3 +172,35 @@ def test_joining_with_a_new_key_is_refused_while_run_runs(tmp_path):
     finally:
         mailbox.release()
     assert not key_change.pending_path(station).exists()
+
+
+class _LinkDropsAtJoin:
+    """A session whose link to the hub drops after the hub's key was fetched, as the join is sent."""
+
+    def __init__(self, hub_key: bytes):
+        self.hub_key = hub_key
+
+    def get(self, url, timeout):
+        import requests
+
+        answer = requests.Response()
+        answer.status_code, answer._content = 200, json.dumps({"public_key": b64(self.hub_key)}).encode()
+        return answer
+
+    def post(self, url, data, timeout, headers):
+        import requests
+
+        raise requests.ConnectionError("the 4G link dropped")
+
+
+def test_a_join_that_does_not_reach_the_hub_keeps_the_key(tmp_path):
+    from broadcaster.chain.client import HubError
+    from broadcaster.chain.sync import join_hub
+
+    station = new_station(tmp_path / "xa-a", "xa-a")
+    before = _fingerprint(station)
+    with pytest.raises(HubError, match="cannot be reached: ConnectionError"):
+        join_hub(station, "http://127.0.0.1:9", "AAAA-BBBB-CCCC-DDDD", session=_LinkDropsAtJoin(public_raw(new_key())),
+                 new_key=True)
+    assert not key_change.pending_path(station).exists()
+    assert _fingerprint(Station(station.root)) == before and Station(station.root).config.hub is None
