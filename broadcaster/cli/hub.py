@@ -115,8 +115,7 @@ def enrol_command(station_id: str, db: str | None, data: Path, days: int, name: 
     engine = _engine(db, data)
     key = hub_fingerprint(engine)
     with engine.begin() as conn:
-        code = stations.enrol(conn, station_id, utc_now(), days)
-        stations.set_station(conn, station_id, name, area, district, drill or None)
+        code = stations.enrol_station(conn, station_id, utc_now(), days, name, area, district, drill or None)
     click.echo(t("hub key {fingerprint}", fingerprint=key))
     click.echo(t("on the station: broadcaster hub join URL CODE; {station} may join within {days} days with the "
                  "code {code}", station=station_id, days=days, code=code))

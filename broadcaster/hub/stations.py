@@ -59,6 +59,15 @@ def enrol(db: Connection, station: str, now: dt.datetime, days: int = DEFAULT_CO
     return code
 
 
+def enrol_station(db: Connection, station: str, now: dt.datetime, days: int = DEFAULT_CODE_DAYS,
+                  name: str | None = None, area: str | None = None, district: str | None = None,
+                  drill: bool | None = None) -> str:
+    """:func:`enrol` ``station`` and :func:`set_station` what is known of it, in the caller's transaction."""
+    code = enrol(db, station, now, days)
+    set_station(db, station, name, area, district, drill)
+    return code
+
+
 def join(db: Connection, station: object, public_key: object, code: object, now: dt.datetime) -> str:
     """Pin ``public_key`` (base64 of 32 bytes) for ``station`` if ``code`` is its unused, unexpired code; the
     key's fingerprint. Joining again with a new code replaces the key; after a revocation, only a new key

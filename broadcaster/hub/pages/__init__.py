@@ -72,7 +72,7 @@ def create_app(engine: Engine, data: Path, key: Ed25519PrivateKey, clock: Clock 
                **config: object) -> Flask:
     """The hub's pages over ``engine``, with their session key and ended sessions kept in ``data``, signing
     deliveries with the hub's ``key``."""
-    from broadcaster.hub.pages import bulletins, reports, stations
+    from broadcaster.hub.pages import bulletins, enrolment, reports, stations
 
     data.mkdir(parents=True, exist_ok=True)
     app = Flask(__name__, static_folder=str(WEB / "static"))
@@ -80,7 +80,7 @@ def create_app(engine: Engine, data: Path, key: Ed25519PrivateKey, clock: Clock 
                                      FileSystemLoader(WEB / "templates")])
     served = HubServed(engine, data, key, clock or SystemClock(TIMEZONE), auth.LoginLock(),
                        auth.EndedSessions(data / "web-sessions.json"))
-    app = furnish(app, data, served, (stations, reports, bulletins), config)
+    app = furnish(app, data, served, (stations, enrolment, reports, bulletins), config)
     app.jinja_env.globals.update(commune_columns=summaries.commune_columns, commune_cells=summaries.commune_cells,
                                  moment=summaries.moment)
     return app

@@ -26,7 +26,9 @@ def home():
 @requires(*ROLES)
 def page():
     """Every station the person may see, as the hub knows it now."""
-    return render_template("hub-stations.html", **_states())
+    from broadcaster.hub.pages.enrolment import enrols
+
+    return render_template("hub-stations.html", **_states(), enrols=enrols())
 
 
 @bp.route("/stations/table")
