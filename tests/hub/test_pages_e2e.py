@@ -14,7 +14,7 @@ from broadcaster.hub import bulletins, users
 from broadcaster.hub.deliveries import take_receipts
 from broadcaster.hub.pages import create_app, dispatch
 from broadcaster.hub.server import SERVER_OPTIONS, stop_serving
-from broadcaster.trust.keys import new_key
+from broadcaster.trust.keys import fingerprint, new_key, public_raw
 from tests.hub.conftest import PAGES_PASSPHRASE
 from tests.web.conftest import console_problems, shoot
 
@@ -91,3 +91,37 @@ def test_a_bulletins_state_at_a_station_goes_live_in_the_browser(browser, served
     shoot(browser, "hub-bulletins")
     assert not [p for p in console_problems(browser) if "Content Security Policy" in p]
     browser.set_window_size(1280, 900)
+
+
+@pytest.mark.e2e
+def test_an_admin_enrols_a_station_and_revokes_it_in_the_browser(browser, served_pages, pages_db):
+    import re
+
+    from selenium.webdriver.common.by import By
+
+    url, key = served_pages
+    browser.set_window_size(412, 915)
+    log_in(browser, url, "tinh")
+    browser.get(url + "/stations/")
+    browser.find_element(By.LINK_TEXT, "Đăng ký một đài").click()
+    for name, value in (("id", "xa-ea-tu"), ("name", "Xã Ea Tu"), ("area", "24620"), ("district", "643"),
+                        ("passphrase", PAGES_PASSPHRASE)):
+        browser.find_element(By.NAME, name).send_keys(value)
+    browser.find_element(By.CSS_SELECTOR, "#enrol button[type=submit]").click()
+    code = browser.find_element(By.CSS_SELECTOR, "#code strong").text
+    assert re.fullmatch(r"[A-Z2-9]{4}(-[A-Z2-9]{4}){3}", code)
+    line = browser.find_element(By.CSS_SELECTOR, "#code code").text
+    assert line == f"broadcaster hub join {url} {code} --fingerprint {fingerprint(public_raw(key))}"
+    shoot(browser, "hub-station-enrolled")
+    browser.get(url + "/station/xa-ea-tu")
+    assert "#code" not in browser.page_source and code not in browser.page_source  # shown once
+    assert not browser.find_elements(By.ID, "revoke")  # no key yet: nothing to revoke
+    browser.get(url + "/stations/")
+    browser.find_element(By.LINK_TEXT, "Xã An Bình").click()
+    browser.find_element(By.CSS_SELECTOR, "#revoke input[name=passphrase]").send_keys(PAGES_PASSPHRASE)
+    browser.find_element(By.CSS_SELECTOR, "#revoke button[type=submit]").click()
+    assert "xa-an-binh đã bị thu hồi" in browser.find_element(By.TAG_NAME, "main").text
+    shoot(browser, "hub-station-revoked")
+    with pages_db.connect() as db:
+        assert db.exec_driver_sql("SELECT revoked_at IS NOT NULL FROM stations WHERE id = 'xa-an-binh'").scalar()
+    assert not [p for p in console_problems(browser) if "Content Security Policy" in p]
