@@ -195,6 +195,23 @@ def test_the_api_refuses_bad_credentials(client, hub):
     assert count(hub) == 0
 
 
+def test_wrong_passphrases_lock_the_address_they_come_from_not_the_person(client, hub):
+    """A stranger guessing the feed's passphrase cannot keep the province's warning system out during a storm."""
+    from sqlalchemy import text
+
+    for _ in range(5):
+        guess = post(client, "storm.xml", auth(FEED, "sai mật khẩu rồi"), REMOTE_ADDR="127.0.0.2")
+        assert guess.status_code == 401
+    locked = post(client, "storm.xml", auth(FEED, FEED_PASS), REMOTE_ADDR="127.0.0.2")
+    assert locked.status_code == 429 and 0 < int(locked.headers["Retry-After"]) <= 15 * 60
+    assert locked.json["error"].startswith("too many wrong passphrases from this address: try again after ")
+    with hub.engine.connect() as db:
+        assert db.execute(text("SELECT failed_logins, locked_until FROM users WHERE name = :n"), {"n": FEED}).one() \
+            == (0, None)
+    assert post(client, "storm.xml", auth(FEED, FEED_PASS)).status_code == 201  # the system's own address
+    assert count(hub) == 1
+
+
 def test_the_api_refuses_a_body_over_the_cap_unread(client, hub):
     answer = client.post("/api/v1/cap", data=b"<" * (600 * 1024), headers=auth(FEED, FEED_PASS))
     assert (answer.status_code, answer.json) == (400, {"error": "the alert is 600 KB, more than the 512 KB a CAP "
