@@ -17,7 +17,7 @@ from broadcaster.errors import InputError, StorageError
 from broadcaster.hub.schema import stations as stations_table
 from broadcaster.hub.schema import user_roles, users
 from broadcaster.hub.stations import check_station_id
-from broadcaster.messages import marked, t
+from broadcaster.messages import counted, marked, t
 from broadcaster.trust.keys import WrongPassphraseError, fingerprint, new_key, public_raw, seal, unseal
 
 LEVELS = (marked("province"), marked("district"), marked("commune"))
@@ -139,9 +139,16 @@ def stations_for(db: Connection, name: str, role: str) -> set[str]:
 
 
 def require_role(db: Connection, name: str, role: str, station_ids: list[str], action: str) -> None:
-    """An AuthError unless ``name`` holds ``role`` for every station of ``station_ids``."""
-    missing = sorted(set(station_ids) - stations_for(db, name, role))
-    if missing:
-        raise AuthError(t("{name} may not {action} for {stations} (needs the role {role} there)", name=name,
-                          action=action, stations=", ".join(missing[:5]) + (" ..." if len(missing) > 5 else ""),
-                          role=t(role)))
+    """An AuthError unless ``name`` holds ``role`` for every station of ``station_ids``; it names those of their
+    area only, and counts the others (a district's person is not told another district's stations)."""
+    missing = set(station_ids) - stations_for(db, name, role)
+    if not missing:
+        return
+    user = check_user(db, name)
+    seen = sorted(missing & set(db.execute(select(stations_table.c.id).where(_in_area(user.level, user.area)))
+                                .scalars()))
+    named = [*seen[:5], *(["..."] if len(seen) > 5 else [])]
+    hidden = counted(len(missing) - len(seen), "{n} station outside their area", "{n} stations outside their area")
+    raise AuthError(t("{name} may not {action} for {stations} (needs the role {role} there)", name=name,
+                      action=action, stations=", ".join(named + ([hidden] if len(missing) > len(seen) else [])),
+                      role=t(role)))

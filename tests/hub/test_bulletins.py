@@ -83,7 +83,9 @@ def test_people_act_only_for_the_stations_of_their_area(hub):
         assert bulletin_status(db, mine, NOW).waiting == ["xa-ea-tu"]
     with pytest.raises(AuthError) as outside:
         issue_bulletin(hub.engine, draft(to=("xa-krong-bong",)), person(hub, "mai"), NOW)
-    assert str(outside.value) == "mai may not issue bulletins for xa-krong-bong (needs the role officer there)"
+    # Another district's stations are counted, not named (chainprobe: no names outside a person's area).
+    assert str(outside.value) == "mai may not issue bulletins for 1 station outside their area (needs the role " \
+                                 "officer there)"
     with pytest.raises(AuthError) as no_role:
         approve_bulletin(hub.engine, hub.key, issue_bulletin(hub.engine, draft(to=("xa-ea-tu",)),
                                                              person(hub, "lan"), NOW), person(hub, "tho"), NOW)
@@ -91,14 +93,15 @@ def test_people_act_only_for_the_stations_of_their_area(hub):
     wide = issue_bulletin(hub.engine, draft(to=("643", "xa-krong-bong")), person(hub, "lan"), NOW)
     with pytest.raises(AuthError) as too_wide:
         approve_bulletin(hub.engine, hub.key, wide, person(hub, "mai"), NOW)
-    assert str(too_wide.value) == "mai may not approve bulletins for xa-krong-bong (needs the role approver there)"
+    assert str(too_wide.value) == "mai may not approve bulletins for 1 station outside their area (needs the role " \
+                                  "approver there)"
     with hub.engine.begin() as db:
         add_user(db, "ngoc", "commune", "24999", ["officer"], [], NOW)   # a commune with no station yet
         set_passphrase(db, "ngoc", passphrase("ngoc"))
     with pytest.raises(AuthError) as none_of_theirs:
         issue_bulletin(hub.engine, draft(), person(hub, "ngoc"), NOW)
-    assert str(none_of_theirs.value) == "ngoc may not issue bulletins for xa-ea-tu, xa-hoa-thang, xa-krong-bong " \
-                                        "(needs the role officer there)"
+    assert str(none_of_theirs.value) == "ngoc may not issue bulletins for 3 stations outside their area (needs the " \
+                                        "role officer there)"
     with hub.engine.connect() as db:
         assert db.execute(select(deliveries)).first() is None
 
