@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
+from broadcaster.content.users import AuthError
 from broadcaster.errors import InputError
 from broadcaster.hub import bulletins as hub_bulletins
 from broadcaster.hub.cap import CANCEL, MAX_ALERT_BYTES, UPDATE, Draft, read_alert
@@ -68,8 +69,20 @@ def area_stations(db: Connection, codes: tuple[str, ...]) -> list[str]:
 
 def _of_alerts(db: Connection, keys: tuple[str, ...]) -> list:
     """The bulletins of the alerts ``keys``, oldest first."""
-    return list(db.execute(select(bulletins.c.uid, bulletins.c.cancelled_at).where(
-        bulletins.c.cap_identifier.in_(keys)).order_by(bulletins.c.id)))
+    return list(db.execute(select(bulletins.c.uid, bulletins.c.cancelled_at, bulletins.c.cap_identifier,
+                                  bulletins.c.stations).where(bulletins.c.cap_identifier.in_(keys))
+                           .order_by(bulletins.c.id)))
+
+
+def _may_replace(db: Connection, draft: Draft, poster: Signer, earlier, role: str, action: str) -> None:
+    """An AuthError unless ``draft`` (an Update or a Cancel) may touch the bulletin ``earlier``: an alert is
+    updated or cancelled only by its own sender, and posted by a person who holds ``role`` for every station
+    the earlier bulletin went to (no officer speaks for another sender, or for stations not theirs)."""
+    sender, theirs = draft.key.split(",", 1)[0], earlier.cap_identifier.split(",", 1)[0]
+    if sender != theirs:
+        raise AuthError(t("the alert of sender {sender} may not update or cancel an alert of sender {other}",
+                          sender=sender, other=theirs))
+    require_role(db, poster.name, role, earlier.stations, action)
 
 
 def _already(engine: Engine, draft: Draft, poster: Signer) -> Taken | None:
@@ -94,6 +107,8 @@ def take_alert(engine: Engine, hub: Ed25519PrivateKey, draft: Draft, poster: Sig
     with engine.connect() as db:
         targets = area_stations(db, draft.areas)
         earlier = [row for row in _of_alerts(db, draft.references) if row.cancelled_at is None]
+        if draft.action == UPDATE and earlier:
+            _may_replace(db, draft, poster, earlier[-1], "officer", t("update bulletins"))
     replaces = earlier[-1].uid if draft.action == UPDATE and earlier else None
     bulletin = hub_bulletins.Draft(
         title=draft.title, text=draft.text, level=draft.level, to=tuple(targets), language=draft.language,
@@ -125,6 +140,8 @@ def _cancel(engine: Engine, hub: Ed25519PrivateKey, draft: Draft, poster: Signer
                 break
             chain.update((row.uid, row) for row in newer)
         live = [uid for uid, row in chain.items() if row.cancelled_at is None]
+        for row in found:
+            _may_replace(db, draft, poster, row, "approver", t("cancel bulletins"))
         for targets in db.execute(select(bulletins.c.stations).where(bulletins.c.uid.in_(live))).scalars():
             require_role(db, poster.name, "approver", targets, t("cancel bulletins"))  # all or none withdrawn
     told = sum(hub_bulletins.cancel_bulletin(engine, hub, uid, poster, now) for uid in live)

@@ -101,6 +101,24 @@ def test_an_update_replaces_and_a_cancel_withdraws_the_chain(hub):
     assert take(hub, "storm-cancel.xml").duplicate
 
 
+def test_an_update_or_cancel_comes_only_from_the_alerts_sender_and_a_person_of_all_its_stations(hub):
+    storm = take(hub, "storm.xml").uids[0]
+    later = DURING + dt.timedelta(hours=18)
+    with pytest.raises(AuthError) as not_theirs:   # a district's officer: the storm also went to another district
+        take(hub, "storm-update.xml", "mai", now=later)
+    assert not_theirs.value.message == "mai may not update bulletins for 1 station outside their area (needs the " \
+                                       "role officer there)"
+    for name in ("storm-update.xml", "storm-cancel.xml"):
+        forged = (CORPUS / name).read_text(encoding="utf-8").replace("<sender>bchpctt@daklak.gov.vn</sender>",
+                                                                     "<sender>tin-gia@example.com</sender>")
+        with pytest.raises(AuthError) as other_sender:
+            take_alert(hub.engine, hub.key, read_alert(forged.encode(), name), unlock(hub.engine, FEED, FEED_PASS,
+                                                                                      later), later)
+        assert other_sender.value.message == "the alert of sender tin-gia@example.com may not update or cancel an " \
+                                             "alert of sender bchpctt@daklak.gov.vn"
+    assert count(hub) == 1 and row(hub, storm).cancelled_at is None
+
+
 def test_a_cancel_needs_an_approver(hub):
     take(hub, "storm.xml", "lan")
     with pytest.raises(AuthError) as caught:
