@@ -28,6 +28,9 @@ def write_json(path: Path, data: dict) -> None:
         json.dump(data, f, ensure_ascii=False)
 
 
+HOLD_WAIT_S = 1.0
+
+
 class Mailbox:
     """The run lock and the requests folder of one station."""
 
@@ -44,7 +47,9 @@ class Mailbox:
         self._lock_path.parent.mkdir(parents=True, exist_ok=True)
         lock = FileLock(str(self._lock_path))
         try:
-            lock.acquire(timeout=0)
+            # Another program holds it for an instant to see whether `run` runs (running(): the dashboard does,
+            # every few seconds); a `run` holds it for good.
+            lock.acquire(timeout=HOLD_WAIT_S)
         except Timeout:
             # a state of the station, not bad input: exit 1
             raise BroadcasterError(t("broadcaster run is already running on this station")) from None

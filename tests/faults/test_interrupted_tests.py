@@ -52,7 +52,7 @@ def test_ctrl_c_on_pytest_stops_the_run_a_test_started(tmp_path):
     run_pid = int(pid_file.read_text())
     assert _alive(run_pid)
     suite.send_signal(signal.SIGINT)  # what Ctrl+C sends to pytest
-    assert suite.wait(60) == 2  # pytest's exit code when interrupted
+    assert suite.wait(180) == 2  # pytest's exit code when interrupted (a CI machine under load was once slow)
     assert "KeyboardInterrupt" in (tmp_path / "pytest.txt").read_text()
     deadline = time.monotonic() + 10
     while _alive(run_pid) and time.monotonic() < deadline:
