@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.engine import Engine
 
-from broadcaster.errors import InputError, StorageError
+from broadcaster.errors import BroadcasterError, InputError, StorageError
 from broadcaster.hub.database import PGDATA, embedded_url, engine_for, migrate
 from broadcaster.hub.fanout import MAX_WAITERS
 from broadcaster.hub.identity import KEY_FILE, hub_key
@@ -122,8 +122,13 @@ def serve(hub: Hub, host: str, port: int, ready: Callable[[str], None] = lambda 
     from broadcaster.hub.daily import DailyReports
 
     app = create_app(hub.engine, hub.key)
-    server = waitress.create_server(behind(application(hub, app), proxies), host=host, port=port,
-                                    **SERVER_OPTIONS)
+    try:
+        server = waitress.create_server(behind(application(hub, app), proxies), host=host, port=port,
+                                        **SERVER_OPTIONS)
+    except OSError as exc:  # the port in use: another hub (or program) listens there
+        app.extensions["fanout"].stop()
+        raise BroadcasterError(t("cannot listen on {host}:{port}: {reason}", host=host, port=port,
+                                 reason=exc.strerror or exc)) from None
     reports = DailyReports(hub.engine, hub.data).start()
     ready(f"http://{host}:{server.effective_port}")
     with interrupted_by_sigterm():

@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import pytest
 from click.testing import CliRunner
 
 from broadcaster.cli import cli
+from broadcaster.errors import BroadcasterError
 from broadcaster.station import Station
 from broadcaster.trust.keys import fingerprint, public_raw
 from tests.hub.stationdata import fill_log, new_station, varied_events
@@ -207,3 +209,20 @@ def test_a_hub_command_on_a_folder_without_a_hub_makes_none(tmp_path):
         assert (result.exit_code, result.output) == (2, f"Error: no hub in {tmp_path / 'hub-data'}; give --data "
                                                         f"FOLDER or --db URL\n")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_second_hub_on_a_port_in_use_says_so_in_one_line(pg_url, tmp_path):
+    import socket
+
+    from broadcaster.hub import utc_now
+    from broadcaster.hub.server import open_hub, serve
+
+    hub = open_hub(pg_url, tmp_path / "hub-data", utc_now())
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(BroadcasterError) as refused:
+            serve(hub, "127.0.0.1", port)
+    assert refused.value.message == f"cannot listen on 127.0.0.1:{port}: Address already in use"
+    hub.engine.dispose()
