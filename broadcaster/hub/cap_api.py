@@ -13,15 +13,14 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from flask import Flask, Response, request
 from sqlalchemy.engine import Engine
 
-from broadcaster.content.users import AuthError, LockedError, UnknownPerson
+from broadcaster.content.users import AuthError
 from broadcaster.errors import InputError
 from broadcaster.hub.cap import MAX_ALERT_BYTES, read_alert
 from broadcaster.hub.cap_intake import take_alert
 from broadcaster.hub.protocol import API
 from broadcaster.hub.summaries import TIMEZONE
-from broadcaster.hub.users import Signer, unlock
+from broadcaster.hub.users import Signer, sign_in
 from broadcaster.messages import t
-from broadcaster.trust.keys import spend_unseal_time
 from broadcaster.web.auth import CHECK_WAIT_S, CHECKING, LoginLock
 
 WHERE = f"POST {API}/cap"  # how a posted alert is named in messages
@@ -65,12 +64,9 @@ def add_cap_route(app: Flask, engine: Engine, key: Ed25519PrivateKey, clock: Cal
             return _answer({"error": t("too many logins at once; try again in a moment")}, 503)
         tries.failed(address, name, at.timestamp())  # counted as it starts: tries sent at once count too
         try:
-            poster = unlock(engine, name, passphrase, at, counted=False)
-        except (LockedError, UnknownPerson):  # answered as a wrong passphrase, in its time: no name is revealed
-            spend_unseal_time(passphrase)
-            return _answer({"error": t("wrong name or passphrase")}, 401)
-        except AuthError:
-            return _answer({"error": t("wrong name or passphrase")}, 401)
+            poster = sign_in(engine, name, passphrase, at)
+        except AuthError as exc:  # one answer, in one time, for an unknown name, a locked one or a wrong passphrase
+            return _answer({"error": exc.message}, 401)
         finally:
             CHECKING.release()
         tries.passed(address, name)

@@ -18,7 +18,8 @@ from broadcaster.hub.schema import stations as stations_table
 from broadcaster.hub.schema import user_roles, users
 from broadcaster.hub.stations import check_station_id
 from broadcaster.messages import counted, marked, t
-from broadcaster.trust.keys import WrongPassphraseError, fingerprint, new_key, public_raw, seal, unseal
+from broadcaster.trust.keys import (WrongPassphraseError, fingerprint, new_key, public_raw, seal, spend_unseal_time,
+                                    unseal)
 
 LEVELS = (marked("province"), marked("district"), marked("commune"))
 ROLES = (marked("viewer"), marked("officer"), marked("approver"), marked("admin"))
@@ -52,6 +53,10 @@ def add_user(db: Connection, name: str, level: str, area: str, roles: list[str],
     db.execute(insert(users).values(name=name, full_name=full_name, level=level, area=area, created_at=now))
     db.execute(insert(user_roles), [{"user_name": name, "role": role, "station": station}
                                     for role in roles for station in (stations or [None])])
+
+
+class WrongPassphrase(AuthError):
+    """The passphrase given does not open the person's key (the time of a key's opening was spent)."""
 
 
 @dataclass(frozen=True)
@@ -88,8 +93,8 @@ def set_passphrase(db: Connection, name: str, passphrase: str) -> str:
 def unlock(engine: Engine, name: str, passphrase: str, now: dt.datetime, counted: bool = True) -> Signer:
     """The user ``name`` with their key opened by ``passphrase`` (the hub's login, and every signature). A wrong
     passphrase is ``counted`` in its own transaction, so that it is kept whatever the caller does next; after
-    MAX_TRIES in a row the user is locked out for LOCK_S seconds. The web login does not count: it locks a
-    name per computer (web/auth.LoginLock), so that a stranger cannot lock a person out everywhere."""
+    MAX_TRIES in a row the user is locked out for LOCK_S seconds. A try not ``counted`` (see :func:`sign_in`)
+    leaves the person-wide count as it is, right or wrong."""
     with engine.begin() as db:
         row = check_user(db, name, lock=True)  # one try at a time per user: no parallel guessing
         if row.sealed_key is None:
@@ -109,11 +114,25 @@ def unlock(engine: Engine, name: str, passphrase: str, now: dt.datetime, counted
         else:
             if row.public_key is None or public_raw(key) != bytes(row.public_key):
                 raise StorageError(t("the sealed key of {name} is damaged", name=name))
-            if row.failed_logins or row.locked_until is not None:
+            if counted and (row.failed_logins or row.locked_until is not None):
                 db.execute(update(users).where(users.c.name == name).values(failed_logins=0, locked_until=None))
     if key is None:
-        raise AuthError(t("wrong passphrase for {name}", name=name))
+        raise WrongPassphrase(t("wrong passphrase for {name}", name=name))
     return Signer(row.name, row.level, row.area, key)
+
+
+def sign_in(engine: Engine, name: str, passphrase: str, now: dt.datetime) -> Signer:
+    """``name`` with their key opened, for a try from the network (the web login, CAP's HTTP Basic), which the
+    caller counts per address (web/auth.LoginLock): it neither counts towards nor clears the person-wide lock,
+    so that a stranger cannot lock a person out everywhere. An unknown name, one without a passphrase yet, a
+    locked one and a wrong passphrase get one AuthError, in the time a wrong passphrase takes."""
+    try:
+        return unlock(engine, name, passphrase, now, counted=False)
+    except WrongPassphrase:
+        raise AuthError(t("wrong name or passphrase")) from None
+    except AuthError:  # refused before the scrypt: spend its time, so that the answer's time tells nothing
+        spend_unseal_time(passphrase)
+        raise AuthError(t("wrong name or passphrase")) from None
 
 
 def _in_area(level: str, area: str):

@@ -300,3 +300,65 @@ def test_a_missing_or_huge_file_is_named(tmp_path):
         read_alert_file(tmp_path / "huge.xml")
     assert str(caught.value) == f"{tmp_path / 'huge.xml'}: the alert is 1048576 KB, more than the 512 KB a CAP " \
                                 "alert may have"
+
+
+# --- who may post: one answer in one time, counted per address (behind a proxy: the browser's) ---
+
+def test_every_refused_name_answers_alike_in_a_wrong_passphrases_time(client, hub, monkeypatch):
+    """An unknown name, one without a passphrase yet and a locked one spend the time of a key's opening (a
+    wrong passphrase spends it in the opening itself): the answer and its time tell no one who exists."""
+    from sqlalchemy import update
+
+    from broadcaster.hub import users
+    from broadcaster.hub.schema import users as users_table
+
+    spent = []
+    monkeypatch.setattr(users, "spend_unseal_time", spent.append)
+    with hub.engine.begin() as db:
+        add_user(db, "moi", "province", "66", ["officer"], [], DURING)  # no passphrase yet
+        db.execute(update(users_table).where(users_table.c.name == "lan").values(
+            failed_logins=5, locked_until=DURING + dt.timedelta(minutes=10)))  # locked by the CLI's tries
+    answers = [post(client, "storm.xml", auth(name, "đoán-thử-một-câu"), REMOTE_ADDR=f"127.0.0.{i}")
+               for i, name in enumerate(("ai-do", "moi", "lan", FEED), start=2)]
+    assert [(a.status_code, a.json) for a in answers] == [(401, {"error": "wrong name or passphrase"})] * 4
+    assert spent == ["đoán-thử-một-câu"] * 3  # not for FEED: its wrong passphrase ran the scrypt itself
+    with hub.engine.connect() as db:
+        assert db.execute(select(users_table.c.failed_logins).where(users_table.c.name == "lan")).scalar_one() == 5
+    assert count(hub) == 0
+
+
+def test_a_right_passphrase_over_cap_leaves_the_persons_own_count_alone(client, hub):
+    from sqlalchemy import update
+
+    from broadcaster.hub.schema import users as users_table
+
+    with hub.engine.begin() as db:  # two wrong passphrases typed at the hub's CLI
+        db.execute(update(users_table).where(users_table.c.name == FEED).values(failed_logins=2))
+    assert post(client, "storm.xml", auth(FEED, FEED_PASS)).status_code == 201
+    with hub.engine.connect() as db:
+        assert db.execute(select(users_table.c.failed_logins, users_table.c.locked_until).where(
+            users_table.c.name == FEED)).one() == (2, None)
+
+
+def test_behind_a_proxy_ten_names_lock_the_guessers_address_not_the_proxys(client, hub):
+    """Behind Caddy every request comes from 127.0.0.1: the lock is on the address the proxy forwards
+    (hub serve --proxies 1), so a guesser does not lock the warning system out with them."""
+    from werkzeug.test import Client
+
+    from broadcaster.hub.server import behind
+
+    proxied = Client(behind(client.application, 1))
+
+    def through(address: str, name: str, passphrase: str):
+        return proxied.post("/api/v1/cap", data=(CORPUS / "storm.xml").read_bytes(), headers={
+            **auth(name, passphrase), "X-Forwarded-For": address, "X-Forwarded-Proto": "https",
+            "Content-Type": "application/cap+xml"}, environ_base={"REMOTE_ADDR": "127.0.0.1"})
+
+    for n in range(10):  # ten names, each guessed once: the address is locked, though no name is
+        assert through("198.51.100.7", f"ten-{n}", "đoán-thử-một-câu").status_code == 401
+    locked = through("198.51.100.7", FEED, FEED_PASS)
+    assert locked.status_code == 429 and 0 < int(locked.headers["Retry-After"]) <= 15 * 60
+    assert count(hub) == 0
+    assert through("198.51.100.8", FEED, FEED_PASS).status_code == 201  # the warning system, elsewhere
+    assert through("198.51.100.7", FEED, FEED_PASS).status_code == 429  # still locked: a right one opens nothing
+    assert count(hub) == 1

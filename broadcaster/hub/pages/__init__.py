@@ -14,12 +14,10 @@ from flask import Flask, current_app, g
 from jinja2 import ChoiceLoader, FileSystemLoader
 from sqlalchemy.engine import Engine
 
-from broadcaster.content.users import AuthError, LockedError, UnknownPerson
 from broadcaster.hub import access, summaries, users
 from broadcaster.hub.users import ROLES
 from broadcaster.messages import marked, t
 from broadcaster.playout.clock import Clock, SystemClock
-from broadcaster.trust.keys import spend_unseal_time
 from broadcaster.web import auth
 from broadcaster.web.app import furnish
 from broadcaster.web.pages import EXTENSION
@@ -50,16 +48,9 @@ class HubServed:
         return t("Province hub")
 
     def unlock(self, name: str, passphrase: str) -> str:
-        """The name of the person whose passphrase this is. A wrong one is counted per computer by the login
-        (auth.LoginLock), not against the person everywhere; an unknown name, a locked name and a wrong
-        passphrase get the same AuthError, in the same time."""
-        try:
-            return users.unlock(self.engine, name, passphrase, self.clock.now(), counted=False).name
-        except (LockedError, UnknownPerson):  # answered as a wrong passphrase, in its time: no name is revealed
-            spend_unseal_time(passphrase)
-            raise AuthError(t("wrong name or passphrase")) from None
-        except AuthError:
-            raise AuthError(t("wrong name or passphrase")) from None
+        """The name of the person whose passphrase this is (users.sign_in: counted per computer by the login,
+        never against the person everywhere; one answer, in one time, for whatever is wrong)."""
+        return users.sign_in(self.engine, name, passphrase, self.clock.now()).name
 
     def find(self, name: str) -> tuple[access.HubPerson, set[str]] | None:
         """The person logged in as ``name`` and every role they hold, None when they are no longer a user."""
