@@ -362,3 +362,25 @@ def test_behind_a_proxy_ten_names_lock_the_guessers_address_not_the_proxys(clien
     assert through("198.51.100.8", FEED, FEED_PASS).status_code == 201  # the warning system, elsewhere
     assert through("198.51.100.7", FEED, FEED_PASS).status_code == 429  # still locked: a right one opens nothing
     assert count(hub) == 1
+
+
+def test_the_command_refuses_an_update_from_another_sender_or_a_district(hub, one_pg_url, tmp_path):
+    """``hub cap --by`` holds to the API's rule: nothing is replaced when the sender or the poster is wrong."""
+    base = ["--lang", "en", "hub", "cap", "--db", one_pg_url, "--data", str(tmp_path / "hub-data")]
+
+    def command(path: Path, who: str):
+        return CliRunner().invoke(cli, [*base, str(path), "--by", who], env={"BROADCASTER_PASSPHRASE": passphrase(who)})
+
+    assert command(future("storm.xml", tmp_path), FEED).exit_code == 0
+    update = future("storm-update.xml", tmp_path)
+    district = command(update, "mai")
+    assert (district.exit_code, district.output) == (2, "Error: mai may not update bulletins for 1 station outside "
+                                                        "their area (needs the role officer there)\n")
+    update.write_text(update.read_text(encoding="utf-8").replace("<sender>bchpctt@daklak.gov.vn</sender>",
+                                                                 "<sender>tin-gia@example.com</sender>"),
+                      encoding="utf-8")
+    forged = command(update, FEED)
+    assert (forged.exit_code, forged.output) == (2, "Error: the alert of sender tin-gia@example.com may not update or "
+                                                    "cancel an alert of sender bchpctt@daklak.gov.vn\n")
+    with hub.engine.connect() as db:
+        assert db.execute(select(bulletins.c.cancelled_at, bulletins.c.replaces)).all() == [(None, None)]
