@@ -384,3 +384,14 @@ def test_the_command_refuses_an_update_from_another_sender_or_a_district(hub, on
                                                     "cancel an alert of sender bchpctt@daklak.gov.vn\n")
     with hub.engine.connect() as db:
         assert db.execute(select(bulletins.c.cancelled_at, bulletins.c.replaces)).all() == [(None, None)]
+
+
+def test_the_api_refuses_an_update_by_a_district_officer_with_403_naming_no_other_station(client, hub):
+    storm = post(client, "storm.xml", auth(FEED, FEED_PASS)).json["uid"]
+    update = post(client, "storm-update.xml", auth("mai", passphrase("mai")))
+    assert (update.status_code, update.json) == (403, {"error": "mai may not update bulletins for 1 station outside "
+                                                                "their area (needs the role officer there)"})
+    cancel = post(client, "storm-cancel.xml", auth("mai", passphrase("mai")))
+    assert (cancel.status_code, cancel.json) == (403, {"error": "mai may not cancel bulletins for 1 station outside "
+                                                                "their area (needs the role approver there)"})
+    assert count(hub) == 1 and row(hub, storm).cancelled_at is None
