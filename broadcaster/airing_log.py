@@ -164,7 +164,8 @@ class AiringLog:
         if self.key_source is not None:
             self.key = self.key_source()
         if row[0] != b64(public_raw(self.key)):
-            raise StorageError(t("the station's key was changed to {key} while this program ran: start it again",
+            raise StorageError(t("the log is handed over to the station key {key}, but the key file is not that key "
+                                 "yet: start broadcaster run to finish the key change",
                                  key=fingerprint(base64.b64decode(row[0]))), path=self.store.path)
         return self.key
 

@@ -1,10 +1,11 @@
-"""Changing the station's key (after the hub revoked a stolen one): the new key is kept beside the old one
-until the airing log hands its chain over to it, the rendered audio and the signals are sealed again with it,
-and it takes the old one's place. A change cut off at any point is finished by the next try, never left half
-done: every step can be done again."""
+"""Changing the station's key (after the hub revoked a stolen one): the new key is kept beside the old one, sent
+to the hub, and marked taken when the hub took it; then the airing log hands its chain over to it, the rendered
+audio and the signals are sealed again with it, and it takes the old one's place. A change cut off after the
+hub took the key is finished by the next `run` or join, never left half done: every step can be done again."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,16 +18,17 @@ if TYPE_CHECKING:
 
     from broadcaster.station import Station
 
-PENDING = "station.next.pem"
+PENDING = "station.next.pem"   # made, sent to the hub: not yet taken
+TAKEN = "station.taken.pem"    # the hub took it: the station changes to it
 
 
 def pending_path(station: Station) -> Path:
-    """Where the key the station is changing to waits."""
+    """Where the key the station is changing to waits for the hub."""
     return station.keys_dir / PENDING
 
 
 def next_key(station: Station) -> Ed25519PrivateKey:
-    """The key the station changes to: the one a change cut off had made, or a new one, kept now."""
+    """The key the station changes to: the one a join cut off had sent, or a new one, kept now."""
     path = pending_path(station)
     if path.exists():
         try:
@@ -39,14 +41,19 @@ def next_key(station: Station) -> Ed25519PrivateKey:
 
 
 def abandon(station: Station) -> None:
-    """Forget the key the station was to change to (the hub refused it)."""
+    """Forget the key the station was to change to (the hub refused it, or took the key in use)."""
     pending_path(station).unlink(missing_ok=True)
 
 
+def taken(station: Station) -> None:
+    """Mark the waiting key as taken by the hub (renamed at once): only then does :func:`finish` change to it."""
+    os.replace(pending_path(station), station.keys_dir / TAKEN)
+
+
 def finish(station: Station) -> str | None:
-    """Change to the waiting key: the log's hand-over record, the seals made again, the key in place; its
-    fingerprint, or None when no change waits."""
-    path = pending_path(station)
+    """Change to the key the hub took: the log's hand-over record, the seals made again, the key in place; its
+    fingerprint, or None when none waits (a key the hub has not taken is never changed to)."""
+    path = station.keys_dir / TAKEN
     if not path.exists():
         return None
     new = load_station_key(path)

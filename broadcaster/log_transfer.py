@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from broadcaster.errors import InputError
 from broadcaster.log_bundles import read_bundle, write_bundle
-from broadcaster.log_chain import describe, first_key, record_signed, signing_key
+from broadcaster.log_chain import KEY_HANDOVER, describe, first_key, record_signed, signing_key
 from broadcaster.log_legacy import write_zip
 from broadcaster.log_store import row_record
 from broadcaster.messages import day_text, t
@@ -66,13 +66,15 @@ def import_bundles(log: AiringLog, paths: list[Path]) -> ImportResult:
                 got[r["seq"]] = (r, path)
             ranges.append((chain.station, chain.first, chain.last, Path(path).name))
     result = ImportResult()
+    former = {x.record.get("old_key") for x in log.own_records() if isinstance(x.record, dict)
+              and x.record.get("kind") == KEY_HANDOVER} if log.station in incoming else set()
     with log.store.writing() as db:
         pinned = {s: (k, e) for s, k, e in db.execute("SELECT station, public_key, expected FROM stations")}
         to_pin = []
         for station, got in sorted(incoming.items()):
             public, path = keys[station]
             start = first_key([r for _, (r, _) in sorted(got.items())], public)
-            if _first_key(log, station, public, start, pinned.get(station), path):
+            if _first_key(log, station, public, start, pinned.get(station), path, former):
                 to_pin.append(station)
                 if not (pinned.get(station) or (None, None))[1]:
                     result.pinned[station] = fingerprint(public)
@@ -97,12 +99,14 @@ def import_bundles(log: AiringLog, paths: list[Path]) -> ImportResult:
     return result
 
 
-def _first_key(log: AiringLog, station: str, public: bytes, start: bytes, pin: tuple | None, path: Path) -> bool:
-    """Whether ``public`` is ``station``'s key seen for the first time or handed over to from the key pinned
-    (``start`` signed the bundle's first records): to pin, after refusing any key other than the one pinned
-    (on first sight, or by hand)."""
+def _first_key(log: AiringLog, station: str, public: bytes, start: bytes, pin: tuple | None, path: Path,
+               former: set[str]) -> bool:
+    """Whether ``public`` is ``station``'s key seen for the first time (to pin), after refusing any key other
+    than the one pinned (on first sight, or by hand); ``start`` signed the bundle's first records, and says
+    so when the bundle hands the pinned key over to another; ``former``: the keys this station had before
+    (its own bundles exported then are its own)."""
     if station == log.station:
-        if log.public_key is not None and public != log.public_key:
+        if log.public_key is not None and public != log.public_key and b64(public) not in former:
             raise InputError(t("the bundle's records of this station ({station}) are signed by another key; nothing "
                                "was imported", station=station), path=path)
         return False
@@ -111,7 +115,12 @@ def _first_key(log: AiringLog, station: str, public: bytes, start: bytes, pin: t
         if base64.b64decode(key) == public:
             return False
         if base64.b64decode(key) == start:
-            return True  # the bundle's chain holds the hand-over from the key pinned to this one
+            # Whoever copied the old key can hand over to a key of their own too: the new one is pinned by hand,
+            # as the station tells it (the hub, or a call), never on the bundle's word.
+            raise InputError(t("{station} handed its key over from the key pinned for it to key {found}; nothing was "
+                               "imported: if the station says its key is now {found}, pin it (broadcaster log pin "
+                               "{station} {found}) and import again", station=station, found=fingerprint(public)),
+                             path=path)
         raise InputError(t("{station} is signed by key {found}, but the key pinned for it is {pinned}; nothing "
                            "was imported (if the station really has a new key, pin it: broadcaster log pin "
                            "{station} {found})", station=station, found=fingerprint(public),

@@ -66,8 +66,25 @@ def join_hub(station: Station, url: str, code: str, expect: str | None = None,
     url = url.rstrip("/")
     if not HUB_URL.fullmatch(url):
         raise InputError(t("the hub's url '{url}' must start with https:// or http://", url=url))
-    if new_key and Mailbox(station.data_dir).running():
-        raise BroadcasterError(t("stop broadcaster run before the station changes its key; start it again after"))
+    if not new_key:
+        return _join(station, url, code, expect, session, False)
+    mailbox = Mailbox(station.data_dir)
+    try:
+        mailbox.hold()  # `run` does not start while the key changes
+    except BroadcasterError:
+        raise BroadcasterError(t("stop broadcaster run before the station changes its key; start it again after")) \
+            from None
+    try:
+        key_change.finish(station)  # a change the hub took, cut off before it was done
+        return _join(station, url, code, expect, session, True)
+    finally:
+        mailbox.release()
+
+
+def _join(station: Station, url: str, code: str, expect: str | None, session: requests.Session | None,
+          new_key: bool) -> Joined:
+    from broadcaster import key_change
+
     session = session or requests.Session()
     try:
         about = session.get(url + API + "/hub", timeout=(10, 30))
@@ -79,7 +96,7 @@ def join_hub(station: Station, url: str, code: str, expect: str | None = None,
     if expect and fingerprint(hub_key) != expect.strip():
         raise HubError(t("the hub's key is {found}, not {expected}: this is not the hub you were told of; nothing "
                          "was changed", found=fingerprint(hub_key), expected=expect.strip()))
-    waiting = key_change.pending_path(station).exists()  # a change cut off after the hub may have taken its key
+    waiting = key_change.pending_path(station).exists()  # sent by a join cut off: the hub may have it
     key = key_change.next_key(station) if new_key else station.station_key
     body = orjson.dumps({"station": station.config.id, "public_key": b64(public_raw(key)), "code": code})
     try:
@@ -95,6 +112,8 @@ def join_hub(station: Station, url: str, code: str, expect: str | None = None,
         if new_key and not waiting:
             key_change.abandon(station)  # nothing was signed with it
         raise refused
+    if new_key:
+        key_change.taken(station)
     pin_hub(station, url, b64(hub_key), key)
     if new_key:
         key_change.finish(station)

@@ -15,7 +15,7 @@ from broadcaster.errors import InputError
 from broadcaster.hub.deliveries import mark_on_air
 from broadcaster.hub.schema import heartbeats, latest_heartbeats, log_records, stations
 from broadcaster.log_bundles import Chain, parse_bundle
-from broadcaster.log_chain import GENESIS, first_key, record_signed
+from broadcaster.log_chain import GENESIS, first_key, record_signed, signing_key
 from broadcaster.messages import t
 from broadcaster.hub.stations import RefusedError
 
@@ -87,7 +87,7 @@ def ingest_bundle(db: Connection, station: Row, raw: bytes, now: dt.datetime) ->
         if before is not None and chain.records[0].get("prev") != before:
             raise RefusedError(t("record {seq} of {station} does not follow the record the hub holds before it; "
                                  "nothing was taken in", seq=chain.first, station=station.id), 409)
-        _check_handover(db, station.id, chain, pinned)
+        _check_keys(db, station.id, chain, seq, pinned)
         for r in chain.records:
             if r["seq"] in held and held[r["seq"]] != r["hash"]:
                 raise RefusedError(t("record {seq} of {station} differs from the copy the hub holds; nothing was "
@@ -102,19 +102,19 @@ def ingest_bundle(db: Connection, station: Row, raw: bytes, now: dt.datetime) ->
     return {"seq": seq, "hash": last_hash, "new": new}
 
 
-def _check_handover(db: Connection, station: str, chain: Chain, pinned: bytes) -> None:
-    """Refuse a chain whose first records are not signed by the key that signed the record the hub holds before
-    them (the chain checked itself from there: its key hand-overs lead from that key to the chain's). Records a
-    station wrote before it changed its key go up signed by the old one; a chain not signed by the pinned key
-    is taken only as the continuation of what the hub holds, or as the very start of the log."""
-    start = first_key(chain.records, chain.public_key)
-    if chain.first == 1:
-        return
-    before = db.execute(select(log_records.c.record).where(log_records.c.station == station,
-                                                           log_records.c.seq == chain.first - 1)).scalar()
-    # A record from before stations had keys (or none held) cannot tell: then only the pinned key will do.
-    signed = record_signed(start, before) if before is not None and "sig" in before else start == pinned
-    if not signed:
+def _check_keys(db: Connection, station: str, chain: Chain, seq: int, pinned: bytes) -> None:
+    """Refuse a chain that does not go on with the key that signed the last record the hub holds (record ``seq``):
+    the key the chain says was in force there (its key hand-overs lead from it to the chain's own key) must have
+    signed the hub's copy. Records a station wrote before it changed its key go up signed by the old key; a key
+    enrolled since cannot add records without the old key's hand-over, nor sign again the records held."""
+    if seq == 0 or chain.last <= seq:
+        return  # the hub holds nothing yet (the log starts here), or nothing of the chain is new
+    then = signing_key(chain.records, seq, chain.public_key) if chain.first <= seq else \
+        first_key(chain.records, chain.public_key)
+    held = db.execute(select(log_records.c.record).where(log_records.c.station == station,
+                                                         log_records.c.seq == seq)).scalar()
+    # A record from before stations had keys cannot tell: then only the pinned key will do.
+    if not (record_signed(then, held) if held is not None and "sig" in held else then == pinned):
         raise RefusedError(t("the bundle's records of station {station} are not signed by the key that signed the "
                              "records the hub holds; nothing was taken in", station=station), 403)
 

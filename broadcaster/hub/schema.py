@@ -31,6 +31,13 @@ stations = Table(
     Column("drill", Boolean, nullable=False, server_default="false"),   # airs Test and Exercise bulletins
 )
 
+revoked_keys = Table(
+    "revoked_keys", metadata,
+    Column("public_key", LargeBinary, primary_key=True),  # a station key revoked: it never joins again
+    Column("station", String(64), nullable=False),
+    Column("revoked_at", DateTime(timezone=True), nullable=False),
+)
+
 enrolment_codes = Table(
     "enrolment_codes", metadata,
     Column("code_hash", String(64), primary_key=True),   # SHA-256 of the code: the code itself is never kept

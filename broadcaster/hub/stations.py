@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection, Row
 from broadcaster.config import STATION_ID
 from broadcaster.errors import InputError
 from broadcaster.hub.protocol import request_message
-from broadcaster.hub.schema import enrolment_codes, stations
+from broadcaster.hub.schema import enrolment_codes, revoked_keys, stations
 from broadcaster.messages import t
 from broadcaster.trust.keys import fingerprint, verifies
 
@@ -89,8 +89,10 @@ def join(db: Connection, station: object, public_key: object, code: object, now:
         raise RefusedError(t("the enrolment code expired on {day}; ask the province for a new one",
                              day=found.expires_at.date().isoformat()), 403)
     previous = db.execute(select(stations.c.public_key, stations.c.revoked_at).where(stations.c.id == station)).first()
-    if previous.revoked_at is not None and previous.public_key is not None and bytes(previous.public_key) == key:
-        # Whoever stole the key could join with it again: a revoked station comes back only with a new key.
+    revoked = db.execute(select(revoked_keys.c.station).where(revoked_keys.c.public_key == key)).first()
+    if revoked is not None or (previous.revoked_at is not None and bytes(previous.public_key or b"") == key):
+        # Whoever stole a key could join with it again: a key once revoked never comes back, whatever key the
+        # station has moved to since.
         raise RefusedError(t("station {station}'s key {key} was revoked; join with a new key (broadcaster hub join "
                              "HUB_URL CODE --new-key)", station=station, key=fingerprint(key)), 403)
     db.execute(update(enrolment_codes).where(enrolment_codes.c.code_hash == found.code_hash).values(used_at=now))
@@ -105,9 +107,13 @@ def join(db: Connection, station: object, public_key: object, code: object, now:
 def revoke(db: Connection, station: str, now: dt.datetime) -> None:
     """Refuse every request signed with ``station``'s key from now on, and void its codes not yet used (join
     again with a code made after this to return)."""
-    done = db.execute(update(stations).where(stations.c.id == check_station_id(station)).values(revoked_at=now))
-    if not done.rowcount:
+    done = db.execute(update(stations).where(stations.c.id == check_station_id(station)).values(revoked_at=now)
+                      .returning(stations.c.public_key)).first()
+    if done is None:
         raise InputError(t("no station '{station}' is enrolled at this hub", station=station))
+    if done.public_key is not None:
+        db.execute(insert(revoked_keys).values(public_key=bytes(done.public_key), station=station, revoked_at=now)
+                   .on_conflict_do_nothing())
     db.execute(update(enrolment_codes).where(enrolment_codes.c.station == station,
                                              enrolment_codes.c.used_at.is_(None)).values(used_at=now))
 

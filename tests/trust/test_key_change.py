@@ -10,7 +10,7 @@ import pytest
 
 from broadcaster import key_change
 from broadcaster.airing_log import AiringLog
-from broadcaster.errors import StorageError
+from broadcaster.errors import InputError, StorageError
 from broadcaster.log_bundles import read_bundle
 from broadcaster.log_chain import (KEY_HANDOVER, Located, check_chain, handover_fields, record_hash,
                                    record_signature)
@@ -38,6 +38,8 @@ def test_a_key_change_hands_the_log_over_and_keeps_what_the_old_key_sealed(stati
     key = key_change.next_key(station)
     # A second try (the first one cut off) joins with the same key, read again from its file.
     assert fingerprint(public_raw(key_change.next_key(station))) == fingerprint(public_raw(key))
+    assert key_change.finish(station) is None  # not taken by the hub yet: never changed to
+    key_change.taken(station)
     done = key_change.finish(station)
 
     again = Station(station_dir)
@@ -64,9 +66,11 @@ def test_a_change_cut_off_after_the_hand_over_is_finished_and_nothing_is_signed_
     station = new_station(tmp_path / "xa-a", "xa-a")
     fill_log(station, varied_events(1, 2))
     new = key_change.next_key(station)
+    key_change.taken(station)
     station.airing_log.hand_over(new)  # then the power went: station.pem is still the old key
     other = Station(station.root)      # another program, started before the change was finished
-    with pytest.raises(StorageError, match="the station's key was changed to .* while this program ran"):
+    with pytest.raises(StorageError, match="the log is handed over to the station key .*: start broadcaster run "
+                                           "to finish the key change"):
         other.airing_log.record("audit", action="test")
     assert key_change.finish(Station(station.root)) == fingerprint(public_raw(new))
     other.airing_log.record("audit", action="test")  # it reads the key again: signed by the new one
@@ -78,6 +82,7 @@ def test_a_program_running_through_the_change_signs_with_the_new_key(tmp_path):
     fill_log(running, varied_events(1, 2))
     running.airing_log.record("audit", action="before")
     key_change.next_key(Station(running.root))
+    key_change.taken(Station(running.root))
     key_change.finish(Station(running.root))
     running.airing_log.record("audit", action="after")  # its old key was read before the change
     checks = Station(running.root).airing_log.verify()
@@ -143,6 +148,7 @@ def test_bundles_across_a_key_change_import_and_pin_the_new_key(tmp_path):
     assert supervisor.import_bundles([before]).pinned == {"xa-a": _fingerprint(station)}
 
     key_change.next_key(station)
+    key_change.taken(station)
     new = key_change.finish(station)
     station = Station(station.root)
     station.airing_log.clock = StepClock(at(5))
@@ -153,6 +159,13 @@ def test_bundles_across_a_key_change_import_and_pin_the_new_key(tmp_path):
     assert fingerprint(chain.public_key) != new  # the key that signed those days, not today's
     after = tmp_path / "after.json"
     station.airing_log.export(*NOV, after)
+    with pytest.raises(InputError) as refused:  # never re-pinned on the bundle's word: a thief can hand over too
+        supervisor.import_bundles([after])
+    assert refused.value.message == f"xa-a handed its key over from the key pinned for it to key {new}; nothing " \
+                                    f"was imported: if the station says its key is now {new}, pin it (broadcaster " \
+                                    f"log pin xa-a {new}) and import again"
+    assert station.airing_log.import_bundles([before]).new == {"xa-a": 0}  # its own, from before: still its own
+    supervisor.pin("xa-a", new)   # as the station (or the hub) tells it
     result = supervisor.import_bundles([after])
     assert (result.new, fingerprint(supervisor.pins()["xa-a"])) == ({"xa-a": 2}, new)
     assert {c.station: c.problem for c in supervisor.verify()} == {"huyen": None, "xa-a": None}
