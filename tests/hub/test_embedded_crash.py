@@ -77,3 +77,47 @@ def test_a_killed_hub_leaves_no_server_for_good_and_a_power_cut_does_not_stop_th
     assert after.returncode == 0 and "xa-ea-tu" in after.stdout, after.stderr
     assert json.loads((pgdata / ".handle_pids.json").read_text(encoding="utf-8")) == []
     wait_for(lambda: not _servers(pgdata), timeout=60)
+
+
+def _serve(data, port: int):
+    return spawn([sys.executable, "-m", "broadcaster", "--lang", "en", "hub", "serve", "--port", str(port),
+                  "--data", str(data)], env=process_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def test_one_hub_per_folder_and_a_server_of_another_folder_is_never_adopted(pgdata, embedded_postgres_server):
+    data = pgdata.parent
+    port = free_port()
+    first = _serve(data, port)
+    wait_for(lambda: _answers(port), timeout=120)
+    assert _hub_command("enrol", "xa-ea-tu", "--data", str(data)).returncode == 0
+
+    second = _hub_command("serve", "--port", str(free_port()), "--data", str(data))  # the same folder
+    assert second.returncode == 1
+    assert second.stderr.strip() == f"Error: another hub is already serving {data.resolve()}; stop it first"
+    assert first.poll() is None and _answers(port) and len(_servers(pgdata)) == 1  # the first untouched
+
+    first.send_signal(signal.SIGKILL)
+    first.wait(30)
+    again = _serve(data, port)  # after a kill: it starts, on the server left (provably this folder's)
+    try:
+        wait_for(lambda: _answers(port), timeout=120)
+        assert len(_servers(pgdata)) == 1
+        listed = _hub_command("stations", "--data", str(data))
+        assert listed.returncode == 0 and "xa-ea-tu" in listed.stdout, listed.stderr
+    finally:
+        again.send_signal(signal.SIGKILL)
+        again.wait(30)
+
+    # A power cut: the server gone too, its postmaster.pid naming the postmaster of another folder's cluster
+    # (the session's embedded server), running as the same user: it is not this folder's, so not adopted.
+    lines = (pgdata / "postmaster.pid").read_text(encoding="utf-8").splitlines()
+    gone = _servers(pgdata)
+    for process in gone:
+        process.kill()
+    psutil.wait_procs(gone, timeout=30)
+    other = embedded_postgres_server.server.get_pid()
+    (pgdata / "postmaster.pid").write_text("\n".join([str(other), *lines[1:]]) + "\n", encoding="utf-8")
+    after = _hub_command("stations", "--data", str(data))
+    assert after.returncode == 0 and "xa-ea-tu" in after.stdout, after.stderr
+    assert psutil.Process(other).is_running()  # the other cluster untouched
+    wait_for(lambda: not _servers(pgdata), timeout=60)
