@@ -1,6 +1,7 @@
 """The private PostgreSQL of a hub killed with SIGKILL, or cut by a power cut: the next hub adopts the server
 left running and stops it when it exits (none is orphaned for good), and a stale postmaster.pid or a list of
-users half written does not keep it from starting. The data is all there."""
+users half written does not keep it from starting, and a server of another folder is never adopted. One
+``hub serve`` per data folder. The data is all there."""
 
 from __future__ import annotations
 
