@@ -55,7 +55,7 @@ def open_database(db: str | None, data: Path, create: bool = False) -> Engine:
     if not db:
         with warnings.catch_warnings():  # platformdirs warns when XDG_RUNTIME_DIR is unset (a service, a container)
             warnings.simplefilter("ignore")
-            db = embedded_url(Path(data))
+            db = embedded_url(Path(data), watched=create)
     engine = engine_for(db)
     migrate(engine)
     return engine

@@ -22,13 +22,18 @@ from tests.processes import spawn
 pytestmark = [pytest.mark.hub, pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL: POSIX")]
 
 
-def _servers(pgdata) -> list[psutil.Process]:
-    """The PostgreSQL servers running on ``pgdata``."""
+def _servers(pgdata, name: str = "postgres") -> list[psutil.Process]:
+    """The PostgreSQL servers running on ``pgdata`` (or the processes named ``name`` with it in their command)."""
     found = []
     for process in psutil.process_iter(["name", "cmdline"]):
-        if "postgres" in (process.info["name"] or "") and str(pgdata) in " ".join(process.info["cmdline"] or []):
+        if name in (process.info["name"] or "") and str(pgdata) in " ".join(process.info["cmdline"] or []):
             found.append(process)
     return found
+
+
+def _watchers(pgdata) -> list[psutil.Process]:
+    """The watchers of the server on ``pgdata``."""
+    return [p for p in _servers(pgdata, "python") if "broadcaster.hub.pgwatch" in p.cmdline()]
 
 
 def _hub_command(*args: str) -> subprocess.CompletedProcess:
@@ -41,7 +46,7 @@ def pgdata(tmp_path):
     """The private server's folder of a hub; whatever server is left on it is killed after the test."""
     folder = tmp_path / "hub-data" / "pgdata"
     yield folder
-    for process in _servers(folder):
+    for process in _watchers(folder) + _servers(folder):
         process.kill()
 
 
@@ -58,9 +63,10 @@ def test_a_killed_hub_leaves_no_server_for_good_and_a_power_cut_does_not_stop_th
     finally:
         hub.send_signal(signal.SIGKILL)
         hub.wait(30)
-    assert len(_servers(pgdata)) >= 1  # orphaned: the killed hub never stopped it
+    wait_for(lambda: not _servers(pgdata), timeout=60)  # its watcher stopped the server it left
+    assert not (pgdata / "postmaster.pid").exists()  # cleanly
 
-    listed = _hub_command("stations", "--data", str(data))  # the next hub process adopts it ...
+    listed = _hub_command("stations", "--data", str(data))  # the next hub process starts it ...
     assert listed.returncode == 0 and "xa-ea-tu" in listed.stdout, listed.stderr
     wait_for(lambda: not _servers(pgdata), timeout=60)  # ... and, the last to use it, stops it as it exits
 
@@ -103,9 +109,12 @@ def test_one_hub_per_folder_and_a_server_of_another_folder_is_never_adopted(pgda
     try:
         wait_for(lambda: _answers(port), timeout=120)
         assert len(_servers(pgdata)) == 1
+        wait_for(lambda: len(_watchers(pgdata)) == 1, timeout=30)  # the killed hub's watcher ended, leaving it
         listed = _hub_command("stations", "--data", str(data))
         assert listed.returncode == 0 and "xa-ea-tu" in listed.stdout, listed.stderr
-    finally:
+    finally:  # a power cut: the watcher, the hub and the server all gone at once
+        for watcher in _watchers(pgdata):
+            watcher.kill()
         again.send_signal(signal.SIGKILL)
         again.wait(30)
 
