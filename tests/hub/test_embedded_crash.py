@@ -131,3 +131,28 @@ def test_one_hub_per_folder_and_a_server_of_another_folder_is_never_adopted(pgda
     assert after.returncode == 0 and "xa-ea-tu" in after.stdout, after.stderr
     assert psutil.Process(other).is_running()  # the other cluster untouched
     wait_for(lambda: not _servers(pgdata), timeout=60)
+
+
+def test_a_server_of_the_folder_that_does_not_answer_as_its_file_says_is_stopped_and_started_afresh(pgdata):
+    data = pgdata.parent
+    port = free_port()
+    hub = _serve(data, port)
+    wait_for(lambda: _answers(port), timeout=120)
+    assert _hub_command("enrol", "xa-ea-tu", "--data", str(data)).returncode == 0
+    for watcher in _watchers(pgdata):  # the watcher gone too: the server is left running, orphaned
+        watcher.kill()
+    hub.send_signal(signal.SIGKILL)
+    hub.wait(30)
+    [orphan] = _servers(pgdata)
+    lines = (pgdata / "postmaster.pid").read_text(encoding="utf-8").splitlines()
+    lines[3] = str(free_port())  # its file names a port it does not listen on: not provably the server there
+    (pgdata / "postmaster.pid").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    listed = _hub_command("stations", "--data", str(data))
+    assert listed.returncode == 0 and "xa-ea-tu" in listed.stdout, listed.stderr
+    try:  # stopped cleanly (pg_ctl stop -m fast), then started afresh (a zombie until its reaper comes by)
+        assert orphan.status() == psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        pass
+    assert "received fast shutdown request" in (pgdata / "log").read_text(encoding="utf-8")
+    wait_for(lambda: not _servers(pgdata), timeout=60)
