@@ -124,7 +124,7 @@ def main() -> int:
     args = parser.parse_args()
     n = max(1, min(args.stations, 220))
     folder = Path(tempfile.mkdtemp(prefix="fanout-bench-"))
-    url = args.db or open_database(None, folder / "hub").url.render_as_string(hide_password=False)
+    url = args.db or open_database(None, folder / "hub", create=True).url.render_as_string(hide_password=False)
     url = url.replace("postgresql+psycopg://", "postgresql://")
     port = _free_port()
     hub = subprocess.Popen([sys.executable, "-m", "broadcaster", "hub", "serve", "--db", url, "--port", str(port),

@@ -171,7 +171,7 @@ def main() -> int:
     n = max(1, min(args.stations, 500))
     deadline = time.monotonic() + args.max_seconds
     folder = Path(tempfile.mkdtemp(prefix="hub-bench-"))
-    url = args.db or str(open_database(None, folder / "hub").url.render_as_string(hide_password=False))
+    url = args.db or str(open_database(None, folder / "hub", create=True).url.render_as_string(hide_password=False))
     url = url.replace("postgresql+psycopg://", "postgresql://")
     port = _free_port()
     hub = subprocess.Popen([sys.executable, "-m", "broadcaster", "hub", "serve", "--db", url, "--port", str(port),
