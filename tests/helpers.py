@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing
 import os
-from contextlib import ExitStack
+import time
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from typing import Iterator
 
 from broadcaster.atomic import replacing
 from broadcaster.content.library import APPROVED
@@ -103,3 +105,27 @@ def digest(folder: Path) -> dict[str, str]:
                 pass  # not a database: its bytes
         found[p.relative_to(folder).as_posix()] = hashlib.sha256(content).hexdigest()
     return found
+
+
+def wait_for(condition, timeout: float = 30.0, step: float = 0.05):
+    """The first true value of ``condition()`` within ``timeout`` seconds; else an AssertionError."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(step)
+    raise AssertionError(f"not within {timeout} s: {condition}")
+
+
+@contextmanager
+def run_lock_held(station: Station) -> Iterator[object]:
+    """`run` as the other programs see it: the station's run lock held (by this test process); its mailbox."""
+    from broadcaster.playout.mailbox import Mailbox
+
+    mailbox = Mailbox(station.data_dir)
+    mailbox.hold()
+    try:
+        yield mailbox
+    finally:
+        mailbox.release()

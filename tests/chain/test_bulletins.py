@@ -20,6 +20,7 @@ from broadcaster.errors import BroadcasterError, SpeechError
 from broadcaster.playout.mailbox import Mailbox
 from broadcaster.station import Station
 from tests.chain.conftest import hubbed_station
+from tests.helpers import run_lock_held
 from tests.chain.hubdata import HUB, STRANGER, FakeHub, cancelled, sealed
 
 ST = "xa-ea-tu"
@@ -37,10 +38,8 @@ def receipts(hub: FakeHub) -> list[tuple]:
 @pytest.fixture
 def running(station):
     """`run` holds the station's run lock (its mailbox is read)."""
-    mailbox = Mailbox(station.data_dir)
-    mailbox.hold()
-    yield mailbox
-    mailbox.release()
+    with run_lock_held(station) as mailbox:
+        yield mailbox
 
 
 def test_a_normal_bulletin_waits_in_the_library_approved_by_the_province(station, hub, now):

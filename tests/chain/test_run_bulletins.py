@@ -3,6 +3,7 @@ outputs within seconds of its delivery, and airing goes on while the hub is down
 
 from __future__ import annotations
 
+import functools
 import datetime as dt
 import time
 
@@ -11,6 +12,7 @@ import soundfile
 
 from broadcaster.chain.pull import BulletinLoop
 from broadcaster.playout.events import STARTED
+from tests import helpers
 from tests.chain.conftest import TZ
 from tests.chain.hubdata import FakeHub, sealed
 from tests.playout.conftest import Running
@@ -18,14 +20,7 @@ from tests.playout.conftest import Running
 pytestmark = pytest.mark.timing
 
 
-def wait_for(condition, timeout: float = 30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.02)
-    raise AssertionError(f"not within {timeout} s")
+wait_for = functools.partial(helpers.wait_for, step=0.02)
 
 
 def first_start(r: Running, ident: str) -> float | None:

@@ -12,7 +12,6 @@ import socket
 import subprocess
 import tempfile
 import threading
-import time
 import warnings
 from pathlib import Path
 
@@ -179,17 +178,6 @@ def served_hub(pg_url, tmp_path):
     hub = ServedHub(pg_url, tmp_path / "hub-data")
     yield hub
     hub.close()
-
-
-def wait_for(condition, timeout: float = 30.0, step: float = 0.05):
-    """The first true value of ``condition()`` within ``timeout`` seconds; else an AssertionError."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(step)
-    raise AssertionError(f"not within {timeout} s: {condition}")
 
 
 @pytest.fixture

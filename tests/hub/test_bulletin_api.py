@@ -21,8 +21,9 @@ from broadcaster.hub.schema import deliveries
 from broadcaster.hub.users import unlock
 from broadcaster.station import Station
 from broadcaster.trust.keys import public_raw
+from tests.helpers import wait_for
 from tests.hub.bulletindata import SignedStation, draft, passphrase, province
-from tests.hub.conftest import ServedHub, wait_for
+from tests.hub.conftest import ServedHub
 from tests.hub.stationdata import fill_log, new_station
 from tests.logdata import at, event
 

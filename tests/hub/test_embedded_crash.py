@@ -15,7 +15,8 @@ import psutil
 import pytest
 
 from tests.faults.conftest import process_env
-from tests.hub.conftest import free_port, wait_for
+from tests.helpers import wait_for
+from tests.hub.conftest import free_port
 from tests.hub.test_kill import _answers
 from tests.processes import spawn
 

@@ -20,7 +20,8 @@ from broadcaster.hub.database import engine_for, migrate
 from broadcaster.hub.reports import hub_report
 from broadcaster.hub.schema import airing_daily, log_records
 from broadcaster.station import Station
-from tests.hub.conftest import free_port, wait_for
+from tests.helpers import wait_for
+from tests.hub.conftest import free_port
 from tests.hub.stationdata import bulk_log, new_station, varied_events
 from tests.logdata import at
 from tests.processes import spawn

@@ -9,7 +9,8 @@ from broadcaster.chain.sync import join_hub
 from broadcaster.hub import stations, utc_now
 from broadcaster.hub.schema import log_records
 from broadcaster.station import Station
-from tests.hub.conftest import free_port, wait_for
+from tests.helpers import wait_for
+from tests.hub.conftest import free_port
 from tests.hub.stationdata import fill_log, new_station, varied_events
 from tests.logdata import at
 

@@ -19,7 +19,8 @@ from broadcaster.hub.users import add_user, set_passphrase, unlock
 from broadcaster.playout.clock import SystemClock
 from broadcaster.playout.runner import Runner
 from broadcaster.station import Station
-from tests.hub.conftest import ServedHub, wait_for
+from tests.helpers import wait_for
+from tests.hub.conftest import ServedHub
 
 COMMUNES = {"xa-ea-tu": "24611", "xa-hoa-thang": "24614"}
 OUTPUTS = "outputs:\n  loa-xa: {file: data/loa-xa.wav}\n  xe-loa: {file: data/xe-loa.wav}\n"

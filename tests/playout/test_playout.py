@@ -3,6 +3,7 @@ emergency interrupt and resume, priority insert, restart after a kill, device fa
 
 from __future__ import annotations
 
+import functools
 import datetime as dt
 import json
 import os
@@ -24,6 +25,7 @@ from broadcaster.playout.mailbox import Mailbox
 from broadcaster.playout.priority import EMERGENCY, PRIORITY, Policy
 from broadcaster.playout.runner import countdown
 from broadcaster.station import Station
+from tests import helpers
 from tests.conftest import captured
 from tests.faults.conftest import startup_allowance
 from tests.helpers import NOW, PASSPHRASE, SUPERVISOR, killed_while_replacing
@@ -31,14 +33,7 @@ from tests.playout.conftest import TZ, at, write_schedule
 from tests.processes import spawn
 
 
-def wait_for(predicate, timeout: float = 60.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError("timed out")
+wait_for = functools.partial(helpers.wait_for, timeout=60.0, step=0.1)
 
 
 def airings(station: Station) -> list[dict]:

@@ -16,7 +16,7 @@ from broadcaster.log_chain import (KEY_HANDOVER, Located, check_chain, handover_
                                    record_signature)
 from broadcaster.station import Station
 from broadcaster.trust.keys import b64, fingerprint, new_key, public_raw
-from tests.helpers import approved_station
+from tests.helpers import approved_station, run_lock_held
 from tests.hub.stationdata import fill_log, new_station, varied_events
 from tests.logdata import StepClock, at
 
@@ -174,16 +174,11 @@ def test_bundles_across_a_key_change_import_and_pin_the_new_key(tmp_path):
 def test_joining_with_a_new_key_is_refused_while_run_runs(tmp_path):
     from broadcaster.chain.sync import join_hub
     from broadcaster.errors import BroadcasterError
-    from broadcaster.playout.mailbox import Mailbox
 
     station = new_station(tmp_path / "xa-a", "xa-a")
-    mailbox = Mailbox(station.data_dir)
-    mailbox.hold()
-    try:
-        with pytest.raises(BroadcasterError, match="stop broadcaster run before the station changes its key"):
-            join_hub(station, "http://127.0.0.1:9", "AAAA-BBBB-CCCC-DDDD", new_key=True)
-    finally:
-        mailbox.release()
+    with run_lock_held(station), pytest.raises(BroadcasterError, match="stop broadcaster run before the station "
+                                                                        "changes its key"):
+        join_hub(station, "http://127.0.0.1:9", "AAAA-BBBB-CCCC-DDDD", new_key=True)
     assert not key_change.pending_path(station).exists()
 
 

@@ -3,12 +3,14 @@ read and hears its audio; a supervisor, in a second session, approves it."""
 
 from __future__ import annotations
 
+import functools
 import time
 
 import pytest
 
 from broadcaster.content.library import APPROVED
 from broadcaster.station import Station
+from tests import helpers
 from tests.helpers import OFFICER, OFFICER_PASSPHRASE, PASSPHRASE, SUPERVISOR
 from tests.web.conftest import browser_log_in, console_problems, shoot
 
@@ -24,15 +26,7 @@ def css(browser, selector: str):
     return browser.find_elements(By.CSS_SELECTOR, selector)
 
 
-def wait_for(check, timeout_s: float = 30.0):
-    """What ``check`` returns once it is truthy, within ``timeout_s``."""
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        found = check()
-        if found:
-            return found
-        time.sleep(0.1)
-    raise AssertionError(f"not seen within {timeout_s} s")
+wait_for = functools.partial(helpers.wait_for, step=0.1)
 
 
 def test_an_officer_writes_and_hears_a_text_and_a_supervisor_approves_it(browser, served):

@@ -12,7 +12,7 @@ from broadcaster.playout.events import airing_to_record
 from broadcaster.playout.mailbox import Mailbox
 from broadcaster.trust import statements
 from broadcaster.web import onair
-from tests.helpers import NOW, approved_station, write_schedule
+from tests.helpers import NOW, approved_station, run_lock_held, write_schedule
 from tests.logdata import event
 from tests.web.conftest import OPERATOR, OPERATOR_PASSPHRASE, csrf_token, with_people
 
@@ -22,10 +22,8 @@ SCRIPT = "<script>alert(1)</script>"
 @pytest.fixture
 def running(web_station):
     """`run` as the web sees it: the run lock held (by this test process)."""
-    mailbox = Mailbox(web_station.data_dir)
-    mailbox.hold()
-    yield mailbox
-    mailbox.release()
+    with run_lock_held(web_station) as mailbox:
+        yield mailbox
 
 
 def on_air(station, announcement="gioi-thieu", title="Giới thiệu chương trình", started=NOW, seconds=65.0):

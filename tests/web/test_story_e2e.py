@@ -7,6 +7,7 @@ artifacts/screenshots/story-*.png."""
 
 from __future__ import annotations
 
+import functools
 import datetime as dt
 import os
 import sys
@@ -17,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from broadcaster.station import Station
+from tests import helpers
 from tests.helpers import OFFICER, OFFICER_PASSPHRASE, PASSPHRASE, SUPERVISOR
 from tests.processes import spawn
 from tests.web.conftest import (OPERATOR, OPERATOR_PASSPHRASE, browser_log_in, chromium, console_problems,
@@ -39,15 +41,7 @@ def css(browser, selector: str):
     return browser.find_elements(By.CSS_SELECTOR, selector)
 
 
-def wait_for(check, timeout_s: float = WAIT_S):
-    """What ``check`` returns once it is truthy, within ``timeout_s``."""
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        found = check()
-        if found:
-            return found
-        time.sleep(0.05)
-    raise AssertionError(f"not seen within {timeout_s} s")
+wait_for = functools.partial(helpers.wait_for, timeout=WAIT_S, step=0.1)
 
 
 def download(browser, url: str) -> bytes:
