@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from broadcaster.atomic import remove_leftovers
 from broadcaster.errors import InputError, StorageError
 from broadcaster.log_chain import (AIRING, GENESIS, KEY_HANDOVER, RECORD_VERSION, ChainCheck, Located, describe,
-                                   first_key, handover_fields, record_hash, record_signature)
+                                   handover_fields, record_hash, record_signature)
 from broadcaster.log_store import LogStore, row_record
 from broadcaster.messages import day_text, marked, t
 from broadcaster.playout.clock import Clock, SystemClock
@@ -231,19 +231,19 @@ class AiringLog:
                         or r["seq"] < first_live:
                     yield Located(r, path)
 
-    def key_at(self, seq: int) -> bytes | None:
-        """The public key that signed the station's own record ``seq``: the old key of the first key hand-over
-        after it, else the key now."""
+    def handovers_after(self, seq: int) -> list[dict]:
+        """The station's own key hand-over records after record ``seq``, in order (from the archive zips only
+        when some of the records after it were archived): with :func:`first_key`, the key that signed any
+        record after ``seq``."""
         self.recover()
         with self.store.reading() as db:
             (first_live,) = db.execute("SELECT min(seq) FROM records WHERE station = ?", (self.station,)).fetchone()
-            row = db.execute("SELECT body, sig FROM records WHERE station = ? AND seq > ? AND kind = ? ORDER BY seq "
-                             "LIMIT 1", (self.station, seq, KEY_HANDOVER)).fetchone()
-        later = [row_record(*row)] if row else []
-        if first_live is None or seq < first_live:
-            later[:0] = [x.record for x in self._archived_rows(self.archives()) if isinstance(x.record, dict)
-                         and x.record.get("kind") == KEY_HANDOVER and x.record.get("seq", 0) > seq]
-        return first_key(later, self.public_key)
+            rows = db.execute("SELECT body, sig FROM records WHERE station = ? AND seq > ? AND kind = ? ORDER BY seq",
+                              (self.station, seq, KEY_HANDOVER)).fetchall()
+        archived = [x.record for x in self._archived_rows(self.archives()) if isinstance(x.record, dict)
+                    and x.record.get("kind") == KEY_HANDOVER and x.record.get("seq", 0) > seq] \
+            if first_live is None or seq < first_live else []
+        return archived + [row_record(*row) for row in rows]
 
     def records_after(self, seq: int, limit: int) -> list[dict]:
         """Up to ``limit`` of the station's own records that follow record ``seq``, in order (from the archive

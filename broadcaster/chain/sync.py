@@ -18,6 +18,7 @@ from broadcaster.errors import BroadcasterError, InputError
 from broadcaster.hub.protocol import API
 from broadcaster.hub_pin import pin_hub, pinned_hub
 from broadcaster.log_bundles import signed_bundle
+from broadcaster.log_chain import first_key
 from broadcaster.messages import t
 from broadcaster.playout.mailbox import Mailbox
 from broadcaster.trust.keys import b64, fingerprint, public_raw, unb64
@@ -136,12 +137,14 @@ def push_log(station: Station, client: HubClient, batch: int = BATCH) -> tuple[i
     cursor = int(client.call("GET", "/log/cursor")["seq"])
     state.acknowledged(cursor)
     sent = new = 0
+    handovers = log.handovers_after(cursor)  # read once: each batch's key is found among them
     while True:
         records = log.records_after(cursor, batch)
         if not records:
             return sent, new, cursor
         # Signed by the key in force at its last record: records written before a key change go up as signed.
-        chain = {"station": log.station, "public_key": b64(log.key_at(records[-1]["seq"])), "first": records[0]["seq"],
+        key = first_key([h for h in handovers if h["seq"] > records[-1]["seq"]], log.public_key)
+        chain = {"station": log.station, "public_key": b64(key), "first": records[0]["seq"],
                  "last": records[-1]["seq"], "head": records[-1]["hash"], "records": records}
         bundle = signed_bundle({"exported_by": log.station, "exported_at": log.clock.now().isoformat(),
                                 "chains": [chain]}, log.key)
