@@ -75,7 +75,7 @@ def new():
     sid = form.get("id", "").strip()
     try:
         _confirm()
-        if sid in _known():
+        if _known(sid):
             raise InputError(t("{station} is enrolled already: make it a new code on its page", station=sid))
         with served_hub().engine.begin() as db:
             made = registry.enrol_station(db, sid, now(), name=form.get("name") or None,
@@ -133,6 +133,7 @@ def _district() -> str:
     return person().area if person().level == "district" else request.form.get("district", "").strip()
 
 
-def _known() -> set[str]:
+def _known(sid: str) -> bool:
+    """Whether the hub knows a station ``sid`` (of any area: an id is the hub's, once)."""
     with served_hub().engine.connect() as db:
-        return set(db.execute(select(stations.c.id)).scalars())
+        return db.execute(select(stations.c.id).where(stations.c.id == sid)).first() is not None
