@@ -38,6 +38,7 @@ def served_pages(pages_db, pages_clock, tmp_path):
 
 
 def log_in(browser, url: str, name: str) -> None:
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
@@ -48,7 +49,10 @@ def log_in(browser, url: str, name: str) -> None:
     browser.find_element(By.NAME, "passphrase").send_keys(PAGES_PASSPHRASE)
     button = browser.find_element(By.CSS_SELECTOR, "form.login button[type=submit]")
     button.click()
-    WebDriverWait(browser, 60).until(expected_conditions.staleness_of(button))
+    # While the next page replaces it, ChromeDriver may answer "node does not belong to the document"
+    # instead of "stale": asked again, it says stale.
+    WebDriverWait(browser, 60, ignored_exceptions=(WebDriverException,)).until(
+        expected_conditions.staleness_of(button))
 
 
 @pytest.mark.e2e

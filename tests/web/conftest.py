@@ -219,6 +219,7 @@ def console_problems(browser) -> list[str]:
 
 def browser_log_in(browser, served: Served, name: str, passphrase: str) -> None:
     """Log the browser in as ``name`` (logging out whoever was in)."""
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
@@ -230,4 +231,7 @@ def browser_log_in(browser, served: Served, name: str, passphrase: str) -> None:
     button = browser.find_element(By.CSS_SELECTOR, "form.login button[type=submit]")
     button.click()
     # Until the answer's page is there: a page asked for at once could be overtaken by it on a busy machine.
-    WebDriverWait(browser, 60).until(expected_conditions.staleness_of(button))
+    # While the next page replaces it, ChromeDriver may answer "node does not belong to the document"
+    # instead of "stale": asked again, it says stale.
+    WebDriverWait(browser, 60, ignored_exceptions=(WebDriverException,)).until(
+        expected_conditions.staleness_of(button))
